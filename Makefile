@@ -1,0 +1,22 @@
+# Describe: the two commands the README starts with.
+.PHONY: run test check pytest bench setup
+
+run:
+	scripts/setup.sh
+	.venv/bin/describe-app demo
+
+test:
+	scripts/setup.sh test
+	$(MAKE) check pytest
+
+check:
+	.venv/bin/ruff check describe_app tests benchmarks
+	.venv/bin/ruff format --check describe_app tests benchmarks
+	.venv/bin/mypy
+	.venv/bin/lint-imports
+
+pytest:
+	.venv/bin/python -m pytest
+
+bench:
+	.venv/bin/python benchmarks/bench_engine.py

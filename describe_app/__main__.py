@@ -1,0 +1,3 @@
+from describe_app.cli import main
+
+raise SystemExit(main())

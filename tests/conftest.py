@@ -1,0 +1,66 @@
+"""Shared test setup: isolation from the user's files, a real tiny model, no leftovers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Never touch the user's Hugging Face cache or settings, never reach the network for models.
+_SANDBOX = Path(os.environ.get("PYTEST_DESCRIBE_SANDBOX", "/tmp")) / f"describe-tests-{os.getpid()}"
+os.environ["HF_HOME"] = str(_SANDBOX / "hf-home")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["DESCRIBE_CONFIG_DIR"] = str(_SANDBOX / "config")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight SmolVLM-architecture model folder (generates nonsense, never ends)."""
+    from describe_app.devtools.random_smolvlm import TINY, build_model
+
+    return build_model(tmp_path_factory.mktemp("tiny-random"), TINY)
+
+
+@pytest.fixture(scope="session")
+def speaking_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny SmolVLM-architecture model whose weights say DEFAULT_SCRIPT, then stop."""
+    from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT, TINY, build_model
+
+    return build_model(tmp_path_factory.mktemp("tiny-speaking"), TINY, script=DEFAULT_SCRIPT)
+
+
+class _FailOnOwnWarnings(logging.Handler):
+    """Our own loggers must not warn during tests unless a test expects it (caplog)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("describe_app"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
+    handler = _FailOnOwnWarnings()
+    logging.getLogger().addHandler(handler)
+    before = set(threading.enumerate())
+    yield
+    logging.getLogger().removeHandler(handler)
+    if "allow_warning_logs" not in request.keywords and handler.records:
+        msgs = "; ".join(r.getMessage() for r in handler.records)
+        pytest.fail(f"unexpected warning logged: {msgs}")
+    deadline = 5.0
+    for t in set(threading.enumerate()) - before:
+        if t.is_alive() and not t.daemon:
+            t.join(deadline)
+    left = [t.name for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]
+    if left:
+        pytest.fail(f"threads left running: {left}")
