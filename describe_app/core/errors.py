@@ -33,5 +33,5 @@ class OcrError(DescribeError):
     exit_code = 4
 
 
-class Cancelled(Exception):  # noqa: N818 - it is an outcome, not a fault
+class Cancelled(Exception):
     """A request was cancelled (by the user, or by a newer request)."""

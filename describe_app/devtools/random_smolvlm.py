@@ -19,6 +19,7 @@ streaming - just with a predictable answer, so that tests can check sentence str
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,7 +191,7 @@ def build_model(
         scale_factor=dims.scale_factor,
         image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
         tie_word_embeddings=script is None,
-        pad_token_id=tokenizer.pad_token_id,
+        **{"pad_token_id": tokenizer.pad_token_id},
     )
     model = Idefics3ForConditionalGeneration(config)
     model.generation_config.eos_token_id = tokenizer.eos_token_id
@@ -241,5 +242,5 @@ def _make_it_speak(model: Any, tokenizer: Any, script: str) -> None:
         embed = text_model.embed_tokens.weight
         head = model.lm_head.weight
         head.zero_()
-        for current, following in zip(chain, chain[1:], strict=False):
+        for current, following in itertools.pairwise(chain):
             head[following] = embed[current] * 10.0

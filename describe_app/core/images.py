@@ -1,0 +1,207 @@
+"""Pictures in: files, bytes and camera frames become upright RGB images, or a clear error.
+
+Every path into Describe goes through here: a saved photo (JPEG, PNG, GIF, WebP, TIFF,
+BMP, HEIC from phones), pasted bytes, or an OpenCV camera frame. We honour EXIF
+orientation, turn every pixel mode into 8-bit RGB, take the first frame of an animation,
+and refuse pictures over a pixel limit *before* decoding them.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from describe_app.core.errors import ImageError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+#: Pictures with more pixels than this are refused (phone cameras reach 200 MP).
+MAX_PIXELS = 250_000_000
+#: Pictures are scaled down to this longest side after loading: the model sees 512 px,
+#: text recognition works best around 1000-2000 px, and nothing needs more.
+WORKING_SIDE = 2048
+
+_heif_registered = False
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An upright 8-bit RGB picture and where it came from."""
+
+    image: Image.Image
+    source: str
+    original_size: tuple[int, int]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.size
+
+
+def load_picture(path: str | os.PathLike[str], *, working_side: int = WORKING_SIDE) -> Picture:
+    """Read a picture file. Raises :class:`ImageError` with one clear sentence."""
+    p = Path(path)
+    name = p.name or str(p)
+    if not p.exists():
+        raise ImageError(f"There is no file called {name}.")
+    if p.is_dir():
+        raise ImageError(f"{name} is a folder, not a picture.")
+    try:
+        size = p.stat().st_size
+        if size == 0:
+            raise ImageError(f"{name} is empty: it holds no picture.")
+        data = p.read_bytes()
+    except PermissionError as exc:
+        raise ImageError(f"Describe is not allowed to read {name}.") from exc
+    except OSError as exc:
+        raise ImageError(f"{name} could not be read: {exc.strerror or exc}.") from exc
+    return picture_from_bytes(data, source=str(p), working_side=working_side)
+
+
+def picture_from_bytes(
+    data: bytes, *, source: str = "pasted picture", working_side: int = WORKING_SIDE
+) -> Picture:
+    """Decode an encoded picture (file contents, clipboard data)."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = Path(source).name or source
+    if not data:
+        raise ImageError(f"{name} is empty: it holds no picture.")
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            # We check the size ourselves below, with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise ImageError(
+                    f"{name} is too large to open safely: {width} by {height} pixels. "
+                    f"The limit is {MAX_PIXELS // 1_000_000} megapixels."
+                )
+            if width <= 0 or height <= 0:
+                raise ImageError(f"{name} has no pixels.")
+            img.seek(0)  # animations: the first frame
+            _draft(img, working_side)
+            img.load()
+            upright = _orient(img)
+            rgb = to_rgb(upright)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"{name} is too large to open safely.") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError(f"{name} is not a picture Describe can read.") from exc
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError) as exc:
+        log.info("decoding %s failed: %r", source, exc)
+        raise ImageError(f"{name} is damaged or incomplete, so it cannot be shown.") from exc
+    rgb = shrink(rgb, working_side)
+    return Picture(image=rgb, source=source, original_size=(width, height))
+
+
+def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
+    """Wrap an OpenCV frame (BGR, BGRA or grey, 8-bit) as a picture."""
+    import numpy as np
+    from PIL import Image
+
+    if frame is None or frame.size == 0:
+        raise ImageError("The camera gave an empty picture.")
+    arr = np.asarray(frame)
+    if arr.dtype != np.uint8:
+        arr = _to_uint8(arr)
+    if arr.ndim == 2:
+        rgb = np.repeat(arr[:, :, None], 3, axis=2)
+    elif arr.ndim == 3 and arr.shape[2] == 3:
+        rgb = arr[:, :, ::-1]
+    elif arr.ndim == 3 and arr.shape[2] == 4:
+        rgb = arr[:, :, 2::-1]
+    else:
+        raise ImageError("The camera gave a picture in a format Describe does not know.")
+    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+    return Picture(image=image, source=source, original_size=image.size)
+
+
+def to_rgb(img: Image.Image) -> Image.Image:
+    """Any Pillow mode to 8-bit RGB; transparency is laid over white."""
+    from PIL import Image
+
+    mode = img.mode
+    if mode == "RGB":
+        return img
+    if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        import numpy as np
+
+        arr = _to_uint8(np.asarray(img))
+        return Image.fromarray(arr, "L").convert("RGB")
+    if mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img.convert("RGB")  # L, 1, P, CMYK, YCbCr, LAB, HSV
+
+
+def shrink(img: Image.Image, longest_side: int) -> Image.Image:
+    """Scale down (never up) so the longest side is at most ``longest_side``."""
+    from PIL import Image
+
+    if max(img.size) <= longest_side:
+        return img
+    scale = longest_side / max(img.size)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _to_uint8(arr: Any) -> Any:
+    """16-bit, 32-bit or float pixel values to 0..255, keeping the picture's contrast."""
+    import numpy as np
+
+    arr = np.asarray(arr)
+    if arr.dtype == np.uint16 or (arr.dtype.kind in "iu" and arr.max(initial=0) > 255):
+        return (arr.astype(np.float32) / 257.0).clip(0, 255).astype(np.uint8)
+    if arr.dtype.kind == "f":
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        if lo >= 0.0 and hi <= 1.0:
+            return (np.nan_to_num(arr) * 255.0).round().astype(np.uint8)
+        span = (hi - lo) or 1.0
+        return ((np.nan_to_num(arr) - lo) * (255.0 / span)).round().astype(np.uint8)
+    return arr.clip(0, 255).astype(np.uint8)
+
+
+def _orient(img: Image.Image) -> Image.Image:
+    from PIL import ImageOps
+
+    try:
+        return ImageOps.exif_transpose(img) or img
+    except Exception:  # a broken EXIF block must not cost the user the picture
+        log.info("ignoring unreadable EXIF orientation", exc_info=True)
+        return img
+
+
+def _draft(img: Image.Image, working_side: int) -> None:
+    """Let JPEG decode at a reduced scale when the picture is far larger than we need."""
+    if img.format == "JPEG" and max(img.size) > 2 * working_side:
+        img.draft("RGB", (working_side, working_side))
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if _heif_registered:
+        return
+    _heif_registered = True
+    try:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    except ImportError:
+        log.info("pillow-heif is not installed: HEIC photos cannot be opened")

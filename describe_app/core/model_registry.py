@@ -1,0 +1,150 @@
+"""The vision-language models Describe knows, and how to tell a usable local model folder.
+
+Each entry pins what a release was tested with (``revision``) and the numbers the app
+relies on, so a check can compare a downloaded ``config.json`` against them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from describe_app.core.errors import ModelLoadError
+
+#: Architectures the loader can run (class names as written in ``config.json``).
+SUPPORTED_ARCHITECTURES = frozenset({"Idefics3ForConditionalGeneration"})
+
+#: Files a model download needs; nothing else (no pickles, no ONNX, no GGUF).
+MODEL_FILE_PATTERNS = ("*.json", "*.safetensors", "*.jinja", "*.txt", "tokenizer.model")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One supported model."""
+
+    name: str
+    repo_id: str
+    revision: str  # a branch, tag or commit hash; a release pins a commit
+    architecture: str
+    download_mb: int
+    summary: str
+    #: config.json values the app depends on, checked after download ("a.b" = nested key)
+    expected_config: dict[str, Any] = field(default_factory=dict)
+
+
+_SMOLVLM_COMMON = {
+    "architectures": ["Idefics3ForConditionalGeneration"],
+    "scale_factor": 4,
+    "vision_config.hidden_size": 768,
+    "vision_config.patch_size": 16,
+    "vision_config.image_size": 512,
+}
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="SmolVLM-256M-Instruct",
+            repo_id="HuggingFaceTB/SmolVLM-256M-Instruct",
+            revision="main",
+            architecture="Idefics3ForConditionalGeneration",
+            download_mb=520,
+            summary="Fastest. Short, plain descriptions; runs on any laptop.",
+            expected_config={
+                **_SMOLVLM_COMMON,
+                "image_token_id": 49190,
+                "text_config.hidden_size": 576,
+                "text_config.num_hidden_layers": 30,
+            },
+        ),
+        ModelSpec(
+            name="SmolVLM-500M-Instruct",
+            repo_id="HuggingFaceTB/SmolVLM-500M-Instruct",
+            revision="main",
+            architecture="Idefics3ForConditionalGeneration",
+            download_mb=1020,
+            summary="Better descriptions, about twice as slow.",
+            expected_config={
+                **_SMOLVLM_COMMON,
+                "text_config.hidden_size": 960,
+                "text_config.num_hidden_layers": 32,
+                "text_config.num_attention_heads": 15,
+                "text_config.num_key_value_heads": 5,
+                "text_config.intermediate_size": 2560,
+            },
+        ),
+    )
+}
+
+DEFAULT_MODEL = "SmolVLM-256M-Instruct"
+
+
+def find_spec(name: str) -> ModelSpec | None:
+    """A registry entry by short name or repo id (case-insensitive), or None."""
+    wanted = name.strip().lower()
+    for spec in MODELS.values():
+        if wanted in (spec.name.lower(), spec.repo_id.lower()):
+            return spec
+    return None
+
+
+def looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or "\\" in name or Path(name).expanduser().is_dir()
+
+
+def read_model_config(folder: Path) -> dict[str, Any]:
+    """``config.json`` of a model folder, or :class:`ModelLoadError` in one sentence."""
+    config_file = folder / "config.json"
+    if not folder.is_dir():
+        raise ModelLoadError(f"The model folder {folder} does not exist.")
+    if not config_file.is_file():
+        raise ModelLoadError(f"{folder} is not a model folder: it has no config.json.")
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelLoadError(
+            f"The model in {folder} is damaged: its config.json is unreadable."
+        ) from exc
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"The model in {folder} is damaged: its config.json is unreadable.")
+    return config
+
+
+def check_model_folder(folder: Path, spec: ModelSpec | None = None) -> dict[str, Any]:
+    """Check that a folder holds a supported model with safetensors weights.
+
+    Returns its config. With a ``spec``, also compares the values the app depends on.
+    """
+    config = read_model_config(folder)
+    architectures = config.get("architectures") or []
+    if not any(a in SUPPORTED_ARCHITECTURES for a in architectures):
+        kind = ", ".join(architectures) or config.get("model_type", "an unknown kind of model")
+        supported = ", ".join(sorted(SUPPORTED_ARCHITECTURES))
+        raise ModelLoadError(
+            f"The model in {folder} is {kind}, which Describe cannot run. It runs {supported}."
+        )
+    if not any(folder.glob("*.safetensors")):
+        raise ModelLoadError(
+            f"The model in {folder} has no safetensors weights; Describe loads no other format."
+        )
+    if spec is not None:
+        mismatches = config_mismatches(config, spec.expected_config)
+        if mismatches:
+            raise ModelLoadError(
+                f"The files in {folder} are not {spec.name}: {'; '.join(mismatches)}."
+            )
+    return config
+
+
+def config_mismatches(config: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """The expected values (``a.b`` = nested key) that the config does not have."""
+    found: list[str] = []
+    for key, value in expected.items():
+        node: Any = config
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None and node != value:
+            found.append(f"{key} is {node!r}, expected {value!r}")
+    return found
