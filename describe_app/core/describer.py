@@ -34,6 +34,7 @@ class GenerationStats:
     first_token_seconds: float | None
     total_seconds: float
     cancelled: bool
+    token_seconds: tuple[float, ...] = ()  # when each new token arrived
 
 
 class Describer(Protocol):

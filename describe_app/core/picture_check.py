@@ -50,6 +50,7 @@ class Thresholds:
     dark_p99: float = 70.0  # ...unless some part of it is reasonably lit
     bright_mean: float = 240.0
     bright_p1: float = 200.0  # almost nothing darker than this
+    bright_clipped: float = 0.75  # or this share of the picture is burnt out (>= 250)
     uniform_std: float = 4.0  # grey-level spread of a covered lens / blank wall
     blur_sharpness: float = 12.0  # variance of the Laplacian at CHECK_WIDTH
 
@@ -90,10 +91,11 @@ def check_picture(image: Image.Image | Any, thresholds: Thresholds | None = None
     std = float(grey.std())
     p1, p99 = (float(v) for v in np.percentile(grey, (1, 99)))
     sharpness = float(cv2.Laplacian(grey, cv2.CV_32F).var())
+    clipped = float(np.count_nonzero(grey >= 250)) / grey.size
 
     if mean < t.dark_mean and p99 < t.dark_p99:
         problem = Problem.TOO_DARK
-    elif mean > t.bright_mean and p1 > t.bright_p1:
+    elif (mean > t.bright_mean and p1 > t.bright_p1) or clipped >= t.bright_clipped:
         problem = Problem.TOO_BRIGHT
     elif std < t.uniform_std:
         problem = Problem.UNIFORM

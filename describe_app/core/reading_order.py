@@ -34,7 +34,9 @@ class TextBox:
     score: float = 1.0
 
     @classmethod
-    def from_points(cls, text: str, points: Iterable[Sequence[float]], score: float = 1.0) -> TextBox:
+    def from_points(
+        cls, text: str, points: Iterable[Sequence[float]], score: float = 1.0
+    ) -> TextBox:
         """Build a box from any four (x, y) pairs (lists, tuples or a numpy array)."""
         pts = [(float(p[0]), float(p[1])) for p in points]
         if len(pts) != 4:

@@ -35,6 +35,7 @@ class GenerationSettings:
     max_new_tokens_high: int = 450
     max_new_tokens_question: int = 200
     repetition_penalty: float = 1.1
+    min_new_tokens: int = 0  # benchmarks force a fixed length; the app lets the model stop
 
 
 class VlmDescriber:
@@ -111,6 +112,7 @@ class VlmDescriber:
                 max_new_tokens=self.max_new_tokens(request),
                 do_sample=False,
                 repetition_penalty=self._settings.repetition_penalty,
+                min_new_tokens=self._settings.min_new_tokens or None,
                 streamer=streamer,
                 stopping_criteria=[stop],
                 eos_token_id=eos,
@@ -126,6 +128,7 @@ class VlmDescriber:
             first_token_seconds=streamer.first_token_seconds,
             total_seconds=total,
             cancelled=False,
+            token_seconds=tuple(streamer.token_seconds),
         )
 
 
@@ -159,14 +162,17 @@ class _DeltaStreamer:
         self._emitted = ""
         self.new_tokens = 0
         self.first_token_seconds: float | None = None
+        self.token_seconds: list[float] = []
 
     def put(self, value: Any) -> None:
         if not self._prompt_seen:  # generate() first sends the prompt
             self._prompt_seen = True
             return
         ids = value.reshape(-1).tolist()
+        now = time.perf_counter() - self._start
         if self.first_token_seconds is None:
-            self.first_token_seconds = time.perf_counter() - self._start
+            self.first_token_seconds = now
+        self.token_seconds.extend([now] * len(ids))
         self.new_tokens += len(ids)
         self._ids.extend(ids)
         self._flush(final=False)

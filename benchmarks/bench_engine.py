@@ -1,0 +1,313 @@
+"""Benchmark the describing engine on a full-size, random-weight SmolVLM-256M.
+
+Builds (once, cached) a random-weight model with the exact dimensions of
+SmolVLM-256M-Instruct, stored in bfloat16 like the real checkpoint, and measures on a
+640x480 camera frame, forcing 60 new tokens:
+
+    (a) app       Describe's configuration: the app's loader and describer
+    (b) defaults  transformers' defaults: processor defaults (upscale to 2048 px, 13 tiles),
+                  default load, full generation before any output
+
+Each configuration runs in its own process (so peak RSS is its own). "First sentence" is
+the 12th new token (a typical first sentence; random weights never end one). For (b) the
+first sentence is only available when generation ends.
+
+    python benchmarks/bench_engine.py [--runs 3] [--model-dir DIR] [--configs app,defaults]
+
+Prints a table and writes benchmarks/results/bench_engine.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+DEFAULT_MODEL_DIR = HERE / ".cache" / "smolvlm-256m-random-bf16"
+NEW_TOKENS = 60
+SENTENCE_TOKENS = 12
+
+
+def camera_frame() -> Any:
+    """A real photograph at 640x480, as OpenCV would deliver it (BGR)."""
+    import cv2
+    from skimage import data
+
+    rgb = cv2.resize(data.astronaut(), (640, 480), interpolation=cv2.INTER_AREA)
+    return rgb[:, :, ::-1].copy()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_app(model_dir: Path, runs: int) -> dict[str, Any]:
+    import threading
+
+    from describe_app.core.describer import DescribeRequest
+    from describe_app.core.images import picture_from_frame
+    from describe_app.core.picture_check import check_picture
+    from describe_app.core.prompts import PromptSpec
+    from describe_app.core.vlm_describer import GenerationSettings, VlmDescriber
+    from describe_app.core.vlm_loader import load_vlm
+
+    loaded = load_vlm(model_dir, name="SmolVLM-256M (random weights)")
+    describer = VlmDescriber(loaded, GenerationSettings(min_new_tokens=NEW_TOKENS))
+    frame = camera_frame()
+    rows = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        picture = picture_from_frame(frame)
+        check = check_picture(picture.image)
+        request = DescribeRequest(picture, PromptSpec(), max_new_tokens=NEW_TOKENS)
+        call = time.perf_counter() - t0
+        stats = describer.describe(request, lambda _t: None, threading.Event())
+        ticks = [call + s for s in stats.token_seconds]
+        rows.append(
+            {
+                "check": check.seconds,
+                "preprocess": call + stats.preprocess_seconds,
+                "first_token": ticks[0],
+                "first_sentence": ticks[SENTENCE_TOKENS - 1],
+                "total": call + stats.total_seconds,
+                "decode_tok_s": (len(ticks) - 1) / (ticks[-1] - ticks[0]),
+                "new_tokens": stats.new_tokens,
+                "image_tokens": 64,
+            }
+        )
+    return {
+        "config": "app",
+        "load": loaded.load_seconds,
+        "import": loaded.import_seconds,
+        "dtype": loaded.dtype,
+        "runs": rows,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+class _TimingStreamer:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.ticks: list[float] = []
+        self._prompt = True
+
+    def put(self, value: Any) -> None:
+        if self._prompt:
+            self._prompt = False
+            return
+        self.ticks.extend([time.perf_counter() - self.start] * value.numel())
+
+    def end(self) -> None:
+        pass
+
+
+def run_defaults(model_dir: Path, runs: int) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    import torch
+    from PIL import Image
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+    from transformers.utils import logging as hf_logging
+
+    imported = time.perf_counter() - t0
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    t0 = time.perf_counter()
+    processor = AutoProcessor.from_pretrained(model_dir)
+    model = AutoModelForImageTextToText.from_pretrained(model_dir)
+    load = time.perf_counter() - t0
+    frame = camera_frame()
+    messages = [
+        {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Describe this."}]}
+    ]
+    rows = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        image = Image.fromarray(frame[:, :, ::-1].copy())
+        prompt = processor.apply_chat_template(messages, add_generation_prompt=True)
+        inputs = processor(text=prompt, images=[[image]], return_tensors="pt")
+        preprocess = time.perf_counter() - t0
+        streamer = _TimingStreamer()
+        streamer.start = t0
+        with torch.inference_mode():
+            model.generate(
+                **inputs,
+                max_new_tokens=NEW_TOKENS,
+                min_new_tokens=NEW_TOKENS,
+                do_sample=False,
+                streamer=streamer,
+            )
+        total = time.perf_counter() - t0
+        ticks = streamer.ticks
+        rows.append(
+            {
+                "preprocess": preprocess,
+                "first_token": ticks[0],
+                # nothing reaches the user before generate() returns
+                "first_sentence": total,
+                "total": total,
+                "decode_tok_s": (len(ticks) - 1) / (ticks[-1] - ticks[0]),
+                "new_tokens": len(ticks),
+                "image_tokens": int((inputs["input_ids"] == model.config.image_token_id).sum()),
+            }
+        )
+    return {
+        "config": "defaults",
+        "load": load,
+        "import": imported,
+        "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
+        "runs": rows,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def run_worker(config: str, model_dir: Path, runs: int) -> dict[str, Any]:
+    """Run one configuration in a fresh process; add the machine's other CPU load."""
+    hz = os.sysconf("SC_CLK_TCK")
+    busy0, _ = cpu_jiffies()
+    child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall0 = time.perf_counter()
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        config,
+        "--model-dir",
+        str(model_dir),
+        "--runs",
+        str(runs),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - wall0
+    busy1, _ = cpu_jiffies()
+    child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{config} failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    ours = (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime)
+    machine = (busy1 - busy0) / hz
+    result["others_cpu_cores"] = max(0.0, (machine - ours) / wall)
+    result["wall"] = wall
+    return result
+
+
+def summarize(result: dict[str, Any]) -> dict[str, float]:
+    runs = result["runs"]
+    warm = runs[1:] or runs
+    out = {
+        k: statistics.median(r[k] for r in warm)
+        for k in runs[0]
+        if isinstance(runs[0][k], float | int)
+    }
+    out["first_sentence_cold"] = runs[0]["first_sentence"]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="requests per configuration (first one is cold)"
+    )
+    parser.add_argument("--defaults-runs", type=int, default=1)
+    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--configs", default="app,defaults")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        fn = {"app": run_app, "defaults": run_defaults}[args.worker]
+        print(json.dumps(fn(args.model_dir, args.runs)))
+        return 0
+
+    if not (args.model_dir / "config.json").is_file():
+        from describe_app.devtools.random_smolvlm import SMOLVLM_256M, build_model
+
+        print(f"Building the random-weight SmolVLM-256M in {args.model_dir} ...", flush=True)
+        t0 = time.perf_counter()
+        build_model(args.model_dir, SMOLVLM_256M, dtype="bfloat16")
+        print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
+
+    results = {}
+    for config in args.configs.split(","):
+        runs = args.runs if config == "app" else args.defaults_runs
+        print(f"Running {config} ({runs} requests) ...", flush=True)
+        results[config] = run_worker(config, args.model_dir, runs)
+
+    rows = [
+        ("import torch+transformers (s)", "import", "{:.2f}"),
+        ("load (s)", "load", "{:.2f}"),
+        ("preprocess (s)", "preprocess", "{:.3f}"),
+        ("first token (s)", "first_token", "{:.2f}"),
+        ("first sentence (s)", "first_sentence", "{:.2f}"),
+        ("first sentence, cold (s)", "first_sentence_cold", "{:.2f}"),
+        ("60 tokens (s)", "total", "{:.2f}"),
+        ("decode (tok/s)", "decode_tok_s", "{:.1f}"),
+        ("image tokens", "image_tokens", "{:.0f}"),
+        ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
+        ("other processes (cores)", "others_cpu_cores", "{:.2f}"),
+    ]
+    summary = {
+        c: {
+            **summarize(r),
+            "load": r["load"],
+            "import": r["import"],
+            "peak_rss_mb": r["peak_rss_mb"],
+            "others_cpu_cores": r["others_cpu_cores"],
+        }
+        for c, r in results.items()
+    }
+    configs = list(results)
+    print()
+    print(f"{'':30s}" + "".join(f"{c + ' (' + results[c]['dtype'] + ')':>24s}" for c in configs))
+    for label, key, fmt in rows:
+        print(
+            f"{label:30s}"
+            + "".join(f"{fmt.format(summary[c].get(key, float('nan'))):>24s}" for c in configs)
+        )
+    if "app" in summary and "defaults" in summary:
+        speedup = summary["defaults"]["first_sentence"] / summary["app"]["first_sentence"]
+        print(f"\nfirst sentence: app is {speedup:.1f}x sooner than transformers' defaults")
+    else:
+        speedup = None
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "bench_engine.json"
+    out.write_text(
+        json.dumps(
+            {
+                "new_tokens": NEW_TOKENS,
+                "sentence_tokens": SENTENCE_TOKENS,
+                "summary": summary,
+                "speedup_first_sentence": speedup,
+                "results": results,
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+            },
+            indent=2,
+        )
+    )
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
