@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="never download; fail if the model is not on disk",
     )
     group.add_argument("--language", metavar="LANG", help="answer in this language, e.g. French")
-    group.add_argument("--max-tokens", type=int, metavar="N", help="stop after N words-pieces")
+    group.add_argument("--max-tokens", type=int, metavar="N", help="stop after N tokens (word pieces)")
     group.add_argument(
         "--describe-anyway",
         action="store_true",
