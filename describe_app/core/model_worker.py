@@ -234,6 +234,12 @@ class ModelWorker:
             self._load_error = f"The description model could not be loaded ({exc})."
             self._emit(LoadFailed(self._load_error))
             return None
+        warm_up = getattr(describer, "warm_up", None)
+        if callable(warm_up):
+            try:
+                warm_up()
+            except Exception:  # a failed warm-up only costs speed; the real request will tell
+                log.info("warm-up failed", exc_info=True)
         self._describer = describer
         seconds = float(getattr(getattr(describer, "loaded", None), "load_seconds", 0.0))
         self._emit(Ready(describer.model_name, seconds))

@@ -22,7 +22,7 @@ from typing import Any
 
 from describe_app.core.describer import DescribeRequest, GenerationStats, TextSink
 from describe_app.core.errors import Cancelled
-from describe_app.core.prompts import Detail, build_messages
+from describe_app.core.prompts import Detail, PromptSpec, build_messages
 from describe_app.core.vlm_loader import LoadedVLM
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,24 @@ class VlmDescriber:
             max_image_size={"longest_edge": side},
         )
         return inputs.to(self._loaded.device)
+
+    def warm_up(self) -> float:
+        """Run one tiny generation so the user's first request does not pay for kernel setup.
+
+        Returns the seconds it took. The window calls this right after loading; a one-shot
+        command line run does not (it would only add time).
+        """
+        from PIL import Image
+
+        from describe_app.core.images import Picture
+
+        start = time.perf_counter()
+        grey = Image.new("RGB", (self.native_side, self.native_side), (128, 128, 128))
+        request = DescribeRequest(
+            Picture(grey, "warm-up", grey.size), PromptSpec(), max_new_tokens=2
+        )
+        self.describe(request, lambda _text: None, threading.Event())
+        return time.perf_counter() - start
 
     def max_new_tokens(self, request: DescribeRequest) -> int:
         if request.max_new_tokens:
