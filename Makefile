@@ -14,6 +14,7 @@ check:
 	.venv/bin/ruff format --check describe_app tests benchmarks
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/python -m describe_app.devtools.translations check
 
 pytest:
 	.venv/bin/python -m pytest

@@ -24,7 +24,9 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 class _Hub:
     def __init__(self, repo_id: str, folder: Path) -> None:
         self.repo_id = repo_id
-        self.files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+        self.files = {
+            p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()
+        }
         self.requests: list[str] = []
 
     def blob_id(self, name: str) -> str:

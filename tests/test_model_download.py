@@ -41,7 +41,9 @@ def _point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
 
     monkeypatch.setattr(constants, "ENDPOINT", endpoint)
     monkeypatch.setattr(
-        constants, "HUGGINGFACE_CO_URL_TEMPLATE", endpoint + "/{repo_id}/resolve/{revision}/{filename}"
+        constants,
+        "HUGGINGFACE_CO_URL_TEMPLATE",
+        endpoint + "/{repo_id}/resolve/{revision}/{filename}",
     )
 
 
