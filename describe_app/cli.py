@@ -6,6 +6,7 @@
     describe-app read letter.jpg                    read the text in the picture (OCR)
     describe-app models list | download [NAME] | path [NAME]
     describe-app demo                               describe and read the bundled samples
+    describe-app [window] [--camera SOURCE] [FILE...]  open the window (the default)
 
 Heavy libraries (torch, transformers, OCR) load only when a command needs them, so
 ``describe-app --help`` answers at once. Expected failures print one sentence and exit
@@ -25,11 +26,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from describe_app import __version__
+from describe_app.cli_speech import CommandLineSpeech
 from describe_app.core.errors import Cancelled, DescribeError, ImageError
 
 if TYPE_CHECKING:
+    from describe_app.core.conversation import Conversation
     from describe_app.core.describe_pipeline import DescriptionResult
     from describe_app.core.describer import DescribeRequest
+    from describe_app.core.images import Picture
+    from describe_app.core.ocr_reader import OcrReader
     from describe_app.core.vlm_describer import VlmDescriber
 
 log = logging.getLogger(__name__)
@@ -79,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="never download; fail if the model is not on disk",
     )
     group.add_argument("--language", metavar="LANG", help="answer in this language, e.g. French")
-    group.add_argument("--max-tokens", type=int, metavar="N", help="stop after N tokens (word pieces)")
+    group.add_argument(
+        "--max-tokens", type=int, metavar="N", help="stop after N tokens (word pieces)"
+    )
     group.add_argument(
         "--describe-anyway",
         action="store_true",
@@ -89,9 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object per picture instead of text"
     )
 
+    speech_opts = argparse.ArgumentParser(add_help=False)
+    group = speech_opts.add_argument_group("speech")
+    group.add_argument(
+        "--speak", action="store_true", help="speak each sentence aloud as soon as it is written"
+    )
+    group.add_argument("--wav", metavar="FILE", help="also write the spoken result to a WAV file")
+    group.add_argument("--voice", metavar="ID", help="a voice from 'describe-app voices'")
+    group.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
+
     p = commands.add_parser(
         "describe",
-        parents=[model_opts],
+        parents=[model_opts, speech_opts],
         help="describe pictures",
         description="Describe each picture, printing each sentence as soon as it is written.",
     )
@@ -107,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "ask",
-        parents=[model_opts],
+        parents=[model_opts, speech_opts],
         help="ask questions about a picture",
         description=(
             "Ask one or more questions about a picture; each question knows the earlier answers."
@@ -124,11 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "read",
+        parents=[speech_opts],
         help="read the text in pictures (OCR)",
         description="Read the text in each picture, line by line in reading order.",
     )
     p.add_argument("images", nargs="+", metavar="IMAGE")
     p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+
+    commands.add_parser("voices", help="list the voices installed for speech")
 
     p = commands.add_parser("models", help="list, download or locate models")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -141,6 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", parents=[model_opts], help="describe and read the bundled sample pictures"
     )
+
+    p = commands.add_parser(
+        "window",
+        parents=[model_opts],
+        help="open the Describe window (the default when no command is given)",
+        description="Open the window: camera preview, Space describes, Ctrl+O opens a photo.",
+    )
+    p.add_argument(
+        "--camera",
+        metavar="SOURCE",
+        help="camera number (0 = first), an http/rtsp address, a video file, or 'none'",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="photos to describe at once")
     return parser
 
 
@@ -148,15 +180,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.command is None:  # no command: the window, with every option at its default
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "window"])
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "describe": _cmd_describe,
         "ask": _cmd_ask,
         "read": _cmd_read,
         "models": _cmd_models,
+        "voices": _cmd_voices,
         "demo": _cmd_demo,
+        "window": _cmd_window,
     }
     try:
         return handlers[args.command](args)
@@ -166,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("Stopped.")
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. "| head"): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so in one line; the details go to the log
         log.debug("unexpected failure", exc_info=True)
         _error(f"Something went wrong that Describe did not expect ({type(exc).__name__}: {exc}).")
@@ -185,15 +221,16 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     describer = _open_describer(args)
     detail = Detail(args.detail)
     status = 0
-    for image in args.images:
-        try:
-            picture = load_picture(image)
-        except ImageError as exc:
-            _error(str(exc))
-            status = exc.exit_code
-            continue
-        request = Conversation(picture, language=args.language).describe_request(detail)
-        _run_and_print(describer, _with_limit(request, args), args)
+    with CommandLineSpeech(args) as speech:
+        for image in args.images:
+            try:
+                picture = load_picture(image)
+            except ImageError as exc:
+                _error(str(exc))
+                status = exc.exit_code
+                continue
+            request = Conversation(picture, language=args.language).describe_request(detail)
+            _run_and_print(describer, _with_limit(request, args), args, speech=speech)
     return status
 
 
@@ -212,6 +249,19 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     conversation = Conversation(picture, language=args.language)
     questions = list(args.questions)
     check = not args.describe_anyway
+    with CommandLineSpeech(args) as speech:
+        _ask_loop(describer, conversation, questions, args, speech, check)
+    return 0
+
+
+def _ask_loop(
+    describer: VlmDescriber,
+    conversation: Conversation,
+    questions: list[str],
+    args: argparse.Namespace,
+    speech: CommandLineSpeech,
+    check: bool,
+) -> None:
     while True:
         if not questions:
             if not args.interactive:
@@ -224,12 +274,11 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         if len(args.questions) + args.interactive > 1 and not args.json:
             print(f"Q: {question}", flush=True)
         request = _with_limit(conversation.question_request(question), args)
-        result = _run_and_print(describer, request, args, check=check)
+        result = _run_and_print(describer, request, args, check=check, speech=speech)
         if result.picture_problem:
-            return 0  # the picture itself is the answer to every question
+            return  # the picture itself is the answer to every question
         conversation.record(request, result.text)
         check = False  # the picture was fine for the first question
-    return 0
 
 
 def _cmd_read(args: argparse.Namespace) -> int:
@@ -238,29 +287,51 @@ def _cmd_read(args: argparse.Namespace) -> int:
 
     reader = OcrReader()
     status = 0
-    for image in args.images:
-        try:
-            picture = load_picture(image)
-        except ImageError as exc:
-            _error(str(exc))
-            status = exc.exit_code
-            continue
-        result = reader.read(picture.image)
-        if args.json:
-            _print_json(
-                {
-                    "source": picture.source,
-                    "text": result.text,
-                    "lines": result.lines,
-                    "seconds": round(result.seconds, 4),
-                }
-            )
-        else:
-            if len(args.images) > 1:
-                print(f"# {picture.source}", flush=True)
-            for line in result.lines or ["No text found."]:
-                print(line, flush=True)
+    with CommandLineSpeech(args) as speech:
+        for image in args.images:
+            try:
+                picture = load_picture(image)
+            except ImageError as exc:
+                _error(str(exc))
+                status = exc.exit_code
+                continue
+            status = _read_one(reader, picture, args, speech) or status
     return status
+
+
+def _read_one(
+    reader: OcrReader, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
+) -> int:
+    result = reader.read(picture.image)
+    lines = result.lines or ["No text found."]
+    if args.json:
+        _print_json(
+            {
+                "source": picture.source,
+                "text": result.text,
+                "lines": result.lines,
+                "seconds": round(result.seconds, 4),
+            }
+        )
+    elif len(args.images) > 1:
+        print(f"# {picture.source}", flush=True)
+    for index, line in enumerate(lines):
+        if not args.json:
+            print(line, flush=True)
+        speech.sentence(line, index)
+    return 0
+
+
+def _cmd_voices(args: argparse.Namespace) -> int:
+    from describe_app.core.speech import list_voices
+
+    voices = list_voices()
+    for voice in voices:
+        languages = ", ".join(voice.languages) or "unknown language"
+        print(f"{voice.id}: {voice.name} ({languages})")
+    if not voices:
+        print("No voices are installed.")
+    return 0
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
@@ -308,6 +379,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_window(args: argparse.Namespace) -> int:
+    from describe_app.qt.app import run_window  # Qt only here: --help stays instant
+
+    return run_window(args)
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -338,6 +415,7 @@ def _run_and_print(
     args: argparse.Namespace,
     *,
     check: bool | None = None,
+    speech: CommandLineSpeech | None = None,
 ) -> DescriptionResult:
     from describe_app.core.describe_pipeline import run_request
 
@@ -346,6 +424,8 @@ def _run_and_print(
     def on_sentence(sentence: str, index: int) -> None:
         if not args.json:
             print(sentence, file=out, flush=True)
+        if speech is not None:
+            speech.sentence(sentence, index)
 
     cancel = threading.Event()
     started = time.perf_counter()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,14 @@ TINY_SPEC = ModelSpec(
 
 
 @pytest.fixture
-def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty model cache, and the tiny model in the registry."""
     from huggingface_hub import constants
 
     cache = tmp_path / "hub-cache"
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setitem(model_registry.MODELS, TINY_SPEC.name, TINY_SPEC)
-    yield cache
+    return cache
 
 
 def _point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:

@@ -158,7 +158,9 @@ def build_model(
         Idefics3ImageProcessorPil,
         Idefics3Processor,
     )
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)

@@ -1,0 +1,109 @@
+"""Speech for the command line: ``--speak``, ``--wav FILE``, ``--voice``, ``--rate``.
+
+Each sentence is handed to speech the moment the model finishes it; the first sentence of
+each new answer interrupts whatever was still being said about the previous one. A speech
+failure (no voice, no sound device) is said once on stderr, and the text still prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from describe_app.core.speech import SpeechEvent, SpeechOutput, SpeechSettings
+
+log = logging.getLogger(__name__)
+
+
+class CommandLineSpeech:
+    """Speaks and/or records the sentences of one command-line run."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._speak = bool(getattr(args, "speak", False))
+        self._wav: str | None = getattr(args, "wav", None)
+        self._voice = getattr(args, "voice", None)
+        self._rate = getattr(args, "rate", None)
+        self._output: SpeechOutput | None = None
+        self._sentences: list[str] = []
+        self._reported: set[str] = set()
+        self.failed = False
+
+    @property
+    def active(self) -> bool:
+        return self._speak or bool(self._wav)
+
+    def settings(self) -> SpeechSettings:
+        from describe_app.core.speech import OutputRoute, SpeechSettings
+
+        # --speak asks for our own voice; a screen reader already reads what is printed
+        base = SpeechSettings(route=OutputRoute.OWN_VOICE)
+        changes: dict[str, object] = {}
+        if self._rate is not None:
+            changes["rate"] = self._rate
+        if self._voice:
+            changes["voice_id"] = self._voice
+        return base.replace(**changes) if changes else base
+
+    def __enter__(self) -> CommandLineSpeech:
+        if not self._speak:
+            return self
+        from describe_app.core.speech import SpeechError, create_speech
+
+        try:
+            self._output = create_speech(self.settings())
+        except SpeechError as exc:
+            self._report(str(exc), " The text is printed instead.")
+            return self
+        self._output.subscribe(self._on_event)
+        return self
+
+    def sentence(self, text: str, index: int) -> None:
+        """One finished sentence; ``index`` 0 starts a new answer."""
+        self._sentences.append(text)
+        if self._output is not None:
+            self._output.say(text, interrupt=index == 0)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        output, self._output = self._output, None
+        if output is not None:
+            if exc_type is None:
+                output.wait_until_done(None)
+            else:
+                output.stop()
+            output.close()
+        if self._wav and exc_type is None:
+            self._write_wav()
+
+    def _write_wav(self) -> None:
+        from describe_app.core.speech import SpeechError, synthesize_to_wav
+
+        if not self._sentences or not self._wav:
+            return
+        try:
+            clip = synthesize_to_wav(self._sentences, self._wav, self.settings())
+        except SpeechError as exc:
+            self._report(str(exc))
+            return
+        log.info("wrote %.1f s of speech to %s", len(clip.samples) / clip.rate, self._wav)
+
+    def _on_event(self, event: SpeechEvent) -> None:
+        from describe_app.core.speech import SpeechEventKind
+
+        if event.kind is SpeechEventKind.ERROR:
+            self._report(event.message, " The text is printed instead.")
+
+    def _report(self, message: str, suffix: str = "") -> None:
+        self.failed = True
+        if message in self._reported:
+            return
+        self._reported.add(message)
+        print(f"describe-app: {message}{suffix}", file=sys.stderr, flush=True)

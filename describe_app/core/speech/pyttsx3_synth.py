@@ -1,0 +1,228 @@
+"""Speech synthesis with pyttsx3 (espeak-ng on Linux, SAPI5 on Windows, NSSpeech on macOS).
+
+We only ever ask pyttsx3 to *write a file* (``save_to_file``) and read the samples back; we
+never let it play. Facts about pyttsx3 2.99 this module is built around:
+
+* ``pyttsx3.init()`` returns one cached engine per process, so every use goes through one
+  process-wide lock, and each :class:`Pyttsx3Synthesizer` re-applies its own rate and voice.
+* On Linux its own playback shells out to ``aplay`` and ``stop()`` cannot interrupt it;
+  :mod:`describe_app.core.speech.player` plays instead.
+* The espeak driver runs espeak-ng in its asynchronous "retrieval" mode: ``runAndWait()``
+  returns about 10 ms after synthesis *starts*, not when the file is written. We wait for
+  the driver's ``finished-utterance`` notification, which comes after the file is closed.
+* The espeak driver prints "Audio saved to ..." to stdout for every file; the command line
+  prints the description on stdout, so that one module's ``print`` is routed to our log.
+* Setting a property is queued and applied during the next ``runAndWait()``; espeak-ng
+  then applies it on its own thread, and ``runAndWait()`` cancels whatever espeak-ng still
+  has queued, so we wait for espeak-ng to be idle first (:func:`_wait_until_idle`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from describe_app.core.speech.audio import AudioClip, read_audio_file
+from describe_app.core.speech.errors import SpeechError, VoiceNotAvailableError
+from describe_app.core.speech.protocols import Voice
+
+logger = logging.getLogger(__name__)
+
+# pyttsx3 hands every caller the same engine object, so every use of it is serialized here.
+_ENGINE_LOCK = threading.RLock()
+
+
+def _engine_missing_message() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Speech is not available because the espeak-ng speech synthesizer is not "
+            "installed (install the espeak-ng package)."
+        )
+    if sys.platform == "win32":
+        return "Speech is not available because Windows speech (SAPI5) could not be started."
+    if sys.platform == "darwin":
+        return "Speech is not available because macOS speech could not be started."
+    return "Speech is not available because no speech synthesizer could be started."
+
+
+def _quiet_print(*args: object, **_kwargs: object) -> None:
+    logger.debug("pyttsx3: %s", " ".join(str(a) for a in args))
+
+
+class Pyttsx3Synthesizer:
+    """A :class:`~describe_app.core.speech.protocols.Synthesizer` on pyttsx3."""
+
+    def __init__(self, driver_name: str | None = None, *, timeout_s: float = 15.0) -> None:
+        self._driver_name = driver_name
+        self._timeout_s = timeout_s
+        self._engine: Any = None
+        self._tokens: list[Any] = []
+        self._finished = threading.Event()
+        self._failure: BaseException | None = None
+        self._workdir: Path | None = None
+        self._rate: int | None = None
+        self._voice_id: str | None = None
+        self._count = 0
+
+    # -- the Synthesizer protocol -------------------------------------------------------
+    def configure(self, *, rate: int, voice_id: str | None) -> None:
+        with _ENGINE_LOCK:
+            self._ensure_engine()
+            if voice_id is not None and voice_id not in {v.id for v in self.voices()}:
+                raise VoiceNotAvailableError(
+                    f"The voice {voice_id} is not installed; choose another voice in the settings."
+                )
+            self._rate = int(rate)
+            self._voice_id = voice_id
+
+    def synthesize(self, text: str) -> AudioClip:
+        with _ENGINE_LOCK:
+            engine = self._ensure_engine()
+            espeak = self._espeak_module(engine)
+            _wait_until_idle(espeak)  # the previous sentence's last steps
+            self._apply_properties(engine)
+            _wait_until_idle(espeak)  # the new rate and voice are applied asynchronously
+            assert self._workdir is not None
+            self._count += 1
+            path = self._workdir / f"sentence-{self._count % 2}.wav"
+            path.unlink(missing_ok=True)
+            self._finished.clear()
+            self._failure = None
+            try:
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+            except Exception as exc:  # the drivers raise anything from RuntimeError to COMError
+                raise SpeechError(f"The speech synthesizer failed: {exc}.") from exc
+            if self._waits_for_notification(engine) and not self._finished.wait(self._timeout_s):
+                raise SpeechError("The speech synthesizer did not finish in time.")
+            if self._failure is not None:
+                raise SpeechError(f"The speech synthesizer failed: {self._failure}.")
+            try:
+                clip = read_audio_file(path, label=text)
+            except (OSError, EOFError, ValueError) as exc:
+                raise SpeechError("The speech synthesizer wrote no usable audio.") from exc
+            logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
+            return clip
+
+    def voices(self) -> list[Voice]:
+        with _ENGINE_LOCK:
+            engine = self._ensure_engine()
+            try:
+                raw = engine.getProperty("voices") or []
+            except Exception as exc:
+                raise VoiceNotAvailableError(
+                    "Speech is not available because the list of voices could not be read."
+                ) from exc
+            voices = [
+                Voice(
+                    id=str(v.id),
+                    name=str(v.name or v.id),
+                    languages=tuple(_language_names(getattr(v, "languages", None))),
+                )
+                for v in raw
+            ]
+        if not voices:
+            raise VoiceNotAvailableError("Speech is not available because no voices are installed.")
+        return voices
+
+    def close(self) -> None:
+        with _ENGINE_LOCK:
+            if self._engine is not None:
+                for token in self._tokens:
+                    with contextlib.suppress(KeyError, ValueError):  # already gone
+                        self._engine.disconnect(token)
+                self._tokens.clear()
+                self._engine = None
+            if self._workdir is not None:
+                shutil.rmtree(self._workdir, ignore_errors=True)
+                self._workdir = None
+
+    # -- inside -------------------------------------------------------------------------
+    def _ensure_engine(self) -> Any:
+        if self._engine is not None:
+            return self._engine
+        try:
+            import pyttsx3
+        except ImportError as exc:
+            raise VoiceNotAvailableError(
+                "Speech is not available because the pyttsx3 package is not installed."
+            ) from exc
+        try:
+            engine = pyttsx3.init(self._driver_name)
+        except Exception as exc:  # RuntimeError, OSError or ImportError, by driver
+            logger.debug("pyttsx3.init(%r) failed: %r", self._driver_name, exc)
+            raise VoiceNotAvailableError(_engine_missing_message()) from exc
+        espeak_module = sys.modules.get("pyttsx3.drivers.espeak")
+        if espeak_module is not None:
+            espeak_module.print = _quiet_print  # type: ignore[attr-defined]
+        self._tokens = [
+            engine.connect("finished-utterance", self._on_finished),
+            engine.connect("error", self._on_error),
+        ]
+        self._workdir = Path(tempfile.mkdtemp(prefix="describe-speech-"))
+        self._engine = engine
+        logger.debug("pyttsx3 engine %s ready", getattr(engine, "driver_name", "?"))
+        return engine
+
+    def _apply_properties(self, engine: Any) -> None:
+        # Always re-applied: another synthesizer may have changed the shared engine.
+        if self._rate is not None:
+            engine.setProperty("rate", self._rate)
+        if self._voice_id is not None:
+            engine.setProperty("voice", self._voice_id)
+        engine.setProperty("volume", 1.0)  # loudness is the player's job
+
+    @staticmethod
+    def _waits_for_notification(engine: Any) -> bool:
+        return getattr(engine, "driver_name", "") == "espeak"
+
+    @staticmethod
+    def _espeak_module(engine: Any) -> Any:
+        if getattr(engine, "driver_name", "") != "espeak":
+            return None
+        return sys.modules.get("pyttsx3.drivers._espeak")
+
+    def _on_finished(self, completed: bool = True, **_kwargs: object) -> None:
+        if not completed:
+            self._failure = RuntimeError("synthesis was cancelled")
+        self._finished.set()
+
+    def _on_error(self, exception: BaseException | None = None, **_kwargs: object) -> None:
+        self._failure = exception or RuntimeError("unknown error")
+        self._finished.set()
+
+
+def _wait_until_idle(espeak: Any, timeout_s: float = 2.0) -> None:
+    """Wait until espeak-ng's own thread has no command left.
+
+    espeak-ng runs in asynchronous mode under pyttsx3: a rate or voice change is a command
+    queued for its thread. ``runAndWait()`` calls the driver's ``stop()``, which cancels
+    every queued command if espeak-ng is still busy, so a rate change made just before
+    could be dropped and the sentence spoken at the old rate.
+    """
+    if espeak is None:
+        return
+    deadline = time.monotonic() + timeout_s
+    while espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.0005)
+
+
+def _language_names(raw: object) -> list[str]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    names = []
+    for item in items:
+        if isinstance(item, bytes):
+            item = item.lstrip(b"\x00\x01\x02\x03\x04\x05").decode("utf-8", "replace")
+        text = str(item).strip()
+        if text:
+            names.append(text)
+    return names
