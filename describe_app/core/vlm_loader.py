@@ -3,8 +3,9 @@
 The choices (see ``benchmarks/bench_engine.py`` for the measurements behind them):
 
 * **CPU**: weights are read as stored (SmolVLM ships bfloat16), then every ``nn.Linear``
-  is turned, one at a time, into a dynamically quantized int8 layer with one scale per
-  output channel (more faithful than one per tensor; fbgemm / x86 or qnnpack / Arm).
+  is turned into a dynamically quantized int8 layer with one symmetric scale per output
+  channel (more faithful than one per tensor; fbgemm / x86 or qnnpack / Arm), on a small
+  thread pool (about 1.5 s for SmolVLM-256M on 2 cores).
   The rest (embeddings, norms, the vision patch convolution) is made float32.
   Converting layer by layer keeps peak memory near the stored size instead of the
   fp32 model plus its int8 copy. int8 roughly doubles decoding speed and cuts
@@ -23,6 +24,7 @@ import logging
 import os
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,39 +134,58 @@ def load_vlm(
     )
 
 
-def quantize_linear_layers(model: Any) -> int:
-    """Replace each ``nn.Linear`` by a dynamically quantized int8 one, one layer at a time.
+def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
+    """Replace each ``nn.Linear`` by a dynamically quantized int8 one (per-channel scales).
 
-    Each layer is made float32 just before it is quantized, so at no time does the whole
-    float32 model exist in memory. Returns the number of layers replaced.
+    Layers are converted on a small thread pool (the torch kernels release the GIL), each
+    made float32 only while it is quantized, so at no time does the whole float32 model
+    exist in memory. Returns the number of layers replaced.
     """
     import torch
 
-    with warnings.catch_warnings():
-        # torch.ao.quantization announces its move to torchao; the eager dynamic path we
-        # use is still shipped and tested in torch 2.x.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", UserWarning)
-        from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
-        from torch.ao.quantization import per_channel_dynamic_qconfig
+    targets = [
+        (parent, name)
+        for parent in model.modules()
+        for name, child in parent.named_children()
+        if type(child) is torch.nn.Linear
+    ]
 
-        count = 0
-        for parent in list(model.modules()):
-            for child_name, child in list(parent.named_children()):
-                if type(child) is not torch.nn.Linear:
-                    continue
-                weight = child.weight.detach().float()
-                bias = None if child.bias is None else child.bias.detach().float()
-                float_layer = torch.nn.Linear(
-                    child.in_features, child.out_features, bias is not None
-                )
-                float_layer.weight = torch.nn.Parameter(weight, requires_grad=False)
-                if bias is not None:
-                    float_layer.bias = torch.nn.Parameter(bias, requires_grad=False)
-                float_layer.qconfig = per_channel_dynamic_qconfig  # type: ignore[assignment]
-                setattr(parent, child_name, DynamicQuantLinear.from_float(float_layer))
-                count += 1
-    return count
+    def convert(target: tuple[Any, str]) -> tuple[Any, str, Any]:
+        parent, name = target
+        return parent, name, _int8_linear(getattr(parent, name))
+
+    with warnings.catch_warnings():
+        # torch announces that its eager int8 kernels move to torchao; they are still shipped
+        # and tested in torch 2.x. Only these two notices are silenced, for this block only.
+        warnings.filterwarnings(
+            "ignore", message=r".*torch\.ao\.quantization.*deprecated", category=DeprecationWarning
+        )
+        warnings.filterwarnings(
+            "ignore",
+            message=r".*quantized tensor creation functions.*deprecated",
+            category=UserWarning,
+        )
+        with ThreadPoolExecutor(max_workers=workers or available_cores()) as pool:
+            for parent, name, layer in pool.map(convert, targets):
+                setattr(parent, name, layer)
+    return len(targets)
+
+
+def _int8_linear(layer: Any) -> Any:
+    """One float Linear as a dynamic int8 Linear, symmetric, one scale per output channel."""
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
+
+    weight = layer.weight.detach().float()
+    scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
+    zero_points = torch.zeros(weight.shape[0], dtype=torch.int64)
+    qweight = torch.quantize_per_channel(weight, scales, zero_points, 0, torch.qint8)
+    bias = None if layer.bias is None else layer.bias.detach().float()
+    quantized = DynamicQuantLinear(
+        layer.in_features, layer.out_features, bias_=bias is not None, dtype=torch.qint8
+    )
+    quantized.set_weight_bias(qweight, bias)
+    return quantized
 
 
 def _int8_supported(torch: Any) -> bool:

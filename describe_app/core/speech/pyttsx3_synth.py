@@ -66,6 +66,7 @@ class Pyttsx3Synthesizer:
         self._tokens: list[Any] = []
         self._finished = threading.Event()
         self._failure: BaseException | None = None
+        self._cancelled = False
         self._workdir: Path | None = None
         self._rate: int | None = None
         self._voice_id: str | None = None
@@ -86,30 +87,44 @@ class Pyttsx3Synthesizer:
         with _ENGINE_LOCK:
             engine = self._ensure_engine()
             espeak = self._espeak_module(engine)
-            _wait_until_idle(espeak)  # the previous sentence's last steps
-            self._apply_properties(engine)
-            _wait_until_idle(espeak)  # the new rate and voice are applied asynchronously
-            assert self._workdir is not None
-            self._count += 1
-            path = self._workdir / f"sentence-{self._count % 2}.wav"
-            path.unlink(missing_ok=True)
-            self._finished.clear()
-            self._failure = None
-            try:
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-            except Exception as exc:  # the drivers raise anything from RuntimeError to COMError
-                raise SpeechError(f"The speech synthesizer failed: {exc}.") from exc
-            if self._waits_for_notification(engine) and not self._finished.wait(self._timeout_s):
-                raise SpeechError("The speech synthesizer did not finish in time.")
-            if self._failure is not None:
-                raise SpeechError(f"The speech synthesizer failed: {self._failure}.")
-            try:
-                clip = read_audio_file(path, label=text)
-            except (OSError, EOFError, ValueError) as exc:
-                raise SpeechError("The speech synthesizer wrote no usable audio.") from exc
-            logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
-            return clip
+            # espeak-ng sometimes reports a sentence as cancelled when its own thread was
+            # still busy (seen on a loaded machine); saying it again works.
+            for attempt in range(_ATTEMPTS):
+                clip = self._synthesize_once(engine, espeak, text)
+                if clip is not None:
+                    return clip
+                logger.debug("synthesis of %r was cancelled (attempt %d)", text[:40], attempt + 1)
+            raise SpeechError("The speech synthesizer failed: synthesis was cancelled.")
+
+    def _synthesize_once(self, engine: Any, espeak: Any, text: str) -> AudioClip | None:
+        """One try; None when espeak-ng cancelled it."""
+        _wait_until_idle(espeak)  # the previous sentence's last steps
+        self._apply_properties(engine)
+        _wait_until_idle(espeak)  # the new rate and voice are applied asynchronously
+        assert self._workdir is not None
+        self._count += 1
+        path = self._workdir / f"sentence-{self._count % 2}.wav"
+        path.unlink(missing_ok=True)
+        self._finished.clear()
+        self._failure = None
+        self._cancelled = False
+        try:
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+        except Exception as exc:  # the drivers raise anything from RuntimeError to COMError
+            raise SpeechError(f"The speech synthesizer failed: {exc}.") from exc
+        if self._waits_for_notification(engine) and not self._finished.wait(self._timeout_s):
+            raise SpeechError("The speech synthesizer did not finish in time.")
+        if self._cancelled:
+            return None
+        if self._failure is not None:
+            raise SpeechError(f"The speech synthesizer failed: {self._failure}.")
+        try:
+            clip = read_audio_file(path, label=text)
+        except (OSError, EOFError, ValueError) as exc:
+            raise SpeechError("The speech synthesizer wrote no usable audio.") from exc
+        logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
+        return clip
 
     def voices(self) -> list[Voice]:
         with _ENGINE_LOCK:
@@ -191,12 +206,15 @@ class Pyttsx3Synthesizer:
 
     def _on_finished(self, completed: bool = True, **_kwargs: object) -> None:
         if not completed:
-            self._failure = RuntimeError("synthesis was cancelled")
+            self._cancelled = True
         self._finished.set()
 
     def _on_error(self, exception: BaseException | None = None, **_kwargs: object) -> None:
         self._failure = exception or RuntimeError("unknown error")
         self._finished.set()
+
+
+_ATTEMPTS = 3
 
 
 def _wait_until_idle(espeak: Any, timeout_s: float = 2.0) -> None:

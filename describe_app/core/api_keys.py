@@ -1,0 +1,97 @@
+"""API keys for inference servers, kept in the system keyring and nowhere else.
+
+The settings file only says *that* a server profile has a key; the key itself goes to the
+platform's secret store through the ``keyring`` package (Windows Credential Manager, macOS
+Keychain, the Secret Service of GNOME Keyring or KWallet on Linux), under the service
+``Describe`` and the user name ``server:PROFILE``. Where no such store is available (a bare
+Linux session, a container) every operation raises :class:`KeyringUnavailableError` with a
+sentence that says what to do; the key is never written to a plain file instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from describe_app.core.remote_errors import KeyringUnavailableError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "Describe"
+
+NO_KEYRING = (
+    "No system keyring is available to keep the API key safe (on Linux, install and unlock "
+    "GNOME Keyring or KWallet); Describe never writes keys to its settings file."
+)
+
+
+class KeyStore(Protocol):
+    """Where API keys live, by server profile name."""
+
+    def get(self, profile: str) -> str | None: ...
+
+    def set(self, profile: str, key: str) -> None: ...
+
+    def delete(self, profile: str) -> None: ...
+
+
+class SystemKeyring:
+    """The system keyring. ``backend`` (a ``keyring`` backend) replaces the system's in tests."""
+
+    def __init__(self, backend: Any | None = None) -> None:
+        self._backend = backend
+
+    def get(self, profile: str) -> str | None:
+        backend = self._ready()
+        try:
+            value = backend.get_password(SERVICE, _user(profile))
+        except Exception as exc:  # locked, dbus gone, user refused the prompt
+            raise _failure("read", exc) from exc
+        return str(value) if value else None
+
+    def set(self, profile: str, key: str) -> None:
+        backend = self._ready()
+        try:
+            backend.set_password(SERVICE, _user(profile), key)
+        except Exception as exc:
+            raise _failure("save", exc) from exc
+
+    def delete(self, profile: str) -> None:
+        backend = self._ready()
+        import keyring.errors
+
+        try:
+            backend.delete_password(SERVICE, _user(profile))
+        except keyring.errors.PasswordDeleteError:
+            pass  # there was none
+        except Exception as exc:
+            raise _failure("remove", exc) from exc
+
+    def _ready(self) -> Any:
+        if self._backend is None:
+            try:
+                import keyring
+
+                self._backend = keyring.get_keyring()
+            except Exception as exc:  # a broken keyring configuration
+                log.info("no keyring: %r", exc)
+                raise KeyringUnavailableError(NO_KEYRING) from exc
+        module = type(self._backend).__module__
+        if module in ("keyring.backends.fail", "keyring.backends.null"):
+            raise KeyringUnavailableError(NO_KEYRING)
+        return self._backend
+
+
+def _user(profile: str) -> str:
+    return f"server:{profile}"
+
+
+def _failure(action: str, exc: Exception) -> KeyringUnavailableError:
+    import keyring.errors
+
+    log.info("keyring could not %s a key: %r", action, exc)
+    if isinstance(exc, keyring.errors.NoKeyringError | keyring.errors.InitError):
+        return KeyringUnavailableError(NO_KEYRING)
+    return KeyringUnavailableError(
+        f"The system keyring could not {action} the API key ({exc}); is it unlocked?"
+    )

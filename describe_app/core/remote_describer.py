@@ -1,0 +1,629 @@
+"""The remote describer: the picture goes to an OpenAI-compatible inference server.
+
+vLLM, llama.cpp's server, Ollama and ``transformers serve`` all speak the chat-completions
+API. We send the same prompts and follow-up history as the local model gets
+(:mod:`describe_app.core.openai_messages`), the picture as a base64 JPEG data URL (at most
+1024 px), and read the answer as server-sent events, handing each piece of text to
+``on_text`` as it arrives, so the sentence splitter and speech work as with the local model.
+
+How a request runs: the HTTP exchange happens on a short-lived daemon thread that parses
+the stream and passes text through a queue; the caller's thread (the model worker) waits
+on that queue and on the cancel flag. Cancelling therefore returns at once, and the
+connection is shut down at the socket (every request has its own connection, so there is
+always exactly one to close) so that the server stops generating too. Every failure is a
+one-sentence :class:`~describe_app.core.remote_errors.ServerError`.
+
+Privacy: :func:`~describe_app.core.server_address.check_privacy` runs before anything is
+sent; https certificates are verified; proxies from the environment are not used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import re
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from describe_app import __version__
+from describe_app.core.describer import DescribeRequest, GenerationStats, TextSink
+from describe_app.core.errors import Cancelled
+from describe_app.core.openai_messages import (
+    DEFAULT_MAX_SIDE,
+    picture_data_url,
+    to_openai_messages,
+)
+from describe_app.core.openai_stream import (
+    Chunk,
+    SseParser,
+    StreamFormatError,
+    StreamReportedError,
+    error_message,
+    read_chunk,
+    read_completion,
+)
+from describe_app.core.prompts import build_messages
+from describe_app.core.remote_errors import (
+    ImagesNotSupportedError,
+    ServerAuthError,
+    ServerDisconnectedError,
+    ServerError,
+    ServerHttpError,
+    ServerSetupError,
+    ServerStreamError,
+    ServerTimeoutError,
+    ServerUnreachableError,
+)
+from describe_app.core.server_address import (
+    Resolver,
+    check_privacy,
+    display_host,
+    normalize_base_url,
+)
+from describe_app.core.vlm_describer import GenerationSettings
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from describe_app.core.api_keys import KeyStore
+    from describe_app.core.server_profiles import ServerProfile
+
+log = logging.getLogger(__name__)
+
+#: How often the waiting thread looks at the cancel flag (seconds).
+CANCEL_POLL_SECONDS = 0.02
+#: How much of an error body we read.
+MAX_ERROR_BODY = 64 * 1024
+#: How much of a whole (non-streamed) JSON answer we accept.
+MAX_JSON_BODY = 8 * 1024 * 1024
+
+_IMAGE_WORDS = re.compile(r"image|vision|multi-?modal|mmproj|picture", re.IGNORECASE)
+_REFUSAL_WORDS = re.compile(
+    r"\bnot\b|\bonly\b|unsupported|cannot|can't|doesn't|does not|n't support", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class RemoteOptions:
+    timeout: float = 120.0  # the longest wait for the next piece of the answer
+    connect_timeout: float = 5.0
+    max_side: int = DEFAULT_MAX_SIDE
+    #: Ask for one view of the picture, not tiles (transformers serve's processor option);
+    #: other servers ignore it.
+    single_view: bool = True
+    limits: GenerationSettings = field(default_factory=GenerationSettings)
+    #: More request fields, for a server's own options (merged last).
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What "test connection" found."""
+
+    host: str
+    models: tuple[str, ...]
+    seconds: float
+    wanted_model: str = ""
+
+    @property
+    def sentence(self) -> str:
+        n = len(self.models)
+        if n == 0:
+            offer = "lists no models"
+        else:
+            names = [_short_model_name(m) for m in self.models]
+            shown = names if n <= 5 else [*names[:4], f"{n - 4} more"]
+            listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+            offer = f"offers {n} model{'s' if n != 1 else ''}: {listed}"
+        text = f"The server at {self.host} answered in {self.seconds:.2f} s and {offer}"
+        if self.wanted_model and self.wanted_model not in self.models:
+            text += f", but not {self.wanted_model}"
+        return text + "."
+
+
+class RemoteDescriber:
+    """Describes pictures with a model on an inference server. One worker calls it at a time."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str = "",
+        api_key: str | None = None,
+        options: RemoteOptions | None = None,
+        allow_insecure: bool = False,
+        name: str | None = None,
+        resolver: Resolver = socket.getaddrinfo,
+    ) -> None:
+        self._base_url = normalize_base_url(base_url)
+        self._model = model.strip()
+        self._api_key = api_key or None
+        self._options = options or RemoteOptions()
+        self._allow_insecure = allow_insecure
+        self._host = display_host(self._base_url)
+        self._name = name or self._host
+        self._resolver = resolver
+        self._served_model = ""
+        self._privacy_checked = False
+        self._client: httpx2.Client | None = None
+        self._client_lock = threading.Lock()
+
+    # --- what the callers see ----------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        model = self._model or self._served_model
+        return f"{_short_model_name(model)} on {self._host}" if model else f"server {self._host}"
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def privacy_notice(self) -> str:
+        """Said once before the first picture leaves this computer."""
+        if self._name == self._host:
+            return f"Sending pictures to {self._host}."
+        return f"Sending pictures to {self._name} ({self._host})."
+
+    def close(self) -> None:
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    def __enter__(self) -> RemoteDescriber:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- describing ---------------------------------------------------------------------------
+
+    def build_body(self, request: DescribeRequest) -> dict[str, Any]:
+        """The chat-completions request for ``request`` (the picture encoded here)."""
+        url = picture_data_url(request.picture.image, max_side=self._options.max_side)
+        body: dict[str, Any] = {
+            "messages": to_openai_messages(build_messages(request.prompt), url),
+            "stream": True,
+            "max_tokens": self._max_tokens(request),
+            "temperature": 0.0,
+        }
+        if self._model:
+            body["model"] = self._model
+        if self._options.single_view:
+            body["chat_template_kwargs"] = {
+                "processor_kwargs": {"images_kwargs": {"do_image_splitting": False}}
+            }
+        body.update(self._options.extra_body)
+        return body
+
+    def describe(
+        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
+    ) -> GenerationStats:
+        start = time.perf_counter()
+        if cancel.is_set():
+            raise Cancelled
+        self._check_privacy()
+        payload = json.dumps(self.build_body(request), ensure_ascii=False).encode("utf-8")
+        preprocess = time.perf_counter() - start
+        exchange = _Exchange(
+            self._http(),
+            f"{self._base_url}/chat/completions",
+            payload,
+            self._headers(stream=True),
+            self._error_context(),
+        )
+        first_token: float | None = None
+        token_seconds: list[float] = []
+        reported_tokens: int | None = None
+        # A backstop: the client's own time limits end the exchange first.
+        patience = self._options.connect_timeout + self._options.timeout + 5.0
+        exchange.start()
+        try:
+            last = time.perf_counter()
+            while True:
+                if cancel.is_set():
+                    raise Cancelled
+                try:
+                    item = exchange.items.get(timeout=CANCEL_POLL_SECONDS)
+                except queue.Empty:
+                    if time.perf_counter() - last > patience:
+                        raise self._timeout_error() from None
+                    continue
+                last = time.perf_counter()
+                if isinstance(item, ServerError):
+                    raise item
+                if item is None:
+                    break
+                if item.model and not self._served_model:
+                    self._served_model = item.model
+                if item.completion_tokens is not None:
+                    reported_tokens = item.completion_tokens
+                if item.text:
+                    if cancel.is_set():
+                        raise Cancelled
+                    now = time.perf_counter() - start
+                    if first_token is None:
+                        first_token = now
+                    token_seconds.append(now)
+                    on_text(item.text)
+        finally:
+            exchange.abort()
+            exchange.join(1.0)
+        total = time.perf_counter() - start
+        log.debug("%d pieces from %s in %.2f s", len(token_seconds), self._host, total)
+        return GenerationStats(
+            new_tokens=reported_tokens if reported_tokens is not None else len(token_seconds),
+            preprocess_seconds=preprocess,
+            first_token_seconds=first_token,
+            total_seconds=total,
+            cancelled=False,
+            token_seconds=tuple(token_seconds),
+        )
+
+    # --- test connection ------------------------------------------------------------------------
+
+    def list_models(self) -> list[str]:
+        """The model ids the server offers (``GET /models``)."""
+        return list(self.check_connection().models)
+
+    def check_connection(self) -> ConnectionCheck:
+        """Ask the server for its models; raises a ServerError saying what went wrong."""
+        import httpx2
+
+        self._check_privacy()
+        start = time.perf_counter()
+        context = self._error_context()
+        try:
+            response = self._http().get(f"{self._base_url}/models", headers=self._headers())
+        except Exception as exc:
+            raise _transport_error(exc, context) from exc
+        seconds = time.perf_counter() - start
+        if response.status_code >= 400:
+            raise _http_error(response.status_code, response.content[:MAX_ERROR_BODY], context)
+        try:
+            data = response.json()
+            entries = data["data"] if isinstance(data, dict) else data
+            models = tuple(str(m["id"]) if isinstance(m, dict) else str(m) for m in entries)
+        except (ValueError, KeyError, TypeError, httpx2.DecodingError) as exc:
+            raise ServerStreamError(
+                f"The server at {self._host} answered, but not with a list of models; "
+                "is this an OpenAI-compatible server?"
+            ) from exc
+        return ConnectionCheck(self._host, models, seconds, self._model)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _max_tokens(self, request: DescribeRequest) -> int:
+        if request.max_new_tokens:
+            return request.max_new_tokens
+        limits = self._options.limits
+        if request.prompt.question:
+            return limits.max_new_tokens_question
+        from describe_app.core.prompts import Detail
+
+        if request.prompt.detail is Detail.HIGH:
+            return limits.max_new_tokens_high
+        return limits.max_new_tokens_brief
+
+    def _check_privacy(self) -> None:
+        if not self._privacy_checked:
+            check_privacy(
+                self._base_url, allow_insecure=self._allow_insecure, resolver=self._resolver
+            )
+            self._privacy_checked = True
+
+    def _headers(self, *, stream: bool = False) -> dict[str, str]:
+        headers = {"User-Agent": f"Describe/{__version__}"}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+            headers["Content-Type"] = "application/json"
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _http(self) -> httpx2.Client:
+        with self._client_lock:
+            if self._client is None:
+                import httpx2
+
+                o = self._options
+                self._client = httpx2.Client(
+                    timeout=httpx2.Timeout(o.timeout, connect=o.connect_timeout),
+                    # A fresh connection per request: cancelling closes exactly that one.
+                    limits=httpx2.Limits(max_keepalive_connections=0),
+                    trust_env=False,  # no proxy from the environment sees the pictures
+                    follow_redirects=False,
+                )
+            return self._client
+
+    def _error_context(self) -> _ErrorContext:
+        return _ErrorContext(
+            self._host,
+            self._model,
+            self._options.timeout,
+            self._options.connect_timeout,
+        )
+
+    def _timeout_error(self) -> ServerTimeoutError:
+        return ServerTimeoutError(
+            f"The server at {self._host} sent nothing for {self._options.timeout:g} seconds, "
+            "so Describe stopped waiting."
+        )
+
+
+def remote_describer_for(
+    profile: ServerProfile,
+    *,
+    key_store: KeyStore | None = None,
+    api_key: str | None = None,
+    allow_insecure: bool = False,
+) -> RemoteDescriber:
+    """The describer for a server profile; its API key comes from the keyring."""
+    if profile.api_key and api_key is None:
+        from describe_app.core.api_keys import SystemKeyring
+
+        api_key = (key_store or SystemKeyring()).get(profile.name)
+        if not api_key:
+            raise ServerSetupError(
+                f"The API key for {profile.name} is not in the system keyring; add the server "
+                "again with --key."
+            )
+    options = RemoteOptions(timeout=float(profile.timeout), max_side=profile.max_side)
+    return RemoteDescriber(
+        profile.url,
+        model=profile.model,
+        api_key=api_key,
+        options=options,
+        allow_insecure=profile.allow_insecure or allow_insecure,
+        name=profile.name,
+    )
+
+
+# --- the HTTP exchange ------------------------------------------------------------------------
+
+#: What the exchange thread hands the waiting thread: a chunk, an error, or None (the end).
+_Item = Chunk | ServerError | None
+
+
+@dataclass(frozen=True)
+class _ErrorContext:
+    host: str
+    model: str
+    timeout: float
+    connect_timeout: float
+
+
+class _Exchange:
+    """One streamed request on its own daemon thread; :meth:`abort` ends it from any thread."""
+
+    def __init__(
+        self,
+        client: httpx2.Client,
+        url: str,
+        payload: bytes,
+        headers: dict[str, str],
+        context: _ErrorContext,
+    ) -> None:
+        self.items: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._client = client
+        self._url = url
+        self._payload = payload
+        self._headers = headers
+        self._context = context
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._aborted = False
+        self._thread = threading.Thread(target=self._run, name="remote-describe", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+    def abort(self) -> None:
+        """Stop now: shut the connection down so that a blocked read returns at once."""
+        with self._lock:
+            self._aborted = True
+            sock, self._socket = self._socket, None
+        if sock is not None:
+            _shut_down(sock)
+
+    def _trace(self, name: str, info: dict[str, Any]) -> None:
+        if name != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            if not self._aborted:
+                self._socket = sock
+                return
+        _shut_down(sock)  # cancelled while connecting
+
+    def _run(self) -> None:
+        try:
+            self._exchange()
+        except Exception as exc:
+            if self._aborted:
+                log.debug("exchange ended after abort: %r", exc)
+                return
+            error = exc if isinstance(exc, ServerError) else _transport_error(exc, self._context)
+            if not isinstance(exc, ServerError):
+                log.debug("exchange failed", exc_info=True)
+            self.items.put(error)
+        finally:
+            with self._lock:
+                self._socket = None  # httpx closes it; never shut a reused descriptor
+
+    def _exchange(self) -> None:
+        with self._client.stream(
+            "POST",
+            self._url,
+            content=self._payload,
+            headers=self._headers,
+            extensions={"trace": self._trace},
+        ) as response:
+            if response.status_code >= 400:
+                body = _read_some(response.iter_bytes(), MAX_ERROR_BODY)
+                raise _http_error(response.status_code, body, self._context)
+            content_type = response.headers.get("content-type", "")
+            if "text/event-stream" not in content_type:
+                self._whole_answer(_read_some(response.iter_bytes(), MAX_JSON_BODY))
+                return
+            parser = SseParser()
+            seen_chunk = False
+            for piece in response.iter_bytes():
+                for event in parser.feed(piece):
+                    seen_chunk = True
+                    if self._event(event.data):
+                        return
+            cut_off = parser.finish()
+            if not seen_chunk and not cut_off:
+                raise StreamFormatError("the stream ended without any event")
+            # Every server marks the end (finish_reason or [DONE]): without it, the answer
+            # was cut off.
+            raise ServerDisconnectedError(
+                f"The connection to the server at {self._context.host} broke before the "
+                "answer was complete."
+            )
+
+    def _event(self, data: str) -> bool:
+        """Pass one event on; True when it was the last."""
+        chunk = read_chunk(data)
+        if chunk.text or chunk.model or chunk.completion_tokens is not None:
+            self.items.put(chunk)
+        if chunk.done:
+            self.items.put(None)
+        return chunk.done
+
+    def _whole_answer(self, body: bytes) -> None:
+        chunk = read_completion(body)
+        self.items.put(chunk)
+        self.items.put(None)
+
+
+def _read_some(pieces: Any, limit: int) -> bytes:
+    out = bytearray()
+    for piece in pieces:
+        out += piece
+        if len(out) >= limit:
+            break
+    return bytes(out[:limit])
+
+
+def _shut_down(sock: socket.socket) -> None:
+    # socket.socket.shutdown, not SSLSocket.shutdown: it acts on the descriptor without
+    # touching the TLS state another thread may be reading through.
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+# --- errors as sentences ----------------------------------------------------------------------
+
+
+def _http_error(status: int, body: bytes, context: _ErrorContext) -> ServerError:
+    message = error_message(body)
+    host = context.host
+    if message and _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
+        return _images_error(message, context)
+    if status in (401, 403):
+        return ServerAuthError(
+            _sentence(f"The server at {host} refused the request (error {status})", message)
+            + " Check the API key.",
+            status,
+        )
+    if status == 404:
+        return ServerHttpError(
+            _sentence(f"The server at {host} answered error 404", message or "not found")
+            + " Check the address and the model name.",
+            status,
+        )
+    return ServerHttpError(_sentence(f"The server at {host} answered error {status}", message), status)
+
+
+def _images_error(message: str, context: _ErrorContext) -> ImagesNotSupportedError:
+    model = f"The model {context.model}" if context.model else "The model on the server"
+    return ImagesNotSupportedError(
+        f"{model} does not accept pictures ({message.rstrip('.')}); choose a vision model."
+    )
+
+
+def _transport_error(exc: BaseException, context: _ErrorContext) -> ServerError:
+    import httpx2
+
+    host = context.host
+    if isinstance(exc, ServerError):
+        return exc
+    if isinstance(exc, StreamReportedError):
+        message = str(exc)
+        if _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
+            return _images_error(message, context)
+        return ServerError(_sentence(f"The server at {host} failed while answering", message))
+    if isinstance(exc, StreamFormatError):
+        return ServerStreamError(
+            f"The answer from {host} is not a chat-completions stream Describe can read ({exc})."
+        )
+    if isinstance(exc, httpx2.ConnectTimeout):
+        return ServerUnreachableError(
+            f"The server at {host} did not accept a connection within "
+            f"{context.connect_timeout:g} seconds; is it on and reachable?"
+        )
+    if isinstance(exc, httpx2.TimeoutException):
+        return ServerTimeoutError(
+            f"The server at {host} sent nothing for {context.timeout:g} seconds, "
+            "so Describe stopped waiting."
+        )
+    if isinstance(exc, httpx2.ConnectError):
+        reason = str(exc)
+        lowered = reason.lower()
+        if "refused" in lowered:
+            return ServerUnreachableError(
+                f"Describe could not connect to the server at {host}: the connection was "
+                "refused; is the server running?"
+            )
+        if "certificate" in lowered:
+            return ServerSetupError(
+                f"The server at {host} has a certificate this computer does not trust, so "
+                "Describe did not connect."
+            )
+        if any(w in lowered for w in ("name or service", "nodename", "getaddrinfo", "no address")):
+            return ServerUnreachableError(
+                f"Describe could not find the server {host}; check its name."
+            )
+        return ServerUnreachableError(
+            _sentence(f"Describe could not connect to the server at {host}", reason)
+        )
+    if isinstance(exc, httpx2.RemoteProtocolError | httpx2.ReadError | httpx2.WriteError):
+        return ServerDisconnectedError(
+            f"The connection to the server at {host} broke before the answer was complete."
+        )
+    if isinstance(exc, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
+        return ServerSetupError(f"The server address for {host} is not usable ({exc}).")
+    log.info("unexpected failure talking to %s", host, exc_info=exc)
+    return ServerError(
+        f"Talking to the server at {host} failed ({type(exc).__name__}: {exc})."
+    )
+
+
+def _sentence(prefix: str, detail: str) -> str:
+    detail = detail.strip().rstrip(".")
+    return f"{prefix}: {detail}." if detail else f"{prefix}."
+
+
+def _short_model_name(model: str) -> str:
+    """A local path as its folder name; Hub ids and server names as they are."""
+    if os.path.isabs(model):
+        return os.path.basename(model.rstrip("/\\")) or model
+    return model

@@ -1,0 +1,261 @@
+"""What happens when the user asks for something: which picture, which job, what to say.
+
+The controller turns actions (describe, detailed, read text, ask, repeat, stop, a photo
+opened) into jobs for the model worker, and the worker's events into the result view,
+speech, history and announcements. It owns no widget: the window listens to its signals.
+
+* The picture is the camera's newest frame when the camera is live, else the last photo.
+* A request made while the model loads is queued (and the user told so), not refused.
+* Only the newest job's events reach the user (latest request wins in the worker too).
+* Questions keep the conversation about the last picture (:class:`Conversation`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from describe_app.core.conversation import Conversation
+from describe_app.core.describer import DescribeRequest
+from describe_app.core.errors import ImageError
+from describe_app.core.images import Picture, picture_from_frame
+from describe_app.core.model_worker import (
+    Cancelled_,
+    DescribeJob,
+    Failed,
+    Finished,
+    Job,
+    LoadFailed,
+    Loading,
+    ReadTextJob,
+    Ready,
+    SentenceReady,
+    Started,
+    TextRead,
+    WorkerEvent,
+)
+from describe_app.core.prompts import Detail
+from describe_app.core.speech import Earcon
+from describe_app.qt.announcer import Announcer
+from describe_app.qt.camera_worker import CameraWorker
+from describe_app.qt.history_entry import HistoryEntry
+from describe_app.qt.model_bridge import ModelBridge
+from describe_app.qt.translate import _
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _JobInfo:
+    job_id: int
+    kind: str
+    picture: Picture
+    conversation: Conversation | None = None
+    request: DescribeRequest | None = None
+    sentences: int = 0
+
+
+class DescribeController(QObject):
+    result_started = Signal(str)  # a heading for the result view
+    sentence_ready = Signal(str)
+    result_finished = Signal(object)  # HistoryEntry
+
+    def __init__(
+        self,
+        bridge: ModelBridge,
+        announcer: Announcer,
+        *,
+        camera: CameraWorker | None = None,
+        language: str | None = None,
+        max_new_tokens: int | None = None,
+        check_pictures: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._announcer = announcer
+        self.camera = camera
+        self._language = language
+        self._max_new_tokens = max_new_tokens
+        self._check = check_pictures
+        self.photo: Picture | None = None
+        self.conversation: Conversation | None = None
+        self.last_entry: HistoryEntry | None = None
+        self._job: _JobInfo | None = None
+        self._load_failure: str | None = None  # the worker retries per request: say it once
+        bridge.worker_event.connect(self.on_worker_event)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def describe(self, detail: Detail = Detail.BRIEF) -> int | None:
+        picture = self._take_picture()
+        if picture is None:
+            return None
+        return self._describe_picture(picture, detail)
+
+    def describe_photo(self, picture: Picture) -> int | None:
+        """A photo was opened, pasted or dropped: it becomes the current photo; describe it."""
+        self.photo = picture
+        return self._describe_picture(picture, Detail.BRIEF)
+
+    def read_text(self) -> int | None:
+        picture = self._take_picture()
+        if picture is None:
+            return None
+        return self._submit(ReadTextJob(picture), _JobInfo(0, "text", picture))
+
+    def ask(self, question: str) -> int | None:
+        question = question.strip()
+        if not question:
+            self._announcer.announce(_("Type a question first."))
+            return None
+        if self.conversation is None:
+            self._announcer.announce(_("Describe a picture first, then ask about it."))
+            return None
+        request = self._limit(self.conversation.question_request(question))
+        info = _JobInfo(0, "answer", self.conversation.picture, self.conversation, request)
+        return self._submit(DescribeJob(request, check=False), info)
+
+    def repeat(self) -> None:
+        if self.last_entry is None:
+            self._announcer.announce(_("Nothing to repeat yet."))
+            return
+        self._announcer.say_result(self.last_entry.text, first=True)
+
+    def stop(self) -> None:
+        """Escape: cancel the job in flight and stop speaking."""
+        self._announcer.stop_speaking()
+        if self._job is not None:
+            self._bridge.cancel()
+
+    # --- inside ---------------------------------------------------------------------------------
+
+    def _describe_picture(self, picture: Picture, detail: Detail) -> int | None:
+        conversation = Conversation(picture, language=self._language)
+        request = self._limit(conversation.describe_request(detail))
+        kind = "detailed description" if detail is Detail.HIGH else "description"
+        info = _JobInfo(0, kind, picture, conversation, request)
+        return self._submit(DescribeJob(request, check=self._check), info)
+
+    def _take_picture(self) -> Picture | None:
+        frame = self.camera.latest_frame() if self.camera is not None else None
+        if frame is not None:
+            try:
+                picture = picture_from_frame(frame, source="camera")
+            except ImageError as exc:
+                self._announcer.announce(str(exc))
+                return None
+            self._announcer.earcon(Earcon.PICTURE_TAKEN)
+            return picture
+        if self.photo is not None:
+            return self.photo
+        self._announcer.announce(
+            _("There is no picture yet. Open a photo with Control+O, or connect a camera.")
+        )
+        return None
+
+    def _limit(self, request: DescribeRequest) -> DescribeRequest:
+        if self._max_new_tokens is None:
+            return request
+        return dataclasses.replace(request, max_new_tokens=self._max_new_tokens)
+
+    def _submit(self, job: Job, info: _JobInfo) -> int | None:
+        try:
+            info.job_id = self._bridge.submit(job)
+        except RuntimeError:  # the worker is closed: the window is shutting down
+            return None
+        self._job = info
+        if not self._bridge.is_ready and isinstance(job, DescribeJob):
+            self._announcer.announce(
+                _("The model is still loading. Your picture will be described when it is ready.")
+            )
+        return info.job_id
+
+    def _is_current(self, job_id: int) -> bool:
+        return self._job is not None and self._job.job_id == job_id
+
+    @Slot(object)
+    def on_worker_event(self, event: WorkerEvent) -> None:
+        if isinstance(event, Loading):
+            if self._load_failure is None:
+                self._announcer.announce(_("Loading the description model."))
+        elif isinstance(event, Ready):
+            self._load_failure = None
+            self._announcer.announce(_("Ready."))
+        elif isinstance(event, LoadFailed):
+            if event.message != self._load_failure:
+                self._load_failure = event.message
+                self._announcer.announce(event.message, interrupt=True)
+        elif isinstance(event, Started) and self._is_current(event.job_id):
+            self._on_started()
+        elif isinstance(event, SentenceReady) and self._is_current(event.job_id):
+            self._on_sentence(event.sentence)
+        elif isinstance(event, Finished) and self._is_current(event.job_id):
+            self._on_finished(event)
+        elif isinstance(event, TextRead) and self._is_current(event.job_id):
+            self._on_text_read(event)
+        elif isinstance(event, Cancelled_) and self._is_current(event.job_id):
+            self._job = None
+            self._announcer.announce(_("Stopped."), speak=False)
+        elif isinstance(event, Failed) and self._is_current(event.job_id):
+            self._job = None
+            self._announcer.earcon(Earcon.ERROR)
+            self._announcer.clear_status()  # a failed request is always said
+            self._announcer.announce(event.message, interrupt=True)
+
+    def _on_started(self) -> None:
+        assert self._job is not None
+        heading = {
+            "description": _("Describing..."),
+            "detailed description": _("Describing in detail..."),
+            "text": _("Reading the text..."),
+            "answer": _("Answering..."),
+        }[self._job.kind]
+        self._announcer.announce(heading, speak=False)
+        self.result_started.emit(heading)
+
+    def _on_sentence(self, sentence: str) -> None:
+        assert self._job is not None
+        self._on_sentence_of(self._job, sentence)
+
+    def _on_finished(self, event: Finished) -> None:
+        info = self._job
+        assert info is not None
+        self._job = None
+        result = event.result
+        if info.sentences == 0:  # nothing streamed (should not happen): show it all now
+            for sentence in result.sentences:
+                self._on_sentence_of(info, sentence)
+        if info.conversation is not None and info.request is not None:
+            if result.picture_problem is None:
+                info.conversation.record(info.request, result.text)
+            self.conversation = info.conversation
+        self._finish(info, result.text)
+
+    def _on_text_read(self, event: TextRead) -> None:
+        info = self._job
+        assert info is not None
+        self._job = None
+        lines = list(event.lines) or [_("No text found.")]
+        for line in lines:
+            self._on_sentence_of(info, line)
+        self._finish(info, "\n".join(lines))
+
+    def _on_sentence_of(self, info: _JobInfo, sentence: str) -> None:
+        first = info.sentences == 0
+        info.sentences += 1
+        self.sentence_ready.emit(sentence)
+        self._announcer.say_result(sentence, first=first)
+
+    def _finish(self, info: _JobInfo, text: str) -> None:
+        entry = HistoryEntry(info.picture.source, info.kind, text, info.picture)
+        self.last_entry = entry
+        self._announcer.announce(_("Done."), speak=False)
+        self.result_finished.emit(entry)

@@ -1,0 +1,60 @@
+"""Start the voice off the GUI thread, so the window takes keys at once.
+
+The window speaks through a :class:`QuietSpeech` until ``started`` brings the real output
+(on the GUI thread); ``failed`` brings one sentence to announce.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from describe_app.core.speech import ScreenReaderChannel, SpeechError, SpeechSettings
+
+log = logging.getLogger(__name__)
+
+
+class SpeechStarter(QObject):
+    started = Signal(object)  # a SpeechOutput
+    failed = Signal(str)
+
+    def __init__(
+        self, screen_reader: ScreenReaderChannel | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._screen_reader = screen_reader
+        self.speech: object | None = None  # what was started, so run_window can close it
+        self._thread = threading.Thread(target=self._run, name="speech-starter", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        from describe_app.core.speech import create_speech
+
+        try:
+            speech = create_speech(SpeechSettings(), screen_reader=self._screen_reader)
+        except SpeechError as exc:
+            self._emit(self.failed, str(exc))
+            return
+        except Exception as exc:
+            log.info("speech could not start: %r", exc)
+            self._emit(self.failed, f"Speech is not available ({exc}).")
+            return
+        self.speech = speech
+        if not self._emit(self.started, speech):
+            speech.close()
+
+    @staticmethod
+    def _emit(signal: SignalInstance, value: object) -> bool:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window closed meanwhile
+            return False
+        return True

@@ -1,0 +1,161 @@
+"""Fixtures for the window's tests: Qt warnings fail, nothing is left behind, fakes.
+
+Import the fixtures into a test module with ``from tests.qt_fixtures import *``-style
+explicit imports (pytest finds fixtures by name in the module).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QtMsgType
+from PySide6.QtWidgets import QApplication
+
+from describe_app.core.describer import Describer
+from describe_app.core.ocr_reader import OcrReader
+from describe_app.core.speech import AudioClip, SpeechListener, SpeechSettings
+from describe_app.qt.camera_source import CameraSource
+from describe_app.qt.camera_worker import CameraWorker
+from describe_app.qt.main_window import MainWindow
+from describe_app.qt.model_bridge import ModelBridge
+
+OUR_THREADS = ("model-worker", "camera-worker", "speech-starter")
+
+#: Said by Qt's offscreen platform plugin itself, not by our code, whenever a window shows.
+PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+class FakeSpeech:
+    """Records what the window asks speech to do (a SpeechOutput)."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[str, bool]] = []
+        self.sounds: list[str] = []
+        self.stops = 0
+        self.closed = False
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        self.said.append((text, interrupt))
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def repeat_last(self) -> bool:
+        return False
+
+    def play_sound(self, clip: AudioClip, *, interrupt: bool = False) -> None:
+        self.sounds.append(clip.label)
+
+    def apply_settings(self, settings: SpeechSettings) -> None:
+        pass
+
+    def subscribe(self, listener: SpeechListener) -> Callable[[], None]:
+        return lambda: None
+
+    def wait_until_done(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def texts(self) -> list[str]:
+        return [t for t, _ in self.said]
+
+
+@pytest.fixture
+def qt_strict(qapp: QApplication, qtlog) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Qt warnings fail the test; windows, our threads and Qt objects are gone after it."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    QApplication.processEvents()
+    bad = [
+        r.message
+        for r in qtlog.records
+        if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+        and r.message not in PLATFORM_NOISE
+    ]
+    if bad:
+        pytest.fail(f"Qt warnings: {bad}")
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        left = [t.name for t in threading.enumerate() if t.name in OUR_THREADS and t.is_alive()]
+        if not left:
+            break
+        time.sleep(0.02)
+    else:
+        pytest.fail(f"threads left running: {left}")
+
+
+def model_factory(model_dir: Path) -> Callable[[], Describer]:
+    def load() -> Describer:
+        from describe_app.core.vlm_describer import VlmDescriber
+        from describe_app.core.vlm_loader import load_vlm
+
+        return VlmDescriber(load_vlm(model_dir, name=model_dir.name))
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def scene_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short video of a real photo panning slowly (the 'camera' of the tests)."""
+    import cv2
+    from skimage import data
+
+    frame = cv2.resize(data.astronaut()[:, :, ::-1], (320, 240))
+    path = tmp_path_factory.mktemp("video") / "scene.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))
+    for shift in range(30):
+        writer.write(np.ascontiguousarray(np.roll(frame, shift, axis=1)))
+    writer.release()
+    return path
+
+
+WindowMaker = Callable[..., tuple[MainWindow, FakeSpeech]]
+
+
+@pytest.fixture
+def make_window(qtbot, qt_strict: None) -> Iterator[WindowMaker]:  # type: ignore[no-untyped-def]
+    windows: list[MainWindow] = []
+
+    def make(
+        model_dir: Path,
+        *,
+        video: Path | None = None,
+        camera: CameraWorker | None = None,
+        load: bool = True,
+        **options: object,
+    ) -> tuple[MainWindow, FakeSpeech]:
+        speech = FakeSpeech()
+        bridge = ModelBridge(model_factory(model_dir), text_reader_factory=OcrReader)
+        if camera is None and video is not None:
+            camera = CameraWorker(CameraSource(str(video), is_file=True, label="scene.avi"))
+        window = MainWindow(bridge, speech, camera=camera, **options)  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()  # window shortcuts fire only in the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+        if camera is not None:
+            camera.start()
+        if load:
+            bridge.start_loading()
+        return window, speech
+
+    yield make
+    for window in windows:
+        window.close()

@@ -1,0 +1,226 @@
+"""Servers for the remote-describer tests: the real ``transformers serve``, and a small stub.
+
+:func:`transformers_server` starts transformers' own OpenAI-compatible server on 127.0.0.1
+(a free port, offline, pinned to a local model folder) as a subprocess, waits until
+``/v1/models`` answers, and stops it afterwards. :class:`StubServer` is a tiny HTTP server
+on a thread that misbehaves on purpose (errors, broken streams, silence) for the fault tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+SERVER_START_SECONDS = 120.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    process: subprocess.Popen[bytes]
+    url: str  # http://127.0.0.1:PORT
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def kill(self) -> None:
+        """Stop the server at once (SIGKILL), as a crash or a power cut would."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@contextlib.contextmanager
+def transformers_server(model_dir: Path, log_dir: Path) -> Iterator[ServerProcess]:
+    """``transformers serve MODEL_DIR`` on 127.0.0.1, ready to answer."""
+    port = free_port()
+    log_path = log_dir / f"transformers-serve-{port}.log"
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_VERBOSITY": "error",
+        "TOKENIZERS_PARALLELISM": "false",
+        "PYTHONWARNINGS": "ignore",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "transformers.cli.transformers",
+        "serve",
+        str(model_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--device",
+        "cpu",
+    ]
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            command, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        _wait_until_ready(server)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_ready(server: ServerProcess) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"transformers serve exited early:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/v1/models", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"transformers serve did not start in time:\n{server.log()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+# --- the stub -------------------------------------------------------------------------------
+
+
+def sse(obj: Any) -> bytes:
+    return f"data: {json.dumps(obj)}\n\n".encode()
+
+
+def content_chunk(text: str, finish: str | None = None) -> bytes:
+    choice: dict[str, Any] = {"index": 0, "delta": {"content": text} if text else {}}
+    if finish:
+        choice["finish_reason"] = finish
+    return sse({"object": "chat.completion.chunk", "model": "stub", "choices": [choice]})
+
+
+@dataclass
+class StubServer:
+    """An HTTP server whose answer to ``POST /v1/chat/completions`` is set by ``mode``.
+
+    Modes: ``ok`` (a three-sentence stream), ``status`` (``status`` with ``error_body``),
+    ``malformed`` (an event that is not JSON), ``html`` (a 200 web page), ``silent`` (reads
+    the request, then says nothing), ``stall`` (one sentence, then nothing), ``stream-error``
+    (one sentence, then an error event), ``drop`` (one sentence, then the connection closes
+    mid-chunk). ``GET /v1/models`` lists ``models``.
+    """
+
+    mode: str = "ok"
+    status: int = 500
+    error_body: bytes = b'{"error": {"message": "Something broke.", "type": "server_error"}}'
+    models: list[str] = field(default_factory=lambda: ["stub-vision"])
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.release = threading.Event()  # ends 'silent' and 'stall' answers
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                stub.headers.append(dict(self.headers.items()))
+                if stub.mode == "status":
+                    self._send(stub.status, stub.error_body)
+                    return
+                data = {"object": "list", "data": [{"id": m} for m in stub.models]}
+                self._send(200, json.dumps(data).encode())
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                stub.requests.append(json.loads(self.rfile.read(length)))
+                stub.headers.append(dict(self.headers.items()))
+                mode = stub.mode
+                if mode == "status":
+                    self._send(stub.status, stub.error_body)
+                elif mode == "html":
+                    self._send(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
+                elif mode == "silent":
+                    stub.release.wait(30)
+                else:
+                    self._stream(mode)
+
+            def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _stream(self, mode: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                write = self.wfile.write
+                if mode == "malformed":
+                    write(b"data: {this is not json\n\n")
+                    return
+                write(content_chunk("A stub answer."))
+                self.wfile.flush()
+                if mode == "stall":
+                    stub.release.wait(30)
+                elif mode == "stream-error":
+                    write(sse({"error": "CUDA out of memory"}))
+                elif mode == "drop":
+                    write(b'data: {"choices": [{"delta": {"content": " Cut')
+                    self.wfile.flush()
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                else:
+                    write(content_chunk(" It has two more sentences."))
+                    write(b": a comment line\r\n\r\n")
+                    write(content_chunk(" This is the last one!", finish="stop"))
+                    write(b"data: [DONE]\n\n")
+
+        return Handler

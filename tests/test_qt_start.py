@@ -1,0 +1,84 @@
+"""Starting the window: no torch before it shows; the command line opens it; responsive GUI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from describe_app.cli import build_parser
+from tests import qt_fixtures
+
+# The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
+make_window = qt_fixtures.make_window
+qt_strict = qt_fixtures.qt_strict
+scene_video = qt_fixtures.scene_video
+
+
+def test_window_shows_before_torch_is_imported() -> None:
+    code = (
+        "import sys, time\n"
+        "t = time.perf_counter()\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from describe_app.qt.app import build_window\n"
+        "from describe_app.cli import build_parser\n"
+        "app = QApplication([])\n"
+        "w = build_window(build_parser().parse_args(['window', '--camera', 'none']))\n"
+        "w.show(); app.processEvents()\n"
+        "print('SHOWN', round(time.perf_counter() - t, 2))\n"
+        "print('HEAVY', [m for m in ('torch', 'transformers') if m in sys.modules])\n"
+        "w.close()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+    shown = float(proc.stdout.split("SHOWN")[1].split()[0])
+    assert shown < 3.0  # 1.5 s is the target on a quiet machine; this one is shared
+
+
+def test_no_command_means_the_window() -> None:
+    from describe_app import cli
+
+    seen: list[object] = []
+    original = cli._cmd_window
+    cli._cmd_window = lambda args: seen.append(args) or 0  # type: ignore[assignment]
+    try:
+        assert cli.main([]) == 0
+        assert cli.main(["window", "--camera", "clip.mp4", "a.jpg"]) == 0
+    finally:
+        cli._cmd_window = original  # type: ignore[assignment]
+    assert seen[0].command == "window" and seen[0].files == []  # type: ignore[attr-defined]
+    assert seen[1].camera == "clip.mp4" and seen[1].files == ["a.jpg"]  # type: ignore[attr-defined]
+    assert build_parser().parse_args(["window"]).camera is None
+
+
+def test_gui_never_stalls_while_the_model_loads_and_generates(
+    qtbot, make_window, tiny_model_dir: Path, scene_video: Path
+) -> None:  # type: ignore[no-untyped-def]
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    timer.start()
+    try:
+        window, _ = make_window(tiny_model_dir, video=scene_video, max_new_tokens=60)
+        last[0] = time.perf_counter()
+        gaps.clear()  # measure from here: loading, camera preview and generation
+        qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+        window.actions_by_id["describe"].trigger()
+        qtbot.waitUntil(lambda: window.history.count() == 1, timeout=60_000)
+    finally:
+        timer.stop()
+    worst = max(gaps)
+    assert worst < 0.05, f"the GUI stalled for {worst * 1000:.0f} ms"
