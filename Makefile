@@ -1,7 +1,11 @@
 # Describe: the two commands the README starts with.
-.PHONY: run test check pytest bench setup
+.PHONY: run demo test check pytest bench setup
 
 run:
+	scripts/setup.sh
+	.venv/bin/describe-app
+
+demo:
 	scripts/setup.sh
 	.venv/bin/describe-app demo
 

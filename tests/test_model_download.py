@@ -93,7 +93,9 @@ def test_first_use_downloads_by_itself(
         assert main(["describe", str(photo), "--model", "Tiny-Test", "--no-download"]) == 3
         assert "describe-app models download Tiny-Test" in capsys.readouterr().err
         assert main(["describe", str(photo), "--model", "Tiny-Test"]) == 0
-        assert len(capsys.readouterr().out.splitlines()) == 3
+        captured = capsys.readouterr()
+        assert len(captured.out.splitlines()) == 3
+        assert "First use: downloading Tiny-Test (1 MB)" in captured.err
 
 
 def test_files_that_are_not_the_model_asked_for_are_refused(

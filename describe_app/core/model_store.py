@@ -8,6 +8,7 @@ only an explicit download (or the first use, when allowed) does, with a progress
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +123,16 @@ def download(spec: ModelSpec, *, progress: bool = True) -> Path:
     return path
 
 
-def locate_model(name_or_path: str | None, *, allow_download: bool) -> ModelLocation:
-    """Find the model to use: a folder, or a registry model (downloaded if allowed)."""
+def locate_model(
+    name_or_path: str | None,
+    *,
+    allow_download: bool,
+    on_download: Callable[[ModelSpec], None] | None = None,
+) -> ModelLocation:
+    """Find the model to use: a folder, or a registry model (downloaded if allowed).
+
+    ``on_download`` is told before a first-time download starts (to say so to the user).
+    """
     if name_or_path and looks_like_path(name_or_path):
         folder = Path(name_or_path).expanduser().resolve()
         check_model_folder(folder)
@@ -136,5 +145,7 @@ def locate_model(name_or_path: str | None, *, allow_download: bool) -> ModelLoca
                 f"{spec.name} is not on this computer yet. Download it ({spec.download_mb} MB) "
                 f"with: {fetch_command(spec)}"
             )
+        if on_download is not None:
+            on_download(spec)
         path = download(spec)
     return ModelLocation(name=spec.name, path=path, spec=spec)
