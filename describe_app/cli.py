@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from describe_app.core.describe_pipeline import DescriptionResult
     from describe_app.core.describer import DescribeRequest
     from describe_app.core.images import Picture
+    from describe_app.core.model_registry import ModelSpec
     from describe_app.core.ocr_reader import OcrReader
     from describe_app.core.vlm_describer import VlmDescriber
 
@@ -393,12 +394,23 @@ def _open_describer(args: argparse.Namespace) -> VlmDescriber:
     from describe_app.core.vlm_describer import VlmDescriber
     from describe_app.core.vlm_loader import LoadOptions, load_vlm
 
-    location = locate_model(args.model, allow_download=not args.no_download)
+    location = locate_model(
+        args.model, allow_download=not args.no_download, on_download=_announce_download
+    )
     _status(f"Loading {location.name}...")
     options = LoadOptions(device=args.device, quantize=args.quantize, threads=args.threads)
     loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
     _status(f"Loaded in {loaded.load_seconds:.1f} s ({loaded.device}, {loaded.dtype}).")
     return VlmDescriber(loaded)
+
+
+def _announce_download(spec: ModelSpec) -> None:
+    print(
+        f"First use: downloading {spec.name} ({spec.download_mb} MB). "
+        "This happens once; later runs work offline.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _with_limit(request: DescribeRequest, args: argparse.Namespace) -> DescribeRequest:
