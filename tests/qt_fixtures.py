@@ -17,8 +17,9 @@ from PySide6.QtCore import QtMsgType
 from PySide6.QtWidgets import QApplication
 
 from describe_app.core.describer import Describer
+from describe_app.core.history import History
 from describe_app.core.ocr_reader import OcrReader
-from describe_app.core.speech import AudioClip, SpeechListener, SpeechSettings
+from describe_app.core.speech import AudioClip, SpeechListener, SpeechSettings, Voice
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
@@ -38,6 +39,7 @@ class FakeSpeech:
         self.sounds: list[str] = []
         self.stops = 0
         self.closed = False
+        self.settings = SpeechSettings()
 
     def say(self, text: str, *, interrupt: bool = False) -> None:
         self.said.append((text, interrupt))
@@ -58,7 +60,7 @@ class FakeSpeech:
         self.sounds.append(clip.label)
 
     def apply_settings(self, settings: SpeechSettings) -> None:
-        pass
+        self.settings = settings
 
     def subscribe(self, listener: SpeechListener) -> Callable[[], None]:
         return lambda: None
@@ -127,8 +129,16 @@ def scene_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 WindowMaker = Callable[..., tuple[MainWindow, FakeSpeech]]
 
 
+FAKE_VOICES = [
+    Voice("en-gb", "English (Great Britain)", ("en-gb",)),
+    Voice("fr", "French", ("fr",)),
+]
+
+
 @pytest.fixture
-def make_window(qtbot, qt_strict: None) -> Iterator[WindowMaker]:  # type: ignore[no-untyped-def]
+def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]:  # type: ignore[no-untyped-def]
+    """Windows with their history in ``tmp_path/history`` and settings saved to
+    ``tmp_path/settings.json`` (pass ``history=`` or ``settings_file=`` to choose others)."""
     windows: list[MainWindow] = []
 
     def make(
@@ -143,7 +153,10 @@ def make_window(qtbot, qt_strict: None) -> Iterator[WindowMaker]:  # type: ignor
         bridge = ModelBridge(model_factory(model_dir), text_reader_factory=OcrReader)
         if camera is None and video is not None:
             camera = CameraWorker(CameraSource(str(video), is_file=True, label="scene.avi"))
+        options.setdefault("history", History(tmp_path / "history"))
+        options.setdefault("settings_file", tmp_path / "settings.json")
         window = MainWindow(bridge, speech, camera=camera, **options)  # type: ignore[arg-type]
+        window.voice_lister = lambda: list(FAKE_VOICES)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()

@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from describe_app.qt.action_table import ACTIONS
+from describe_app.core.shortcuts import ACTIONS, effective_keys
+from describe_app.qt.action_table import key_text
 from describe_app.qt.help_dialog import HelpDialog
-from describe_app.qt.help_text import key_text
 from tests import qt_fixtures
 
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
@@ -56,8 +56,9 @@ def test_every_menu_action_has_a_shortcut_and_is_in_the_help(
     assert len(keys) == len(set(keys)), "two actions share a key"
     dialog = HelpDialog(window)
     text = dialog.text.toPlainText()
-    for spec in ACTIONS:
-        assert key_text(spec.key) in text
+    for keys in effective_keys().values():
+        for key in keys:
+            assert key_text(key) in text
     assert unnamed(dialog) == []
     dialog.close()
     dialog.deleteLater()
@@ -101,3 +102,54 @@ def test_status_is_announced_once(make_window, speaking_model_dir: Path) -> None
     assert window.status_label.text() == "Camera lost."
     assert window.statusBar().currentMessage() == "Camera lost."
     assert QApplication.activeWindow() is window
+
+
+def _mnemonics(widgets: list[QWidget]) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton
+
+    from describe_app.core.shortcuts import mnemonic
+
+    found = []
+    for w in widgets:
+        if (isinstance(w, QLabel) and w.buddy() is not None) or isinstance(w, QAbstractButton):
+            letter = mnemonic(w.text())  # type: ignore[attr-defined]
+            if letter:
+                found.append(letter)
+    return found
+
+
+def test_settings_dialog_is_named_labelled_and_in_tab_order(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.shortcuts import mnemonic
+    from describe_app.qt.settings_dialog import SettingsPage
+
+    window, _ = make_window(speaking_model_dir, load=False)
+    window.actions_by_id["settings"].trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    tab_letters = [mnemonic(dialog.tabs.tabText(i)) for i in range(dialog.tabs.count())]
+    assert None not in tab_letters and len(set(tab_letters)) == len(tab_letters)
+    for page in SettingsPage:
+        dialog.show_page(page)
+        dialog.camera_kind.setCurrentIndex(page % 3)  # each camera field enabled in turn
+        QApplication.processEvents()
+        assert unnamed(dialog) == [], page
+        for label in dialog.findChildren(QLabel):
+            if label.isVisible() and label.buddy() is not None:
+                assert mnemonic(label.text()), f"label {label.text()!r} has no mnemonic"
+                assert label.buddy().accessibleName() == label.text().replace("&", "")
+        visible = [w for w in dialog.findChildren(QWidget) if w.isVisible()]
+        letters = _mnemonics(visible) + [t for t in tab_letters if t]
+        assert len(letters) == len(set(letters)), f"{page.name}: mnemonics {sorted(letters)}"
+        wanted = set(focusable(dialog)) - {dialog}
+        start = dialog.tabs.tabBar()
+        visited = {start}
+        widget = start.nextInFocusChain()
+        while widget is not start and len(visited) < 200:
+            if widget in wanted:
+                visited.add(widget)
+            widget = widget.nextInFocusChain()
+        assert wanted <= visited, f"{page.name}: not reached by Tab: {wanted - visited}"
+    dialog.reject()

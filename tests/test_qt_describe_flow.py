@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from describe_app.core.history import EntryKind
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 from tests import qt_fixtures
 
@@ -34,7 +35,7 @@ def test_space_describes_the_camera_and_streams_into_view_speech_and_history(
     assert said == [(streamed[0], True), (streamed[1], False), (streamed[2], False)]
     assert "earcon:picture_taken" in speech.sounds
     item = window.history.item(0)
-    assert DEFAULT_SCRIPT in item.text() and "Camera" in item.text()
+    assert DEFAULT_SCRIPT in item.text() and "camera" in item.text()
     assert window.history.hasFocus() and window.history.currentItem() is item
     assert "Ready." in window.announcer.history
     assert "Done." in window.announcer.history
@@ -59,7 +60,7 @@ def test_question_keeps_the_conversation(
     conversation = window.controller.conversation
     assert conversation is not None and len(conversation.turns) == 2
     assert conversation.turns[1].question.startswith("What colour is it?")
-    assert "answer" in window.history.item(0).text()
+    assert "Answer" in window.history.item(0).text()
 
     window.actions_by_id["repeat"].trigger()
     assert speech.said[-1] == (window.controller.last_entry.text, True)
@@ -98,7 +99,7 @@ def test_read_text_of_an_opened_photo(
     window.actions_by_id["read_text"].trigger()
     qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
     entry = window.controller.last_entry
-    assert entry is not None and entry.kind == "text" and entry.text.strip()
+    assert entry is not None and entry.kind is EntryKind.READ and entry.text.strip()
     assert speech.texts()[-len(entry.text.split("\n")) :] == entry.text.split("\n")
 
 

@@ -70,9 +70,18 @@ def cached_path(spec: ModelSpec) -> Path | None:
     return path
 
 
-def download(spec: ModelSpec, *, progress: bool = True) -> Path:
-    """Fetch a registry model into the cache (progress bars on stderr). Returns its folder."""
-    from huggingface_hub import snapshot_download
+def download(
+    spec: ModelSpec,
+    *,
+    progress: bool = True,
+    on_start: Callable[[ModelSpec], None] | None = None,
+) -> Path:
+    """Fetch a registry model into the cache (progress bars on stderr). Returns its folder.
+
+    ``on_start`` is told once the hub has answered, just before the files come down, so
+    that "downloading..." is never said when there is no connection.
+    """
+    from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
         HfHubHTTPError,
@@ -86,6 +95,9 @@ def download(spec: ModelSpec, *, progress: bool = True) -> Path:
     if not progress:
         disable_progress_bars()
     try:
+        HfApi().repo_info(spec.repo_id, revision=spec.revision)
+        if on_start is not None:
+            on_start(spec)
         folder = snapshot_download(
             spec.repo_id,
             revision=spec.revision,
@@ -108,7 +120,7 @@ def download(spec: ModelSpec, *, progress: bool = True) -> Path:
             f"to the model hub. Connect to the internet and run: {fetch_command(spec)}"
         ) from exc
     except Exception as exc:  # httpx and friends raise their own connection errors
-        if type(exc).__module__.split(".")[0] not in ("httpx", "httpcore", "requests", "urllib3"):
+        if not type(exc).__module__.startswith(("httpx", "httpcore", "requests", "urllib3")):
             raise
         log.info("download of %s failed: %r", spec.name, exc)
         raise ModelNotAvailableError(
@@ -145,7 +157,5 @@ def locate_model(
                 f"{spec.name} is not on this computer yet. Download it ({spec.download_mb} MB) "
                 f"with: {fetch_command(spec)}"
             )
-        if on_download is not None:
-            on_download(spec)
-        path = download(spec)
+        path = download(spec, on_start=on_download)
     return ModelLocation(name=spec.name, path=path, spec=spec)

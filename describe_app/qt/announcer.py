@@ -15,7 +15,7 @@ import logging
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from describe_app.core.speech import Earcon, Earcons, SpeechOutput
+from describe_app.core.speech import Earcon, Earcons, EarconSettings, SpeechOutput
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,8 @@ class Announcer:
         self._status_bar = status_bar
         self._label = live_label
         self.speech = speech
-        self._earcons = Earcons(speech)
+        self._earcon_settings = EarconSettings()
+        self._earcons = Earcons(speech, self._earcon_settings)
         self._current = ""
         self.history: list[str] = []  # every status announced, in order (tests, diagnostics)
 
@@ -46,7 +47,12 @@ class Announcer:
     def set_speech(self, speech: SpeechOutput) -> None:
         """Use ``speech`` from now on (the real voice, once it has started)."""
         self.speech = speech
-        self._earcons = Earcons(speech)
+        self._earcons = Earcons(speech, self._earcon_settings)
+
+    def set_earcons(self, settings: EarconSettings) -> None:
+        """Which sounds play (the user's settings)."""
+        self._earcon_settings = settings
+        self._earcons.apply_settings(settings)
 
     def earcon(self, earcon: Earcon) -> None:
         self._earcons.play(earcon)

@@ -1,8 +1,10 @@
 """Start the window: show it first, then load the model and the voice in the background.
 
 ``describe-app`` (no command) and ``describe-app window [--camera SOURCE] [FILES...]`` come
-here. Nothing here imports torch: the model loads on the model worker's thread after the
-window is on screen and taking keys.
+here. The user's settings are read first (a damaged file gives defaults and one announced
+sentence), the interface language is set from them, the history is read from disk.
+Command-line options win over the settings for this session only. Nothing here imports
+torch: the model loads on the model worker's thread after the window is on screen.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from describe_app.core.history import History
+from describe_app.core.i18n import set_language
 from describe_app.core.ocr_reader import OcrReader
-from describe_app.qt.camera_source import parse_camera_source
+from describe_app.core.settings import LoadResult, load_settings
+from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge
@@ -31,11 +36,17 @@ log = logging.getLogger(__name__)
 def run_window(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Describe")
-    window = build_window(args)
+    loaded = load_settings()
+    set_language(loaded.settings.display.ui_language or None)
+    window = build_window(args, loaded)
     window.show()
-    window.announcer.announce(_("Describe is starting."), speak=False)
-    starter = SpeechStarter(QtScreenReaderChannel(window), parent=window)
+    if not loaded.message:
+        window.announcer.announce(_("Describe is starting."), speak=False)
+    starter = SpeechStarter(QtScreenReaderChannel(window), window.settings.speech, parent=window)
     starter.started.connect(window.announcer.set_speech)
+    if loaded.message:  # shown at once; spoken once the voice is there
+        message = loaded.message
+        starter.started.connect(lambda speech: speech.say(message))
     starter.failed.connect(lambda message: window.announcer.announce(message))
     QTimer.singleShot(0, starter.start)
     QTimer.singleShot(0, window._bridge.start_loading)
@@ -51,25 +62,42 @@ def run_window(args: argparse.Namespace) -> int:
     return int(status)
 
 
-def build_window(args: argparse.Namespace) -> MainWindow:
+def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> MainWindow:
+    """The window as the settings (and the command line, which wins) say."""
+    loaded = loaded or load_settings()
+    settings = loaded.settings
     factory = vlm_factory(
-        getattr(args, "model", None),
+        getattr(args, "model", None) or settings.describe.model,
         allow_download=not getattr(args, "no_download", False),
         device=getattr(args, "device", "auto"),
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),
     )
     bridge = ModelBridge(factory, text_reader_factory=OcrReader)
-    source = parse_camera_source(getattr(args, "camera", None))
+    camera_arg = getattr(args, "camera", None)
+    if camera_arg is not None:
+        source = parse_camera_source(camera_arg)
+    else:
+        source = camera_from_settings(settings.camera)
     camera = CameraWorker(source) if source is not None else None
+    hist = settings.history
+    history = History(
+        max_entries=hist.max_entries,
+        store_pictures=hist.store_pictures,
+        persist=hist.keep_history,
+    )
     window = MainWindow(
         bridge,
         QuietSpeech(),
         camera=camera,
+        settings=settings,
+        history=history,
         language=getattr(args, "language", None),
         max_new_tokens=getattr(args, "max_tokens", None),
-        check_pictures=not getattr(args, "describe_anyway", False),
+        check_pictures=False if getattr(args, "describe_anyway", False) else None,
     )
+    if loaded.message:
+        window.announcer.announce(loaded.message, interrupt=True)
     if camera is not None:
         camera.start()
     return window

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from describe_app.core.settings import CameraKind, CameraSettings
+
 
 @dataclass(frozen=True)
 class CameraSource:
@@ -29,3 +31,13 @@ def parse_camera_source(text: str | None) -> CameraSource | None:
     if "://" in text:
         return CameraSource(text, label=text.split("://", 1)[0] + " camera")
     return CameraSource(text, is_file=True, label=Path(text).name)
+
+
+def camera_from_settings(camera: CameraSettings) -> CameraSource:
+    """The source the settings choose (a camera number, a URL or a video file)."""
+    target = camera.source()
+    if isinstance(target, int):
+        return CameraSource(target, label=f"camera {target + 1}")
+    if camera.kind is CameraKind.URL:
+        return CameraSource(target, label=target.split("://", 1)[0] + " camera")
+    return CameraSource(target, is_file=True, label=Path(target).name)

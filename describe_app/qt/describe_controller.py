@@ -7,7 +7,10 @@ speech, history and announcements. It owns no widget: the window listens to its 
 * The picture is the camera's newest frame when the camera is live, else the last photo.
 * A request made while the model loads is queued (and the user told so), not refused.
 * Only the newest job's events reach the user (latest request wins in the worker too).
-* Questions keep the conversation about the last picture (:class:`Conversation`).
+* Questions keep the conversation about the last picture (:class:`Conversation`), or
+  about the picture of a past result (:meth:`DescribeController.ask_about_entry`).
+* Each finished result is written to the :class:`History` store before it is shown in the
+  list, so a crash loses nothing the user has seen.
 """
 
 from __future__ import annotations
@@ -15,12 +18,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from describe_app.core.conversation import Conversation
 from describe_app.core.describer import DescribeRequest
 from describe_app.core.errors import ImageError
+from describe_app.core.history import (
+    SOURCE_CAMERA,
+    SOURCE_PASTED,
+    EntryKind,
+    History,
+    HistoryEntry,
+)
 from describe_app.core.images import Picture, picture_from_frame
 from describe_app.core.model_worker import (
     Cancelled_,
@@ -41,7 +52,6 @@ from describe_app.core.prompts import Detail
 from describe_app.core.speech import Earcon
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.camera_worker import CameraWorker
-from describe_app.qt.history_entry import HistoryEntry
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
 
@@ -56,6 +66,22 @@ class _JobInfo:
     conversation: Conversation | None = None
     request: DescribeRequest | None = None
     sentences: int = 0
+    question: str | None = None
+
+
+_ENTRY_KINDS = {
+    "description": EntryKind.DESCRIBE,
+    "detailed description": EntryKind.DESCRIBE,
+    "text": EntryKind.READ,
+    "answer": EntryKind.ASK,
+}
+
+
+def history_source(source: str) -> str:
+    """What the history keeps as the source: "camera", "pasted picture" or a file name."""
+    if source in (SOURCE_CAMERA, SOURCE_PASTED):
+        return source
+    return Path(source).name or source
 
 
 class DescribeController(QObject):
@@ -67,20 +93,24 @@ class DescribeController(QObject):
         self,
         bridge: ModelBridge,
         announcer: Announcer,
+        history: History,
         *,
         camera: CameraWorker | None = None,
         language: str | None = None,
         max_new_tokens: int | None = None,
         check_pictures: bool = True,
+        detail: Detail = Detail.BRIEF,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._announcer = announcer
+        self.history = history
         self.camera = camera
         self._language = language
         self._max_new_tokens = max_new_tokens
         self._check = check_pictures
+        self._detail = detail
         self.photo: Picture | None = None
         self.conversation: Conversation | None = None
         self.last_entry: HistoryEntry | None = None
@@ -94,16 +124,49 @@ class DescribeController(QObject):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def describe(self, detail: Detail = Detail.BRIEF) -> int | None:
+    def set_options(
+        self, *, language: str | None, check_pictures: bool, detail: Detail = Detail.BRIEF
+    ) -> None:
+        """Settings changed: the answer language, the picture check, the usual detail."""
+        self._language = language
+        self._check = check_pictures
+        self._detail = detail
+
+    def describe(self, detail: Detail | None = None) -> int | None:
         picture = self._take_picture()
         if picture is None:
             return None
-        return self._describe_picture(picture, detail)
+        return self._describe_picture(picture, detail or self._detail)
 
     def describe_photo(self, picture: Picture) -> int | None:
         """A photo was opened, pasted or dropped: it becomes the current photo; describe it."""
         self.photo = picture
-        return self._describe_picture(picture, Detail.BRIEF)
+        return self._describe_picture(picture, self._detail)
+
+    def ask_about_entry(self, entry: HistoryEntry) -> bool:
+        """Make the picture of a past result the subject of the next questions, with that
+        result as the conversation so far. False (and said) when its picture was not kept."""
+        picture = self.history.load_picture(entry)
+        if picture is None:
+            self._announcer.announce(
+                _("The picture of this result was not kept, so it cannot be asked about.")
+            )
+            return False
+        conversation = Conversation(picture, language=self._language)
+        if entry.kind is EntryKind.ASK and entry.question:
+            request = conversation.question_request(entry.question)
+        else:
+            request = conversation.describe_request(self._detail)
+        if entry.kind is not EntryKind.READ:
+            conversation.record(request, entry.text)
+        self.conversation = conversation
+        self.photo = picture
+        self._announcer.announce(
+            _("Ask your question about the picture from {time}.").format(
+                time=entry.when().strftime("%H:%M")
+            )
+        )
+        return True
 
     def read_text(self) -> int | None:
         picture = self._take_picture()
@@ -120,7 +183,9 @@ class DescribeController(QObject):
             self._announcer.announce(_("Describe a picture first, then ask about it."))
             return None
         request = self._limit(self.conversation.question_request(question))
-        info = _JobInfo(0, "answer", self.conversation.picture, self.conversation, request)
+        info = _JobInfo(
+            0, "answer", self.conversation.picture, self.conversation, request, question=question
+        )
         return self._submit(DescribeJob(request, check=False), info)
 
     def repeat(self) -> None:
@@ -255,7 +320,13 @@ class DescribeController(QObject):
         self._announcer.say_result(sentence, first=first)
 
     def _finish(self, info: _JobInfo, text: str) -> None:
-        entry = HistoryEntry(info.picture.source, info.kind, text, info.picture)
+        entry = self.history.add(
+            source=history_source(info.picture.source),
+            kind=_ENTRY_KINDS[info.kind],
+            text=text,
+            question=info.question,
+            picture=info.picture,
+        )
         self.last_entry = entry
         self._announcer.announce(_("Done."), speak=False)
         self.result_finished.emit(entry)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from describe_app.qt.help_text import help_html
@@ -10,14 +12,16 @@ from describe_app.qt.translate import _
 
 
 class HelpDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, overrides: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Keyboard help"))
         layout = QVBoxLayout(self)
         self.text = name_control(
             QTextBrowser(self), _("Keyboard help"), _("Every action of Describe and its key.")
         )
-        self.text.setHtml(help_html())
+        self.text.setHtml(help_html(overrides))
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         name_control(buttons, _("Close"))

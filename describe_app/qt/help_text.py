@@ -1,32 +1,26 @@
-"""The F1 help, generated from the same action table as the menus."""
+"""The F1 help, generated from the one shortcuts table, with the user's own keys."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
-from PySide6.QtGui import QKeySequence
-
-from describe_app.qt.action_table import ACTIONS, MENUS
+from describe_app.core.shortcuts import Menu, actions_in_menu, effective_keys, menu_title
+from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import plain
 from describe_app.qt.translate import _
 
 
-def key_text(key: str) -> str:
-    """The key as the user's platform writes it (e.g. "Ctrl+O")."""
-    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
-
-
-def help_html() -> str:
+def help_html(overrides: Mapping[str, str] | None = None) -> str:
+    keys = effective_keys(overrides)
     parts = [f"<h1>{html.escape(_('Keys in Describe'))}</h1>"]
-    for menu_id, title in MENUS.items():
-        specs = [s for s in ACTIONS if s.menu == menu_id]
-        if not specs:
-            continue
-        parts.append(f"<h2>{html.escape(plain(_(title)))}</h2><ul>")
-        for spec in specs:
+    for menu in Menu:
+        parts.append(f"<h2>{html.escape(plain(menu_title(menu)))}</h2><ul>")
+        for spec in actions_in_menu(menu):
+            shown = _(" or ").join(key_text(k) for k in keys[spec.id]) or _("no key")
             parts.append(
-                f"<li><b>{html.escape(key_text(spec.key))}</b>: "
-                f"{html.escape(plain(_(spec.label)))}. {html.escape(_(spec.description))}</li>"
+                f"<li><b>{html.escape(shown)}</b>: "
+                f"{html.escape(spec.plain_text())}. {html.escape(spec.help())}</li>"
             )
         parts.append("</ul>")
     return "".join(parts)

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QBoxLayout,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
 
 W = TypeVar("W", bound=QWidget)
+B = TypeVar("B", bound=QAbstractButton)
 
 
 def plain(text: str) -> str:
@@ -20,10 +28,16 @@ def plain(text: str) -> str:
 
 
 def name_control(widget: W, name: str, description: str = "") -> W:
+    """Give ``widget`` (and the text field inside a spin box) its accessible name."""
     widget.setAccessibleName(plain(name))
     if description:
         widget.setAccessibleDescription(description)
         widget.setToolTip(description)
+    if isinstance(widget, QAbstractSpinBox):
+        inner = widget.lineEdit()
+        inner.setAccessibleName(plain(name))
+        if description:
+            inner.setAccessibleDescription(description)
     return widget
 
 
@@ -37,3 +51,19 @@ def add_labelled_control(
     layout.addWidget(label)
     layout.addWidget(widget, stretch)
     return label, widget
+
+
+def add_form_row(
+    form: QFormLayout, label_text: str, widget: W, description: str = ""
+) -> tuple[QLabel, W]:
+    """Add a labelled row to a form: the label (with its mnemonic) is the widget's buddy."""
+    label = QLabel(label_text)
+    label.setBuddy(widget)
+    name_control(widget, label_text, description)
+    form.addRow(label, widget)
+    return label, widget
+
+
+def labelled_button(button: B, description: str = "") -> B:
+    """A check box or push button names itself from its text (which has the mnemonic)."""
+    return name_control(button, button.text(), description)

@@ -1,15 +1,20 @@
 """The main window: camera preview, result, question, history, status; all by keyboard.
 
 Widgets only: the flow lives in :class:`DescribeController`, the model in
-:class:`ModelBridge`, the camera in :class:`CameraWorker`, speech behind ``SpeechOutput``.
+:class:`ModelBridge`, the camera in :class:`CameraWorker`, speech behind ``SpeechOutput``,
+results in the core :class:`History` store, choices in the core :class:`Settings`.
 Every control is created with its label (:func:`add_labelled_control`); every action comes
-from the action table (:mod:`describe_app.qt.action_table`) through :func:`build_menus`.
+from the one shortcuts table (:mod:`describe_app.core.shortcuts`) through
+:func:`build_menus`, with the user's own keys.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import (
@@ -24,8 +29,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
@@ -34,55 +37,79 @@ from PySide6.QtWidgets import (
 )
 
 from describe_app.core.errors import ImageError
+from describe_app.core.history import History, HistoryEntry
 from describe_app.core.images import Picture
 from describe_app.core.prompts import Detail
-from describe_app.core.speech import SpeechOutput
+from describe_app.core.settings import TEXT_ZOOM, Settings, SettingsSaveError, save_settings
+from describe_app.core.speech import SpeechOutput, Voice, list_voices
+from describe_app.qt.action_table import apply_keys
 from describe_app.qt.announcer import Announcer
+from describe_app.qt.button_keys import ButtonSpaceFilter, let_buttons_take_space
+from describe_app.qt.camera_source import camera_from_settings
 from describe_app.qt.camera_worker import CameraState, CameraWorker
+from describe_app.qt.confirm import choose_text_file, confirm
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.help_dialog import HelpDialog
-from describe_app.qt.history_entry import HistoryEntry
+from describe_app.qt.history_list import HistoryList
 from describe_app.qt.labelled import add_labelled_control, name_control
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
-from describe_app.qt.translate import _
+from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
+from describe_app.qt.translate import _, ngettext
 
 log = logging.getLogger(__name__)
 
 FONT_MIN, FONT_MAX = 8, 48
+ZOOM_STEP_POINTS = 2  # one Ctrl+Plus
 
 
 class MainWindow(QMainWindow):
+    """``settings`` (default: the defaults) are applied at once; ``language`` and
+    ``check_pictures`` are command-line choices for this session that win over them.
+    ``history`` defaults to a history kept in memory only; ``settings_file`` is where OK in
+    the settings dialog (and keys such as Ctrl+Plus) save (default: the user's file)."""
+
     def __init__(
         self,
         bridge: ModelBridge,
         speech: SpeechOutput,
         *,
         camera: CameraWorker | None = None,
+        settings: Settings | None = None,
+        history: History | None = None,
+        settings_file: Path | None = None,
         language: str | None = None,
         max_new_tokens: int | None = None,
-        check_pictures: bool = True,
-        focus_new_results: bool = True,
+        check_pictures: bool | None = None,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(_("Describe"))
+        self.setWindowTitle("Describe")  # the product name, the same in every language
         self.setAcceptDrops(True)
-        self.focus_new_results = focus_new_results
+        self.settings = settings or Settings()
+        self.settings_file = settings_file
+        self._language_override = language
+        self._check_override = check_pictures
+        self.voice_lister: Callable[[], list[Voice]] = list_voices
+        self.settings_dialog: SettingsDialog | None = None
         self._closed = False
+        self._paused = False
         self._pending_photos: list[Picture] = []
         self._camera_was_live = False
         self._bridge = bridge
         bridge.setParent(self)
+        self._history_store = history if history is not None else History(persist=False)
         self._build_widgets()
+        self._base_point_size = self.result.font().pointSize()
+        if self._base_point_size <= 0:
+            self._base_point_size = 10
         self.announcer = Announcer(self.statusBar(), self.status_label, speech)
         self.controller = DescribeController(
             bridge,
             self.announcer,
+            self._history_store,
             camera=camera,
-            language=language,
             max_new_tokens=max_new_tokens,
-            check_pictures=check_pictures,
             parent=self,
         )
         self.controller.result_started.connect(self._on_result_started)
@@ -91,31 +118,44 @@ class MainWindow(QMainWindow):
         self.actions_by_id = build_menus(
             self,
             {
+                "open_photo": self.open_photos,
+                "paste_picture": self.paste_picture,
+                "save_result": self.save_result,
+                "settings": self.open_settings,
+                "quit": self.close,
                 "describe": self.controller.describe,
-                "describe_detailed": lambda: self.controller.describe(Detail.HIGH),
+                "describe_detail": lambda: self.controller.describe(Detail.HIGH),
                 "read_text": self.controller.read_text,
                 "ask": self.question.setFocus,
-                "open_photo": self.open_photos,
-                "paste_photo": self.paste_picture,
-                "quit": self.close,
-                "stop": self.stop,
+                "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
                 "repeat": self.controller.repeat,
+                "stop": self.stop,
+                "pause_resume": self.pause_or_resume,
+                "speech_faster": lambda: self.change_rate(+1),
+                "speech_slower": lambda: self.change_rate(-1),
                 "copy_result": self.copy_result,
-                "text_bigger": lambda: self.change_text_size(+2),
-                "text_smaller": lambda: self.change_text_size(-2),
-                "focus_history": self.history.setFocus,
+                "ask_history": self.ask_about_selected,
+                "delete_history_item": self.delete_selected,
+                "clear_history": self.clear_history,
+                "text_bigger": lambda: self.change_text_size(+1),
+                "text_smaller": lambda: self.change_text_size(-1),
+                "text_normal": lambda: self.change_text_size(0),
                 "help": self.show_help,
             },
+            history_widget=self.history,
+            overrides=self.settings.shortcuts,
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.open_button.clicked.connect(self.open_photos)
         self.ask_button.clicked.connect(self._ask)
         self.question.returnPressed.connect(self._ask)
         self._set_tab_order()
+        self._button_keys = ButtonSpaceFilter(self)
+        let_buttons_take_space(self, self._button_keys)
         if camera is not None:
-            camera.setParent(self)
-            camera.preview.connect(self._show_preview)
-            camera.state_changed.connect(self._on_camera_state)
+            self._connect_camera(camera)
+        self.apply_settings(self.settings, save=False)
+        self.history.show_entries(self._history_store.entries)
         self.resize(900, 640)
         self.result.setFocus()
 
@@ -180,12 +220,15 @@ class MainWindow(QMainWindow):
         ask_row.addWidget(self.ask_button)
         right.addLayout(ask_row)
 
-        self.history = QListWidget(central)
+        self.history = HistoryList(central)
         add_labelled_control(
             right,
-            _("&History"),
+            _("H&istory"),
             self.history,
-            _("Earlier results, newest first. Each item holds the full text."),
+            _(
+                "Earlier results, newest first. Each item holds the full text. Control+C "
+                "copies, Delete deletes, Control+Shift+L asks about its picture."
+            ),
             stretch=2,
         )
 
@@ -207,12 +250,102 @@ class MainWindow(QMainWindow):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+    # --- settings ------------------------------------------------------------------------------
+
+    def apply_settings(self, settings: Settings, *, save: bool = True) -> None:
+        """Use ``settings`` from now on (and save them, unless ``save`` is False)."""
+        old = self.settings
+        self.settings = settings
+        describe = settings.describe
+        language = self._language_override or describe.language_or_none()
+        check = describe.picture_check if self._check_override is None else self._check_override
+        self.controller.set_options(language=language, check_pictures=check, detail=describe.detail)
+        self.announcer.speech.apply_settings(settings.speech)
+        self.announcer.set_earcons(settings.speech.earcons)
+        hist = settings.history
+        if old.history.store_pictures and not hist.store_pictures:
+            self._history_store.delete_pictures()  # privacy: what was kept goes too
+        self._history_store.configure(
+            max_entries=hist.max_entries,
+            store_pictures=hist.store_pictures,
+            persist=hist.keep_history,
+        )
+        if self.history.count() > len(self._history_store):
+            self.history.show_entries(self._history_store.entries)  # trimmed
+        apply_keys(self.actions_by_id, settings.shortcuts)
+        self._apply_text_zoom()
+        if not save:
+            return
+        if old.camera != settings.camera:
+            self.replace_camera(CameraWorker(camera_from_settings(settings.camera)))
+        changed_later = []
+        if old.describe.model != describe.model:
+            changed_later.append(_("The new model is used the next time Describe starts."))
+        if old.display.ui_language != settings.display.ui_language:
+            changed_later.append(_("The new language is used the next time Describe starts."))
+        if self._store_settings(settings):
+            self.announcer.clear_status()
+            self.announcer.announce(" ".join([_("Settings saved."), *changed_later]))
+
+    def _store_settings(self, settings: Settings) -> bool:
+        try:
+            save_settings(settings, self.settings_file)
+        except SettingsSaveError as exc:
+            self.announcer.announce(str(exc), interrupt=True)
+            return False
+        return True
+
+    def _change_settings(self, settings: Settings) -> None:
+        """A key changed one setting (rate, text size): apply and save it quietly."""
+        self.apply_settings(settings, save=False)
+        self._store_settings(settings)
+
+    @Slot()
+    def open_settings(self, page: SettingsPage | None = None) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            return
+        dialog = SettingsDialog(self.settings, voices=self.voice_lister, parent=self)
+        dialog.setObjectName("settings_dialog")
+        let_buttons_take_space(dialog, self._button_keys)
+        if page is not None:
+            dialog.show_page(page)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.finished.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def _settings_closed(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+        self.settings_dialog = None
+
     # --- actions ---------------------------------------------------------------------------
 
     @Slot()
     def stop(self) -> None:
         self._pending_photos.clear()
+        self._paused = False
         self.controller.stop()
+
+    @Slot()
+    def pause_or_resume(self) -> None:
+        speech = self.announcer.speech
+        if self._paused:
+            speech.resume()
+        else:
+            speech.pause()
+        self._paused = not self._paused
+
+    def change_rate(self, direction: int) -> None:
+        speech = self.settings.speech
+        speech = speech.faster() if direction > 0 else speech.slower()
+        self._change_settings(self.settings.replace(speech=speech))
+        self.announcer.clear_status()
+        self.announcer.announce(
+            _("Speech rate {rate} words per minute.").format(rate=speech.rate), interrupt=True
+        )
 
     @Slot()
     def open_photos(self) -> None:
@@ -258,27 +391,102 @@ class MainWindow(QMainWindow):
         self._pending_photos = pictures[1:]
         self.controller.describe_photo(pictures[0])
 
+    def _selected_entry(self) -> HistoryEntry | None:
+        entry_id = self.history.current_entry_id()
+        return self._history_store.get(entry_id) if entry_id else None
+
     @Slot()
     def copy_result(self) -> None:
-        item = self.history.currentItem()
-        text = item.text() if item is not None else self.result.toPlainText()
-        if not text:
+        entry = self._selected_entry()
+        text = entry.as_text() if entry is not None else self.result.toPlainText()
+        if not text.strip():
             self.announcer.announce(_("Nothing to copy yet."))
             return
         QGuiApplication.clipboard().setText(text)
         self.announcer.clear_status()
         self.announcer.announce(_("Copied."))
 
+    @Slot()
+    def save_result(self) -> None:
+        """Save the selected result (or, with none selected, the whole history) as text."""
+        entry = self._selected_entry()
+        if entry is None and len(self._history_store) == 0:
+            self.announcer.announce(_("There is no result to save yet."))
+            return
+        path = choose_text_file(self, entry.when() if entry is not None else None)
+        if path is None:
+            return
+        try:
+            self._history_store.save_text(path, [entry.id] if entry is not None else None)
+        except OSError as exc:
+            self.announcer.clear_status()
+            self.announcer.announce(
+                _("The text could not be saved as {name}: {reason}.").format(
+                    name=path.name, reason=exc.strerror or exc
+                ),
+                interrupt=True,
+            )
+            return
+        self.announcer.clear_status()
+        self.announcer.announce(_("Saved as {name}.").format(name=path.name))
+
+    @Slot()
+    def delete_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            self.announcer.announce(_("Select a result in the history first."))
+            return
+        row = self.history.currentRow()
+        self._history_store.delete(entry.id)
+        self.history.remove_entry(entry.id)
+        if self.history.count():
+            self.history.setCurrentRow(min(row, self.history.count() - 1))
+        self.announcer.clear_status()
+        self.announcer.announce(_("Result deleted."))
+
+    @Slot()
+    def clear_history(self) -> None:
+        if len(self._history_store) == 0:
+            self.announcer.announce(_("The history is already empty."))
+            return
+        question = ngettext(
+            "Delete the {n} result in the history, and its picture?",
+            "Delete all {n} results in the history, and their pictures?",
+            len(self._history_store),
+        ).format(n=len(self._history_store))
+        if not confirm(self, _("Clear history"), question):
+            return
+        self._history_store.clear()
+        self.history.clear()
+        self.announcer.clear_status()
+        self.announcer.announce(_("History cleared."))
+
+    @Slot()
+    def ask_about_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            self.announcer.announce(_("Select a result in the history first."))
+            return
+        if self.controller.ask_about_entry(entry):
+            self.question.setFocus()
+
     def change_text_size(self, step: int) -> None:
+        """Bigger (+1), smaller (-1) or normal (0) result text; kept in the settings."""
+        zoom = self.settings.display.text_zoom + step if step else 0
+        display = dataclasses.replace(self.settings.display, text_zoom=TEXT_ZOOM.clamp(zoom))
+        if display != self.settings.display:
+            self._change_settings(self.settings.replace(display=display))
+
+    def _apply_text_zoom(self) -> None:
+        size = self._base_point_size + ZOOM_STEP_POINTS * self.settings.display.text_zoom
         for widget in (self.result, self.history):
             font = widget.font()
-            size = font.pointSize() if font.pointSize() > 0 else 10
-            font.setPointSize(max(FONT_MIN, min(FONT_MAX, size + step)))
+            font.setPointSize(max(FONT_MIN, min(FONT_MAX, size)))
             widget.setFont(font)
 
     @Slot()
     def show_help(self) -> None:
-        dialog = HelpDialog(self)
+        dialog = HelpDialog(self, self.settings.shortcuts)
         dialog.setObjectName("help_dialog")
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -299,17 +507,39 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_result_finished(self, entry: HistoryEntry) -> None:
-        item = QListWidgetItem(entry.line())
-        item.setData(Qt.ItemDataRole.UserRole, entry)
-        item.setToolTip(entry.text)
-        self.history.insertItem(0, item)
-        if self.focus_new_results:
+        item = self.history.add_entry(entry)
+        extra = self.history.count() - self._history_store.max_entries
+        for _i in range(max(0, extra)):
+            self.history.takeItem(self.history.count() - 1)
+        if self.settings.history.focus_new_result:
             self.history.setCurrentItem(item)
             self.history.setFocus()
         if self._pending_photos:
             self.controller.describe_photo(self._pending_photos.pop(0))
 
     # --- camera ------------------------------------------------------------------------------
+
+    def _connect_camera(self, camera: CameraWorker) -> None:
+        camera.setParent(self)
+        camera.preview.connect(self._show_preview)
+        camera.state_changed.connect(self._on_camera_state)
+        self.controller.camera = camera
+
+    def replace_camera(self, camera: CameraWorker | None) -> None:
+        """Stop the camera in use (if any) and start ``camera`` (the settings changed)."""
+        old = self.controller.camera
+        if old is not None:
+            old.preview.disconnect(self._show_preview)
+            old.state_changed.disconnect(self._on_camera_state)
+            if not old.close(0.5):
+                log.info("the old camera did not stop within 0.5 s")
+            old.deleteLater()
+        self.controller.camera = None
+        self._camera_was_live = False
+        self.preview.setText(_("No camera picture."))
+        if camera is not None:
+            self._connect_camera(camera)
+            camera.start()
 
     @Slot(QImage)
     def _show_preview(self, image: QImage) -> None:
@@ -358,6 +588,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._pending_photos.clear()
+        if self.settings_dialog is not None:
+            self.settings_dialog.reject()
         speech = self.announcer.speech
         speech.stop()
         camera = self.controller.camera

@@ -1,34 +1,41 @@
-"""Build the menu bar from the action table (:mod:`describe_app.qt.action_table`)."""
+"""Build the menu bar from the one shortcuts table (:mod:`describe_app.core.shortcuts`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QWidget
 
-from describe_app.qt.action_table import ACTIONS, MENUS
-from describe_app.qt.labelled import plain
-from describe_app.qt.translate import _
+from describe_app.core.shortcuts import Menu, Scope, actions_in_menu, menu_title
+from describe_app.qt.action_table import apply_keys, shortcut_context
 
 
 def build_menus(
-    window: QMainWindow, handlers: Mapping[str, Callable[[], object]]
+    window: QMainWindow,
+    handlers: Mapping[str, Callable[[], object]],
+    *,
+    history_widget: QWidget,
+    overrides: Mapping[str, str] | None = None,
 ) -> dict[str, QAction]:
-    """One QAction per table entry, each in its menu with its key; returns them by id."""
-    menus = {menu_id: window.menuBar().addMenu(_(title)) for menu_id, title in MENUS.items()}
+    """One QAction per table entry, each in its menu with its keys; returns them by id.
+
+    Window-wide actions are added to the window too (their keys work while the menu bar is
+    hidden); history actions are added to ``history_widget``, where their keys work."""
     actions: dict[str, QAction] = {}
-    for spec in ACTIONS:
-        action = QAction(_(spec.label), window)
-        action.setShortcut(QKeySequence(spec.key))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setStatusTip(_(spec.description))
-        action.setToolTip(f"{plain(_(spec.label))} ({spec.key})")
-        action.setObjectName(f"action_{spec.id}")
-        handler = handlers[spec.id]
-        action.triggered.connect(lambda _checked=False, h=handler: h())
-        menus[spec.menu].addAction(action)
-        window.addAction(action)  # the key works even while the menu bar is hidden
-        actions[spec.id] = action
+    for menu in Menu:
+        qmenu = window.menuBar().addMenu(menu_title(menu))
+        qmenu.setObjectName(f"menu_{menu.value}")
+        for spec in actions_in_menu(menu):
+            action = QAction(spec.text(), window)
+            action.setObjectName(f"action_{spec.id}")
+            action.setShortcutContext(shortcut_context(spec))
+            action.setStatusTip(spec.help())
+            handler = handlers[spec.id]
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            qmenu.addAction(action)
+            owner = history_widget if spec.scope is Scope.HISTORY else window
+            owner.addAction(action)
+            actions[spec.id] = action
+    apply_keys(actions, overrides)
     return actions

@@ -21,10 +21,14 @@ class SpeechStarter(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, screen_reader: ScreenReaderChannel | None, parent: QObject | None = None
+        self,
+        screen_reader: ScreenReaderChannel | None,
+        settings: SpeechSettings | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._screen_reader = screen_reader
+        self._settings = settings or SpeechSettings()
         self.speech: object | None = None  # what was started, so run_window can close it
         self._thread = threading.Thread(target=self._run, name="speech-starter", daemon=True)
 
@@ -39,7 +43,7 @@ class SpeechStarter(QObject):
         from describe_app.core.speech import create_speech
 
         try:
-            speech = create_speech(SpeechSettings(), screen_reader=self._screen_reader)
+            speech = create_speech(self._settings, screen_reader=self._screen_reader)
         except SpeechError as exc:
             self._emit(self.failed, str(exc))
             return

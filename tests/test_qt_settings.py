@@ -1,0 +1,180 @@
+"""Settings: read at start (a damaged file is announced once), applied, changed in the
+settings dialog by keyboard, saved on OK, discarded on Cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from describe_app.core.settings import CameraKind, CameraSettings, Settings, load_settings
+from describe_app.core.speech import SpeechSettings
+from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
+from tests import qt_fixtures
+
+# The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
+make_window = qt_fixtures.make_window
+qt_strict = qt_fixtures.qt_strict
+scene_video = qt_fixtures.scene_video
+
+
+def _app_window(qtbot, monkeypatch, tmp_path: Path, settings_text: str | None):  # type: ignore[no-untyped-def]
+    from describe_app.cli import build_parser
+    from describe_app.qt.app import build_window
+
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
+    if settings_text is not None:
+        (tmp_path / "config").mkdir()
+        (tmp_path / "config" / "settings.json").write_text(settings_text, encoding="utf-8")
+    window = build_window(build_parser().parse_args(["window"]))
+    qtbot.addWidget(window)
+    return window
+
+
+def test_a_damaged_settings_file_is_announced_once_and_kept(
+    qtbot, qt_strict, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _app_window(qtbot, monkeypatch, tmp_path, '{"version": 1, "camera": ')
+    said = [m for m in window.announcer.history if "could not be read" in m]
+    assert len(said) == 1
+    assert list((tmp_path / "config").glob("settings.json.bad-*"))
+    assert window.settings == Settings(camera=window.settings.camera)
+    window.close()
+
+
+def test_settings_from_the_file_are_applied_at_start(
+    qtbot, qt_strict, monkeypatch, tmp_path: Path, scene_video: Path
+) -> None:  # type: ignore[no-untyped-def]
+    stored = Settings(
+        camera=CameraSettings(kind=CameraKind.FILE, file=str(scene_video)),
+        speech=SpeechSettings(rate=250),
+        shortcuts={"describe": "F5"},
+    ).to_dict()
+    stored["describe"].update(picture_check=False, answer_language="French")
+    stored["display"]["text_zoom"] = 3
+    window = _app_window(qtbot, monkeypatch, tmp_path, json.dumps(stored))
+    assert not [m for m in window.announcer.history if "could not be read" in m]
+    camera = window.controller.camera
+    assert camera is not None and camera.source.is_file and camera.source.target == str(scene_video)
+    assert window.actions_by_id["describe"].shortcut() == QKeySequence("F5")
+    assert window.controller._language == "French" and window.controller._check is False
+    assert window.result.font().pointSize() == window._base_point_size + 6
+    assert window._history_store.folder == tmp_path / "data" / "history"
+    window.close()
+
+
+def _open_dialog(qtbot, window) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.result, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_ok_saves_and_applies_cancel_discards(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, speech = make_window(speaking_model_dir, load=False)
+    dialog = _open_dialog(qtbot, window)
+    dialog.show_page(SettingsPage.SPEECH)
+    dialog.rate.setFocus()
+    dialog.rate.selectAll()
+    qtbot.keyClicks(dialog.rate, "300")
+    dialog.show_page(SettingsPage.HISTORY)
+    dialog.focus_new.setFocus()
+    qtbot.keyClick(dialog.focus_new, Qt.Key.Key_Space)  # Space toggles, it does not describe
+    assert not dialog.focus_new.isChecked()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    assert window.settings == Settings() and not (tmp_path / "settings.json").exists()
+    assert window.controller.busy is False
+
+    dialog = _open_dialog(qtbot, window)
+    dialog.show_page(SettingsPage.SPEECH)
+    dialog.rate.setValue(300)
+    dialog.voice.setCurrentIndex(dialog.voice.findData("fr"))
+    dialog.show_page(SettingsPage.HISTORY)
+    dialog.focus_new.setChecked(False)
+    dialog.store_pictures.setChecked(False)
+    qtbot.keyClick(dialog.focus_new, Qt.Key.Key_Return)  # OK is the default button
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    saved = load_settings(tmp_path / "settings.json")
+    assert saved.message is None
+    assert saved.settings.speech.rate == 300 and saved.settings.speech.voice_id == "fr"
+    assert saved.settings.history.focus_new_result is False
+    assert saved.settings.history.store_pictures is False
+    assert window.settings == saved.settings
+    assert speech.settings.rate == 300
+    assert window._history_store.store_pictures is False
+    assert "Settings saved." in window.announcer.history[-1]
+
+
+def test_shortcuts_page_reports_conflicts_and_changes_keys(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, _ = make_window(speaking_model_dir, load=False)
+    dialog = _open_dialog(qtbot, window)
+    dialog.show_page(SettingsPage.SHORTCUTS)
+    page = dialog.shortcuts
+    page.select_action("describe")
+    page.key_field.setFocus()
+    qtbot.keyClicks(page.key_field, "ctrl+o")
+    qtbot.keyClick(page.key_field, Qt.Key.Key_Return)
+    assert page.message.text() == "Ctrl+O is already the key for Open photo."
+    assert page.key_field.accessibleDescription() == page.message.text()
+    assert dialog.isVisible()  # Enter in the key field did not close the dialog
+    page.key_field.clear()
+    qtbot.keyClicks(page.key_field, "Tab")
+    qtbot.keyClick(page.key_field, Qt.Key.Key_Return)
+    assert page.message.text() == "Tab moves between controls."
+    page.key_field.clear()
+    qtbot.keyClicks(page.key_field, "f5")
+    qtbot.keyClick(page.key_field, Qt.Key.Key_Return)
+    assert page.message.text() == "The key for Describe is now F5."
+    assert page.actions_list.currentItem().text() == "Describe: F5"
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    assert window.actions_by_id["describe"].shortcut() == QKeySequence("F5")
+    assert load_settings(tmp_path / "settings.json").settings.shortcuts == {"describe": "F5"}
+
+
+def test_changing_the_camera_in_the_dialog_switches_cameras(
+    qtbot, make_window, speaking_model_dir: Path, scene_video: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, _ = make_window(speaking_model_dir, load=False)
+    assert window.controller.camera is None
+    window.actions_by_id["choose_camera"].trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.tabs.currentIndex() == SettingsPage.CAMERA
+    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.URL.value))
+    assert dialog.camera_url.isEnabled() and not dialog.camera_file.isEnabled()
+    dialog.camera_url.setText("ftp://nowhere")
+    dialog.accept()  # refused: not an address a camera has
+    assert dialog.isVisible() and "rtsp://" in window.announcer.history[-1]
+    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.FILE.value))
+    dialog.camera_file.setText(str(scene_video))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    camera = window.controller.camera
+    assert camera is not None and camera.source.target == str(scene_video)
+    qtbot.waitUntil(lambda: camera.latest_frame() is not None, timeout=10_000)
+
+
+def test_a_voice_list_failure_leaves_the_default_voice(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, _ = make_window(speaking_model_dir, load=False)
+
+    def broken() -> list[object]:
+        raise RuntimeError("no espeak")
+
+    window.voice_lister = broken
+    dialog = _open_dialog(qtbot, window)
+    assert dialog.voice.count() == 1
+    assert "could not be read" in dialog.voice.accessibleDescription()
+    dialog.reject()
+    assert QApplication.activeModalWidget() is None
