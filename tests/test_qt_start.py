@@ -82,3 +82,25 @@ def test_gui_never_stalls_while_the_model_loads_and_generates(
         timer.stop()
     worst = max(gaps)
     assert worst < 0.05, f"the GUI stalled for {worst * 1000:.0f} ms"
+
+
+def test_the_app_runs_its_model_in_a_separate_process(qtbot, speaking_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The window as ``describe-app`` builds it: the model in a child process, end to end."""
+    from describe_app.core.model_process import ProcessModelWorker
+    from describe_app.core.resources import resource_path
+    from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
+    from describe_app.qt.app import build_window
+
+    args = build_parser().parse_args(
+        ["window", "--camera", "none", "--model", str(speaking_model_dir)]
+    )
+    window = build_window(args)
+    qtbot.addWidget(window)
+    try:
+        assert isinstance(window._bridge._worker, ProcessModelWorker)
+        window._bridge.start_loading()
+        window.describe_files([str(resource_path("samples", "coffee.jpg"))])
+        qtbot.waitUntil(lambda: window.history.count() == 1, timeout=60_000)
+        assert DEFAULT_SCRIPT.split(".")[0] in window.history.item(0).text()
+    finally:
+        window.shutdown()

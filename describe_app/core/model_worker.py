@@ -153,13 +153,17 @@ class ModelWorker:
             self._load_requested = True
             self._cond.notify()
 
-    def submit(self, job: Job) -> int:
-        """Queue ``job``, cancelling whatever runs or waits. Returns its id."""
+    def submit(self, job: Job, *, job_id: int | None = None) -> int:
+        """Queue ``job``, cancelling whatever runs or waits. Returns its id.
+
+        ``job_id`` lets a caller that numbers jobs itself (the model process) choose it.
+        """
         with self._cond:
             if self._closing:
                 raise RuntimeError("the model worker is closed")
-            job_id = self._next_id
-            self._next_id += 1
+            if job_id is None:
+                job_id = self._next_id
+            self._next_id = max(self._next_id, job_id) + 1
             replaced = self._pending
             self._pending = (job_id, job)
             if self._current_cancel is not None:

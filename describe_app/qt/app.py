@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QApplication
 
 from describe_app.core.history import History
 from describe_app.core.i18n import set_language
+from describe_app.core.model_process import LocalModelRecipe
 from describe_app.core.ocr_reader import OcrReader
 from describe_app.core.settings import LoadResult, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge
-from describe_app.qt.model_factory import vlm_factory
 from describe_app.qt.quiet_speech import QuietSpeech
 from describe_app.qt.screen_reader_channel import QtScreenReaderChannel
 from describe_app.qt.speech_starter import SpeechStarter
@@ -66,14 +66,15 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
     """The window as the settings (and the command line, which wins) say."""
     loaded = loaded or load_settings()
     settings = loaded.settings
-    factory = vlm_factory(
-        getattr(args, "model", None) or settings.describe.model,
+    recipe = LocalModelRecipe(
+        getattr(args, "model", None) or settings.describe.model or None,
         allow_download=not getattr(args, "no_download", False),
         device=getattr(args, "device", "auto"),
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),
     )
-    bridge = ModelBridge(factory, text_reader_factory=OcrReader)
+    # the model lives in a process of its own: loading it never freezes the window
+    bridge = ModelBridge(recipe, text_reader_factory=OcrReader, separate_process=True)
     camera_arg = getattr(args, "camera", None)
     if camera_arg is not None:
         source = parse_camera_source(camera_arg)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from describe_app.core.describer import Describer
+from describe_app.core.model_process import ProcessModelWorker
 from describe_app.core.model_worker import Job, ModelWorker, Ready, WorkerEvent
 from describe_app.core.ocr_reader import TextReader
 
@@ -31,14 +32,19 @@ class ModelBridge(QObject):
         describer_factory: Callable[[], Describer],
         *,
         text_reader_factory: Callable[[], TextReader] | None = None,
+        separate_process: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """``separate_process``: run the model in a child process (the app does, so that
+        importing torch and loading never freeze the window); the factories must then be
+        picklable. Tests use the in-process thread with any factory."""
         super().__init__(parent)
         self._ready = False
         self._closed = False
         # Emitted on the worker thread, delivered on ours (this object lives on the GUI thread).
         self._from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._worker = ModelWorker(
+        worker_type = ProcessModelWorker if separate_process else ModelWorker
+        self._worker: ModelWorker | ProcessModelWorker = worker_type(
             describer_factory, self._on_worker_event, text_reader_factory=text_reader_factory
         )
 
