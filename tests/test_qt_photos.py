@@ -23,14 +23,14 @@ def test_paste_an_image_describes_it(qtbot, make_window, speaking_model_dir: Pat
     QGuiApplication.clipboard().setImage(QImage(str(COFFEE)))
     qtbot.keyClick(window.result, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
-    assert "Pasted picture" in window.history.item(0).text()
+    assert "pasted picture" in window.history.item(0).text()
     assert speech.said
 
 
 def test_paste_without_a_picture_says_so(qtbot, make_window, speaking_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
     window, _speech = make_window(speaking_model_dir, load=False)
     QGuiApplication.clipboard().setText("just words")
-    window.actions_by_id["paste_photo"].trigger()
+    window.actions_by_id["paste_picture"].trigger()
     assert window.announcer.history[-1] == "The clipboard holds no picture."
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from describe_app.core.bundled_model import bundled_model_path
 from describe_app.core.errors import ModelNotAvailableError
 from describe_app.core.model_registry import (
     DEFAULT_MODEL,
@@ -150,7 +151,7 @@ def locate_model(
         check_model_folder(folder)
         return ModelLocation(name=folder.name, path=folder, spec=None)
     spec = resolve_spec(name_or_path)
-    path = cached_path(spec)
+    path = bundled_model_path(spec.name) or cached_path(spec)
     if path is None:
         if not allow_download:
             raise ModelNotAvailableError(

@@ -1,0 +1,250 @@
+"""``describe-app --self-test``: can Describe work on this computer?
+
+Runs a few quick checks with the real parts (no model is loaded, torch is not imported)
+and prints one line per check: OK, MISSING (something absent that Describe can do
+without, or fetch later: a camera, the model, a speech engine) or FAILED (something that
+must work and does not). The exit status is 0 unless a check FAILED. Installers and
+``packaging/build_linux.sh`` run it on the built bundle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import functools
+import importlib.util
+import logging
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from describe_app import __version__
+
+log = logging.getLogger(__name__)
+
+#: Camera numbers tried, and how long one may take to answer before it counts as absent.
+CAMERA_INDICES = range(4)
+CAMERA_TIMEOUT_S = 3.0
+SPEECH_SENTENCE = "Describe is ready to speak."
+OCR_SAMPLE = ("samples", "notice.jpg")
+OCR_EXPECTED = "OPEN 8 TO 6"
+
+
+class Status(enum.Enum):
+    OK = "OK"
+    MISSING = "MISSING"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: Status
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    label: str
+    finding: Finding
+    seconds: float
+
+    def line(self) -> str:
+        return f"{self.finding.status.value:<8} {self.label}: {self.finding.detail}"
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+def check_camera() -> Finding:
+    """Which of cameras 0-3 open and give a frame. No camera is a finding, not a failure."""
+    import cv2
+
+    _quiet_opencv(cv2)
+    candidates = list(CAMERA_INDICES)
+    if sys.platform.startswith("linux"):  # don't ask V4L2 for devices that are not there
+        candidates = [i for i in candidates if Path(f"/dev/video{i}").exists()]
+    found, silent = [], []
+    for index in candidates:
+        answer = _run_with_timeout(functools.partial(_probe_camera, cv2, index), CAMERA_TIMEOUT_S)
+        if answer is None:
+            silent.append(f"camera {index} did not answer within {CAMERA_TIMEOUT_S:.0f} s")
+        elif answer:
+            found.append(f"camera {index} ({answer})")
+    if not found:
+        checked = ", ".join(str(i) for i in CAMERA_INDICES)
+        return Finding(
+            Status.MISSING, "; ".join([f"no camera found (tried numbers {checked})", *silent]) + "."
+        )
+    return Finding(Status.OK, "; ".join(found + silent) + ".")
+
+
+def check_speech() -> Finding:
+    """Speak a sentence into a WAV file with Describe's own voice."""
+    from describe_app.core.speech import synthesize_to_wav
+    from describe_app.core.speech.errors import SpeechError, VoiceNotAvailableError
+
+    with tempfile.TemporaryDirectory(prefix="describe-self-test-") as tmp:
+        wav = Path(tmp) / "self-test.wav"
+        try:
+            clip = synthesize_to_wav([SPEECH_SENTENCE], wav)
+        except VoiceNotAvailableError as exc:  # the screen reader can still speak
+            return Finding(Status.MISSING, f"{exc} Your screen reader can still read results.")
+        except SpeechError as exc:
+            return Finding(Status.FAILED, str(exc))
+        seconds = len(clip.samples) / clip.rate if clip.rate else 0.0
+        if seconds <= 0 or not wav.is_file():
+            return Finding(Status.FAILED, "the speech synthesizer wrote no sound.")
+        return Finding(Status.OK, f"spoke a sentence ({seconds:.1f} s of sound) into a WAV file.")
+
+
+def check_text_reading() -> Finding:
+    """Read the bundled sample notice with the OCR models."""
+    from describe_app.core.images import load_picture
+    from describe_app.core.ocr_reader import OcrReader
+    from describe_app.core.resources import resource_path
+
+    sample = resource_path(*OCR_SAMPLE)
+    result = OcrReader().read(load_picture(sample).image)
+    text = " ".join(result.lines)
+    if OCR_EXPECTED in " ".join(text.upper().split()):
+        return Finding(Status.OK, f'read "{OCR_EXPECTED}" on {sample.name}.')
+    return Finding(Status.FAILED, f'expected "{OCR_EXPECTED}" on {sample.name}, read "{text}".')
+
+
+def check_window() -> Finding:
+    """Qt can start and make a window (off screen, so nothing flashes up)."""
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
+    window = QWidget()
+    window.setWindowTitle("Describe self-test")
+    window.show()
+    app.processEvents()
+    shown = window.isVisible()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    names = (
+        sorted(
+            p.name.split(".")[0].removeprefix("lib").removeprefix("q")
+            for p in plugins.iterdir()
+            if p.suffix in (".so", ".dll", ".dylib")
+        )
+        if plugins.is_dir()
+        else []
+    )
+    if not shown:
+        return Finding(Status.FAILED, "Qt started but could not show a window.")
+    displays = ", ".join(names) or "none found"
+    return Finding(Status.OK, f"Qt {pyside_version} made a window; display plugins: {displays}.")
+
+
+def check_engine() -> Finding:
+    """torch and transformers are installed (found, not imported: that takes seconds)."""
+    absent = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
+    if absent:
+        return Finding(Status.FAILED, f"{' and '.join(absent)} not found: describing cannot work.")
+    return Finding(Status.OK, "torch and transformers are in place (not loaded).")
+
+
+def check_model() -> Finding:
+    """The default model is on this computer (bundled or downloaded). Absent is a finding."""
+    from describe_app.core.bundled_model import bundled_model_path
+    from describe_app.core.model_registry import DEFAULT_MODEL
+    from describe_app.core.model_store import cached_path, fetch_command, resolve_spec
+
+    spec = resolve_spec(DEFAULT_MODEL)
+    bundled = bundled_model_path(spec.name)
+    if bundled:
+        return Finding(Status.OK, f"{spec.name} comes with this installation ({bundled}).")
+    cached = cached_path(spec)
+    if cached:
+        return Finding(Status.OK, f"{spec.name} is on this computer ({cached}).")
+    return Finding(
+        Status.MISSING,
+        f"{spec.name} is not downloaded yet ({spec.download_mb} MB, fetched on first use, "
+        f"or now with: {fetch_command(spec)}).",
+    )
+
+
+#: (label, check, must it work?) in the order they run and print.
+CHECKS: tuple[tuple[str, Callable[[], Finding], bool], ...] = (
+    ("Camera", check_camera, False),
+    ("Speech", check_speech, True),
+    ("Text reading", check_text_reading, True),
+    ("Window", check_window, True),
+    ("Describing engine", check_engine, True),
+    ("Model", check_model, False),
+)
+
+
+# --- running them -------------------------------------------------------------------------
+
+
+def run_check(label: str, check: Callable[[], Finding]) -> CheckResult:
+    start = time.perf_counter()
+    try:
+        finding = check()
+    except Exception as exc:  # a check must report, never crash the report
+        log.debug("self-test check %s failed", label, exc_info=True)
+        finding = Finding(Status.FAILED, f"{type(exc).__name__}: {exc}")
+    return CheckResult(label, finding, time.perf_counter() - start)
+
+
+def run_self_test(out: TextIO | None = None) -> int:
+    """Run every check, print the report, return the exit status (1 if a must-work FAILED)."""
+    out = out or sys.stdout
+    print(f"Describe {__version__} self-test", file=out, flush=True)
+    failed = []
+    for label, check, required in CHECKS:
+        result = run_check(label, check)
+        print(result.line(), file=out, flush=True)
+        log.info("self-test %s took %.2f s", label, result.seconds)
+        if result.finding.status is Status.FAILED and required:
+            failed.append(label.lower())
+    if failed:
+        print(f"Describe cannot work fully: {', '.join(failed)} failed.", file=out, flush=True)
+        return 1
+    print("Describe can work on this computer.", file=out, flush=True)
+    return 0
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _probe_camera(cv2: Any, index: int) -> str:
+    """The frame size if camera ``index`` opens and gives a frame, else ""."""
+    capture = cv2.VideoCapture(index)
+    try:
+        if not capture.isOpened():
+            return ""
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            return "opens, but gave no picture; is another program using it?"
+        return f"{frame.shape[1]}x{frame.shape[0]}"
+    finally:
+        capture.release()
+
+
+def _run_with_timeout(work: Callable[[], str], timeout_s: float) -> str | None:
+    """Run ``work`` on a daemon thread; None if it does not answer in time (a hung driver)."""
+    answer: list[str] = []
+    thread = threading.Thread(
+        target=lambda: answer.append(work()), name="self-test-camera", daemon=True
+    )
+    thread.start()
+    thread.join(timeout_s)
+    return answer[0] if answer else None
+
+
+def _quiet_opencv(cv2: Any) -> None:
+    with contextlib.suppress(AttributeError):  # older OpenCV builds
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
