@@ -5,6 +5,7 @@ SmolVLM-256M-Instruct, stored in bfloat16 like the real checkpoint, and measures
 640x480 camera frame, forcing 60 new tokens:
 
     (a) app       Describe's configuration: the app's loader and describer
+    (a') app-fp32 the same without int8 quantization (float32), to show what int8 buys
     (b) defaults  transformers' defaults: processor defaults (upscale to 2048 px, 13 tiles),
                   default load, full generation before any output
 
@@ -51,7 +52,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_app(model_dir: Path, runs: int) -> dict[str, Any]:
+def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any]:
     import threading
 
     from describe_app.core.describer import DescribeRequest
@@ -59,9 +60,11 @@ def run_app(model_dir: Path, runs: int) -> dict[str, Any]:
     from describe_app.core.picture_check import check_picture
     from describe_app.core.prompts import PromptSpec
     from describe_app.core.vlm_describer import GenerationSettings, VlmDescriber
-    from describe_app.core.vlm_loader import load_vlm
+    from describe_app.core.vlm_loader import LoadOptions, load_vlm
 
-    loaded = load_vlm(model_dir, name="SmolVLM-256M (random weights)")
+    loaded = load_vlm(
+        model_dir, name="SmolVLM-256M (random weights)", options=LoadOptions(quantize=quantize)
+    )
     describer = VlmDescriber(loaded, GenerationSettings(min_new_tokens=NEW_TOKENS))
     frame = camera_frame()
     rows = []
@@ -86,7 +89,7 @@ def run_app(model_dir: Path, runs: int) -> dict[str, Any]:
             }
         )
     return {
-        "config": "app",
+        "config": "app" if quantize == "auto" else f"app-{quantize}",
         "load": loaded.load_seconds,
         "import": loaded.import_seconds,
         "dtype": loaded.dtype,
@@ -229,12 +232,16 @@ def main() -> int:
     )
     parser.add_argument("--defaults-runs", type=int, default=1)
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
-    parser.add_argument("--configs", default="app,defaults")
+    parser.add_argument("--configs", default="app,app-fp32,defaults")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
-        fn = {"app": run_app, "defaults": run_defaults}[args.worker]
+        fn = {
+            "app": run_app,
+            "app-fp32": lambda d, r: run_app(d, r, quantize="none"),
+            "defaults": run_defaults,
+        }[args.worker]
         print(json.dumps(fn(args.model_dir, args.runs)))
         return 0
 
@@ -248,7 +255,7 @@ def main() -> int:
 
     results = {}
     for config in args.configs.split(","):
-        runs = args.runs if config == "app" else args.defaults_runs
+        runs = args.defaults_runs if config == "defaults" else args.runs
         print(f"Running {config} ({runs} requests) ...", flush=True)
         results[config] = run_worker(config, args.model_dir, runs)
 

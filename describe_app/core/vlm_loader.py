@@ -12,7 +12,11 @@ The choices (see ``benchmarks/bench_engine.py`` for the measurements behind them
   time-to-first-token by about a third against fp32; bfloat16 compute is several times
   slower on CPUs without native bf16.
 * **CUDA**: bfloat16 (float16 on cards without bf16), no quantization.
-* Threads: one per available core (hyper-threads do not help these kernels).
+* Threads: one fewer than the available cores (at least one), and OpenMP threads that
+  sleep instead of spinning while they wait. The user's screen reader, our speech and the
+  camera preview need a core too; measured on 2 cores with one core busy elsewhere, two
+  spinning threads fell to 0.5-13 tokens/s and 3-38 s to the first sentence, one thread
+  held 42 tokens/s and 1.65 s whatever else ran (``benchmarks/bench_engine.py``).
 * Safety: safetensors only, ``trust_remote_code=False``.
 
 torch and transformers are imported here, lazily: importing this module costs nothing.
@@ -39,7 +43,7 @@ log = logging.getLogger(__name__)
 class LoadOptions:
     device: str = "auto"  # "auto", "cpu", "cuda" or "cuda:N"
     quantize: str = "auto"  # "auto" (int8 on CPU), "int8" or "none"
-    threads: int | None = None  # None: one per available core
+    threads: int | None = None  # None: default_threads(), one fewer than the cores
 
 
 @dataclass
@@ -55,6 +59,12 @@ class LoadedVLM:
     quantized: bool
     load_seconds: float  # reading and preparing the weights
     import_seconds: float = 0.0  # importing torch and transformers (once per process)
+
+
+def default_threads() -> int:
+    """Compute threads for the model: every core but one, which the rest of the computer
+    (screen reader, speech, camera preview, window) keeps."""
+    return max(1, available_cores() - 1)
 
 
 def available_cores() -> int:
@@ -75,6 +85,8 @@ def load_vlm(
     opts = options or LoadOptions()
     start = time.perf_counter()
     check_model_folder(path, spec)
+    # Read by OpenMP when torch loads: waiting threads sleep rather than burn a core.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
     from transformers.utils import logging as hf_logging
@@ -84,7 +96,7 @@ def load_vlm(
     hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise to users
 
     device = _pick_device(opts.device, torch)
-    threads = opts.threads or available_cores()
+    threads = opts.threads or default_threads()
     if device == "cpu" and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     quantize = opts.quantize
