@@ -1,5 +1,5 @@
 # Describe: the two commands the README starts with.
-.PHONY: run demo test check pytest bench setup
+.PHONY: run demo test check pytest bench setup bundle
 
 run:
 	scripts/setup.sh
@@ -25,3 +25,7 @@ pytest:
 
 bench:
 	.venv/bin/python benchmarks/bench_engine.py
+
+bundle:
+	scripts/setup.sh
+	packaging/build_linux.sh

@@ -26,17 +26,18 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from describe_app import __version__
+from describe_app.cli_camera import add_camera_commands
+from describe_app.cli_servers import add_server_options, add_servers_command
 from describe_app.cli_speech import CommandLineSpeech
 from describe_app.core.errors import Cancelled, DescribeError, ImageError
 
 if TYPE_CHECKING:
     from describe_app.core.conversation import Conversation
     from describe_app.core.describe_pipeline import DescriptionResult
-    from describe_app.core.describer import DescribeRequest
+    from describe_app.core.describer import Describer, DescribeRequest
     from describe_app.core.images import Picture
     from describe_app.core.model_registry import ModelSpec
     from describe_app.core.ocr_reader import OcrReader
-    from describe_app.core.vlm_describer import VlmDescriber
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'describe-app COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the camera, speech, text reading, window and model; print a report",
+    )
     parser.add_argument(
         "-v",
         "--verbose",
@@ -77,7 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="int8 weights on the CPU (auto: on)",
     )
     group.add_argument(
-        "--threads", type=int, metavar="N", help="CPU threads (default: one per core)"
+        "--threads",
+        type=int,
+        metavar="N",
+        help="CPU threads for the model (default: all cores but one)",
     )
     group.add_argument(
         "--no-download",
@@ -96,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--json", action="store_true", help="print one JSON object per picture instead of text"
     )
+    add_server_options(model_opts)
 
     speech_opts = argparse.ArgumentParser(add_help=False)
     group = speech_opts.add_argument_group("speech")
@@ -158,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     d = actions.add_parser("path", help="print the folder a model is stored in")
     d.add_argument("name", nargs="?", metavar="NAME")
 
+    add_servers_command(commands)
+    add_camera_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
+
     commands.add_parser(
         "demo", parents=[model_opts], help="describe and read the bundled sample pictures"
     )
@@ -181,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
+    if args.self_test:
+        from describe_app.self_test import run_self_test
+
+        return run_self_test()
     if args.command is None:  # no command: the window, with every option at its default
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "window"])
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -188,9 +205,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _cmd_ask,
         "read": _cmd_read,
         "models": _cmd_models,
+        "servers": _cmd_servers,
         "voices": _cmd_voices,
         "demo": _cmd_demo,
         "window": _cmd_window,
+        "watch": _cmd_watch,
+        "guide": _cmd_guide,
     }
     try:
         return handlers[args.command](args)
@@ -256,7 +276,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_loop(
-    describer: VlmDescriber,
+    describer: Describer,
     conversation: Conversation,
     questions: list[str],
     args: argparse.Namespace,
@@ -380,6 +400,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from describe_app.cli_camera import run_watch
+
+    return run_watch(args, _open_describer)
+
+
+def _cmd_guide(args: argparse.Namespace) -> int:
+    from describe_app.cli_camera import run_guide
+
+    return run_guide(args)
+
+
 def _cmd_window(args: argparse.Namespace) -> int:
     from describe_app.qt.app import run_window  # Qt only here: --help stays instant
 
@@ -389,7 +421,21 @@ def _cmd_window(args: argparse.Namespace) -> int:
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _open_describer(args: argparse.Namespace) -> VlmDescriber:
+def _cmd_servers(args: argparse.Namespace) -> int:
+    from describe_app.cli_servers import run_servers_command
+
+    return run_servers_command(args)
+
+
+def _open_describer(args: argparse.Namespace) -> Describer:
+    if args.server:  # pictures leave this computer only here, when the user asked
+        from describe_app.cli_servers import open_remote_describer
+
+        return open_remote_describer(args, lambda: _open_local_describer(args))
+    return _open_local_describer(args)
+
+
+def _open_local_describer(args: argparse.Namespace) -> Describer:
     from describe_app.core.model_store import locate_model
     from describe_app.core.vlm_describer import VlmDescriber
     from describe_app.core.vlm_loader import LoadOptions, load_vlm
@@ -422,7 +468,7 @@ def _with_limit(request: DescribeRequest, args: argparse.Namespace) -> DescribeR
 
 
 def _run_and_print(
-    describer: VlmDescriber,
+    describer: Describer,
     request: DescribeRequest,
     args: argparse.Namespace,
     *,

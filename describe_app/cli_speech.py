@@ -67,6 +67,14 @@ class CommandLineSpeech:
         if self._output is not None:
             self._output.say(text, interrupt=index == 0)
 
+    def earcon(self, name: str) -> None:
+        """Play a short sound (an :class:`~describe_app.core.speech.Earcon` value) in line
+        with speech, cutting off what is being said; nothing when not speaking."""
+        if self._output is not None:
+            from describe_app.core.speech import Earcon, Earcons
+
+            Earcons(self._output).play(Earcon(name), interrupt=True)
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def test_plain_http_stays_inside_the_private_network() -> None:
     check_privacy("http://127.0.0.1:8000/v1")
     check_privacy("http://localhost:8000/v1")
     check_privacy("http://gpu-box:8000/v1", resolver=resolver_for("192.168.1.9"))
-    with pytest.raises(InsecureServerError, match="unencrypted to 8.8.8.8") as info:
+    with pytest.raises(InsecureServerError, match=r"unencrypted to 8\.8\.8\.8") as info:
         check_privacy("http://8.8.8.8/v1")
     assert "--allow-insecure" in str(info.value)
     with pytest.raises(InsecureServerError):  # one public address is enough to refuse
@@ -115,9 +116,9 @@ def test_an_unknown_name_says_so() -> None:
 def test_the_describer_refuses_to_send_anything_over_public_http() -> None:
     # ".invalid" never resolves, so even a broken check could not reach anyone.
     public = resolver_for("8.8.8.8")
-    with RemoteDescriber("http://pictures.invalid:8000", resolver=public) as describer:
-        with pytest.raises(InsecureServerError, match="unencrypted to pictures.invalid"):
-            describer.check_connection()
+    describer = RemoteDescriber("http://pictures.invalid:8000", resolver=public)
+    with describer, pytest.raises(InsecureServerError, match=r"unencrypted to pictures\.invalid"):
+        describer.check_connection()
 
 
 # --- profiles -----------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def test_profile_values_are_clamped_and_checked() -> None:
     assert (profile.name, profile.timeout, profile.max_side) == ("a b", 1, 4096)
     with pytest.raises(ServerSetupError, match="name"):
         ServerProfile("", "localhost:1")
-    assert profile.privacy_notice() == "Sending pictures to a b (localhost:1)."
+    assert profile.privacy_notice == "Sending pictures to a b (localhost:1)."
 
 
 def test_an_unknown_profile_and_a_broken_file_are_sentences(tmp_path: Path) -> None:
@@ -165,9 +166,17 @@ def test_a_choice_names_a_profile_or_an_address(tmp_path: Path) -> None:
     store = ServerProfiles(tmp_path / "servers.json")
     store.put(ServerProfile("lab", "http://10.0.0.5:8000", model="big-vlm", timeout=50))
     profile = resolve_profile(ServerChoice("lab", timeout=9), store)
-    assert (profile.url, profile.model, profile.timeout) == ("http://10.0.0.5:8000/v1", "big-vlm", 9)
+    assert (profile.url, profile.model, profile.timeout) == (
+        "http://10.0.0.5:8000/v1",
+        "big-vlm",
+        9,
+    )
     adhoc = resolve_profile(ServerChoice("127.0.0.1:9000", model="m"), store)
-    assert (adhoc.name, adhoc.url, adhoc.model) == ("127.0.0.1:9000", "http://127.0.0.1:9000/v1", "m")
+    assert (adhoc.name, adhoc.url, adhoc.model) == (
+        "127.0.0.1:9000",
+        "http://127.0.0.1:9000/v1",
+        "m",
+    )
     with pytest.raises(ServerSetupError):
         resolve_profile(ServerChoice("nolab"), store)
 
@@ -231,7 +240,8 @@ def test_without_a_keyring_the_message_says_what_to_do() -> None:
 
     for backend in (fail.Keyring(), null.Keyring()):
         keys = SystemKeyring(backend)
-        for call in (lambda: keys.get("x"), lambda: keys.set("x", "k"), lambda: keys.delete("x")):
+        calls = (keys.check, partial(keys.get, "x"), partial(keys.set, "x", "k"))
+        for call in (*calls, partial(keys.delete, "x")):
             with pytest.raises(KeyringUnavailableError, match="No system keyring") as info:
                 call()
             assert "never writes keys to its settings file" in str(info.value)

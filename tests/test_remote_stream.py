@@ -91,7 +91,7 @@ def test_malformed_chunks_are_refused(data: str, problem: str) -> None:
     ],
 )
 def test_error_events_carry_the_servers_message(data: str) -> None:
-    with pytest.raises(StreamReportedError, match="^CUDA out of memory$"):
+    with pytest.raises(StreamReportedError, match=r"^CUDA out of memory$"):
         read_chunk(data)
 
 
@@ -106,7 +106,7 @@ def test_a_whole_completion_is_read_too() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b'{"detail": "Server is pinned to \'/m\'; requested \'x\'."}', "Server is pinned"),
+        (b"{\"detail\": \"Server is pinned to '/m'; requested 'x'.\"}", "Server is pinned"),
         (b'{"error": {"message": "Invalid API key", "type": "auth"}}', "Invalid API key"),
         (b'{"error": "model \\"llava\\" not found"}', 'model "llava" not found'),
         (b'{"detail": [{"loc": ["body"], "msg": "field required"}]}', "field required"),
@@ -161,3 +161,22 @@ def test_pictures_are_sent_as_jpeg_no_larger_than_asked() -> None:
     small = Image.new("RGB", (300, 200))
     decoded = Image.open(io.BytesIO(base64.b64decode(picture_data_url(small).split(",", 1)[1])))
     assert decoded.size == (300, 200)  # never enlarged
+
+
+def test_the_connection_sentence_lists_models_briefly() -> None:
+    from describe_app.core.remote_describer import ConnectionCheck
+
+    one = ConnectionCheck("gpu:8000", ("/srv/models/SmolVLM-500M",), 0.0412)
+    assert (
+        one.sentence
+        == "The server at gpu:8000 answered in 0.04 s and offers 1 model: SmolVLM-500M."
+    )
+    many = ConnectionCheck("gpu:8000", tuple(f"m{i}" for i in range(7)), 0.2, wanted_model="qwen")
+    assert many.sentence == (
+        "The server at gpu:8000 answered in 0.20 s and offers 7 models: m0, m1, m2, m3 and "
+        "3 more, but not qwen."
+    )
+    assert (
+        ConnectionCheck("h", (), 1.0).sentence
+        == "The server at h answered in 1.00 s and lists no models."
+    )

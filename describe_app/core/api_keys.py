@@ -67,6 +67,10 @@ class SystemKeyring:
         except Exception as exc:
             raise _failure("remove", exc) from exc
 
+    def check(self) -> None:
+        """Raise KeyringUnavailableError now, before the user is asked for a key."""
+        self._ready()
+
     def _ready(self) -> Any:
         if self._backend is None:
             try:

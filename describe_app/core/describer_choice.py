@@ -43,14 +43,12 @@ def resolve_profile(choice: ServerChoice, profiles: ServerProfiles | None = None
         profile = store.get(name)
     else:
         profile = adhoc_profile(name)
-    changes: dict[str, object] = {}
-    if choice.model:
-        changes["model"] = choice.model
-    if choice.timeout is not None:
-        changes["timeout"] = choice.timeout
-    if choice.allow_insecure:
-        changes["allow_insecure"] = True
-    return replace(profile, **changes) if changes else profile
+    return replace(
+        profile,
+        model=choice.model or profile.model,
+        timeout=profile.timeout if choice.timeout is None else choice.timeout,
+        allow_insecure=profile.allow_insecure or choice.allow_insecure,
+    )
 
 
 def describer_factory(

@@ -6,12 +6,12 @@ API. We send the same prompts and follow-up history as the local model gets
 1024 px), and read the answer as server-sent events, handing each piece of text to
 ``on_text`` as it arrives, so the sentence splitter and speech work as with the local model.
 
-How a request runs: the HTTP exchange happens on a short-lived daemon thread that parses
-the stream and passes text through a queue; the caller's thread (the model worker) waits
-on that queue and on the cancel flag. Cancelling therefore returns at once, and the
-connection is shut down at the socket (every request has its own connection, so there is
-always exactly one to close) so that the server stops generating too. Every failure is a
-one-sentence :class:`~describe_app.core.remote_errors.ServerError`.
+How a request runs: the HTTP exchange happens on a short-lived daemon thread
+(:mod:`describe_app.core.server_exchange`) that parses the stream and passes text through
+a queue; the caller's thread (the model worker) waits on that queue and on the cancel
+flag. Cancelling therefore returns at once, and the connection is shut down at the socket
+so that the server stops generating too. Every failure is a one-sentence
+:class:`~describe_app.core.remote_errors.ServerError`.
 
 Privacy: :func:`~describe_app.core.server_address.check_privacy` runs before anything is
 sent; https certificates are verified; proxies from the environment are not used.
@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import queue
-import re
 import socket
 import threading
 import time
@@ -39,32 +38,26 @@ from describe_app.core.openai_messages import (
     picture_data_url,
     to_openai_messages,
 )
-from describe_app.core.openai_stream import (
-    Chunk,
-    SseParser,
-    StreamFormatError,
-    StreamReportedError,
-    error_message,
-    read_chunk,
-    read_completion,
-)
 from describe_app.core.prompts import build_messages
 from describe_app.core.remote_errors import (
-    ImagesNotSupportedError,
-    ServerAuthError,
-    ServerDisconnectedError,
     ServerError,
-    ServerHttpError,
     ServerSetupError,
     ServerStreamError,
     ServerTimeoutError,
-    ServerUnreachableError,
 )
 from describe_app.core.server_address import (
     Resolver,
     check_privacy,
     display_host,
     normalize_base_url,
+    sending_notice,
+)
+from describe_app.core.server_exchange import (
+    MAX_ERROR_BODY,
+    ErrorContext,
+    Exchange,
+    http_error,
+    transport_error,
 )
 from describe_app.core.vlm_describer import GenerationSettings
 
@@ -78,15 +71,8 @@ log = logging.getLogger(__name__)
 
 #: How often the waiting thread looks at the cancel flag (seconds).
 CANCEL_POLL_SECONDS = 0.02
-#: How much of an error body we read.
-MAX_ERROR_BODY = 64 * 1024
-#: How much of a whole (non-streamed) JSON answer we accept.
-MAX_JSON_BODY = 8 * 1024 * 1024
-
-_IMAGE_WORDS = re.compile(r"image|vision|multi-?modal|mmproj|picture", re.IGNORECASE)
-_REFUSAL_WORDS = re.compile(
-    r"\bnot\b|\bonly\b|unsupported|cannot|can't|doesn't|does not|n't support", re.IGNORECASE
-)
+#: "Test connection" waits at most this long for the list of models (seconds).
+CHECK_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -168,9 +154,7 @@ class RemoteDescriber:
     @property
     def privacy_notice(self) -> str:
         """Said once before the first picture leaves this computer."""
-        if self._name == self._host:
-            return f"Sending pictures to {self._host}."
-        return f"Sending pictures to {self._name} ({self._host})."
+        return sending_notice(self._name, self._host)
 
     def close(self) -> None:
         with self._client_lock:
@@ -213,7 +197,7 @@ class RemoteDescriber:
         self._check_privacy()
         payload = json.dumps(self.build_body(request), ensure_ascii=False).encode("utf-8")
         preprocess = time.perf_counter() - start
-        exchange = _Exchange(
+        exchange = Exchange(
             self._http(),
             f"{self._base_url}/chat/completions",
             payload,
@@ -280,14 +264,19 @@ class RemoteDescriber:
 
         self._check_privacy()
         start = time.perf_counter()
-        context = self._error_context()
+        o = self._options
+        seconds_allowed = min(o.timeout, CHECK_TIMEOUT)
+        context = ErrorContext(self._host, self._model, seconds_allowed, o.connect_timeout)
+        limit = httpx2.Timeout(seconds_allowed, connect=o.connect_timeout)
         try:
-            response = self._http().get(f"{self._base_url}/models", headers=self._headers())
+            response = self._http().get(
+                f"{self._base_url}/models", headers=self._headers(), timeout=limit
+            )
         except Exception as exc:
-            raise _transport_error(exc, context) from exc
+            raise transport_error(exc, context) from exc
         seconds = time.perf_counter() - start
         if response.status_code >= 400:
-            raise _http_error(response.status_code, response.content[:MAX_ERROR_BODY], context)
+            raise http_error(response.status_code, response.content[:MAX_ERROR_BODY], context)
         try:
             data = response.json()
             entries = data["data"] if isinstance(data, dict) else data
@@ -344,8 +333,8 @@ class RemoteDescriber:
                 )
             return self._client
 
-    def _error_context(self) -> _ErrorContext:
-        return _ErrorContext(
+    def _error_context(self) -> ErrorContext:
+        return ErrorContext(
             self._host,
             self._model,
             self._options.timeout,
@@ -385,241 +374,6 @@ def remote_describer_for(
         allow_insecure=profile.allow_insecure or allow_insecure,
         name=profile.name,
     )
-
-
-# --- the HTTP exchange ------------------------------------------------------------------------
-
-#: What the exchange thread hands the waiting thread: a chunk, an error, or None (the end).
-_Item = Chunk | ServerError | None
-
-
-@dataclass(frozen=True)
-class _ErrorContext:
-    host: str
-    model: str
-    timeout: float
-    connect_timeout: float
-
-
-class _Exchange:
-    """One streamed request on its own daemon thread; :meth:`abort` ends it from any thread."""
-
-    def __init__(
-        self,
-        client: httpx2.Client,
-        url: str,
-        payload: bytes,
-        headers: dict[str, str],
-        context: _ErrorContext,
-    ) -> None:
-        self.items: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        self._client = client
-        self._url = url
-        self._payload = payload
-        self._headers = headers
-        self._context = context
-        self._lock = threading.Lock()
-        self._socket: socket.socket | None = None
-        self._aborted = False
-        self._thread = threading.Thread(target=self._run, name="remote-describe", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
-
-    def abort(self) -> None:
-        """Stop now: shut the connection down so that a blocked read returns at once."""
-        with self._lock:
-            self._aborted = True
-            sock, self._socket = self._socket, None
-        if sock is not None:
-            _shut_down(sock)
-
-    def _trace(self, name: str, info: dict[str, Any]) -> None:
-        if name != "connection.connect_tcp.complete":
-            return
-        stream = info.get("return_value")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if not isinstance(sock, socket.socket):
-            return
-        with self._lock:
-            if not self._aborted:
-                self._socket = sock
-                return
-        _shut_down(sock)  # cancelled while connecting
-
-    def _run(self) -> None:
-        try:
-            self._exchange()
-        except Exception as exc:
-            if self._aborted:
-                log.debug("exchange ended after abort: %r", exc)
-                return
-            error = exc if isinstance(exc, ServerError) else _transport_error(exc, self._context)
-            if not isinstance(exc, ServerError):
-                log.debug("exchange failed", exc_info=True)
-            self.items.put(error)
-        finally:
-            with self._lock:
-                self._socket = None  # httpx closes it; never shut a reused descriptor
-
-    def _exchange(self) -> None:
-        with self._client.stream(
-            "POST",
-            self._url,
-            content=self._payload,
-            headers=self._headers,
-            extensions={"trace": self._trace},
-        ) as response:
-            if response.status_code >= 400:
-                body = _read_some(response.iter_bytes(), MAX_ERROR_BODY)
-                raise _http_error(response.status_code, body, self._context)
-            content_type = response.headers.get("content-type", "")
-            if "text/event-stream" not in content_type:
-                self._whole_answer(_read_some(response.iter_bytes(), MAX_JSON_BODY))
-                return
-            parser = SseParser()
-            seen_chunk = False
-            for piece in response.iter_bytes():
-                for event in parser.feed(piece):
-                    seen_chunk = True
-                    if self._event(event.data):
-                        return
-            cut_off = parser.finish()
-            if not seen_chunk and not cut_off:
-                raise StreamFormatError("the stream ended without any event")
-            # Every server marks the end (finish_reason or [DONE]): without it, the answer
-            # was cut off.
-            raise ServerDisconnectedError(
-                f"The connection to the server at {self._context.host} broke before the "
-                "answer was complete."
-            )
-
-    def _event(self, data: str) -> bool:
-        """Pass one event on; True when it was the last."""
-        chunk = read_chunk(data)
-        if chunk.text or chunk.model or chunk.completion_tokens is not None:
-            self.items.put(chunk)
-        if chunk.done:
-            self.items.put(None)
-        return chunk.done
-
-    def _whole_answer(self, body: bytes) -> None:
-        chunk = read_completion(body)
-        self.items.put(chunk)
-        self.items.put(None)
-
-
-def _read_some(pieces: Any, limit: int) -> bytes:
-    out = bytearray()
-    for piece in pieces:
-        out += piece
-        if len(out) >= limit:
-            break
-    return bytes(out[:limit])
-
-
-def _shut_down(sock: socket.socket) -> None:
-    # socket.socket.shutdown, not SSLSocket.shutdown: it acts on the descriptor without
-    # touching the TLS state another thread may be reading through.
-    try:
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed
-
-
-# --- errors as sentences ----------------------------------------------------------------------
-
-
-def _http_error(status: int, body: bytes, context: _ErrorContext) -> ServerError:
-    message = error_message(body)
-    host = context.host
-    if message and _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
-        return _images_error(message, context)
-    if status in (401, 403):
-        return ServerAuthError(
-            _sentence(f"The server at {host} refused the request (error {status})", message)
-            + " Check the API key.",
-            status,
-        )
-    if status == 404:
-        return ServerHttpError(
-            _sentence(f"The server at {host} answered error 404", message or "not found")
-            + " Check the address and the model name.",
-            status,
-        )
-    return ServerHttpError(_sentence(f"The server at {host} answered error {status}", message), status)
-
-
-def _images_error(message: str, context: _ErrorContext) -> ImagesNotSupportedError:
-    model = f"The model {context.model}" if context.model else "The model on the server"
-    return ImagesNotSupportedError(
-        f"{model} does not accept pictures ({message.rstrip('.')}); choose a vision model."
-    )
-
-
-def _transport_error(exc: BaseException, context: _ErrorContext) -> ServerError:
-    import httpx2
-
-    host = context.host
-    if isinstance(exc, ServerError):
-        return exc
-    if isinstance(exc, StreamReportedError):
-        message = str(exc)
-        if _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
-            return _images_error(message, context)
-        return ServerError(_sentence(f"The server at {host} failed while answering", message))
-    if isinstance(exc, StreamFormatError):
-        return ServerStreamError(
-            f"The answer from {host} is not a chat-completions stream Describe can read ({exc})."
-        )
-    if isinstance(exc, httpx2.ConnectTimeout):
-        return ServerUnreachableError(
-            f"The server at {host} did not accept a connection within "
-            f"{context.connect_timeout:g} seconds; is it on and reachable?"
-        )
-    if isinstance(exc, httpx2.TimeoutException):
-        return ServerTimeoutError(
-            f"The server at {host} sent nothing for {context.timeout:g} seconds, "
-            "so Describe stopped waiting."
-        )
-    if isinstance(exc, httpx2.ConnectError):
-        reason = str(exc)
-        lowered = reason.lower()
-        if "refused" in lowered:
-            return ServerUnreachableError(
-                f"Describe could not connect to the server at {host}: the connection was "
-                "refused; is the server running?"
-            )
-        if "certificate" in lowered:
-            return ServerSetupError(
-                f"The server at {host} has a certificate this computer does not trust, so "
-                "Describe did not connect."
-            )
-        if any(w in lowered for w in ("name or service", "nodename", "getaddrinfo", "no address")):
-            return ServerUnreachableError(
-                f"Describe could not find the server {host}; check its name."
-            )
-        return ServerUnreachableError(
-            _sentence(f"Describe could not connect to the server at {host}", reason)
-        )
-    if isinstance(exc, httpx2.RemoteProtocolError | httpx2.ReadError | httpx2.WriteError):
-        return ServerDisconnectedError(
-            f"The connection to the server at {host} broke before the answer was complete."
-        )
-    if isinstance(exc, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
-        return ServerSetupError(f"The server address for {host} is not usable ({exc}).")
-    log.info("unexpected failure talking to %s", host, exc_info=exc)
-    return ServerError(
-        f"Talking to the server at {host} failed ({type(exc).__name__}: {exc})."
-    )
-
-
-def _sentence(prefix: str, detail: str) -> str:
-    detail = detail.strip().rstrip(".")
-    return f"{prefix}: {detail}." if detail else f"{prefix}."
 
 
 def _short_model_name(model: str) -> str:

@@ -79,6 +79,13 @@ def display_host(base_url: str) -> str:
     return urlsplit(base_url).netloc.rpartition("@")[2]
 
 
+def sending_notice(name: str, host: str) -> str:
+    """The sentence said once before the first picture leaves this computer."""
+    if name == host:
+        return f"Sending pictures to {host}."
+    return f"Sending pictures to {name} ({host})."
+
+
 def is_private_address(address: str) -> bool:
     """True for loopback, private, link-local and CGNAT (100.64/10) addresses."""
     try:

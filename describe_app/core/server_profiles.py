@@ -20,7 +20,7 @@ from typing import Any
 
 from describe_app.core.atomic_file import write_atomically
 from describe_app.core.remote_errors import ServerSetupError
-from describe_app.core.server_address import display_host, normalize_base_url
+from describe_app.core.server_address import display_host, normalize_base_url, sending_notice
 from describe_app.core.settings import IntRange, config_dir
 
 log = logging.getLogger(__name__)
@@ -62,11 +62,10 @@ class ServerProfile:
     def host(self) -> str:
         return display_host(self.url)
 
+    @property
     def privacy_notice(self) -> str:
         """The sentence said once, before the first picture leaves this computer."""
-        if self.name == self.host:
-            return f"Sending pictures to {self.host}."
-        return f"Sending pictures to {self.name} ({self.host})."
+        return sending_notice(self.name, self.host)
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -167,8 +166,7 @@ class ServerProfiles:
         except OSError as exc:
             log.info("could not write %s: %r", self.path, exc)
             raise ServerSetupError(
-                f"The server list could not be saved in {self.path.parent}: "
-                f"{exc.strerror or exc}."
+                f"The server list could not be saved in {self.path.parent}: {exc.strerror or exc}."
             ) from exc
         log.debug("server profiles saved to %s", self.path)
 
