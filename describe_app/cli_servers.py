@@ -192,6 +192,11 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
     return 0
 
 
+def server_choice(args: argparse.Namespace) -> Any:
+    """The ``--server`` options as a ServerChoice (also used by the window)."""
+    return _choice(args)
+
+
 def _choice(args: argparse.Namespace) -> Any:
     from describe_app.core.describer_choice import ServerChoice
 

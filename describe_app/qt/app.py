@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from describe_app.core.describer import Describer
 from describe_app.core.history import History
 from describe_app.core.i18n import set_language
 from describe_app.core.model_process import LocalModelRecipe
@@ -62,6 +64,22 @@ def run_window(args: argparse.Namespace) -> int:
     return int(status)
 
 
+def server_factory(
+    args: argparse.Namespace, local: LocalModelRecipe
+) -> tuple[Callable[[], Describer], str | None]:
+    """The describer factory for ``--server``, and the sentence saying where pictures go."""
+    from describe_app.cli_servers import server_choice
+    from describe_app.core.describer_choice import describer_factory, resolve_profile
+    from describe_app.core.errors import DescribeError
+
+    choice = server_choice(args)
+    try:
+        notice: str | None = resolve_profile(choice).privacy_notice
+    except DescribeError as exc:
+        notice = str(exc)  # the worker will fail to load with the same sentence
+    return describer_factory(choice, local), notice
+
+
 def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> MainWindow:
     """The window as the settings (and the command line, which wins) say."""
     loaded = loaded or load_settings()
@@ -73,8 +91,14 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),
     )
-    # the model lives in a process of its own: loading it never freezes the window
-    bridge = ModelBridge(recipe, text_reader_factory=OcrReader, separate_process=True)
+    privacy_notice: str | None = None
+    if getattr(args, "server", None):
+        # Pictures leave this computer only here, because the user named a server.
+        factory, privacy_notice = server_factory(args, recipe)
+        bridge = ModelBridge(factory, text_reader_factory=OcrReader)
+    else:
+        # the model lives in a process of its own: loading it never freezes the window
+        bridge = ModelBridge(recipe, text_reader_factory=OcrReader, separate_process=True)
     camera_arg = getattr(args, "camera", None)
     if camera_arg is not None:
         source = parse_camera_source(camera_arg)
@@ -99,6 +123,8 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
     )
     if loaded.message:
         window.announcer.announce(loaded.message, interrupt=True)
+    if privacy_notice:
+        window.announcer.announce(privacy_notice)
     if camera is not None:
         camera.start()
     return window
