@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,20 @@ class VlmDescriber:
         )
         return inputs.to(self._loaded.device)
 
+    def _prefill_mode(self) -> None:
+        self._set_threads(self._loaded.threads)
+
+    def _decode_mode(self) -> None:
+        self._set_threads(self._loaded.decode_threads)
+
+    def _set_threads(self, n: int) -> None:
+        if self._loaded.device != "cpu":
+            return
+        import torch
+
+        if torch.get_num_threads() != n:
+            torch.set_num_threads(n)
+
     def warm_up(self) -> float:
         """Run one tiny generation so the user's first request does not pay for kernel setup.
 
@@ -120,10 +135,13 @@ class VlmDescriber:
             raise Cancelled
         inputs = self.prepare_inputs(request)
         preprocess = time.perf_counter() - start
-        streamer = _DeltaStreamer(self._loaded.processor.tokenizer, on_text, start)
+        streamer = _DeltaStreamer(
+            self._loaded.processor.tokenizer, on_text, start, on_first_token=self._decode_mode
+        )
         stop = _CancelCriterion(cancel)
         model = self._loaded.model
         eos = model.generation_config.eos_token_id
+        self._prefill_mode()
         with torch.inference_mode():
             model.generate(
                 **inputs,
@@ -171,8 +189,15 @@ class _DeltaStreamer:
     thread. Partial UTF-8 characters (decoded as U+FFFD) are held back until complete.
     """
 
-    def __init__(self, tokenizer: Any, on_text: TextSink, start: float) -> None:
+    def __init__(
+        self,
+        tokenizer: Any,
+        on_text: TextSink,
+        start: float,
+        on_first_token: Callable[[], None] | None = None,
+    ) -> None:
         self._tokenizer = tokenizer
+        self._on_first_token = on_first_token
         self._on_text = on_text
         self._start = start
         self._prompt_seen = False
@@ -190,6 +215,8 @@ class _DeltaStreamer:
         now = time.perf_counter() - self._start
         if self.first_token_seconds is None:
             self.first_token_seconds = now
+            if self._on_first_token is not None:
+                self._on_first_token()  # the prompt is read: switch to decoding threads
         self.token_seconds.extend([now] * len(ids))
         self.new_tokens += len(ids)
         self._ids.extend(ids)

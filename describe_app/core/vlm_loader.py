@@ -12,11 +12,13 @@ The choices (see ``benchmarks/bench_engine.py`` for the measurements behind them
   time-to-first-token by about a third against fp32; bfloat16 compute is several times
   slower on CPUs without native bf16.
 * **CUDA**: bfloat16 (float16 on cards without bf16), no quantization.
-* Threads: one fewer than the available cores (at least one), and OpenMP threads that
-  sleep instead of spinning while they wait. The user's screen reader, our speech and the
-  camera preview need a core too; measured on 2 cores with one core busy elsewhere, two
-  spinning threads fell to 0.5-13 tokens/s and 3-38 s to the first sentence, one thread
-  held 42 tokens/s and 1.65 s whatever else ran (``benchmarks/bench_engine.py``).
+* Threads: reading the picture and the prompt (prefill: a few large matrix products)
+  uses every core; writing the answer (decoding: many small steps, each ending in a
+  barrier where all threads wait for the slowest) uses all cores but one, at most two.
+  On 2 cores with another program busy on one of them, two decoding threads fell to
+  0.5-15 tokens/s (3-38 s to the first sentence); one held 42 tokens/s. The user's screen
+  reader, our speech and the camera preview always want a core
+  (``benchmarks/bench_engine.py``, ``--busy`` to measure with a core taken).
 * Safety: safetensors only, ``trust_remote_code=False``.
 
 torch and transformers are imported here, lazily: importing this module costs nothing.
@@ -43,7 +45,8 @@ log = logging.getLogger(__name__)
 class LoadOptions:
     device: str = "auto"  # "auto", "cpu", "cuda" or "cuda:N"
     quantize: str = "auto"  # "auto" (int8 on CPU), "int8" or "none"
-    threads: int | None = None  # None: default_threads(), one fewer than the cores
+    threads: int | None = None  # prefill threads; None: every available core
+    decode_threads: int | None = None  # None: default_decode_threads()
 
 
 @dataclass
@@ -59,12 +62,14 @@ class LoadedVLM:
     quantized: bool
     load_seconds: float  # reading and preparing the weights
     import_seconds: float = 0.0  # importing torch and transformers (once per process)
+    threads: int = 1  # CPU threads while reading the picture and prompt
+    decode_threads: int = 1  # CPU threads while writing the answer
 
 
-def default_threads() -> int:
-    """Compute threads for the model: every core but one, which the rest of the computer
-    (screen reader, speech, camera preview, window) keeps."""
-    return max(1, available_cores() - 1)
+def default_decode_threads() -> int:
+    """Threads while decoding: all cores but one (kept for the screen reader, speech and
+    the window), at most two (more only add waiting at each step's barrier)."""
+    return max(1, min(2, available_cores() - 1))
 
 
 def available_cores() -> int:
@@ -85,8 +90,6 @@ def load_vlm(
     opts = options or LoadOptions()
     start = time.perf_counter()
     check_model_folder(path, spec)
-    # Read by OpenMP when torch loads: waiting threads sleep rather than burn a core.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
     from transformers.utils import logging as hf_logging
@@ -96,7 +99,8 @@ def load_vlm(
     hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise to users
 
     device = _pick_device(opts.device, torch)
-    threads = opts.threads or default_threads()
+    threads = opts.threads or available_cores()
+    decode_threads = opts.decode_threads or min(threads, default_decode_threads())
     if device == "cpu" and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     quantize = opts.quantize
@@ -132,7 +136,15 @@ def load_vlm(
         model.to(device)
         dtype = str(load_dtype).removeprefix("torch.")
     seconds = time.perf_counter() - imported
-    log.info("loaded %s on %s as %s in %.2f s (%d threads)", label, device, dtype, seconds, threads)
+    log.info(
+        "loaded %s on %s as %s in %.2f s (%d/%d threads)",
+        label,
+        device,
+        dtype,
+        seconds,
+        threads,
+        decode_threads,
+    )
     return LoadedVLM(
         model=model,
         processor=processor,
@@ -143,6 +155,8 @@ def load_vlm(
         quantized=quantize == "int8",
         load_seconds=seconds,
         import_seconds=imported - start,
+        threads=threads,
+        decode_threads=decode_threads,
     )
 
 
