@@ -118,3 +118,32 @@ def test_unknown_model_name(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "does not know a model called GPT-17" in err
     assert "SmolVLM-256M-Instruct" in err
+
+
+def test_the_window_worker_reports_download_progress(
+    hub_env: Path, speaking_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First use in the window: the worker says the download started, then how far it is."""
+    import queue
+
+    from describe_app.core.model_process import LocalModelRecipe
+    from describe_app.core.model_worker import LoadProgress, ModelWorker, Ready, WorkerEvent
+
+    events: queue.Queue[WorkerEvent] = queue.Queue()
+    with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, _hub):
+        _point_at(monkeypatch, endpoint)
+        worker = ModelWorker(LocalModelRecipe("Tiny-Test"), events.put)
+        try:
+            worker.start_loading()
+            seen: list[WorkerEvent] = []
+            while not any(isinstance(e, Ready) for e in seen):
+                seen.append(events.get(timeout=60))
+        finally:
+            assert worker.close(5)
+    progress = [e for e in seen if isinstance(e, LoadProgress)]
+    assert progress[0].message.startswith("First use: downloading Tiny-Test (1 MB)")
+    assert progress[0].fraction is None
+    fractions = [e.fraction for e in progress[1:]]
+    assert fractions and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)  # type: ignore[type-var]
+    assert progress[-1].message == "Downloaded Tiny-Test."

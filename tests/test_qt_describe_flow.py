@@ -134,3 +134,22 @@ def test_a_missing_model_is_announced_once_and_photos_still_open(
     loads = [h for h in window.announcer.history if h == "Loading the description model."]
     assert len(loads) == 1
     assert window.history.count() == 0
+
+
+def test_download_progress_is_shown_and_its_start_and_end_said(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.model_worker import LoadProgress
+
+    window, speech = make_window(speaking_model_dir, load=False)
+    events = [
+        LoadProgress("First use: downloading SmolVLM-256M-Instruct (520 MB). This happens once."),
+        LoadProgress("Downloading SmolVLM-256M-Instruct: 40%.", 0.4),
+        LoadProgress("Downloaded SmolVLM-256M-Instruct.", 1.0),
+    ]
+    for event in events:
+        window.controller.on_worker_event(event)
+    assert [e.message for e in events] == window.announcer.history[-3:]
+    spoken = [text for text, _ in speech.said]
+    assert events[0].message in spoken and events[2].message in spoken
+    assert events[1].message not in spoken  # shown in the status line, not said

@@ -32,6 +32,7 @@ from describe_app.core.describer import Describer
 from describe_app.core.model_worker import (
     EventSink,
     Job,
+    LoadProgress,
     ModelWorker,
     Ready,
     WorkerEvent,
@@ -52,12 +53,44 @@ class LocalModelRecipe:
     quantize: str = "auto"
     threads: int | None = None
 
-    def __call__(self) -> Describer:
+    #: ModelWorker passes its event sink, so a first-use download is announced with progress
+    reports_progress = True
+
+    def __call__(self, report: Callable[[WorkerEvent], None] | None = None) -> Describer:
+        from describe_app.core.model_registry import ModelSpec
         from describe_app.core.model_store import locate_model
         from describe_app.core.vlm_describer import VlmDescriber
         from describe_app.core.vlm_loader import LoadOptions, load_vlm
 
-        location = locate_model(self.model, allow_download=self.allow_download)
+        name = {"model": ""}
+        last = {"step": -1}
+
+        def started(spec: ModelSpec) -> None:
+            name["model"] = spec.name
+            if report is not None:
+                report(
+                    LoadProgress(
+                        f"First use: downloading {spec.name} ({spec.download_mb} MB). "
+                        "This happens once."
+                    )
+                )
+
+        def progressed(fraction: float) -> None:
+            step = int(fraction * 10)  # a report every tenth, not every packet
+            # the total grows as files are found: never go back, never say 100% early
+            if report is None or step <= last["step"] or step >= 10:
+                return
+            last["step"] = step
+            report(LoadProgress(f"Downloading {name['model']}: {step * 10}%.", fraction))
+
+        location = locate_model(
+            self.model,
+            allow_download=self.allow_download,
+            on_download=started,
+            on_progress=progressed,
+        )
+        if name["model"] and report is not None:
+            report(LoadProgress(f"Downloaded {name['model']}.", 1.0))
         options = LoadOptions(device=self.device, quantize=self.quantize, threads=self.threads)
         loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
         return VlmDescriber(loaded)

@@ -71,11 +71,32 @@ def cached_path(spec: ModelSpec) -> Path | None:
     return path
 
 
+#: Receives the share of the download done, 0.0 to 1.0.
+ProgressSink = Callable[[float], None]
+
+
+def progress_bar_class(sink: ProgressSink) -> type:
+    """A tqdm class for huggingface_hub that reports the bytes received to ``sink``."""
+    from huggingface_hub.utils import tqdm as hf_tqdm
+
+    class ReportingBar(hf_tqdm):
+        def update(self, n: float | None = 1) -> bool | None:
+            shown = super().update(n)
+            # a disabled bar (no terminal) has none of these attributes
+            total = getattr(self, "total", None)
+            if getattr(self, "unit", "") == "B" and total:
+                sink(min(1.0, float(getattr(self, "n", 0)) / float(total)))
+            return shown
+
+    return ReportingBar
+
+
 def download(
     spec: ModelSpec,
     *,
     progress: bool = True,
     on_start: Callable[[ModelSpec], None] | None = None,
+    on_progress: ProgressSink | None = None,
 ) -> Path:
     """Fetch a registry model into the cache (progress bars on stderr). Returns its folder.
 
@@ -103,6 +124,7 @@ def download(
             spec.repo_id,
             revision=spec.revision,
             allow_patterns=list(MODEL_FILE_PATTERNS),
+            tqdm_class=progress_bar_class(on_progress) if on_progress else None,
         )
     except OfflineModeIsEnabled as exc:
         raise ModelNotAvailableError(
@@ -141,6 +163,7 @@ def locate_model(
     *,
     allow_download: bool,
     on_download: Callable[[ModelSpec], None] | None = None,
+    on_progress: ProgressSink | None = None,
 ) -> ModelLocation:
     """Find the model to use: a folder, or a registry model (downloaded if allowed).
 
@@ -158,5 +181,5 @@ def locate_model(
                 f"{spec.name} is not on this computer yet. Download it ({spec.download_mb} MB) "
                 f"with: {fetch_command(spec)}"
             )
-        path = download(spec, on_start=on_download)
+        path = download(spec, on_start=on_download, on_progress=on_progress)
     return ModelLocation(name=spec.name, path=path, spec=spec)

@@ -57,6 +57,14 @@ class Loading:
 
 
 @dataclass(frozen=True)
+class LoadProgress:
+    """First use: the model is downloading (``fraction`` 0.0 to 1.0, None: just started)."""
+
+    message: str
+    fraction: float | None = None
+
+
+@dataclass(frozen=True)
 class Ready:
     model_name: str
     load_seconds: float
@@ -106,6 +114,7 @@ class Failed:
 
 WorkerEvent = (
     Loading
+    | LoadProgress
     | Ready
     | LoadFailed
     | Started
@@ -228,7 +237,11 @@ class ModelWorker:
             return self._describer
         self._emit(Loading("Loading the description model."))
         try:
-            describer = self._factory()
+            if getattr(self._factory, "reports_progress", False):
+                # e.g. LocalModelRecipe: says when a first-use download starts and how far
+                describer = self._factory(self._emit)  # type: ignore[call-arg]
+            else:
+                describer = self._factory()
         except DescribeError as exc:
             self._load_error = str(exc)
             self._emit(LoadFailed(str(exc)))

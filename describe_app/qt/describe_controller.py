@@ -41,6 +41,7 @@ from describe_app.core.model_worker import (
     Job,
     LoadFailed,
     Loading,
+    LoadProgress,
     ReadTextJob,
     Ready,
     SentenceReady,
@@ -251,6 +252,11 @@ class DescribeController(QObject):
         if isinstance(event, Loading):
             if self._load_failure is None:
                 self._announcer.announce(_("Loading the description model."))
+        elif isinstance(event, LoadProgress):
+            # the start and the end of a download are said; the progress between is shown
+            # in the status line, which a screen reader reads on request
+            spoken = event.fraction is None or event.fraction >= 1.0
+            self._announcer.announce(event.message, speak=spoken)
         elif isinstance(event, Ready):
             self._load_failure = None
             self._announcer.announce(_("Ready."))
