@@ -236,11 +236,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _cmd_describe(args: argparse.Namespace) -> int:
     from describe_app.core.conversation import Conversation
-    from describe_app.core.images import load_picture
     from describe_app.core.prompts import Detail
 
     describer = _open_describer(args)
     detail = Detail(args.detail)
+
+    def describe(picture: Picture, speech: CommandLineSpeech) -> int:
+        request = Conversation(picture, language=args.language).describe_request(detail)
+        _run_and_print(describer, _with_limit(request, args), args, speech=speech)
+        return 0
+
+    return _for_each_picture(args, describe)
+
+
+def _for_each_picture(
+    args: argparse.Namespace, handle: Callable[[Picture, CommandLineSpeech], int]
+) -> int:
+    """Run ``handle`` on each picture named in ``args.images``; a bad file is said in one
+    line and the others still run. Returns the worst exit status."""
+    from describe_app.core.images import load_picture
+
     status = 0
     with CommandLineSpeech(args) as speech:
         for image in args.images:
@@ -250,8 +265,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
                 _error(str(exc))
                 status = exc.exit_code
                 continue
-            request = Conversation(picture, language=args.language).describe_request(detail)
-            _run_and_print(describer, _with_limit(request, args), args, speech=speech)
+            status = handle(picture, speech) or status
     return status
 
 
@@ -303,21 +317,10 @@ def _ask_loop(
 
 
 def _cmd_read(args: argparse.Namespace) -> int:
-    from describe_app.core.images import load_picture
     from describe_app.core.ocr_reader import OcrReader
 
     reader = OcrReader()
-    status = 0
-    with CommandLineSpeech(args) as speech:
-        for image in args.images:
-            try:
-                picture = load_picture(image)
-            except ImageError as exc:
-                _error(str(exc))
-                status = exc.exit_code
-                continue
-            status = _read_one(reader, picture, args, speech) or status
-    return status
+    return _for_each_picture(args, lambda picture, speech: _read_one(reader, picture, args, speech))
 
 
 def _read_one(

@@ -36,6 +36,17 @@ def speaking_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_model(tmp_path_factory.mktemp("tiny-speaking"), TINY, script=DEFAULT_SCRIPT)
 
 
+@pytest.fixture(scope="session")
+def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real photograph (scikit-image's coffee cup, CC0) saved as a JPEG file."""
+    from PIL import Image
+    from skimage import data
+
+    path = tmp_path_factory.mktemp("pictures") / "coffee.jpg"
+    Image.fromarray(data.coffee()).save(path, quality=85)
+    return path
+
+
 class _FailOnOwnWarnings(logging.Handler):
     """Our own loggers must not warn during tests unless a test expects it (caplog)."""
 

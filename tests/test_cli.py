@@ -14,20 +14,9 @@ from PIL import Image
 from skimage import data
 
 from describe_app.cli import main
-from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
+from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT, DEFAULT_SENTENCES
 
-SENTENCES = [
-    "A red mug stands on the wooden table.",
-    "Someone left keys beside it!",
-    "Could those be yours?",
-]
-
-
-@pytest.fixture(scope="module")
-def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pictures") / "coffee.jpg"
-    Image.fromarray(data.coffee()).save(path, quality=85)
-    return path
+SENTENCES = list(DEFAULT_SENTENCES)
 
 
 def run_cli(

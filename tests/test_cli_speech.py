@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 from skimage import data
 
 from describe_app.cli import main
@@ -20,20 +19,10 @@ from describe_app.core.prompts import PromptSpec
 from describe_app.core.speech import AudioDeviceError, OutputRoute, SpeechSettings, create_speech
 from describe_app.core.vlm_describer import VlmDescriber
 from describe_app.core.vlm_loader import load_vlm
+from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.speech_fixtures import FakePlayer, null_sink_or_skip
 
-SENTENCES = [
-    "A red mug stands on the wooden table.",
-    "Someone left keys beside it!",
-    "Could those be yours?",
-]
-
-
-@pytest.fixture(scope="module")
-def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pictures") / "coffee.jpg"
-    Image.fromarray(data.coffee()).save(path, quality=85)
-    return path
+SENTENCES = list(DEFAULT_SENTENCES)
 
 
 def test_first_sentence_reaches_speech_before_generation_ends(speaking_model_dir: Path) -> None:

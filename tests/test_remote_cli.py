@@ -10,20 +10,15 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PIL import Image
-from skimage import data
 
 from describe_app.cli import main
 from describe_app.core.api_keys import SERVICE
 from describe_app.core.server_profiles import servers_path
+from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.server_fixtures import ServerProcess, StubServer, free_port, transformers_server
 from tests.test_remote_profiles import MemoryKeyring
 
-SENTENCES = [
-    "A red mug stands on the wooden table.",
-    "Someone left keys beside it!",
-    "Could those be yours?",
-]
+SENTENCES = list(DEFAULT_SENTENCES)
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +27,6 @@ def server(
 ) -> Iterator[ServerProcess]:
     with transformers_server(speaking_model_dir, tmp_path_factory.mktemp("serve-logs")) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pictures") / "coffee.jpg"
-    Image.fromarray(data.coffee()).save(path, quality=85)
-    return path
 
 
 @pytest.fixture(autouse=True)

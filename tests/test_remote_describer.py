@@ -25,13 +25,10 @@ from describe_app.core.images import Picture
 from describe_app.core.model_worker import DescribeJob, Finished, ModelWorker, SentenceReady
 from describe_app.core.remote_describer import RemoteDescriber
 from describe_app.core.remote_errors import ServerHttpError
+from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.server_fixtures import ServerProcess, transformers_server
 
-SENTENCES = [
-    "A red mug stands on the wooden table.",
-    "Someone left keys beside it!",
-    "Could those be yours?",
-]
+SENTENCES = list(DEFAULT_SENTENCES)
 
 
 @pytest.fixture(scope="module")

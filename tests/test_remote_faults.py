@@ -34,6 +34,7 @@ from describe_app.core.remote_errors import (
     ServerTimeoutError,
     ServerUnreachableError,
 )
+from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.server_fixtures import (
     ServerProcess,
     StubServer,
@@ -42,11 +43,7 @@ from tests.server_fixtures import (
     transformers_server,
 )
 
-SENTENCES = [
-    "A red mug stands on the wooden table.",
-    "Someone left keys beside it!",
-    "Could those be yours?",
-]
+SENTENCES = list(DEFAULT_SENTENCES)
 
 
 @pytest.fixture(scope="module")

@@ -43,9 +43,12 @@ SPECIAL_TOKENS = [
     "<global-img>",
 ] + [f"<row_{r}_col_{c}>" for r in range(1, 7) for c in range(1, 7)]
 
-DEFAULT_SCRIPT = (
-    "A red mug stands on the wooden table. Someone left keys beside it! Could those be yours?"
+DEFAULT_SENTENCES = (
+    "A red mug stands on the wooden table.",
+    "Someone left keys beside it!",
+    "Could those be yours?",
 )
+DEFAULT_SCRIPT = " ".join(DEFAULT_SENTENCES)
 
 _CORPUS = [
     "User: Describe this picture for me. Assistant: A red mug on a wooden table by a window.",
