@@ -246,18 +246,27 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         _run_and_print(describer, _with_limit(request, args), args, speech=speech)
         return 0
 
-    return _for_each_picture(args, describe)
+    return _for_each_picture(args, describe, notice=_privacy_notice(describer))
+
+
+def _privacy_notice(describer: object) -> str | None:
+    """Where pictures go, when a server describes them (said once with --speak)."""
+    notice = getattr(describer, "privacy_notice", None)
+    return notice if isinstance(notice, str) else None
 
 
 def _for_each_picture(
-    args: argparse.Namespace, handle: Callable[[Picture, CommandLineSpeech], int]
+    args: argparse.Namespace,
+    handle: Callable[[Picture, CommandLineSpeech], int],
+    *,
+    notice: str | None = None,
 ) -> int:
     """Run ``handle`` on each picture named in ``args.images``; a bad file is said in one
     line and the others still run. Returns the worst exit status."""
     from describe_app.core.images import load_picture
 
     status = 0
-    with CommandLineSpeech(args) as speech:
+    with CommandLineSpeech(args, notice=notice) as speech:
         for image in args.images:
             try:
                 picture = load_picture(image)
@@ -284,7 +293,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     conversation = Conversation(picture, language=args.language)
     questions = list(args.questions)
     check = not args.describe_anyway
-    with CommandLineSpeech(args) as speech:
+    with CommandLineSpeech(args, notice=_privacy_notice(describer)) as speech:
         _ask_loop(describer, conversation, questions, args, speech, check)
     return 0
 

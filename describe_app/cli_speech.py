@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 class CommandLineSpeech:
     """Speaks and/or records the sentences of one command-line run."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, *, notice: str | None = None) -> None:
+        """``notice``: said once before the first answer (e.g. where pictures are sent)."""
+        self._notice = notice
         self._speak = bool(getattr(args, "speak", False))
         self._wav: str | None = getattr(args, "wav", None)
         self._voice = getattr(args, "voice", None)
@@ -30,6 +32,7 @@ class CommandLineSpeech:
         self._output: SpeechOutput | None = None
         self._sentences: list[str] = []
         self._reported: set[str] = set()
+        self._answered = False
         self.failed = False
 
     @property
@@ -59,13 +62,19 @@ class CommandLineSpeech:
             self._report(str(exc), " The text is printed instead.")
             return self
         self._output.subscribe(self._on_event)
+        if self._notice:
+            self._sentences.append(self._notice)
+            self._output.say(self._notice)
         return self
 
     def sentence(self, text: str, index: int) -> None:
         """One finished sentence; ``index`` 0 starts a new answer."""
+        first_answer = not self._answered
+        self._answered = True
         self._sentences.append(text)
         if self._output is not None:
-            self._output.say(text, interrupt=index == 0)
+            # a new answer cuts off the last one, but never the notice said before the first
+            self._output.say(text, interrupt=index == 0 and not (first_answer and self._notice))
 
     def earcon(self, name: str) -> None:
         """Play a short sound (an :class:`~describe_app.core.speech.Earcon` value) in line

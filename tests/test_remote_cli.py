@@ -61,6 +61,24 @@ def test_describe_with_a_server_says_where_the_picture_goes(
     assert err.splitlines() == [f"Sending pictures to {host_of(server.url)}."]
 
 
+def test_with_speak_the_notice_is_said_before_the_answer(
+    server: ServerProcess,
+    photo_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from describe_app.core import speech as speech_module
+    from tests.speech_fixtures import FakePlayer
+
+    player = FakePlayer()
+    monkeypatch.setattr(speech_module, "default_player", lambda: player)
+    code = main(["describe", str(photo_file), "--server", server.url, "--no-download", "--speak"])
+    capsys.readouterr()
+    assert code == 0
+    notice = f"Sending pictures to {host_of(server.url)}."
+    assert player.completed() == [notice, *SENTENCES]  # said once, first, never cut off
+
+
 def test_ask_follow_ups_through_the_server(
     server: ServerProcess, photo_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
