@@ -40,3 +40,48 @@ def test_window_describes_through_the_server(qtbot, server: ServerProcess) -> No
         assert "A red mug stands on the wooden table." in window.history.item(0).text()
     finally:
         window.shutdown()
+
+
+def test_settings_choose_and_test_a_server_then_the_window_uses_it(
+    qtbot, qt_strict, server: ServerProcess, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from describe_app.core.server_profiles import ServerProfile, ServerProfiles
+    from describe_app.core.settings import load_settings
+    from describe_app.qt.app import build_window
+    from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
+
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
+    ServerProfiles().put(ServerProfile(name="home", url=server.url))
+    window = build_window(build_parser().parse_args(["window", "--camera", "none"]))
+    qtbot.addWidget(window)
+    try:
+        window.open_settings(SettingsPage.DESCRIBE)
+        dialog = window.settings_dialog
+        assert isinstance(dialog, SettingsDialog)
+        dialog.show_page(SettingsPage.DESCRIBE)
+        assert dialog.server.currentData() == ""  # this computer, until the user chooses
+        dialog.server.setCurrentIndex(dialog.server.findData("home"))
+        with qtbot.waitSignal(dialog.server_checked, timeout=30_000) as checked:
+            qtbot.keyClick(dialog.test_server, Qt.Key.Key_Space)
+        assert "answered" in checked.args[0]
+        assert dialog.server_result.text() == checked.args[0]
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+        assert load_settings().settings.describe.server == "home"
+    finally:
+        window.shutdown()
+
+    # next start: the window describes through the chosen server, and says so
+    again = build_window(build_parser().parse_args(["window", "--camera", "none"]))
+    qtbot.addWidget(again)
+    try:
+        assert any("Sending pictures" in said for said in again.announcer.history)
+        again._bridge.start_loading()
+        again.describe_files([str(resource_path("samples", "coffee.jpg"))])
+        qtbot.waitUntil(lambda: again.history.count() == 1, timeout=60_000)
+        assert "A red mug stands on the wooden table." in again.history.item(0).text()
+    finally:
+        again.shutdown()

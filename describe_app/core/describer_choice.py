@@ -33,6 +33,19 @@ class ServerChoice:
     api_key: str | None = None  # for an address without a profile (e.g. from the environment)
 
 
+def check_server(name: str) -> str:
+    """Connect to a server profile and say, in one sentence, what it offers (slow: call it
+    off the GUI thread). Raises DescribeError with one sentence when it fails."""
+    import os
+
+    from describe_app.core.remote_describer import remote_describer_for
+
+    profile = resolve_profile(ServerChoice(name))
+    key = os.environ.get("DESCRIBE_SERVER_API_KEY") or None
+    with remote_describer_for(profile, api_key=key) as remote:
+        return str(remote.check_connection().sentence)
+
+
 def resolve_profile(choice: ServerChoice, profiles: ServerProfiles | None = None) -> ServerProfile:
     """The profile named by ``choice.server``, or one made for an address typed as is."""
     from dataclasses import replace

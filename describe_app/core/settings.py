@@ -106,6 +106,8 @@ class DescribeSettings:
     detail: Detail = Detail.BRIEF
     answer_language: str = ""  # "" = the model's own (English)
     picture_check: bool = True  # warn about dark, blurred or blank pictures first
+    server: str = ""  # a server profile (servers.json) that describes instead; "" = this computer
+    fallback_local: bool = False  # use this computer's model when that server cannot be reached
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "detail", Detail(self.detail))

@@ -22,7 +22,7 @@ from describe_app.core.history import History
 from describe_app.core.i18n import set_language
 from describe_app.core.model_process import LocalModelRecipe
 from describe_app.core.ocr_reader import OcrReader
-from describe_app.core.settings import LoadResult, load_settings
+from describe_app.core.settings import DescribeSettings, LoadResult, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
@@ -65,14 +65,22 @@ def run_window(args: argparse.Namespace) -> int:
 
 
 def server_factory(
-    args: argparse.Namespace, local: LocalModelRecipe
+    args: argparse.Namespace, local: LocalModelRecipe, settings: DescribeSettings
 ) -> tuple[Callable[[], Describer], str | None]:
-    """The describer factory for ``--server``, and the sentence saying where pictures go."""
+    """The describer factory for ``--server`` (or the server chosen in the settings), and
+    the sentence saying where pictures go."""
     from describe_app.cli_servers import server_choice
-    from describe_app.core.describer_choice import describer_factory, resolve_profile
+    from describe_app.core.describer_choice import (
+        ServerChoice,
+        describer_factory,
+        resolve_profile,
+    )
     from describe_app.core.errors import DescribeError
 
-    choice = server_choice(args)
+    if getattr(args, "server", None):
+        choice = server_choice(args)
+    else:
+        choice = ServerChoice(server=settings.server, fallback_local=settings.fallback_local)
     try:
         notice: str | None = resolve_profile(choice).privacy_notice
     except DescribeError as exc:
@@ -92,9 +100,9 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
         threads=getattr(args, "threads", None),
     )
     privacy_notice: str | None = None
-    if getattr(args, "server", None):
+    if getattr(args, "server", None) or settings.describe.server:
         # Pictures leave this computer only here, because the user named a server.
-        factory, privacy_notice = server_factory(args, recipe)
+        factory, privacy_notice = server_factory(args, recipe, settings.describe)
         bridge = ModelBridge(factory, text_reader_factory=OcrReader)
     else:
         # the model lives in a process of its own: loading it never freezes the window

@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -110,6 +111,9 @@ def _name_editable(combo: QComboBox) -> None:
 
 
 class SettingsDialog(QDialog):
+    #: the sentence a connection test ended with (also shown beside the button)
+    server_checked = Signal(str)
+
     def __init__(
         self,
         settings: Settings,
@@ -246,7 +250,66 @@ class SettingsDialog(QDialog):
         )
         self.picture_check.setChecked(describe.picture_check)
         form.addRow(self.picture_check)
+        self._server_rows(page, form, describe)
         return page
+
+    def _server_rows(self, page: QWidget, form: QFormLayout, describe: DescribeSettings) -> None:
+        """Choose this computer or one of the user's own servers (``describe-app servers``)."""
+        from describe_app.core.server_profiles import ServerProfiles
+
+        self.server = QComboBox(page)
+        self.server.addItem(_("This computer (pictures stay here)"), "")
+        try:
+            names = sorted(ServerProfiles().load())
+        except Exception:  # an unreadable servers file: only this computer is offered
+            log.info("server profiles could not be read", exc_info=True)
+            names = []
+        for name in names:
+            self.server.addItem(
+                _("Server: {name} (pictures are sent to it)").format(name=name), name
+            )
+        if describe.server and self.server.findData(describe.server) < 0:
+            self.server.addItem(describe.server, describe.server)
+        self.server.setCurrentIndex(max(0, self.server.findData(describe.server)))
+        add_form_row(
+            form,
+            _("Describe &with:"),
+            self.server,
+            _("This computer's model, or a server of your own added with describe-app servers."),
+        )
+        self.fallback_local = labelled_button(
+            QCheckBox(_("Use this computer when the server cannot be &reached"), page),
+            _("Describe with this computer's model when the server is down."),
+        )
+        self.fallback_local.setChecked(describe.fallback_local)
+        form.addRow(self.fallback_local)
+        self.test_server = labelled_button(
+            QPushButton(_("Te&st connection"), page),
+            _("Connect to the chosen server and say which models it offers."),
+        )
+        self.test_server.clicked.connect(self._test_server)
+        self.server_result = QLabel("", page)
+        self.server_result.setWordWrap(True)
+        form.addRow(self.test_server, self.server_result)
+        self._server_checks = _ServerCheck(self)
+        self._server_checks.done.connect(self._server_checked)
+
+    @Slot()
+    def _test_server(self) -> None:
+        name = self.server.currentData()
+        if not name:
+            self._server_checked(_("This computer describes pictures itself; nothing is sent."))
+            return
+        self.test_server.setEnabled(False)
+        self.server_result.setText(_("Connecting..."))
+        self._server_checks.start(name)
+
+    @Slot(str)
+    def _server_checked(self, sentence: str) -> None:
+        self.test_server.setEnabled(True)
+        self.server_result.setText(sentence)
+        self.server_result.setAccessibleName(sentence)
+        self.server_checked.emit(sentence)
 
     def _speech_page(self, settings: Settings, voices: Callable[[], list[Voice]]) -> QWidget:
         speech = settings.speech
@@ -368,6 +431,8 @@ class SettingsDialog(QDialog):
             detail=Detail(self.detail.currentData()),
             answer_language=_editable_text(self.answer_language),
             picture_check=self.picture_check.isChecked(),
+            server=self.server.currentData() or "",
+            fallback_local=self.fallback_local.isChecked(),
         )
         voice = self.voice.currentData()
         on = self.earcons.isChecked()
@@ -465,3 +530,42 @@ class SettingsDialog(QDialog):
         path = QFileDialog.getExistingDirectory(self, _("Choose the model folder"))
         if path:
             self.model.setEditText(path)
+
+
+class _ServerCheck(QObject):
+    """Runs a server connection test on a short-lived thread; ``done`` arrives on ours."""
+
+    done = Signal(str)
+    _finished = Signal(str)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._finished.connect(self.done, Qt.ConnectionType.QueuedConnection)
+        self._thread: threading.Thread | None = None
+
+    def start(self, name: str) -> None:
+        # daemon: a slow server must not keep a closed app alive (the test only reads)
+        self._thread = threading.Thread(
+            target=self._run, args=(name,), name="server-check", daemon=True
+        )
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self, name: str) -> None:
+        from describe_app.core.describer_choice import check_server
+        from describe_app.core.errors import DescribeError
+
+        try:
+            sentence = check_server(name)
+        except DescribeError as exc:
+            sentence = str(exc)
+        except Exception as exc:  # a bug must still end in a sentence, not a silent button
+            log.exception("server check failed")
+            sentence = _("The connection test failed ({error}).").format(error=exc)
+        try:
+            self._finished.emit(sentence)
+        except RuntimeError:  # the dialog closed meanwhile
+            log.debug("server check finished after the dialog closed")
