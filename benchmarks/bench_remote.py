@@ -40,12 +40,13 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from describe_app.devtools.transformers_serve import serve_command, serve_environment
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -70,22 +71,8 @@ def free_port() -> int:
 
 
 def start_server(model_dir: Path, port: int, dtype: str, log_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error"}
-    command = [
-        sys.executable,
-        "-m",
-        "transformers.cli.transformers",
-        "serve",
-        str(model_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--device",
-        "cpu",
-        "--dtype",
-        dtype,
-    ]
+    env = serve_environment()
+    command = serve_command(model_dir, port, dtype=dtype)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 300

@@ -21,10 +21,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from describe_app.core.api_keys import API_KEY_ENV
+
 if TYPE_CHECKING:
     from describe_app.core.describer import Describer
-
-API_KEY_ENV = "DESCRIBE_SERVER_API_KEY"
 
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +97,7 @@ def open_remote_describer(
     """The describer for ``--server``; says where the pictures will go."""
     from describe_app.core.describer_choice import describer_factory
 
-    factory = describer_factory(_choice(args), local_factory, on_fallback=_notice)
+    factory = describer_factory(server_choice(args), local_factory, on_fallback=_notice)
     describer = factory()
     notice = getattr(describer, "privacy_notice", None)
     if isinstance(notice, str):
@@ -194,10 +194,6 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
 
 def server_choice(args: argparse.Namespace) -> Any:
     """The ``--server`` options as a ServerChoice (also used by the window)."""
-    return _choice(args)
-
-
-def _choice(args: argparse.Namespace) -> Any:
     from describe_app.core.describer_choice import ServerChoice
 
     return ServerChoice(

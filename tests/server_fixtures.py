@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import signal
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -24,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from describe_app.devtools.transformers_serve import serve_command, serve_environment
 
 SERVER_START_SECONDS = 120.0
 
@@ -55,26 +55,8 @@ def transformers_server(model_dir: Path, log_dir: Path) -> Iterator[ServerProces
     """``transformers serve MODEL_DIR`` on 127.0.0.1, ready to answer."""
     port = free_port()
     log_path = log_dir / f"transformers-serve-{port}.log"
-    env = {
-        **os.environ,
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_VERBOSITY": "error",
-        "TOKENIZERS_PARALLELISM": "false",
-        "PYTHONWARNINGS": "ignore",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "transformers.cli.transformers",
-        "serve",
-        str(model_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--device",
-        "cpu",
-    ]
+    env = serve_environment(TOKENIZERS_PARALLELISM="false", PYTHONWARNINGS="ignore")
+    command = serve_command(model_dir, port)
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
             command, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True

@@ -18,6 +18,8 @@ from describe_app.core.remote_errors import KeyringUnavailableError
 log = logging.getLogger(__name__)
 
 SERVICE = "Describe"
+#: An API key for a server given by address (no profile), e.g. in scripts.
+API_KEY_ENV = "DESCRIBE_SERVER_API_KEY"
 
 NO_KEYRING = (
     "No system keyring is available to keep the API key safe (on Linux, install and unlock "

@@ -38,10 +38,11 @@ def check_server(name: str) -> str:
     off the GUI thread). Raises DescribeError with one sentence when it fails."""
     import os
 
+    from describe_app.core.api_keys import API_KEY_ENV
     from describe_app.core.remote_describer import remote_describer_for
 
     profile = resolve_profile(ServerChoice(name))
-    key = os.environ.get("DESCRIBE_SERVER_API_KEY") or None
+    key = os.environ.get(API_KEY_ENV) or None
     with remote_describer_for(profile, api_key=key) as remote:
         return str(remote.check_connection().sentence)
 
