@@ -2,12 +2,15 @@
 
     describe-app watch --camera 0            describe the view each time it changes and settles
     describe-app guide --camera 0 --speak    say how to aim at a page, then read it
+    describe-app guide --camera 0 --tones    the same, with tones for the aiming cues
 
 They run the core's :class:`~describe_app.core.hands_free.ChangeWatcher` and
 :class:`~describe_app.core.guidance.GuidanceCoach` with no window, printing (and with
 ``--speak`` saying) each description or cue with a timestamp: a small headless device with
 a camera and a speaker is enough. A video file as the camera is read at its own time
-and ends the command at its end; ``--max-seconds`` ends it earlier.
+and ends the command at its end; ``--max-seconds`` ends it earlier. ``guide --tones``
+plays each aiming cue as a short tone (:mod:`describe_app.core.guidance_tones`) and still
+prints its words; "ready" and the page read stay spoken.
 """
 
 from __future__ import annotations
@@ -96,6 +99,14 @@ def add_camera_commands(
         help="frames checked per second (default 4)",
     )
     p.add_argument("--once", action="store_true", help="stop after reading one page")
+    p.add_argument(
+        "--tones",
+        action="store_true",
+        help=(
+            "play each aiming cue as a short tone instead of saying it (implies --speak); "
+            "the words are still printed, and the page is still read aloud"
+        ),
+    )
 
 
 def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
@@ -137,6 +148,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
 def run_guide(args: argparse.Namespace) -> int:
     from describe_app.core.frame_source import FrameSource
     from describe_app.core.guidance import CUE_WORDS, Cue, GuidanceCoach, choose_cue, look_at_frame
+    from describe_app.core.guidance_tones import cue_tone
     from describe_app.core.images import picture_from_frame
     from describe_app.core.ocr_reader import OcrReader
     from describe_app.core.text_finder import RapidTextFinder
@@ -146,6 +158,9 @@ def run_guide(args: argparse.Namespace) -> int:
     finder.load()
     reader.load()
     every_s = 1.0 / args.checks if args.checks > 0 else 0.0
+    tones = bool(getattr(args, "tones", False))
+    if tones:
+        args = argparse.Namespace(**{**vars(args), "speak": True})  # tones need a sound out
     with (
         CommandLineSpeech(args) as speech,
         FrameSource(args.camera, every_s=every_s, max_seconds=args.max_seconds) as frames,
@@ -157,6 +172,10 @@ def run_guide(args: argparse.Namespace) -> int:
             look, previous = look_at_frame(frame.image, finder, previous_small=previous)
             cue = coach.observe(choose_cue(look))
             if cue is None:
+                continue
+            if cue is not Cue.READY and tones:
+                print(f"[{_stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+                speech.sound(cue_tone(cue))  # cuts off the last cue, as a spoken one does
                 continue
             if cue is not Cue.READY:
                 _announce(frames, speech, CUE_WORDS[cue])

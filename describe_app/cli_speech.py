@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from describe_app.core.speech import SpeechEvent, SpeechOutput, SpeechSettings
+    from describe_app.core.speech import AudioClip, SpeechEvent, SpeechOutput, SpeechSettings
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,12 @@ class CommandLineSpeech:
             from describe_app.core.speech import Earcon, Earcons
 
             Earcons(self._output).play(Earcon(name), interrupt=True)
+
+    def sound(self, clip: AudioClip, *, interrupt: bool = True) -> None:
+        """Play ``clip`` (e.g. an aiming tone) in line with speech, by default cutting off
+        what is being said; nothing when not speaking."""
+        if self._output is not None:
+            self._output.play_sound(clip, interrupt=interrupt)
 
     def __exit__(
         self,

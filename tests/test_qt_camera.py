@@ -66,8 +66,8 @@ class Opener:
 
 
 def test_camera_sources_are_parsed() -> None:
-    assert parse_camera_source(None) == CameraSource(0, label="camera 1")
-    assert parse_camera_source("2") == CameraSource(2, label="camera 3")
+    assert parse_camera_source(None, cameras=list) == CameraSource(0, label="camera 1")
+    assert parse_camera_source("2", cameras=list) == CameraSource(2, label="camera 3")
     assert parse_camera_source("none") is None
     url = parse_camera_source("rtsp://10.0.0.5/stream")
     assert url is not None and not url.is_file and url.name == "rtsp camera"

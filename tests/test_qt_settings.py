@@ -178,3 +178,80 @@ def test_a_voice_list_failure_leaves_the_default_voice(
     assert "could not be read" in dialog.voice.accessibleDescription()
     dialog.reject()
     assert QApplication.activeModalWidget() is None
+
+
+def _camera_dialog(qtbot, camera: CameraSettings, lister) -> SettingsDialog:  # type: ignore[no-untyped-def]
+    dialog = SettingsDialog(Settings(camera=camera), voices=lambda: [], cameras=lister)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _camera_items(dialog: SettingsDialog) -> list[tuple[str, int]]:
+    combo = dialog.camera_index
+    return [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+
+
+def test_cameras_are_chosen_by_name(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.camera_list import CameraDevice
+
+    def found() -> list[CameraDevice]:
+        return [CameraDevice(0, "Integrated Camera"), CameraDevice(2, "USB Camera")]
+
+    dialog = _camera_dialog(qtbot, CameraSettings(), found)
+    assert _camera_items(dialog) == [
+        ("Integrated Camera (camera 1)", 0),
+        ("USB Camera (camera 3)", 2),
+    ]
+    assert dialog.camera_index.currentData() == 0
+    assert dialog.camera_index.accessibleName() == "Camera:"
+    assert dialog.camera_found.text() == "2 cameras found."
+    dialog.camera_index.setFocus()
+    qtbot.keyClick(dialog.camera_index, Qt.Key.Key_Down)
+    assert dialog.camera_index.currentText() == "USB Camera (camera 3)"
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    assert dialog.settings().camera == CameraSettings(kind=CameraKind.INDEX, index=2)
+
+
+def test_a_configured_camera_not_found_stays_selectable(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.camera_list import CameraDevice
+
+    dialog = _camera_dialog(
+        qtbot, CameraSettings(index=5), lambda: [CameraDevice(0, "Integrated Camera")]
+    )
+    assert _camera_items(dialog) == [
+        ("Integrated Camera (camera 1)", 0),
+        ("Camera 6 (not found now)", 5),
+    ]
+    assert dialog.camera_index.currentData() == 5
+    assert dialog.settings().camera.index == 5
+    dialog.reject()
+
+    def broken() -> list[CameraDevice]:
+        raise OSError("no sysfs here")
+
+    dialog = _camera_dialog(qtbot, CameraSettings(index=5), broken)  # or not listed (Windows)
+    assert [data for _text, data in _camera_items(dialog)] == [0, 1, 2, 3, 5]
+    assert dialog.camera_index.currentText() == "Camera 6"
+    assert "by number" in dialog.camera_found.text()
+    dialog.reject()
+
+
+def test_refresh_lists_the_cameras_again(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.camera_list import CameraDevice
+
+    plugged = [CameraDevice(0, "Integrated Camera")]
+    dialog = _camera_dialog(qtbot, CameraSettings(), lambda: list(plugged))
+    assert dialog.camera_found.text() == "1 camera found."
+    plugged.append(CameraDevice(2, "USB Camera"))
+    assert dialog.camera_refresh.accessibleName() == "Refresh list"
+    dialog.camera_refresh.setFocus()
+    qtbot.keyClick(dialog.camera_refresh, Qt.Key.Key_Space)
+    assert [data for _text, data in _camera_items(dialog)] == [0, 2]
+    assert dialog.camera_index.currentData() == 0  # the choice is kept
+    assert dialog.camera_found.text() == "2 cameras found."
+    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.FILE.value))
+    assert not dialog.camera_refresh.isEnabled() and not dialog.camera_index.isEnabled()
+    dialog.reject()

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from describe_app.core.camera_list import CameraDevice, list_cameras
 from describe_app.core.i18n import available_languages
 from describe_app.core.model_registry import MODELS
 from describe_app.core.prompts import Detail
 from describe_app.core.settings import (
-    CAMERA_INDEX,
     HISTORY_MAX_ENTRIES,
     TEXT_ZOOM,
     CameraKind,
@@ -56,7 +56,7 @@ from describe_app.core.speech.speech_settings import (
 )
 from describe_app.qt.labelled import add_form_row, labelled_button, name_control
 from describe_app.qt.shortcuts_page import ShortcutsPage
-from describe_app.qt.translate import N_, _
+from describe_app.qt.translate import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,8 @@ ANSWER_LANGUAGES = (
     N_("Dutch"),
 )
 _LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+#: Camera numbers offered when the system names no camera (Windows, macOS, none plugged in).
+FALLBACK_CAMERA_COUNT = 4
 
 
 class SettingsPage(enum.IntEnum):
@@ -119,11 +121,13 @@ class SettingsDialog(QDialog):
         settings: Settings,
         *,
         voices: Callable[[], list[Voice]],
+        cameras: Callable[[], list[CameraDevice]] = list_cameras,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Settings"))
         self._original = settings
+        self._list_cameras = cameras
         self.problem_message = ""
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
@@ -164,12 +168,25 @@ class SettingsDialog(QDialog):
             camera.kind,
         )
         add_form_row(form, _("Take pictures &from:"), self.camera_kind)
-        self.camera_index = QSpinBox(page)
-        self.camera_index.setRange(CAMERA_INDEX.min + 1, CAMERA_INDEX.max + 1)
-        self.camera_index.setValue(camera.index + 1)
-        add_form_row(
-            form, _("Camera &number:"), self.camera_index, _("1 is the first camera found.")
+        camera_row = QHBoxLayout()
+        self.camera_index = QComboBox(page)
+        label = QLabel(_("Ca&mera:"), page)
+        label.setBuddy(self.camera_index)
+        name_control(
+            self.camera_index, label.text(), _("The camera on this computer to take pictures with.")
         )
+        camera_row.addWidget(self.camera_index, 1)
+        self.camera_refresh = labelled_button(
+            QPushButton(_("&Refresh list"), page),
+            _("Look for cameras again, for example after plugging one in."),
+        )
+        self.camera_refresh.clicked.connect(self.refresh_cameras)
+        camera_row.addWidget(self.camera_refresh)
+        form.addRow(label, camera_row)
+        self.camera_found = QLabel("", page)
+        self.camera_found.setWordWrap(True)
+        form.addRow(self.camera_found)
+        self._fill_cameras(camera.index)
         self.camera_url = QLineEdit(camera.url, page)
         self.camera_url.setPlaceholderText("rtsp://192.168.1.20:8554/live")
         add_form_row(
@@ -422,7 +439,7 @@ class SettingsDialog(QDialog):
         old = self._original
         camera = CameraSettings(
             kind=CameraKind(self.camera_kind.currentData()),
-            index=self.camera_index.value() - 1,
+            index=self._chosen_camera(),
             url=self.camera_url.text().strip(),
             file=self.camera_file.text().strip(),
         )
@@ -510,9 +527,57 @@ class SettingsDialog(QDialog):
     def _camera_kind_changed(self) -> None:
         kind = CameraKind(self.camera_kind.currentData())
         self.camera_index.setEnabled(kind is CameraKind.INDEX)
+        self.camera_refresh.setEnabled(kind is CameraKind.INDEX)
         self.camera_url.setEnabled(kind is CameraKind.URL)
         self.camera_file.setEnabled(kind is CameraKind.FILE)
         self.camera_browse.setEnabled(kind is CameraKind.FILE)
+
+    @Slot()
+    def refresh_cameras(self) -> None:
+        """List the cameras again, keep the chosen one, and say what was found."""
+        message = self._fill_cameras(self._chosen_camera())
+        announcer = getattr(self.parent(), "announcer", None)
+        if announcer is not None:
+            announcer.clear_status()
+            announcer.announce(message, interrupt=True)
+
+    def _fill_cameras(self, selected: int) -> str:
+        """Offer the cameras found by name (else numbers), ``selected`` always among them;
+        return the sentence that says what was found (also shown under the list)."""
+        try:
+            found = self._list_cameras()
+        except Exception as exc:  # a listing failure leaves choosing by number
+            log.info("cameras could not be listed: %r", exc)
+            found = []
+        combo = self.camera_index
+        combo.clear()
+        for device in found:
+            combo.addItem(
+                _("{name} (camera {number})").format(name=device.name, number=device.index + 1),
+                device.index,
+            )
+        if not found:
+            for index in range(FALLBACK_CAMERA_COUNT):
+                combo.addItem(_("Camera {number}").format(number=index + 1), index)
+        if combo.findData(selected) < 0:
+            text = (_("Camera {number} (not found now)") if found else _("Camera {number}")).format(
+                number=selected + 1
+            )
+            combo.addItem(text, selected)
+        combo.setCurrentIndex(max(0, combo.findData(selected)))
+        if found:
+            message = ngettext(
+                "{count} camera found.", "{count} cameras found.", len(found)
+            ).format(count=len(found))
+        else:
+            message = _("No camera names found; choose a camera by number.")
+        self.camera_found.setText(message)
+        combo.setAccessibleDescription(f"{combo.toolTip()} {message}".strip())
+        return message
+
+    def _chosen_camera(self) -> int:
+        data = self.camera_index.currentData()
+        return data if isinstance(data, int) else self._original.camera.index
 
     @Slot()
     def _browse_video(self) -> None:
