@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -48,3 +50,26 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float = 10.0) -> Path
         writer.write(frame)
     writer.release()
     return path
+
+
+class SceneCapture:
+    """A live camera showing whatever ``scene`` holds, 20 frames a second."""
+
+    def __init__(self, scene: np.ndarray) -> None:
+        self.scene = scene
+
+    def isOpened(self) -> bool:
+        return True
+
+    def read(self) -> tuple[bool, Any]:
+        threading.Event().wait(0.05)
+        return True, self.scene.copy()
+
+    def get(self, prop: int) -> float:
+        return 0.0
+
+    def set(self, prop: int, value: float) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass

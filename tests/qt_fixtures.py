@@ -25,7 +25,7 @@ from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge
 
-OUR_THREADS = ("model-worker", "camera-worker", "speech-starter")
+OUR_THREADS = ("model-worker", "camera-worker", "speech-starter", "frame-checks")
 
 #: Said by Qt's offscreen platform plugin itself, not by our code, whenever a window shows.
 PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)

@@ -79,6 +79,7 @@ def test_tab_order_visits_every_control_once(make_window, speaking_model_dir: Pa
         window.describe_button,
         window.open_button,
         window.result,
+        window.explore,
         window.question,
         window.ask_button,
         window.history,
@@ -152,4 +153,39 @@ def test_settings_dialog_is_named_labelled_and_in_tab_order(
                 visited.add(widget)
             widget = widget.nextInFocusChain()
         assert wanted <= visited, f"{page.name}: not reached by Tab: {wanted - visited}"
+    dialog.reject()
+
+
+def _labels_after_their_control(root: QWidget) -> list[str]:
+    """Labels that come after the control they label among their parent's children (the
+    order of the accessibility tree, which browse mode and flat review read)."""
+    late = []
+    for label in root.findChildren(QLabel):
+        buddy = label.buddy()
+        parent = label.parentWidget()
+        if buddy is None or parent is None or buddy.parentWidget() is not parent:
+            continue
+        children = parent.children()
+        if children.index(label) > children.index(buddy):
+            late.append(label.text())
+    return late
+
+
+def test_each_label_comes_before_its_control(make_window, speaking_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window, _ = make_window(speaking_model_dir, load=False)
+    labelled = [label for label in window.findChildren(QLabel) if label.buddy() is not None]
+    assert len(labelled) >= 3
+    assert _labels_after_their_control(window) == []
+
+
+def test_each_label_comes_before_its_control_in_the_settings(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, _ = make_window(speaking_model_dir, load=False)
+    window.actions_by_id["settings"].trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert [label for label in dialog.findChildren(QLabel) if label.buddy() is not None]
+    assert _labels_after_their_control(dialog) == []
     dialog.reject()

@@ -440,3 +440,23 @@ def test_alt_keys_are_unique_in_the_window(atspi_tree: dict[str, Any]) -> None:
             if key.startswith("Alt+"):
                 keys.setdefault(key.lower(), []).append(path)
     assert {k: p for k, p in keys.items() if len(p) > 1} == {}
+
+
+def test_each_label_comes_before_its_control(atspi_tree: dict[str, Any]) -> None:
+    """Browse mode and flat review read in tree order: "Result", then the result text."""
+    order = [node for _path, node in _nodes(atspi_tree, into_popups=False)]
+    labels = {
+        node["name"]: index
+        for index, node in enumerate(order)
+        if node["role"] == "label" and node["name"]
+    }
+    checked, late = [], []
+    for index, node in enumerate(order):
+        for name in node["labelled_by"]:
+            if node["role"] == "label" or name not in labels:
+                continue
+            checked.append(node["name"])
+            if labels[name] > index:
+                late.append(f"{node['role']}({node['name']!r}) before its label {name!r}")
+    assert {"Result", "History"} <= set(checked), checked
+    assert late == []

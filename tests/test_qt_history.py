@@ -3,12 +3,17 @@ clear (confirmed by keyboard), follow-up questions about a past picture, privacy
 
 from __future__ import annotations
 
+import itertools
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from describe_app.core.history import History
+from describe_app.core.history import HISTORY_FILE, History, HistoryEntry
 from describe_app.core.resources import resource_path
 from describe_app.core.settings import HistorySettings, Settings
 from tests import qt_fixtures
@@ -67,7 +72,7 @@ def test_save_as_text_and_delete(
     assert window.announcer.history[-1] == "Saved as dog.txt."
     window.history.setFocus()
     window.actions_by_id["delete_history_item"].trigger()
-    assert [e.text for e in window._history_store.entries] == ["A cat on a sofa."]
+    qtbot.waitUntil(lambda: [e.text for e in window._history_store.entries] == ["A cat on a sofa."])
     assert window.history.count() == 1 and window.history.currentRow() == 0
     assert window.announcer.history[-1] == "Result deleted."
 
@@ -95,7 +100,7 @@ def test_clear_asks_first_and_the_answer_is_given_by_keyboard(
     _answer_next_box(qtbot, Qt.Key.Key_Y)  # Y: Yes
     window.actions_by_id["clear_history"].trigger()
     qtbot.waitUntil(lambda: window.history.count() == 0)
-    assert len(window._history_store) == 0
+    qtbot.waitUntil(lambda: len(window._history_store) == 0)
     assert window.announcer.history[-1] == "History cleared."
 
 
@@ -139,7 +144,7 @@ def test_privacy_option_stores_no_picture_and_deletes_kept_ones(
     window, _ = make_window(speaking_model_dir, history=History(tmp_path / "h"))
     private = Settings(history=HistorySettings(store_pictures=False))
     window.apply_settings(private)
-    assert not any((tmp_path / "h" / "pictures").glob("*.jpg"))
+    qtbot.waitUntil(lambda: not any((tmp_path / "h" / "pictures").glob("*.jpg")))
     window.describe_files([COFFEE])
     qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
     assert all(e.picture is None for e in History(tmp_path / "h").entries)
@@ -147,3 +152,99 @@ def test_privacy_option_stores_no_picture_and_deletes_kept_ones(
     window.history.setCurrentRow(0)
     window.actions_by_id["ask_history"].trigger()
     assert "was not kept" in window.announcer.history[-1]
+
+
+class SlowHistory(History):
+    """A store on a busy disk: each result takes 300 ms longer to write, and the store is
+    busy (its write lock held) all that time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.writes: list[tuple[float, float, str]] = []  # start, end, thread
+        super().__init__(folder)
+
+    def add(self, **kwargs: Any) -> HistoryEntry:
+        started = time.perf_counter()
+        with self._changing:
+            time.sleep(0.3)
+            entry = super().add(**kwargs)
+        self.writes.append((started, time.perf_counter(), threading.current_thread().name))
+        return entry
+
+
+def test_a_slow_disk_never_stalls_the_window_and_the_item_comes_once_written(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store = SlowHistory(tmp_path / "h")
+    window, _ = make_window(speaking_model_dir, history=store)
+    beats: list[float] = []
+
+    def beat() -> None:
+        beats.append(time.perf_counter())
+        len(window._history_store)  # the window reads the store whenever it likes
+
+    shown: list[tuple[float, list[str], str]] = []
+
+    def on_shown(entry: HistoryEntry) -> None:
+        on_disk = [e.id for e in History(tmp_path / "h").entries]  # what a crash would leave
+        shown.append((time.perf_counter(), on_disk, entry.id))
+
+    window.controller.result_finished.connect(on_shown)
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+    window.describe_files([COFFEE])
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    heartbeat.stop()
+
+    ((started, ended, thread),) = store.writes
+    ((shown_at, on_disk, entry_id),) = shown
+    assert thread == "history-writer"
+    assert shown_at >= ended and entry_id in on_disk  # shown only once it is on disk
+    during = [started, *(b for b in beats if started < b < shown_at), shown_at]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(during)]
+    print(
+        f"heartbeat while writing ({(ended - started) * 1000:.0f} ms): {len(during) - 2} beats, "
+        f"longest gap {max(gaps) * 1000:.1f} ms"
+    )
+    assert max(gaps) < 0.05, f"the window stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_repeat_works_at_once_and_closing_keeps_a_result_still_being_written(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store = SlowHistory(tmp_path / "h")
+    window, speech = make_window(speaking_model_dir, history=store)
+    window.describe_files([COFFEE])
+    qtbot.waitUntil(lambda: "Done." in window.announcer.history, timeout=TIMEOUT_MS)
+    assert window.history.count() == 0  # still on its way to disk
+    window.actions_by_id["repeat"].trigger()
+    entry = window.controller.last_entry
+    assert entry is not None and speech.said[-1] == (entry.text, True)
+    window.close()  # drains the write before it returns
+    on_disk = History(tmp_path / "h").entries
+    assert [(e.source, e.text) for e in on_disk] == [("coffee.jpg", entry.text)]
+    assert not [t for t in threading.enumerate() if t.name == "history-writer"]
+
+
+@pytest.mark.allow_warning_logs  # the store logs the failed write
+def test_a_failed_write_is_said_once_and_the_result_still_shown(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, speech = make_window(speaking_model_dir, history=History(tmp_path / "h"))
+    (tmp_path / "h" / HISTORY_FILE).mkdir(parents=True)  # the disk refuses the file
+    window.describe_files([COFFEE])
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    failures = [
+        t for t in window.announcer.history if t.startswith("This result could not be saved")
+    ]
+    assert failures == ["This result could not be saved in the history: Is a directory."]
+    assert failures[0] in speech.texts()
+    entry = window.controller.last_entry
+    assert entry is not None and entry.text in window.history.item(0).text()
+
+    window.describe_files([COFFEE])  # the disk still refuses: not said again
+    qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
+    assert [t for t in window.announcer.history if t in failures] == failures
+    window.actions_by_id["repeat"].trigger()
+    assert speech.said[-1] == (window.controller.last_entry.text, True)

@@ -255,3 +255,26 @@ def test_refresh_lists_the_cameras_again(qtbot, qt_strict) -> None:  # type: ign
     dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.FILE.value))
     assert not dialog.camera_refresh.isEnabled() and not dialog.camera_index.isEnabled()
     dialog.reject()
+
+
+def test_hands_free_and_guidance_settings_reach_the_window(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from describe_app.core.settings import LiveSettings
+
+    window, _speech = make_window(tiny_model_dir, load=False)
+    window.open_settings(SettingsPage.LIVE)
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.tabs.currentIndex() == SettingsPage.LIVE
+    assert dialog.hands_free_change.accessibleName().startswith("Hands-free: how big a change")
+    dialog.hands_free_change.setValue(20)
+    dialog.hands_free_interval.setValue(9)
+    dialog.cue_tones.setChecked(True)
+    dialog.explore_background.setChecked(False)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert window.settings.live == LiveSettings(20, 9, True, False)
+    assert window.live_modes.cue_tones and not window.explorer.in_background
+    assert window.live_modes.watch_settings.change == 20.0
+    assert window.live_modes.watch_settings.min_interval_s == 9.0
+    stored = load_settings(window.settings_file).settings
+    assert stored.live == LiveSettings(20, 9, True, False)

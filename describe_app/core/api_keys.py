@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from describe_app.core.i18n import N_, _
 from describe_app.core.remote_errors import KeyringUnavailableError
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,16 @@ SERVICE = "Describe"
 #: An API key for a server given by address (no profile), e.g. in scripts.
 API_KEY_ENV = "DESCRIBE_SERVER_API_KEY"
 
-NO_KEYRING = (
+NO_KEYRING = N_(
     "No system keyring is available to keep the API key safe (on Linux, install and unlock "
     "GNOME Keyring or KWallet); Describe never writes keys to its settings file."
 )
+#: What the keyring failed to do, by the action named in the log.
+_FAILED = {
+    "read": N_("The system keyring could not read the API key ({reason}); is it unlocked?"),
+    "save": N_("The system keyring could not save the API key ({reason}); is it unlocked?"),
+    "remove": N_("The system keyring could not remove the API key ({reason}); is it unlocked?"),
+}
 
 
 class KeyStore(Protocol):
@@ -81,10 +88,10 @@ class SystemKeyring:
                 self._backend = keyring.get_keyring()
             except Exception as exc:  # a broken keyring configuration
                 log.info("no keyring: %r", exc)
-                raise KeyringUnavailableError(NO_KEYRING) from exc
+                raise KeyringUnavailableError(_(NO_KEYRING)) from exc
         module = type(self._backend).__module__
         if module in ("keyring.backends.fail", "keyring.backends.null"):
-            raise KeyringUnavailableError(NO_KEYRING)
+            raise KeyringUnavailableError(_(NO_KEYRING))
         return self._backend
 
 
@@ -97,7 +104,5 @@ def _failure(action: str, exc: Exception) -> KeyringUnavailableError:
 
     log.info("keyring could not %s a key: %r", action, exc)
     if isinstance(exc, keyring.errors.NoKeyringError | keyring.errors.InitError):
-        return KeyringUnavailableError(NO_KEYRING)
-    return KeyringUnavailableError(
-        f"The system keyring could not {action} the API key ({exc}); is it unlocked?"
-    )
+        return KeyringUnavailableError(_(NO_KEYRING))
+    return KeyringUnavailableError(_(_FAILED[action]).format(reason=exc))

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from describe_app.core.describer import Describer, DescribeRequest, GenerationStats, TextSink
+from describe_app.core.i18n import N_, _
 from describe_app.core.remote_errors import ServerError
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 #: Receives one sentence for the user when the local model takes over.
 NoticeSink = Callable[[str], None]
 
-FALLBACK_SENTENCE = "The model on this computer describes the picture instead."
+FALLBACK_SENTENCE = N_("The model on this computer describes the picture instead.")
 
 
 class FallbackDescriber:
@@ -79,7 +80,7 @@ class FallbackDescriber:
             log.info("server failed (%s); falling back to the local model", exc)
             self._local_until = self._clock() + self._retry_after
             if self._on_fallback is not None:
-                self._on_fallback(f"{exc} {FALLBACK_SENTENCE}")
+                self._on_fallback(f"{exc} {_(FALLBACK_SENTENCE)}")
             return self._describe_locally(request, on_text, cancel)
         self._using_local = False
         return stats

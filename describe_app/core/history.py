@@ -6,11 +6,12 @@ Layout, in ``<data dir>/history/``::
     pictures/<id>.jpg     the picture of an entry, for follow-up questions (optional)
 
 Each :meth:`History.add` writes the picture first (atomically), then appends one line and
-flushes and fsyncs it, so every entry the user has seen is on disk, and an entry never names
-a picture that is not there. A line cut short by a crash is skipped on load (and trimmed from
-the file); delete, clear and trimming to the newest ``max_entries`` rewrite the file
-atomically. With ``store_pictures=False`` no picture is ever written (privacy); with
-``persist=False`` nothing is written at all and the history lives for this session only.
+flushes and fsyncs it, and only then puts the entry in the list in memory and returns it:
+every entry the user has seen is on disk, and an entry never names a picture that is not
+there. A line cut short by a crash is skipped on load (and trimmed from the file); delete,
+clear and trimming to the newest ``max_entries`` rewrite the file atomically. With
+``store_pictures=False`` no picture is ever written (privacy); with ``persist=False`` nothing
+is written at all and the history lives for this session only.
 
 The folder is ``platformdirs.user_data_dir("Describe")/history``, or
 ``$DESCRIBE_DATA_DIR/history``.
@@ -161,7 +162,14 @@ class History:
     """The list of results, newest last, mirrored on disk. Safe to call from any thread.
 
     Reads the file when created (a missing file is an empty history). File errors while
-    adding are logged and the entry is kept in memory, so the user still sees it."""
+    writing are logged and counted (:attr:`write_failures`, :attr:`last_write_error`), and
+    the entry is kept in memory, so the user still sees it.
+
+    Two locks. ``_changing`` lets one change at a time reach the disk and is held while it
+    writes; ``_lock`` guards what is in memory and is never held across disk work, so reading
+    (the window, on the GUI thread) never waits for a write in progress on another thread
+    (:class:`~describe_app.core.history_writer.HistoryWriter`). ``_changing`` is always taken
+    before ``_lock``."""
 
     def __init__(
         self,
@@ -177,9 +185,12 @@ class History:
         self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
         self._store_pictures = store_pictures
         self._persist = persist
+        self._changing = threading.RLock()
         self._lock = threading.RLock()
         self._entries: list[HistoryEntry] = []
         self._lines_on_disk = 0
+        self._write_failures = 0
+        self._last_write_error: Exception | None = None
         if persist:
             self._load()
 
@@ -235,6 +246,18 @@ class History:
     def persist(self) -> bool:
         return self._persist
 
+    @property
+    def write_failures(self) -> int:
+        """How many writes to disk have failed since this history was created."""
+        with self._lock:
+            return self._write_failures
+
+    @property
+    def last_write_error(self) -> Exception | None:
+        """Why the latest failed write failed (None if none has)."""
+        with self._lock:
+            return self._last_write_error
+
     def configure(
         self,
         *,
@@ -244,15 +267,18 @@ class History:
     ) -> None:
         """Apply changed settings. Turning pictures or persistence off does not delete what
         is stored; call :meth:`delete_pictures` or :meth:`clear` for that."""
-        with self._lock:
-            if store_pictures is not None:
-                self._store_pictures = store_pictures
-            if persist is not None and persist != self._persist:
-                self._persist = persist
-                if persist:
-                    self._rewrite()  # the session's entries go to disk from now on
+        with self._changing:
+            with self._lock:
+                if store_pictures is not None:
+                    self._store_pictures = store_pictures
+                turned_on = persist is True and not self._persist
+                if persist is not None:
+                    self._persist = persist
+                if max_entries is not None:
+                    self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
+            if turned_on:
+                self._rewrite()  # the session's entries go to disk from now on
             if max_entries is not None:
-                self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
                 self._trim()
 
     # -- changing --------------------------------------------------------------------------
@@ -268,9 +294,12 @@ class History:
     ) -> HistoryEntry:
         """Record a finished result (and its picture, if pictures are stored)."""
         entry_id = uuid.uuid4().hex
-        with self._lock:
+        with self._changing:
+            with self._lock:
+                persist = self._persist
+                keep_picture = persist and self._store_pictures
             picture_name = None
-            if picture is not None and self._store_pictures and self._persist:
+            if picture is not None and keep_picture:
                 picture_name = self._save_picture(entry_id, picture)
             entry = HistoryEntry(
                 id=entry_id,
@@ -282,48 +311,44 @@ class History:
                 question=question,
                 picture=picture_name,
             )
-            self._entries.append(entry)
-            if self._persist:
+            if persist:
                 self._append(entry)
+            with self._lock:
+                self._entries.append(entry)
             self._trim()
         logger.debug("history entry %s added (%s, %s)", entry.id, entry.kind.value, source)
         return entry
 
     def delete(self, entry_id: str) -> bool:
         """Delete one entry and its picture. False if there was no such entry."""
-        with self._lock:
-            entry = self.get(entry_id)
-            if entry is None:
-                return False
-            self._entries.remove(entry)
-            if self._persist:
-                self._rewrite()
+        with self._changing:
+            with self._lock:
+                entry = next((e for e in self._entries if e.id == entry_id), None)
+                if entry is None:
+                    return False
+                self._entries.remove(entry)
+            self._rewrite()
             self._delete_picture(entry)
         logger.debug("history entry %s deleted", entry_id)
         return True
 
     def clear(self) -> None:
         """Delete every entry and every stored picture."""
-        with self._lock:
-            self._entries.clear()
+        with self._changing:
+            with self._lock:
+                self._entries.clear()
             if self._persist or self.file.exists():
                 self._rewrite(force=True)
-            if self.pictures.is_dir():
-                for path in self.pictures.iterdir():
-                    if _PICTURE_NAME.match(path.name):
-                        _unlink(path)
+            self._delete_all_pictures()
         logger.info("history cleared")
 
     def delete_pictures(self) -> None:
         """Delete every stored picture (entries stay, without pictures)."""
-        with self._lock:
-            self._entries = [_without_picture(e) for e in self._entries]
-            if self._persist:
-                self._rewrite()
-            if self.pictures.is_dir():
-                for path in self.pictures.iterdir():
-                    if _PICTURE_NAME.match(path.name):
-                        _unlink(path)
+        with self._changing:
+            with self._lock:
+                self._entries = [_without_picture(e) for e in self._entries]
+            self._rewrite()
+            self._delete_all_pictures()
 
     # -- export ----------------------------------------------------------------------------
     def export_text(self, entry_ids: Iterable[str] | None = None) -> str:
@@ -375,6 +400,9 @@ class History:
         self._remove_orphan_pictures()
         logger.debug("history: %s entries from %s", len(entries), self.file)
 
+    # The writing helpers below run with ``_changing`` held (or from ``__init__``), and take
+    # ``_lock`` only around what they read or change in memory.
+
     def _append(self, entry: HistoryEntry) -> None:
         line = json.dumps(entry.to_dict(), ensure_ascii=False) + "\n"
         try:
@@ -383,33 +411,47 @@ class History:
                 f.write(line.encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
-            self._lines_on_disk += 1
         except OSError as exc:
             logger.error("could not write history entry to %s: %r", self.file, exc)
+            self._note_failure(exc)
+            return
+        with self._lock:
+            self._lines_on_disk += 1
 
     def _rewrite(self, *, force: bool = False) -> None:
-        if not (self._persist or force):
-            return
-        data = "".join(
-            json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in self._entries
-        ).encode("utf-8")
+        with self._lock:
+            if not (self._persist or force):
+                return
+            entries = list(self._entries)
+        data = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, data)
-            self._lines_on_disk = len(self._entries)
+            write_atomically(self.file, data.encode("utf-8"))
         except OSError as exc:
             logger.error("could not rewrite history file %s: %r", self.file, exc)
+            self._note_failure(exc)
+            return
+        with self._lock:
+            self._lines_on_disk = len(entries)
 
     def _trim(self) -> None:
         """Keep the newest ``max_entries``; rewrite the file once it has 10% more lines."""
-        excess = len(self._entries) - self._max
-        if excess > 0:
-            dropped, self._entries = self._entries[:excess], self._entries[excess:]
-            for entry in dropped:
-                self._delete_picture(entry)
-        slack = max(10, self._max // 10)
-        if self._persist and self._lines_on_disk > self._max + slack:
+        dropped: list[HistoryEntry] = []
+        with self._lock:
+            excess = len(self._entries) - self._max
+            if excess > 0:
+                dropped, self._entries = self._entries[:excess], self._entries[excess:]
+            slack = max(10, self._max // 10)
+            rewrite = self._persist and self._lines_on_disk > self._max + slack
+        for entry in dropped:
+            self._delete_picture(entry)
+        if rewrite:
             self._rewrite()
+
+    def _note_failure(self, exc: Exception) -> None:
+        with self._lock:
+            self._write_failures += 1
+            self._last_write_error = exc
 
     def _save_picture(self, entry_id: str, picture: Picture | Image.Image) -> str | None:
         from describe_app.core.images import Picture
@@ -425,12 +467,19 @@ class History:
             write_atomically(self.pictures / name, buffer.getvalue())
         except (OSError, ValueError) as exc:
             logger.error("could not store the picture of history entry %s: %r", entry_id, exc)
+            self._note_failure(exc)
             return None
         return name
 
     def _delete_picture(self, entry: HistoryEntry) -> None:
         if entry.picture is not None:
             _unlink(self.pictures / entry.picture)
+
+    def _delete_all_pictures(self) -> None:
+        if self.pictures.is_dir():
+            for path in self.pictures.iterdir():
+                if _PICTURE_NAME.match(path.name):
+                    _unlink(path)
 
     def _remove_orphan_pictures(self) -> None:
         """Pictures without an entry (a crash between picture and line, an old trim)."""

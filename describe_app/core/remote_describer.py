@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from describe_app import __version__
 from describe_app.core.describer import DescribeRequest, GenerationStats, TextSink
 from describe_app.core.errors import Cancelled
+from describe_app.core.i18n import _, ngettext
 from describe_app.core.openai_messages import (
     DEFAULT_MAX_SIDE,
     picture_data_url,
@@ -57,6 +58,7 @@ from describe_app.core.server_exchange import (
     ErrorContext,
     Exchange,
     http_error,
+    timeout_error,
     transport_error,
 )
 from describe_app.core.vlm_describer import GenerationSettings
@@ -100,16 +102,18 @@ class ConnectionCheck:
     @property
     def sentence(self) -> str:
         n = len(self.models)
+        seconds = f"{self.seconds:.2f}"
         if n == 0:
-            offer = "lists no models"
+            text = _("The server at {host} answered in {seconds} s and lists no models")
         else:
-            names = [_short_model_name(m) for m in self.models]
-            shown = names if n <= 5 else [*names[:4], f"{n - 4} more"]
-            listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-            offer = f"offers {n} model{'s' if n != 1 else ''}: {listed}"
-        text = f"The server at {self.host} answered in {self.seconds:.2f} s and {offer}"
+            text = ngettext(
+                "The server at {host} answered in {seconds} s and offers {n} model: {models}",
+                "The server at {host} answered in {seconds} s and offers {n} models: {models}",
+                n,
+            )
+        text = text.format(host=self.host, seconds=seconds, n=n, models=_listed(self.models))
         if self.wanted_model and self.wanted_model not in self.models:
-            text += f", but not {self.wanted_model}"
+            text = _("{what}, but not {model}").format(what=text, model=self.wanted_model)
         return text + "."
 
 
@@ -283,8 +287,10 @@ class RemoteDescriber:
             models = tuple(str(m["id"]) if isinstance(m, dict) else str(m) for m in entries)
         except (ValueError, KeyError, TypeError, httpx2.DecodingError) as exc:
             raise ServerStreamError(
-                f"The server at {self._host} answered, but not with a list of models; "
-                "is this an OpenAI-compatible server?"
+                _(
+                    "The server at {host} answered, but not with a list of models; "
+                    "is this an OpenAI-compatible server?"
+                ).format(host=self._host)
             ) from exc
         return ConnectionCheck(self._host, models, seconds, self._model)
 
@@ -342,10 +348,7 @@ class RemoteDescriber:
         )
 
     def _timeout_error(self) -> ServerTimeoutError:
-        return ServerTimeoutError(
-            f"The server at {self._host} sent nothing for {self._options.timeout:g} seconds, "
-            "so Describe stopped waiting."
-        )
+        return timeout_error(self._host, self._options.timeout)
 
 
 def remote_describer_for(
@@ -362,8 +365,10 @@ def remote_describer_for(
         api_key = (key_store or SystemKeyring()).get(profile.name)
         if not api_key:
             raise ServerSetupError(
-                f"The API key for {profile.name} is not in the system keyring; add the server "
-                "again with --key."
+                _(
+                    "The API key for {name} is not in the system keyring; add the server "
+                    "again with --key."
+                ).format(name=profile.name)
             )
     options = RemoteOptions(timeout=float(profile.timeout), max_side=profile.max_side)
     return RemoteDescriber(
@@ -374,6 +379,16 @@ def remote_describer_for(
         allow_insecure=profile.allow_insecure or allow_insecure,
         name=profile.name,
     )
+
+
+def _listed(models: tuple[str, ...]) -> str:
+    """The names as one phrase ("a, b and c"); past five, four and how many more."""
+    names = [_short_model_name(m) for m in models]
+    if len(names) > 5:
+        names = [*names[:4], _("{n} more").format(n=len(names) - 4)]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def _short_model_name(model: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from describe_app.core.i18n import _
 from describe_app.core.remote_errors import (
     InsecureServerError,
     ServerSetupError,
@@ -50,21 +51,24 @@ def normalize_base_url(text: str) -> str:
     to its base. Raises ServerSetupError for something that is not an http(s) address."""
     raw = text.strip()
     if not raw:
-        raise ServerSetupError("The server address is empty.")
+        raise ServerSetupError(_("The server address is empty."))
     if "://" not in raw:
         raw = "http://" + raw
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https"):
         raise ServerSetupError(
-            f"The server address {text.strip()!r} must start with http:// or https://."
+            _("The server address '{address}' must start with http:// or https://.").format(
+                address=text.strip()
+            )
         )
     try:
-        host = parts.hostname
-        _ = parts.port  # raises ValueError for a bad port
+        host, _port = parts.hostname, parts.port  # the port raises ValueError if bad
     except ValueError:
         host = None
     if not host:
-        raise ServerSetupError(f"The server address {text.strip()!r} has no valid host name.")
+        raise ServerSetupError(
+            _("The server address '{address}' has no valid host name.").format(address=text.strip())
+        )
     path = parts.path.rstrip("/")
     for suffix in ("/chat/completions", "/models"):
         if path.endswith(suffix):
@@ -82,8 +86,8 @@ def display_host(base_url: str) -> str:
 def sending_notice(name: str, host: str) -> str:
     """The sentence said once before the first picture leaves this computer."""
     if name == host:
-        return f"Sending pictures to {host}."
-    return f"Sending pictures to {name} ({host})."
+        return _("Sending pictures to {host}.").format(host=host)
+    return _("Sending pictures to {name} ({host}).").format(name=name, host=host)
 
 
 def is_private_address(address: str) -> bool:
@@ -119,8 +123,10 @@ def check_privacy(
     if public:
         log.info("refusing plain http to %s (%s)", host, ", ".join(public))
         raise InsecureServerError(
-            f"Describe will not send pictures unencrypted to {host}, which is outside your "
-            "private network; use an https address, or confirm with --allow-insecure."
+            _(
+                "Describe will not send pictures unencrypted to {host}, which is outside your "
+                "private network; use an https address, or confirm with --allow-insecure."
+            ).format(host=host)
         )
 
 
@@ -130,6 +136,6 @@ def _resolve(host: str, port: int, resolver: Resolver) -> list[str]:
     except (OSError, UnicodeError) as exc:
         log.info("cannot resolve %s: %r", host, exc)
         raise ServerUnreachableError(
-            f"Describe could not find the server {host}; check its name."
+            _("Describe could not find the server {host}; check its name.").format(host=host)
         ) from exc
     return [str(info[4][0]) for info in infos]

@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from describe_app.core.i18n import _
 from describe_app.core.openai_stream import (
     Chunk,
     SseParser,
@@ -162,10 +163,7 @@ class Exchange:
                 raise StreamFormatError("the stream ended without any event")
             # Every server marks the end (finish_reason or [DONE]): without it, the answer
             # was cut off.
-            raise ServerDisconnectedError(
-                f"The connection to the server at {self._context.host} broke before the "
-                "answer was complete."
-            )
+            raise _broke_off(self._context.host)
 
     def _event(self, data: str) -> bool:
         """Pass one event on; True when it was the last."""
@@ -207,26 +205,43 @@ def http_error(status: int, body: bytes, context: ErrorContext) -> ServerError:
     if message and _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
         return _images_error(message, context)
     if status in (401, 403):
+        refused = _("The server at {host} refused the request (error {status})")
         return ServerAuthError(
-            _sentence(f"The server at {host} refused the request (error {status})", message)
-            + " Check the API key.",
+            _sentence(refused.format(host=host, status=status), message)
+            + " "
+            + _("Check the API key."),
             status,
         )
     if status == 404:
+        answered = _("The server at {host} answered error {status}").format(host=host, status=404)
         return ServerHttpError(
-            _sentence(f"The server at {host} answered error 404", message or "not found")
-            + " Check the address and the model name.",
+            _sentence(answered, message or _("not found"))
+            + " "
+            + _("Check the address and the model name."),
             status,
         )
-    return ServerHttpError(
-        _sentence(f"The server at {host} answered error {status}", message), status
-    )
+    answered = _("The server at {host} answered error {status}").format(host=host, status=status)
+    return ServerHttpError(_sentence(answered, message), status)
 
 
 def _images_error(message: str, context: ErrorContext) -> ImagesNotSupportedError:
-    model = f"The model {context.model}" if context.model else "The model on the server"
-    return ImagesNotSupportedError(
-        f"{model} does not accept pictures ({message.rstrip('.')}); choose a vision model."
+    reason = message.rstrip(".")
+    if context.model:
+        text = _(
+            "The model {model} does not accept pictures ({reason}); choose a vision model."
+        ).format(model=context.model, reason=reason)
+    else:
+        text = _(
+            "The model on the server does not accept pictures ({reason}); choose a vision model."
+        ).format(reason=reason)
+    return ImagesNotSupportedError(text)
+
+
+def _broke_off(host: str) -> ServerDisconnectedError:
+    return ServerDisconnectedError(
+        _("The connection to the server at {host} broke before the answer was complete.").format(
+            host=host
+        )
     )
 
 
@@ -240,51 +255,76 @@ def transport_error(exc: BaseException, context: ErrorContext) -> ServerError:
         message = str(exc)
         if _IMAGE_WORDS.search(message) and _REFUSAL_WORDS.search(message):
             return _images_error(message, context)
-        return ServerError(_sentence(f"The server at {host} failed while answering", message))
+        failed = _("The server at {host} failed while answering").format(host=host)
+        return ServerError(_sentence(failed, message))
     if isinstance(exc, StreamFormatError):
         return ServerStreamError(
-            f"The answer from {host} is not a chat-completions stream Describe can read ({exc})."
+            _(
+                "The answer from {host} is not a chat-completions stream Describe can read "
+                "({reason})."
+            ).format(host=host, reason=exc)
         )
     if isinstance(exc, httpx2.ConnectTimeout):
         return ServerUnreachableError(
-            f"The server at {host} did not accept a connection within "
-            f"{context.connect_timeout:g} seconds; is it on and reachable?"
+            _(
+                "The server at {host} did not accept a connection within {seconds} seconds; "
+                "is it on and reachable?"
+            ).format(host=host, seconds=f"{context.connect_timeout:g}")
         )
     if isinstance(exc, httpx2.TimeoutException):
-        return ServerTimeoutError(
-            f"The server at {host} sent nothing for {context.timeout:g} seconds, "
-            "so Describe stopped waiting."
-        )
+        return timeout_error(host, context.timeout)
     if isinstance(exc, httpx2.ConnectError):
         reason = str(exc)
         lowered = reason.lower()
         if "refused" in lowered:
             return ServerUnreachableError(
-                f"Describe could not connect to the server at {host}: the connection was "
-                "refused; is the server running?"
+                _(
+                    "Describe could not connect to the server at {host}: the connection was "
+                    "refused; is the server running?"
+                ).format(host=host)
             )
         if "certificate" in lowered:
             return ServerSetupError(
-                f"The server at {host} has a certificate this computer does not trust, so "
-                "Describe did not connect."
+                _(
+                    "The server at {host} has a certificate this computer does not trust, so "
+                    "Describe did not connect."
+                ).format(host=host)
             )
         if any(w in lowered for w in ("name or service", "nodename", "getaddrinfo", "no address")):
             return ServerUnreachableError(
-                f"Describe could not find the server {host}; check its name."
+                _("Describe could not find the server {host}; check its name.").format(host=host)
             )
-        return ServerUnreachableError(
-            _sentence(f"Describe could not connect to the server at {host}", reason)
-        )
+        could_not = _("Describe could not connect to the server at {host}").format(host=host)
+        return ServerUnreachableError(_sentence(could_not, reason))
     if isinstance(exc, httpx2.RemoteProtocolError | httpx2.ReadError | httpx2.WriteError):
-        return ServerDisconnectedError(
-            f"The connection to the server at {host} broke before the answer was complete."
-        )
+        return _broke_off(host)
     if isinstance(exc, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
-        return ServerSetupError(f"The server address for {host} is not usable ({exc}).")
+        return ServerSetupError(
+            _("The server address for {host} is not usable ({reason}).").format(
+                host=host, reason=exc
+            )
+        )
     log.info("unexpected failure talking to %s", host, exc_info=exc)
-    return ServerError(f"Talking to the server at {host} failed ({type(exc).__name__}: {exc}).")
+    return ServerError(
+        _("Talking to the server at {host} failed ({reason}).").format(
+            host=host, reason=f"{type(exc).__name__}: {exc}"
+        )
+    )
+
+
+def timeout_error(host: str, seconds: float) -> ServerTimeoutError:
+    """The server sent nothing for ``seconds`` (the time limit for the next piece)."""
+    return ServerTimeoutError(
+        _(
+            "The server at {host} sent nothing for {seconds} seconds, so Describe stopped waiting."
+        ).format(host=host, seconds=f"{seconds:g}")
+    )
 
 
 def _sentence(prefix: str, detail: str) -> str:
+    """``prefix`` (a translated sentence without its full stop) and the server's own words."""
     detail = detail.strip().rstrip(".")
-    return f"{prefix}: {detail}." if detail else f"{prefix}."
+    if not detail:
+        return prefix + "."
+    # {what}: one of our sentences; {detail}: the server's own words (often English).
+    return _("{what}: {detail}.").format(what=prefix, detail=detail)

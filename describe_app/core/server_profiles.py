@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from describe_app.core.atomic_file import write_atomically
+from describe_app.core.i18n import _
 from describe_app.core.remote_errors import ServerSetupError
 from describe_app.core.server_address import display_host, normalize_base_url, sending_notice
 from describe_app.core.settings import IntRange, config_dir
@@ -50,7 +51,9 @@ class ServerProfile:
         name = " ".join(str(self.name).split())
         if not name or len(name) > MAX_NAME_CHARS:
             raise ServerSetupError(
-                f"A server name must have 1 to {MAX_NAME_CHARS} characters; {self.name!r} has not."
+                _("A server name must have 1 to {most} characters; '{name}' has not.").format(
+                    most=MAX_NAME_CHARS, name=self.name
+                )
             )
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "url", normalize_base_url(self.url))
@@ -138,8 +141,10 @@ class ServerProfiles:
         if name.casefold() in folded:
             return folded[name.casefold()]
         raise ServerSetupError(
-            f"There is no server named {name!r}; 'describe-app servers list' shows the "
-            "servers you have added."
+            _(
+                "There is no server named '{name}'; 'describe-app servers list' shows the "
+                "servers you have added."
+            ).format(name=name)
         )
 
     def put(self, profile: ServerProfile) -> None:
@@ -166,12 +171,16 @@ class ServerProfiles:
         except OSError as exc:
             log.info("could not write %s: %r", self.path, exc)
             raise ServerSetupError(
-                f"The server list could not be saved in {self.path.parent}: {exc.strerror or exc}."
+                _("The server list could not be saved in {folder}: {reason}.").format(
+                    folder=self.path.parent, reason=exc.strerror or exc
+                )
             ) from exc
         log.debug("server profiles saved to %s", self.path)
 
     def _unreadable(self, exc: Exception) -> ServerSetupError:
         log.info("server profiles file %s is unusable: %r", self.path, exc)
         return ServerSetupError(
-            f"The server list {self.path} could not be read ({exc}); fix or delete it."
+            _("The server list {file} could not be read ({reason}); fix or delete it.").format(
+                file=self.path, reason=exc
+            )
         )

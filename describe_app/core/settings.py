@@ -62,6 +62,10 @@ CAMERA_INDEX = IntRange(min=0, max=63, default=0)
 HISTORY_MAX_ENTRIES = IntRange(min=10, max=10_000, default=500, step=10)
 #: Result text size in steps from the normal size (the Qt layer picks the step size).
 TEXT_ZOOM = IntRange(min=-4, max=16, default=0)
+#: Hands-free: how different the view must be to describe it again (grey levels 0..255).
+HANDS_FREE_CHANGE = IntRange(min=3, max=60, default=12)
+#: Hands-free: at least this many seconds between two descriptions.
+HANDS_FREE_INTERVAL = IntRange(min=2, max=120, default=5)
 
 
 class CameraKind(str, enum.Enum):
@@ -140,6 +144,24 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True)
+class LiveSettings:
+    """Hands-free mode, reading guidance and exploring a picture."""
+
+    hands_free_change: int = HANDS_FREE_CHANGE.default
+    hands_free_interval: int = HANDS_FREE_INTERVAL.default
+    cue_tones: bool = False  # guidance cues as tones instead of words
+    explore_in_background: bool = True  # describe the parts of each picture after it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "hands_free_change", HANDS_FREE_CHANGE.clamp(int(self.hands_free_change))
+        )
+        object.__setattr__(
+            self, "hands_free_interval", HANDS_FREE_INTERVAL.clamp(int(self.hands_free_interval))
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the user can set. ``shortcuts`` maps action id -> key ("" = no key)."""
 
@@ -148,6 +170,7 @@ class Settings:
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
     shortcuts: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -165,6 +188,7 @@ class Settings:
             "speech": self.speech.to_dict(),
             "history": _section_to_dict(self.history),
             "display": _section_to_dict(self.display),
+            "live": _section_to_dict(self.live),
             "shortcuts": dict(sorted(self.shortcuts.items())),
         }
 
@@ -195,6 +219,7 @@ class Settings:
             speech=speech,
             history=_section_from(HistorySettings, data, "history", problems),
             display=_section_from(DisplaySettings, data, "display", problems),
+            live=_section_from(LiveSettings, data, "live", problems),
             shortcuts=shortcuts,
         )
         return settings, problems
@@ -366,11 +391,13 @@ def _move_aside(path: Path) -> Path | None:
 
 # -- sections -------------------------------------------------------------------------------
 
-_Section = TypeVar("_Section", CameraSettings, DescribeSettings, HistorySettings, DisplaySettings)
+_Section = TypeVar(
+    "_Section", CameraSettings, DescribeSettings, HistorySettings, DisplaySettings, LiveSettings
+)
 
 
 def _section_to_dict(
-    section: CameraSettings | DescribeSettings | HistorySettings | DisplaySettings,
+    section: CameraSettings | DescribeSettings | HistorySettings | DisplaySettings | LiveSettings,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(section):

@@ -63,6 +63,7 @@ class Action:
     description: str  # one sentence, for the F1 help and the settings page
     menu: Menu
     scope: Scope = Scope.WINDOW
+    checkable: bool = False  # a mode that is on or off (the menu item shows a check mark)
 
     def text(self) -> str:
         """The menu text in the current language, with its ``&`` mnemonic."""
@@ -136,6 +137,39 @@ ACTIONS: tuple[Action, ...] = (
         N_("&Ask a question"),
         N_("Go to the question field to ask about the last picture; Enter asks."),
         Menu.DESCRIBE,
+    ),
+    Action(
+        "what_changed",
+        ("Ctrl+Shift+Space",),
+        N_("&What changed"),
+        N_("Take a new picture and describe what is different from the last one."),
+        Menu.DESCRIBE,
+    ),
+    Action(
+        "explore",
+        ("Ctrl+E",),
+        N_("&Explore picture"),
+        N_(
+            "Go to the parts of the last described picture: arrow keys move, Home, Page Up, "
+            "End and Page Down go to the corners, Enter describes a part in detail."
+        ),
+        Menu.DESCRIBE,
+    ),
+    Action(
+        "hands_free",
+        ("Ctrl+H",),
+        N_("&Hands-free mode"),
+        N_("Switch hands-free mode on or off: describe by itself each time the view changes."),
+        Menu.DESCRIBE,
+        checkable=True,
+    ),
+    Action(
+        "guidance",
+        ("Ctrl+G",),
+        N_("Reading &guidance"),
+        N_("Switch reading guidance on or off: say how to aim the camera at a page, then read it."),
+        Menu.DESCRIBE,
+        checkable=True,
     ),
     Action(
         "choose_camera",

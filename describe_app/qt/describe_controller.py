@@ -10,14 +10,18 @@ speech, history and announcements. It owns no widget: the window listens to its 
 * Questions keep the conversation about the last picture (:class:`Conversation`), or
   about the picture of a past result (:meth:`DescribeController.ask_about_entry`).
 * Each finished result is written to the :class:`History` store before it is shown in the
-  list, so a crash loses nothing the user has seen.
+  list, so a crash loses nothing the user has seen; the writing happens on the history
+  writer's thread (:class:`HistoryBridge`), never on the GUI thread. A failed write is said
+  once (until a write succeeds again), and the result is shown all the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -32,6 +36,7 @@ from describe_app.core.history import (
     History,
     HistoryEntry,
 )
+from describe_app.core.history_writer import AddEntry, Written
 from describe_app.core.images import Picture, picture_from_frame
 from describe_app.core.model_worker import (
     Cancelled_,
@@ -49,10 +54,18 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.prompts import Detail
+from describe_app.core.picture_regions import (
+    Grid,
+    cell_name,
+    changed_cells,
+    crop_cells,
+    join_names,
+)
+from describe_app.core.prompts import Detail, PromptSpec
 from describe_app.core.speech import Earcon
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.camera_worker import CameraWorker
+from describe_app.qt.history_bridge import HistoryBridge
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
 
@@ -68,6 +81,9 @@ class _JobInfo:
     request: DescribeRequest | None = None
     sentences: int = 0
     question: str | None = None
+    lead: str | None = None  # said before the model's first sentence
+    by_user: bool = True  # False: hands-free or a part of a picture (no exploring after it)
+    is_part: bool = False  # a part of the picture in hand (exploring), not a new picture
 
 
 _ENTRY_KINDS = {
@@ -75,7 +91,13 @@ _ENTRY_KINDS = {
     "detailed description": EntryKind.DESCRIBE,
     "text": EntryKind.READ,
     "answer": EntryKind.ASK,
+    "change": EntryKind.DESCRIBE,
 }
+
+CHANGED_PART_QUESTION = (
+    "This part of the view has just changed. In one or two short sentences, what is there now"
+)
+CHANGED_ALL_QUESTION = "The whole view has changed. In two short sentences, what is there now"
 
 
 def history_source(source: str) -> str:
@@ -89,6 +111,8 @@ class DescribeController(QObject):
     result_started = Signal(str)  # a heading for the result view
     sentence_ready = Signal(str)
     result_finished = Signal(object)  # HistoryEntry
+    picture_submitted = Signal(object)  # Picture: a job about this picture was just asked for
+    picture_described = Signal(object)  # Picture: its description finished (explore it)
 
     def __init__(
         self,
@@ -101,8 +125,11 @@ class DescribeController(QObject):
         max_new_tokens: int | None = None,
         check_pictures: bool = True,
         detail: Detail = Detail.BRIEF,
+        history_writer: HistoryBridge | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """``history_writer`` writes ``history`` off the GUI thread (default: one of its own,
+        which then belongs to this controller)."""
         super().__init__(parent)
         self._bridge = bridge
         self._announcer = announcer
@@ -116,8 +143,13 @@ class DescribeController(QObject):
         self.conversation: Conversation | None = None
         self.last_entry: HistoryEntry | None = None
         self._job: _JobInfo | None = None
+        self._subjects: list[Picture] = []  # the last two pictures asked about ("what changed")
         self._load_failure: str | None = None  # the worker retries per request: say it once
         bridge.worker_event.connect(self.on_worker_event)
+        self.history_writer = history_writer or HistoryBridge(history, parent=self)
+        self._unwritten: dict[AddEntry, HistoryEntry] = {}  # results on their way to disk
+        self._history_failing = False  # a failed write was said; say the next after a success
+        self.history_writer.written.connect(self._on_history_written)
 
     @property
     def busy(self) -> bool:
@@ -175,6 +207,72 @@ class DescribeController(QObject):
             return None
         return self._submit(ReadTextJob(picture), _JobInfo(0, "text", picture))
 
+    def describe_frame(self, frame: object, *, source: str = SOURCE_CAMERA) -> int | None:
+        """Hands-free: describe this camera frame (the one that settled), briefly."""
+        picture = self._frame_picture(frame, source)
+        if picture is None:
+            return None
+        return self._describe_picture(picture, Detail.BRIEF, by_user=False)
+
+    def read_frame(self, frame: object) -> int | None:
+        """Reading guidance: the page is in view; read the text in this frame."""
+        picture = self._frame_picture(frame, SOURCE_CAMERA)
+        if picture is None:
+            return None
+        return self._submit(ReadTextJob(picture), _JobInfo(0, "text", picture))
+
+    def describe_part(self, picture: Picture) -> int | None:
+        """Describe a part of a picture (a crop, its source naming the part) in detail."""
+        return self._describe_picture(picture, Detail.HIGH, by_user=False, is_part=True)
+
+    def what_changed(self) -> int | None:
+        """Compare a new picture with the one before it and describe the parts that changed.
+
+        The new picture is the camera's newest frame (or, with no camera, the photo in
+        hand); the one before is the last picture asked about that is not this one."""
+        if not self._subjects:
+            self._announcer.announce(
+                _("Take a picture first. Then this compares the next picture with it.")
+            )
+            return None
+        after = self._take_picture()
+        if after is None:
+            return None
+        earlier = [p for p in self._subjects if p is not after]
+        if not earlier:
+            self._announcer.announce(
+                _("There is no earlier picture to compare with. Take or open another one.")
+            )
+            return None
+        before = earlier[-1]
+        grid = Grid()
+        cells = changed_cells(before, after, grid)
+        info = _JobInfo(0, "change", after)
+        if not cells:
+            if self._job is not None:
+                self._bridge.cancel()
+            self._remember_subject(after)
+            self._job = None
+            self.result_started.emit(_("What changed"))
+            self._on_sentence_of(info, _("Nothing has changed since the last picture."))
+            self._finish(info, _("Nothing has changed since the last picture."))
+            return None
+        self.conversation = Conversation(after, language=self._language)
+        if len(cells) == len(grid.cells()):
+            lead = _("Everything changed.")
+            part = after
+            question = CHANGED_ALL_QUESTION
+        else:
+            names = [cell_name(grid, c) for c in sorted(cells)]
+            lead = _("Changed: {parts}.").format(parts=join_names(names))
+            part = crop_cells(after, grid, cells, label=join_names(names))
+            question = CHANGED_PART_QUESTION
+        request = self._limit(
+            DescribeRequest(part, PromptSpec(question=question, language=self._language))
+        )
+        info = _JobInfo(0, "change", after, request=request, lead=lead)
+        return self._submit(DescribeJob(request, check=False), info)
+
     def ask(self, question: str) -> int | None:
         question = question.strip()
         if not question:
@@ -203,12 +301,23 @@ class DescribeController(QObject):
 
     # --- inside ---------------------------------------------------------------------------------
 
-    def _describe_picture(self, picture: Picture, detail: Detail) -> int | None:
+    def _describe_picture(
+        self, picture: Picture, detail: Detail, *, by_user: bool = True, is_part: bool = False
+    ) -> int | None:
         conversation = Conversation(picture, language=self._language)
         request = self._limit(conversation.describe_request(detail))
         kind = "detailed description" if detail is Detail.HIGH else "description"
-        info = _JobInfo(0, kind, picture, conversation, request)
+        info = _JobInfo(0, kind, picture, conversation, request, by_user=by_user, is_part=is_part)
         return self._submit(DescribeJob(request, check=self._check), info)
+
+    def _frame_picture(self, frame: object, source: str) -> Picture | None:
+        try:
+            picture = picture_from_frame(frame, source=source)  # type: ignore[arg-type]
+        except ImageError as exc:
+            self._announcer.announce(str(exc))
+            return None
+        self._announcer.earcon(Earcon.PICTURE_TAKEN)
+        return picture
 
     def _take_picture(self) -> Picture | None:
         frame = self.camera.latest_frame() if self.camera is not None else None
@@ -238,11 +347,19 @@ class DescribeController(QObject):
         except RuntimeError:  # the worker is closed: the window is shutting down
             return None
         self._job = info
+        if info.kind != "answer" and not info.is_part:
+            self._remember_subject(info.picture)
         if not self._bridge.is_ready and isinstance(job, DescribeJob):
             self._announcer.announce(
                 _("The model is still loading. Your picture will be described when it is ready.")
             )
         return info.job_id
+
+    def _remember_subject(self, picture: Picture) -> None:
+        if self._subjects and self._subjects[-1] is picture:
+            return
+        self._subjects = [*self._subjects[-1:], picture]
+        self.picture_submitted.emit(picture)
 
     def _is_current(self, job_id: int) -> bool:
         return self._job is not None and self._job.job_id == job_id
@@ -288,9 +405,12 @@ class DescribeController(QObject):
             "detailed description": _("Describing in detail..."),
             "text": _("Reading the text..."),
             "answer": _("Answering..."),
+            "change": _("Looking at what changed..."),
         }[self._job.kind]
         self._announcer.announce(heading, speak=False)
         self.result_started.emit(heading)
+        if self._job.lead:
+            self._on_sentence_of(self._job, self._job.lead)
 
     def _on_sentence(self, sentence: str) -> None:
         assert self._job is not None
@@ -308,6 +428,13 @@ class DescribeController(QObject):
             if result.picture_problem is None:
                 info.conversation.record(info.request, result.text)
             self.conversation = info.conversation
+        described = info.kind in ("description", "detailed description")
+        if described and info.by_user and result.picture_problem is None:
+            self.picture_described.emit(info.picture)
+        if info.lead:
+            text = f"{info.lead} {result.text}"
+            self._finish(info, text)
+            return
         self._finish(info, result.text)
 
     def _on_text_read(self, event: TextRead) -> None:
@@ -326,13 +453,53 @@ class DescribeController(QObject):
         self._announcer.say_result(sentence, first=first)
 
     def _finish(self, info: _JobInfo, text: str) -> None:
-        entry = self.history.add(
-            source=history_source(info.picture.source),
-            kind=_ENTRY_KINDS[info.kind],
+        """The result is complete: Control+R repeats it at once; the history writer stores it
+        and ``result_finished`` follows once it is on disk (:meth:`_on_history_written`)."""
+        source = history_source(info.picture.source)
+        kind = _ENTRY_KINDS[info.kind]
+        # Stands for the result until the store returns the entry it wrote.
+        entry = HistoryEntry(
+            id=uuid.uuid4().hex,
+            time=datetime.now().astimezone().isoformat(timespec="seconds"),
+            source=source,
+            kind=kind,
             text=text,
             question=info.question,
-            picture=info.picture,
         )
         self.last_entry = entry
         self._announcer.announce(_("Done."), speak=False)
+        try:
+            operation = self.history_writer.add(
+                source=source, kind=kind, text=text, question=info.question, picture=info.picture
+            )
+        except RuntimeError:  # the writer is closed: the window is shutting down
+            self.result_finished.emit(entry)
+            return
+        self._unwritten[operation] = entry
+
+    @Slot(object)
+    def _on_history_written(self, done: Written) -> None:
+        """A history change is on disk (or failed): show a result of ours; say a failure."""
+        if done.error is None:
+            self._history_failing = False
+        elif not self._history_failing:
+            self._history_failing = True
+            self._announcer.announce(_history_failure(done))
+        if not isinstance(done.operation, AddEntry):
+            return
+        waiting = self._unwritten.pop(done.operation, None)
+        if waiting is None:
+            return  # not a result of this controller
+        entry = done.entry or waiting
+        if self.last_entry is waiting:
+            self.last_entry = entry
         self.result_finished.emit(entry)
+
+
+def _history_failure(done: Written) -> str:
+    """What to tell the user when a history write failed, in one plain sentence."""
+    error = done.error
+    reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    if isinstance(done.operation, AddEntry):
+        return _("This result could not be saved in the history: {reason}.").format(reason=reason)
+    return _("The history could not be changed on disk: {reason}.").format(reason=reason)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from describe_app.core.guidance_tones import tone_legend
 from describe_app.core.shortcuts import Menu, actions_in_menu, effective_keys, menu_title
 from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import plain
@@ -23,4 +24,14 @@ def help_html(overrides: Mapping[str, str] | None = None) -> str:
                 f"{html.escape(spec.plain_text())}. {html.escape(spec.help())}</li>"
             )
         parts.append("</ul>")
+    parts.append(f"<h2>{html.escape(_('Reading guidance tones'))}</h2>")
+    parts.append(
+        "<p>"
+        + html.escape(
+            _("With cues as tones (Settings, Hands-free and guidance), each cue is a tone:")
+        )
+        + "</p><ul>"
+    )
+    parts += [f"<li>{html.escape(sentence)}</li>" for _cue, sentence in tone_legend()]
+    parts.append("</ul>")
     return "".join(parts)

@@ -16,16 +16,19 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QFocusEvent,
+    QFontInfo,
     QGuiApplication,
     QImage,
     QPixmap,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,8 +40,12 @@ from PySide6.QtWidgets import (
 )
 
 from describe_app.core.errors import ImageError
+from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
+from describe_app.core.hands_free import WatchSettings
 from describe_app.core.history import History, HistoryEntry
+from describe_app.core.history_writer import AddEntry, Written
 from describe_app.core.images import Picture
+from describe_app.core.picture_regions import Cell, crop_cell
 from describe_app.core.prompts import Detail
 from describe_app.core.settings import TEXT_ZOOM, Settings, SettingsSaveError, save_settings
 from describe_app.core.speech import SpeechOutput, Voice, list_voices
@@ -49,9 +56,13 @@ from describe_app.qt.camera_source import camera_from_settings
 from describe_app.qt.camera_worker import CameraState, CameraWorker
 from describe_app.qt.confirm import choose_text_file, confirm
 from describe_app.qt.describe_controller import DescribeController
+from describe_app.qt.explore_controller import ExploreController
+from describe_app.qt.explore_grid import ExploreGrid
 from describe_app.qt.help_dialog import HelpDialog
+from describe_app.qt.history_bridge import HistoryBridge
 from describe_app.qt.history_list import HistoryList
 from describe_app.qt.labelled import add_labelled_control, name_control
+from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
@@ -99,10 +110,10 @@ class MainWindow(QMainWindow):
         self._bridge = bridge
         bridge.setParent(self)
         self._history_store = history if history is not None else History(persist=False)
+        # every change of the store is written on the history writer's thread, in order
+        self.history_writer = HistoryBridge(self._history_store, parent=self)
         self._build_widgets()
-        self._base_point_size = self.result.font().pointSize()
-        if self._base_point_size <= 0:
-            self._base_point_size = 10
+        self._base_point_size = self._system_point_size()
         self.announcer = Announcer(self.statusBar(), self.status_label, speech)
         self.controller = DescribeController(
             bridge,
@@ -110,11 +121,19 @@ class MainWindow(QMainWindow):
             self._history_store,
             camera=camera,
             max_new_tokens=max_new_tokens,
+            history_writer=self.history_writer,
             parent=self,
         )
+        self.history_writer.written.connect(self._on_history_written)  # after the controller's
         self.controller.result_started.connect(self._on_result_started)
         self.controller.sentence_ready.connect(self._on_sentence)
         self.controller.result_finished.connect(self._on_result_finished)
+        self.explorer = ExploreController(bridge, self.controller, parent=self)
+        self.explorer.session_started.connect(self.explore.show_session)
+        self.explorer.session_ended.connect(self.explore.clear)
+        self.explorer.region_ready.connect(self.explore.region_ready)
+        self.explore.detail_requested.connect(self._describe_part)
+        self.live_modes = LiveModes(self.controller, self.announcer, parent=self)
         self.actions_by_id = build_menus(
             self,
             {
@@ -127,6 +146,10 @@ class MainWindow(QMainWindow):
                 "describe_detail": lambda: self.controller.describe(Detail.HIGH),
                 "read_text": self.controller.read_text,
                 "ask": self.question.setFocus,
+                "what_changed": self.controller.what_changed,
+                "explore": self.start_exploring,
+                "hands_free": self.live_modes.toggle_hands_free,
+                "guidance": self.live_modes.toggle_guidance,
                 "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
                 "repeat": self.controller.repeat,
                 "stop": self.stop,
@@ -146,6 +169,7 @@ class MainWindow(QMainWindow):
             overrides=self.settings.shortcuts,
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
+        self.live_modes.mode_changed.connect(self._show_mode)
         self.open_button.clicked.connect(self.open_photos)
         self.ask_button.clicked.connect(self._ask)
         self.question.returnPressed.connect(self._ask)
@@ -205,6 +229,19 @@ class MainWindow(QMainWindow):
         )
 
         ask_row = QHBoxLayout()
+        self.explore = ExploreGrid(self._say_part, central)
+        add_labelled_control(
+            right,
+            _("E&xplore picture"),
+            self.explore,
+            _(
+                "The parts of the last described picture. Arrow keys move from part to part; "
+                "Home, Page Up, End and Page Down go to the corners; Enter describes a part "
+                "in detail."
+            ),
+            stretch=1,
+        )
+
         self.question = QLineEdit(central)
         self.question.setPlaceholderText(_("For example: what colour is the mug?"))
         add_labelled_control(
@@ -243,6 +280,7 @@ class MainWindow(QMainWindow):
             self.describe_button,
             self.open_button,
             self.result,
+            self.explore,
             self.question,
             self.ask_button,
             self.history,
@@ -260,18 +298,28 @@ class MainWindow(QMainWindow):
         language = self._language_override or describe.language_or_none()
         check = describe.picture_check if self._check_override is None else self._check_override
         self.controller.set_options(language=language, check_pictures=check, detail=describe.detail)
+        live = settings.live
+        self.explorer.language = language
+        self.explorer.in_background = live.explore_in_background
+        self.live_modes.cue_tones = live.cue_tones
+        self.live_modes.watch_settings = WatchSettings(
+            change=float(live.hands_free_change), min_interval_s=float(live.hands_free_interval)
+        )
         self.announcer.speech.apply_settings(settings.speech)
         self.announcer.set_earcons(settings.speech.earcons)
         hist = settings.history
         if old.history.store_pictures and not hist.store_pictures:
-            self._history_store.delete_pictures()  # privacy: what was kept goes too
-        self._history_store.configure(
-            max_entries=hist.max_entries,
-            store_pictures=hist.store_pictures,
-            persist=hist.keep_history,
-        )
-        if self.history.count() > len(self._history_store):
-            self.history.show_entries(self._history_store.entries)  # trimmed
+            self.history_writer.delete_pictures()  # privacy: what was kept goes too
+        store = self._history_store
+        wanted = (hist.max_entries, hist.store_pictures, hist.keep_history)
+        in_use = (store.max_entries, store.store_pictures, store.persist)
+        if hist != old.history or wanted != in_use:
+            # on the writer's thread; the list follows a trim once done (_on_history_written)
+            self.history_writer.configure(
+                max_entries=hist.max_entries,
+                store_pictures=hist.store_pictures,
+                persist=hist.keep_history,
+            )
         apply_keys(self.actions_by_id, settings.shortcuts)
         self._apply_text_zoom()
         if not save:
@@ -437,7 +485,7 @@ class MainWindow(QMainWindow):
             self.announcer.announce(_("Select a result in the history first."))
             return
         row = self.history.currentRow()
-        self._history_store.delete(entry.id)
+        self.history_writer.delete(entry.id)  # a failure is announced when it is known
         self.history.remove_entry(entry.id)
         if self.history.count():
             self.history.setCurrentRow(min(row, self.history.count() - 1))
@@ -456,7 +504,7 @@ class MainWindow(QMainWindow):
         ).format(n=len(self._history_store))
         if not confirm(self, _("Clear history"), question):
             return
-        self._history_store.clear()
+        self.history_writer.clear()  # a failure is announced when it is known
         self.history.clear()
         self.announcer.clear_status()
         self.announcer.announce(_("History cleared."))
@@ -477,6 +525,21 @@ class MainWindow(QMainWindow):
         if display != self.settings.display:
             self._change_settings(self.settings.replace(display=display))
 
+    def _system_point_size(self) -> int:
+        """The result text's size at zoom 0: the size of the system's (the application's)
+        font, which the user may have made large; zoom steps are added to it."""
+        font = QApplication.font(self.result)
+        size = font.pointSize() if font.pointSize() > 0 else QFontInfo(font).pointSize()
+        return size if size > 0 else 10
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The system font changed while running: the zoomed text follows it. (Colours
+        need nothing: no widget sets its own, so a new palette reaches all of them.)"""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_base_point_size"):
+            self._base_point_size = self._system_point_size()
+            self._apply_text_zoom()
+
     def _apply_text_zoom(self) -> None:
         size = self._base_point_size + ZOOM_STEP_POINTS * self.settings.display.text_zoom
         for widget in (self.result, self.history):
@@ -490,6 +553,32 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("help_dialog")
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+
+    @Slot()
+    def start_exploring(self) -> None:
+        """Ctrl+E: go to the parts of the last described picture (and describe them now)."""
+        if self.explorer.session is None:
+            self.announcer.clear_status()
+            self.announcer.announce(_("Describe a picture first, then explore its parts."))
+            return
+        self.explorer.wanted()
+        if self.explore.hasFocus():
+            self.explore.focusInEvent(QFocusEvent(QEvent.Type.FocusIn))
+        self.explore.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _say_part(self, text: str) -> None:
+        self.announcer.say_result(text, first=True)
+
+    @Slot(object)
+    def _describe_part(self, cell: Cell) -> None:
+        session = self.explorer.session
+        if session is not None:
+            self.controller.describe_part(crop_cell(session.picture, session.grid, cell))
+
+    @Slot(str, bool)
+    def _show_mode(self, mode: str, on: bool) -> None:
+        action_id = {GUIDANCE: "guidance", HANDS_FREE: "hands_free"}[mode]
+        self.actions_by_id[action_id].setChecked(on)
 
     @Slot()
     def _ask(self) -> None:
@@ -517,6 +606,18 @@ class MainWindow(QMainWindow):
         if self._pending_photos:
             self.controller.describe_photo(self._pending_photos.pop(0))
 
+    @Slot(object)
+    def _on_history_written(self, done: Written) -> None:
+        """A delete, clear or trim is on disk: drop the items whose entries are gone (one
+        written while the history was being cleared, say). Results come by
+        ``result_finished``; results still on their way are not touched."""
+        if isinstance(done.operation, AddEntry):
+            return
+        kept = {e.id for e in self._history_store.entries}
+        for entry_id in self.history.entry_ids():
+            if entry_id not in kept:
+                self.history.remove_entry(entry_id)
+
     # --- camera ------------------------------------------------------------------------------
 
     def _connect_camera(self, camera: CameraWorker) -> None:
@@ -535,6 +636,8 @@ class MainWindow(QMainWindow):
                 log.info("the old camera did not stop within 0.5 s")
             old.deleteLater()
         self.controller.camera = None
+        if camera is None:
+            self.live_modes.switch_off_all()
         self._camera_was_live = False
         self.preview.setText(_("No camera picture."))
         if camera is not None:
@@ -583,7 +686,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Once, in order: stop speech and the job, the camera, the model, then speech."""
+        """Once, in order: stop speech and the job, the camera, the model, finish the history
+        writes (what the user was given is kept), then speech."""
         if self._closed:
             return
         self._closed = True
@@ -592,8 +696,11 @@ class MainWindow(QMainWindow):
             self.settings_dialog.reject()
         speech = self.announcer.speech
         speech.stop()
+        self.live_modes.close(0.5)
+        self.explorer.close()
         camera = self.controller.camera
         if camera is not None and not camera.close(0.5):
             log.info("the camera did not stop within 0.5 s")
         self._bridge.close(1.2)
+        self.history_writer.close(1.0)  # after the model: no result comes after this
         speech.close()

@@ -31,6 +31,7 @@ def build_menus(
             action.setObjectName(f"action_{spec.id}")
             action.setShortcutContext(shortcut_context(spec))
             action.setStatusTip(spec.help())
+            action.setCheckable(spec.checkable)
             handler = handlers[spec.id]
             action.triggered.connect(lambda _checked=False, h=handler: h())
             qmenu.addAction(action)

@@ -39,6 +39,8 @@ from describe_app.core.i18n import available_languages
 from describe_app.core.model_registry import MODELS
 from describe_app.core.prompts import Detail
 from describe_app.core.settings import (
+    HANDS_FREE_CHANGE,
+    HANDS_FREE_INTERVAL,
     HISTORY_MAX_ENTRIES,
     TEXT_ZOOM,
     CameraKind,
@@ -46,6 +48,7 @@ from describe_app.core.settings import (
     DescribeSettings,
     DisplaySettings,
     HistorySettings,
+    LiveSettings,
     Settings,
 )
 from describe_app.core.speech import EarconSettings, OutputRoute, Voice
@@ -54,7 +57,12 @@ from describe_app.core.speech.speech_settings import (
     RATE_MIN,
     RATE_STEP,
 )
-from describe_app.qt.labelled import add_form_row, labelled_button, name_control
+from describe_app.qt.labelled import (
+    add_form_row,
+    labelled_button,
+    name_control,
+    put_label_first,
+)
 from describe_app.qt.shortcuts_page import ShortcutsPage
 from describe_app.qt.translate import N_, _, ngettext
 
@@ -80,7 +88,8 @@ class SettingsPage(enum.IntEnum):
     DESCRIBE = 1
     SPEECH = 2
     HISTORY = 3
-    SHORTCUTS = 4
+    LIVE = 4
+    SHORTCUTS = 5
 
 
 def _combo(parent: QWidget, choices: Sequence[tuple[str, object]], current: object) -> QComboBox:
@@ -138,6 +147,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._describe_page(settings.describe), _("&Description"))
         self.tabs.addTab(self._speech_page(settings, voices), _("S&peech"))
         self.tabs.addTab(self._history_page(settings), _("&History and text"))
+        self.tabs.addTab(self._live_page(settings.live), _("Hands-free and gu&idance"))
         self.shortcuts = ShortcutsPage(settings.shortcuts, self)
         self.tabs.addTab(self.shortcuts, _("Shor&tcuts"))
         self.buttons = QDialogButtonBox(
@@ -172,6 +182,7 @@ class SettingsDialog(QDialog):
         self.camera_index = QComboBox(page)
         label = QLabel(_("Ca&mera:"), page)
         label.setBuddy(self.camera_index)
+        put_label_first(label, self.camera_index)
         name_control(
             self.camera_index, label.text(), _("The camera on this computer to take pictures with.")
         )
@@ -199,6 +210,7 @@ class SettingsDialog(QDialog):
         self.camera_file = QLineEdit(camera.file, page)
         label = QLabel(_("&Video file:"), page)
         label.setBuddy(self.camera_file)
+        put_label_first(label, self.camera_file)
         name_control(self.camera_file, label.text(), _("A video to use as the camera."))
         file_row.addWidget(self.camera_file, 1)
         self.camera_browse = labelled_button(
@@ -226,6 +238,7 @@ class SettingsDialog(QDialog):
             self.model.setEditText(describe.model)
         label = QLabel(_("&Model:"), page)
         label.setBuddy(self.model)
+        put_label_first(label, self.model)
         name_control(
             self.model,
             label.text(),
@@ -432,6 +445,44 @@ class SettingsDialog(QDialog):
         )
         return page
 
+    def _live_page(self, live: LiveSettings) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.hands_free_change = QSpinBox(page)
+        self.hands_free_change.setRange(HANDS_FREE_CHANGE.min, HANDS_FREE_CHANGE.max)
+        self.hands_free_change.setValue(live.hands_free_change)
+        add_form_row(
+            form,
+            _("Hands-free: how big a change starts a &new description:"),
+            self.hands_free_change,
+            _("Lower is more sensitive. {default} is the usual value.").format(
+                default=HANDS_FREE_CHANGE.default
+            ),
+        )
+        self.hands_free_interval = QSpinBox(page)
+        self.hands_free_interval.setRange(HANDS_FREE_INTERVAL.min, HANDS_FREE_INTERVAL.max)
+        self.hands_free_interval.setValue(live.hands_free_interval)
+        add_form_row(
+            form,
+            _("Hands-free: at &least this many seconds between descriptions:"),
+            self.hands_free_interval,
+        )
+        self.cue_tones = labelled_button(
+            QCheckBox(_("Reading guidance: cues as t&ones instead of words"), page),
+            _("Each cue has its own short tone; the F1 help lists them."),
+        )
+        self.cue_tones.setChecked(live.cue_tones)
+        form.addRow(self.cue_tones)
+        self.explore_background = labelled_button(
+            QCheckBox(
+                _("Describe the parts of each picture in the bac&kground, for exploring"), page
+            ),
+            _("Off: the parts are described only when you explore a picture (Control+E)."),
+        )
+        self.explore_background.setChecked(live.explore_in_background)
+        form.addRow(self.explore_background)
+        return page
+
     # --- reading back ------------------------------------------------------------------------
 
     def settings(self) -> Settings:
@@ -479,6 +530,12 @@ class SettingsDialog(QDialog):
             speech=speech,
             history=history,
             display=display,
+            live=LiveSettings(
+                hands_free_change=self.hands_free_change.value(),
+                hands_free_interval=self.hands_free_interval.value(),
+                cue_tones=self.cue_tones.isChecked(),
+                explore_in_background=self.explore_background.isChecked(),
+            ),
             shortcuts=dict(self.shortcuts.overrides),
         )
 

@@ -1,0 +1,187 @@
+"""Reading guidance and hands-free mode in the window: checks a second, CPU share, stalls, cues.
+
+    python benchmarks/bench_live_modes.py [--seconds 8]
+
+Drives the real :class:`MainWindow` on Qt's offscreen platform, with the real camera
+worker reading a 640x480 stand-in camera at 20 frames a second (a photo with a printed
+page, :mod:`tests.camera_scenes`), the preview running, and the real frame-check loop
+(:mod:`describe_app.core.frame_checks`) with the OCR's text detector. Speech is a recorder
+(the time each cue is handed to speech is what is measured); the model is not loaded
+(descriptions are the engine benchmark's business).
+
+For each of: preview only, guidance on, hands-free on, it measures over ``--seconds``:
+the process's CPU use (cores), the checks run a second, the share of one core spent inside
+the checks, and the worst gap of a 5 ms GUI heartbeat timer. For guidance it also
+measures cue latency: the scene switches between "page cut off on the left" and "page cut
+off on the right" every 4 s (longer than the coach's 1.5 s between two cues), and the time
+from the switch to the next cue handed to speech is recorded (that cue is often "Hold
+still." first: the view just moved).
+
+Targets (issue 7): at least 4 checks a second, under half of one core, cue latency under
+300 ms. Prints a table and writes benchmarks/results/bench_live_modes.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE  # noqa: E402
+from describe_app.core.history import History  # noqa: E402
+from describe_app.qt.camera_source import CameraSource  # noqa: E402
+from describe_app.qt.camera_worker import CameraWorker  # noqa: E402
+from describe_app.qt.main_window import MainWindow  # noqa: E402
+from describe_app.qt.model_bridge import ModelBridge  # noqa: E402
+from tests.camera_scenes import SceneCapture, background, page_scene  # noqa: E402
+from tests.qt_fixtures import FakeSpeech  # noqa: E402
+
+RESULTS = HERE / "results"
+
+
+class TimedSpeech(FakeSpeech):
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[tuple[float, str]] = []
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        super().say(text, interrupt=interrupt)
+        self.times.append((time.perf_counter(), text))
+
+
+def _never_loaded() -> Any:
+    raise RuntimeError("not used")
+
+
+def run_phase(
+    app: QApplication,
+    window: MainWindow,
+    capture: SceneCapture,
+    speech: TimedSpeech,
+    mode: str | None,
+    seconds: float,
+) -> dict[str, Any]:
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    loop = window.live_modes.loop
+    if mode == GUIDANCE:
+        window.live_modes.toggle_guidance()
+    elif mode == HANDS_FREE:
+        window.live_modes.toggle_hands_free()
+    _pump(app, 1.5)  # the text detector loads at the first check
+    runs0, busy0 = loop.checks_run, loop.busy_seconds
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(beat)
+    last[0] = time.perf_counter()
+    timer.start()
+    latencies: list[float] = []
+    scenes = [page_scene(-200, 130), page_scene(420, 130)]
+    end = time.perf_counter() + seconds
+    switch = 0
+    while time.perf_counter() < end:
+        if mode == GUIDANCE:
+            capture.scene = scenes[switch % 2]
+            switch += 1
+            at = time.perf_counter()
+            said_before = len(speech.times)
+            _pump(app, 4.0)  # past the coach's 1.5 s between cues
+            after = [t for t, _text in speech.times[said_before:] if t >= at]
+            if after:
+                latencies.append(after[0] - at)
+        elif mode == HANDS_FREE:
+            capture.scene = background() if switch % 2 else page_scene()
+            switch += 1
+            _pump(app, 2.0)
+        else:
+            _pump(app, 2.0)
+    timer.stop()
+    wall = time.perf_counter() - wall0
+    result = {
+        "mode": mode or "preview only",
+        "cores": (time.process_time() - cpu0) / wall,
+        "checks_per_s": (loop.checks_run - runs0) / wall,
+        "check_core_share": (loop.busy_seconds - busy0) / wall,
+        "worst_stall_ms": max(gaps) * 1000 if gaps else 0.0,
+        "cue_latency_ms": [round(x * 1000, 1) for x in latencies],
+    }
+    window.live_modes.switch_off_all()
+    _pump(app, 0.3)
+    return result
+
+
+def _pump(app: QApplication, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    import tempfile
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    capture = SceneCapture(page_scene(110, 130))
+    camera = CameraWorker(CameraSource("bench", label="bench"), opener=lambda _s: capture)
+    speech = TimedSpeech()
+    with tempfile.TemporaryDirectory() as tmp:
+        window = MainWindow(
+            ModelBridge(_never_loaded),
+            speech,
+            camera=camera,
+            history=History(Path(tmp) / "history", persist=False),
+            settings_file=Path(tmp) / "settings.json",
+        )
+        window.show()
+        camera.start()
+        _pump(app, 1.0)
+        rows = [
+            run_phase(app, window, capture, speech, mode, args.seconds)
+            for mode in (None, GUIDANCE, HANDS_FREE)
+        ]
+        window.close()
+        window.deleteLater()
+        _pump(app, 0.3)
+        del window, camera
+
+    print(f"{'mode':<14} {'cores':>6} {'checks/s':>9} {'in checks':>10} {'stall ms':>9}  cue ms")
+    for row in rows:
+        cues = row["cue_latency_ms"]
+        cue = f"median {statistics.median(cues):.0f}, worst {max(cues):.0f}" if cues else "-"
+        print(
+            f"{row['mode']:<14} {row['cores']:>6.2f} {row['checks_per_s']:>9.1f} "
+            f"{row['check_core_share']:>10.2f} {row['worst_stall_ms']:>9.1f}  {cue}"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "bench_live_modes.json"
+    out.write_text(json.dumps({"seconds": args.seconds, "rows": rows}, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Hands-free mode and reading guidance in the window: switched by a key, run off the GUI thread.
+
+:class:`LiveModes` owns a core :class:`~describe_app.core.frame_checks.FrameCheckLoop` (its
+own thread) that looks at the camera's newest frame. What the loop finds arrives here as a
+queued signal, on the GUI thread:
+
+* hands-free: the view changed and settled -> the controller describes that frame;
+* guidance: a cue -> said in words or played as a tone (the user's choice); "ready" -> the
+  picture-taken sound, "Ready. Reading." and the controller reads that frame.
+
+The two modes exclude each other (one would talk over the other); switching one on
+switches the other off. Each start and stop is announced.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from describe_app.core.frame_checks import (
+    GUIDANCE,
+    HANDS_FREE,
+    CheckFailed,
+    CueFound,
+    FrameCheck,
+    FrameCheckLoop,
+    GuidanceCheck,
+    HandsFreeCheck,
+    ViewSettled,
+)
+from describe_app.core.guidance import CUE_WORDS, Cue
+from describe_app.core.hands_free import WatchSettings
+from describe_app.core.i18n import _ as core_
+from describe_app.qt.announcer import Announcer
+from describe_app.qt.describe_controller import DescribeController
+from describe_app.qt.translate import _
+
+log = logging.getLogger(__name__)
+
+CheckFactory = Callable[[], FrameCheck]
+
+
+class LiveModes(QObject):
+    mode_changed = Signal(str, bool)  # GUIDANCE or HANDS_FREE, on
+    _found = Signal(object)
+
+    def __init__(
+        self,
+        controller: DescribeController,
+        announcer: Announcer,
+        *,
+        guidance_factory: CheckFactory | None = None,
+        hands_free_factory: CheckFactory | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._announcer = announcer
+        self.cue_tones = False
+        self.watch_settings = WatchSettings()
+        self._guidance_factory = guidance_factory or GuidanceCheck
+        self._hands_free_factory = hands_free_factory or (
+            lambda: HandsFreeCheck(self.watch_settings)
+        )
+        self._found.connect(self._on_found, Qt.ConnectionType.QueuedConnection)
+        self.loop = FrameCheckLoop(self._newest_frame, self._from_loop)
+        self._closed = False
+
+    def is_on(self, mode: str) -> bool:
+        return self.loop.is_on(mode)
+
+    # --- switching --------------------------------------------------------------------------------
+
+    @Slot()
+    def toggle_hands_free(self) -> None:
+        self._switch(HANDS_FREE, not self.is_on(HANDS_FREE))
+
+    @Slot()
+    def toggle_guidance(self) -> None:
+        self._switch(GUIDANCE, not self.is_on(GUIDANCE))
+
+    def switch_off_all(self) -> None:
+        for mode in (GUIDANCE, HANDS_FREE):
+            if self.is_on(mode):
+                self._switch(mode, False)
+
+    def _switch(self, mode: str, on: bool) -> None:
+        if on and self._controller.camera is None:
+            self._announcer.announce(
+                _("This needs a camera. Choose one with Control+Shift+C."), interrupt=True
+            )
+            self.mode_changed.emit(mode, False)
+            return
+        other = HANDS_FREE if mode == GUIDANCE else GUIDANCE
+        if on and self.is_on(other):
+            self.loop.set_check(other, None)
+            self.mode_changed.emit(other, False)
+        factory = self._guidance_factory if mode == GUIDANCE else self._hands_free_factory
+        self.loop.set_check(mode, factory() if on else None)
+        self.mode_changed.emit(mode, on)
+        self._announcer.clear_status()
+        self._announcer.announce(_announcement(mode, on), interrupt=True)
+
+    def close(self, timeout: float = 1.0) -> bool:
+        self._closed = True
+        ended = self.loop.close(timeout)
+        if not ended:
+            log.info("the frame checks did not stop within %.1f s", timeout)
+        return ended
+
+    # --- the loop's thread ------------------------------------------------------------------------
+
+    def _newest_frame(self) -> object | None:
+        camera = self._controller.camera
+        return camera.latest_frame(max_age=0.5) if camera is not None else None
+
+    def _from_loop(self, found: object) -> None:
+        if self._closed:
+            return
+        try:
+            self._found.emit(found)
+        except RuntimeError:  # the window is gone
+            log.debug("dropped %r after shutdown", found)
+
+    # --- back on the GUI thread -------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_found(self, found: object) -> None:
+        if self._closed:
+            return
+        if isinstance(found, ViewSettled) and self.is_on(HANDS_FREE):
+            log.info("hands-free: the view changed (%.1f) and settled", found.change)
+            self._controller.describe_frame(found.frame)
+        elif isinstance(found, CueFound) and self.is_on(GUIDANCE):
+            self._on_cue(found)
+        elif isinstance(found, CheckFailed):
+            self.mode_changed.emit(found.name, False)
+            self._announcer.announce(
+                _("{mode} stopped because of an error: {reason}").format(
+                    mode=_mode_name(found.name), reason=found.message
+                ),
+                interrupt=True,
+            )
+
+    def _on_cue(self, found: CueFound) -> None:
+        words = core_(CUE_WORDS[found.cue])
+        if found.cue is Cue.READY:
+            # the picture-taken sound, then the reading itself (words here would be cut off
+            # by the first line read, a fifth of a second later)
+            self._announcer.clear_status()
+            self._announcer.announce(words, speak=False)
+            self._controller.read_frame(found.frame)
+            return
+        self._announcer.clear_status()
+        if self.cue_tones:
+            from describe_app.core.guidance_tones import cue_tone
+
+            self._announcer.announce(words, speak=False)
+            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=True)
+        else:
+            self._announcer.announce(words, interrupt=True)
+
+
+def _mode_name(mode: str) -> str:
+    return _("Reading guidance") if mode == GUIDANCE else _("Hands-free mode")
+
+
+def _announcement(mode: str, on: bool) -> str:
+    if mode == GUIDANCE:
+        if on:
+            return _("Reading guidance on. Point the camera at a page.")
+        return _("Reading guidance off.")
+    if on:
+        return _("Hands-free mode on. Describe speaks when the view changes.")
+    return _("Hands-free mode off.")

@@ -1,0 +1,134 @@
+"""Hands-free mode and reading guidance in the window: keys, cues, one description, no stalls.
+
+The camera is a stand-in whose picture the test changes (the real camera worker reads
+it); the model is the tiny one, the text reader the real OCR.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
+from describe_app.core.history import EntryKind
+from describe_app.qt.camera_source import CameraSource
+from describe_app.qt.camera_worker import CameraWorker
+from tests import qt_fixtures
+from tests.camera_scenes import SceneCapture, background, page_scene
+
+TIMEOUT_MS = 60_000
+
+make_window = qt_fixtures.make_window
+qt_strict = qt_fixtures.qt_strict
+
+
+def _camera(capture: SceneCapture) -> CameraWorker:
+    return CameraWorker(CameraSource("test camera", label="test camera"), opener=lambda _s: capture)
+
+
+class Heartbeat:
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def worst_ms(self) -> float:
+        self.timer.stop()
+        return max(self.gaps) * 1000
+
+
+def test_hands_free_describes_once_after_the_view_changes_and_settles(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    capture = SceneCapture(background())
+    window, speech = make_window(tiny_model_dir, camera=_camera(capture), max_new_tokens=8)
+    qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+    qtbot.waitUntil(lambda: window.controller._bridge.is_ready, timeout=TIMEOUT_MS)
+    window.actions_by_id["hands_free"].trigger()
+    assert window.live_modes.is_on(HANDS_FREE)
+    assert window.actions_by_id["hands_free"].isChecked()
+    assert window.announcer.history[-1].startswith("Hands-free mode on.")
+    qtbot.wait(2500)  # a still view: nothing is said
+    assert window.history.count() == 0
+
+    capture.scene = page_scene()  # something is put in front of the camera
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    qtbot.wait(2500)  # and stays: no second description
+    assert window.history.count() == 1
+
+    window.actions_by_id["hands_free"].trigger()
+    assert not window.live_modes.is_on(HANDS_FREE)
+    assert not window.actions_by_id["hands_free"].isChecked()
+    assert window.announcer.history[-1] == "Hands-free mode off."
+    assert speech.texts()
+
+
+def test_guidance_cues_then_reads_the_page_without_stalling_the_window(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    capture = SceneCapture(page_scene(-200, 130))  # the page hangs off the left edge
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    window, speech = make_window(tiny_model_dir, camera=_camera(capture))
+    qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+    window.actions_by_id["guidance"].trigger()
+    assert window.actions_by_id["guidance"].isChecked()
+    cut_left = "Text is cut off on the left. Move the camera left."
+    qtbot.waitUntil(lambda: cut_left in speech.texts(), timeout=TIMEOUT_MS)
+    assert speech.texts().count(cut_left) == 1  # never repeated back to back
+
+    capture.scene = page_scene(110, 130)  # now the whole page is in view
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    entry = window.controller.last_entry
+    assert entry is not None and entry.kind is EntryKind.READ
+    assert "quick brown fox" in entry.text.lower()
+    assert "picture_taken" in speech.sounds[-1] or "picture_taken" in speech.sounds
+    qtbot.wait(1500)  # read once: the page staying in view is not read again
+    assert window.history.count() == 1
+    worst = heartbeat.worst_ms()
+    assert worst < 50, f"the GUI stalled for {worst:.0f} ms"
+    assert window.live_modes.loop.checks_run > 4
+
+
+def test_guidance_cues_can_be_tones(qtbot, make_window, tiny_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    capture = SceneCapture(page_scene(-200, 130))
+    window, speech = make_window(tiny_model_dir, camera=_camera(capture), load=False)
+    window.live_modes.cue_tones = True
+    qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+    window.actions_by_id["guidance"].trigger()
+    qtbot.waitUntil(lambda: "tone:cut_left" in speech.sounds, timeout=TIMEOUT_MS)
+    cut_left = "Text is cut off on the left. Move the camera left."
+    assert cut_left not in speech.texts()  # shown, not spoken
+    assert window.status_label.text() == cut_left
+
+
+def test_the_modes_exclude_each_other_and_need_a_camera(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window, _speech = make_window(tiny_model_dir, load=False)
+    window.actions_by_id["hands_free"].trigger()
+    assert not window.live_modes.is_on(HANDS_FREE)
+    assert not window.actions_by_id["hands_free"].isChecked()
+    assert window.announcer.history[-1].startswith("This needs a camera.")
+
+    window.replace_camera(_camera(SceneCapture(background())))
+    window.actions_by_id["hands_free"].trigger()
+    window.actions_by_id["guidance"].trigger()
+    assert window.live_modes.is_on(GUIDANCE) and not window.live_modes.is_on(HANDS_FREE)
+    assert window.actions_by_id["guidance"].isChecked()
+    assert not window.actions_by_id["hands_free"].isChecked()
+    window.replace_camera(None)
+    assert not window.live_modes.is_on(GUIDANCE)
