@@ -117,3 +117,15 @@ def test_guidance_check_guides_then_hands_over_the_page_once() -> None:
     assert Cue.CUT_LEFT in cues and cues.count(Cue.READY) == 1
     ready = next(f for f in said if f.cue is Cue.READY)
     assert isinstance(ready, CueFound) and ready.frame is not None
+
+
+def test_cue_words_are_translated() -> None:
+    from describe_app.core.guidance import CUE_WORDS
+    from describe_app.core.i18n import _, set_language
+
+    set_language("fr")
+    try:
+        assert _(CUE_WORDS[Cue.HOLD_STILL]) == "Ne bougez plus."
+    finally:
+        set_language("en")
+    assert _(CUE_WORDS[Cue.HOLD_STILL]) == "Hold still."

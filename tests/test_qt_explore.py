@@ -137,3 +137,35 @@ def test_what_changed_names_the_changed_part_and_describes_it(
     assert said[0] == "Changed: top left."
     assert len(said) > 1  # then the model's description of that part
     assert window.history.item(0).text().count("Changed: top left.") == 1
+
+
+def test_parts_are_described_by_the_apps_model_process(
+    qtbot, speaking_model_dir: Path, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The window as ``describe-app`` builds it (model in a child process): the parts of a
+    photo arrive, and a question asked meanwhile still wins."""
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
+    from describe_app.cli import build_parser
+    from describe_app.core.model_process import ProcessModelWorker
+    from describe_app.qt.app import build_window
+
+    args = build_parser().parse_args(
+        ["window", "--camera", "none", "--model", str(speaking_model_dir)]
+    )
+    window = build_window(args)
+    qtbot.addWidget(window)
+    try:
+        assert isinstance(window._bridge._worker, ProcessModelWorker)
+        window._bridge.start_loading()
+        window.describe_files([str(COFFEE)])
+        qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+        session = window.explorer.session
+        assert session is not None
+        qtbot.waitUntil(lambda: window.explorer._job_id is not None, timeout=TIMEOUT_MS)
+        window.question.setText("Is there a spoon?")
+        window.ask_button.click()
+        qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: len(session.texts) == 9, timeout=TIMEOUT_MS)
+    finally:
+        window.shutdown()

@@ -109,7 +109,8 @@ def test_ok_saves_and_applies_cancel_discards(
     assert saved.settings.history.store_pictures is False
     assert window.settings == saved.settings
     assert speech.settings.rate == 300
-    assert window._history_store.store_pictures is False
+    # applied on the history writer's thread
+    qtbot.waitUntil(lambda: window._history_store.store_pictures is False)
     assert "Settings saved." in window.announcer.history[-1]
 
 

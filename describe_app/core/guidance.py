@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from describe_app.core.i18n import N_
 from describe_app.core.text_finder import Region, TextFinder
 
 if TYPE_CHECKING:
@@ -49,18 +50,19 @@ class Cue(str, enum.Enum):
     READY = "ready"  # said once by the coach: read the page now
 
 
+#: Marked for translation; translate where said: ``_(CUE_WORDS[cue])``.
 CUE_WORDS: dict[Cue, str] = {
-    Cue.TOO_DARK: "Too dark. Turn on a light.",
-    Cue.HOLD_STILL: "Hold still.",
-    Cue.NO_TEXT: "No text in view. Point the camera at the page.",
-    Cue.TOO_CLOSE: "Too close. Move the camera back.",
-    Cue.CUT_LEFT: "Text is cut off on the left. Move the camera left.",
-    Cue.CUT_RIGHT: "Text is cut off on the right. Move the camera right.",
-    Cue.CUT_TOP: "Text is cut off at the top. Move the camera up.",
-    Cue.CUT_BOTTOM: "Text is cut off at the bottom. Move the camera down.",
-    Cue.TOO_FAR: "Too far. Move the camera closer.",
-    Cue.IN_VIEW: "The page is in view.",
-    Cue.READY: "Ready. Reading.",
+    Cue.TOO_DARK: N_("Too dark. Turn on a light."),
+    Cue.HOLD_STILL: N_("Hold still."),
+    Cue.NO_TEXT: N_("No text in view. Point the camera at the page."),
+    Cue.TOO_CLOSE: N_("Too close. Move the camera back."),
+    Cue.CUT_LEFT: N_("Text is cut off on the left. Move the camera left."),
+    Cue.CUT_RIGHT: N_("Text is cut off on the right. Move the camera right."),
+    Cue.CUT_TOP: N_("Text is cut off at the top. Move the camera up."),
+    Cue.CUT_BOTTOM: N_("Text is cut off at the bottom. Move the camera down."),
+    Cue.TOO_FAR: N_("Too far. Move the camera closer."),
+    Cue.IN_VIEW: N_("The page is in view."),
+    Cue.READY: N_("Ready. Reading."),
 }
 
 

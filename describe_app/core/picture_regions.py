@@ -158,17 +158,24 @@ def crop_cell(picture: Picture, grid: Grid, cell: Cell) -> Picture:
 
 
 def grey_grid(picture: Picture, grid: Grid) -> np.ndarray:
-    """A small zero-mean grey copy whose size is a whole number of cells (for differencing)."""
+    """A small zero-mean grey copy whose size is a whole number of cells (for differencing).
+
+    Shrunk by Pillow first (a box filter with a reducing gap: a few milliseconds even for a
+    2048 px photo), then blurred and centred like hands-free mode's frames."""
     import cv2
     import numpy as np
+    from PIL import Image
 
-    from describe_app.core.hands_free import small_grey
+    from describe_app.core.hands_free import WATCH_WIDTH
 
-    arr = np.asarray(picture.image)[:, :, ::-1]  # RGB -> BGR, as small_grey expects
-    small = small_grey(np.ascontiguousarray(arr))
-    h = max(grid.rows, small.shape[0] // grid.rows * grid.rows)
-    w = max(grid.columns, small.shape[1] // grid.columns * grid.columns)
-    resized: np.ndarray = cv2.resize(small, (w, h), interpolation=cv2.INTER_AREA)
+    width, height = picture.size
+    size = (WATCH_WIDTH, max(1, round(height * WATCH_WIDTH / width)))
+    small = picture.image.resize(size, Image.Resampling.BOX, reducing_gap=3.0).convert("L")
+    grey: np.ndarray = cv2.GaussianBlur(np.asarray(small, np.float32), (3, 3), 0)
+    grey -= float(grey.mean())
+    h = max(grid.rows, grey.shape[0] // grid.rows * grid.rows)
+    w = max(grid.columns, grey.shape[1] // grid.columns * grid.columns)
+    resized: np.ndarray = cv2.resize(grey, (w, h), interpolation=cv2.INTER_AREA)
     return resized
 
 

@@ -3,16 +3,19 @@
 ``describe-app`` (no command) and ``describe-app window [--camera SOURCE] [FILES...]`` come
 here. The user's settings are read first (a damaged file gives defaults and one announced
 sentence), the interface language is set from them, the history is read from disk.
-Command-line options win over the settings for this session only. Nothing here imports
+Command-line options win over the settings for this session only (a model or server
+chosen in the settings while the window runs is used at once). Nothing here imports
 torch: the model loads on the model worker's thread after the window is on screen.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -21,12 +24,13 @@ from describe_app.core.describer import Describer
 from describe_app.core.history import History
 from describe_app.core.i18n import set_language
 from describe_app.core.model_process import LocalModelRecipe
+from describe_app.core.model_registry import DEFAULT_MODEL, looks_like_path
 from describe_app.core.ocr_reader import OcrReader
-from describe_app.core.settings import DescribeSettings, LoadResult, load_settings
+from describe_app.core.settings import DescribeSettings, LoadResult, Settings, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
-from describe_app.qt.model_bridge import ModelBridge
+from describe_app.qt.model_bridge import ModelBridge, ModelChoice
 from describe_app.qt.quiet_speech import QuietSpeech
 from describe_app.qt.screen_reader_channel import QtScreenReaderChannel
 from describe_app.qt.speech_starter import SpeechStarter
@@ -88,25 +92,45 @@ def server_factory(
     return describer_factory(choice, local), notice
 
 
-def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> MainWindow:
-    """The window as the settings (and the command line, which wins) say."""
-    loaded = loaded or load_settings()
-    settings = loaded.settings
+def model_choice(args: argparse.Namespace, settings: Settings) -> ModelChoice:
+    """The model worker the window runs: the local model in a process of its own, or the
+    server the user named (the command line's ``--model`` and ``--server`` win)."""
+    model = getattr(args, "model", None) or settings.describe.model or None
     recipe = LocalModelRecipe(
-        getattr(args, "model", None) or settings.describe.model or None,
+        model,
         allow_download=not getattr(args, "no_download", False),
         device=getattr(args, "device", "auto"),
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),
     )
-    privacy_notice: str | None = None
-    if getattr(args, "server", None) or settings.describe.server:
+    server = getattr(args, "server", None) or settings.describe.server
+    if server:
         # Pictures leave this computer only here, because the user named a server.
-        factory, privacy_notice = server_factory(args, recipe, settings.describe)
-        bridge = ModelBridge(factory, text_reader_factory=OcrReader)
-    else:
-        # the model lives in a process of its own: loading it never freezes the window
-        bridge = ModelBridge(recipe, text_reader_factory=OcrReader, separate_process=True)
+        factory, notice = server_factory(args, recipe, settings.describe)
+        return ModelChoice(factory, text_reader_factory=OcrReader, name=server, notice=notice)
+    # the model lives in a process of its own: loading it never freezes the window
+    return ModelChoice(
+        recipe, text_reader_factory=OcrReader, separate_process=True, name=model_name(model)
+    )
+
+
+def model_name(model: str | None) -> str:
+    """What the user is told the local model is called: a folder's name, or the name."""
+    if not model:
+        return DEFAULT_MODEL
+    return Path(model).expanduser().name if looks_like_path(model) else model
+
+
+def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> MainWindow:
+    """The window as the settings (and the command line, which wins) say."""
+    loaded = loaded or load_settings()
+    settings = loaded.settings
+    choice = model_choice(args, settings)
+    bridge = ModelBridge(
+        choice.describer_factory,
+        text_reader_factory=choice.text_reader_factory,
+        separate_process=choice.separate_process,
+    )
     camera_arg = getattr(args, "camera", None)
     if camera_arg is not None:
         source = parse_camera_source(camera_arg)
@@ -129,10 +153,15 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
         max_new_tokens=getattr(args, "max_tokens", None),
         check_pictures=False if getattr(args, "describe_anyway", False) else None,
     )
+    # a model or server chosen in the settings later is used at once, and wins over the
+    # command line's --model and --server from then on (its other options stay)
+    window.worker_factory = functools.partial(
+        model_choice, argparse.Namespace(**{**vars(args), "model": None, "server": None})
+    )
     if loaded.message:
         window.announcer.announce(loaded.message, interrupt=True)
-    if privacy_notice:
-        window.announcer.announce(privacy_notice)
+    if choice.notice:
+        window.announcer.announce(choice.notice)
     if camera is not None:
         camera.start()
     return window

@@ -299,6 +299,10 @@ class DescribeController(QObject):
         if self._job is not None:
             self._bridge.cancel()
 
+    def model_replaced(self) -> None:
+        """Another model or server is loading: its loading and any failure are said anew."""
+        self._load_failure = None
+
     # --- inside ---------------------------------------------------------------------------------
 
     def _describe_picture(

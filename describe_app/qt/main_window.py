@@ -64,7 +64,7 @@ from describe_app.qt.history_list import HistoryList
 from describe_app.qt.labelled import add_labelled_control, name_control
 from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
-from describe_app.qt.model_bridge import ModelBridge
+from describe_app.qt.model_bridge import ModelBridge, ModelChoice
 from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from describe_app.qt.translate import _, ngettext
@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         self._language_override = language
         self._check_override = check_pictures
         self.voice_lister: Callable[[], list[Voice]] = list_voices
+        # builds the model worker the settings ask for (None: a new model waits for a restart)
+        self.worker_factory: Callable[[Settings], ModelChoice] | None = None
         self.settings_dialog: SettingsDialog | None = None
         self._closed = False
         self._paused = False
@@ -327,13 +329,29 @@ class MainWindow(QMainWindow):
         if old.camera != settings.camera:
             self.replace_camera(CameraWorker(camera_from_settings(settings.camera)))
         changed_later = []
-        if old.describe.model != describe.model:
-            changed_later.append(_("The new model is used the next time Describe starts."))
+        model_keys = ("model", "server", "fallback_local")
+        if any(getattr(old.describe, k) != getattr(describe, k) for k in model_keys):
+            changed_later.append(self._switch_model(settings))
         if old.display.ui_language != settings.display.ui_language:
             changed_later.append(_("The new language is used the next time Describe starts."))
         if self._store_settings(settings):
             self.announcer.clear_status()
             self.announcer.announce(" ".join([_("Settings saved."), *changed_later]))
+
+    def _switch_model(self, settings: Settings) -> str:
+        """The model or server changed: use it now (the job in flight is stopped); what to
+        tell the user. Loading and ready are announced as the new worker reports them."""
+        if self.worker_factory is None:
+            return _("The new model is used the next time Describe starts.")
+        choice = self.worker_factory(settings)
+        self._bridge.replace_worker(
+            choice.describer_factory,
+            text_reader_factory=choice.text_reader_factory,
+            separate_process=choice.separate_process,
+        )
+        self.controller.model_replaced()
+        said = _("Switching to {name}.").format(name=choice.name)
+        return f"{said} {choice.notice}" if choice.notice else said
 
     def _store_settings(self, settings: Settings) -> bool:
         try:
