@@ -1,6 +1,6 @@
 """Reading guidance and hands-free mode in the window: checks a second, CPU share, stalls, cues.
 
-    python benchmarks/bench_live_modes.py [--seconds 8]
+    python benchmarks/bench_live_modes.py [--seconds 20]
 
 Drives the real :class:`MainWindow` on Qt's offscreen platform, with the real camera
 worker reading a 640x480 stand-in camera at 20 frames a second (a photo with a printed
@@ -83,6 +83,7 @@ def run_phase(
         last[0] = now
 
     loop = window.live_modes.loop
+    capture.scene = background()  # no page yet (a page in view would be read at once)
     if mode == GUIDANCE:
         window.live_modes.toggle_guidance()
     elif mode == HANDS_FREE:
@@ -139,7 +140,7 @@ def _pump(app: QApplication, seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
     import tempfile
 

@@ -199,3 +199,32 @@ def test_one_view_of_the_picture_whatever_its_size(speaking: LoadedVLM) -> None:
         inputs = describer.prepare_inputs(DescribeRequest(pic, PromptSpec(detail=Detail.HIGH)))
         assert tuple(inputs["pixel_values"].shape[-2:]) == (64, 64)  # the tiny model's side
         assert inputs["pixel_values"].shape[1] == 1  # one tile
+
+
+def test_cancel_stops_while_the_picture_is_being_read(rambling: LoadedVLM, photo: Picture) -> None:
+    """Reading the picture and prompt is one generation step; a newer request must not wait
+    for all of it: the cancel flag is checked before every layer, vision and language."""
+    describer = VlmDescriber(rambling)
+    assert VlmDescriber(rambling)._hooks is describer._hooks  # added once per model
+    layers = [m for m in rambling.model.modules() if type(m).__name__.endswith("EncoderLayer")]
+    assert describer._hooks.layers > len(layers) >= 1
+    cancel = threading.Event()
+    ran: list[str] = []
+
+    def press_escape(_module: object, _args: object) -> None:
+        ran.append("x")
+        cancel.set()
+
+    first = layers[0].register_forward_pre_hook(press_escape)
+    seen: list[str] = []
+    try:
+        with pytest.raises(Cancelled):
+            describer.describe(DescribeRequest(photo, PromptSpec()), seen.append, cancel)
+    finally:
+        first.remove()
+    assert ran == ["x"] and seen == []  # stopped in the vision encoder, before any token
+    # and the model still works afterwards
+    stats = describer.describe(
+        DescribeRequest(photo, PromptSpec(), max_new_tokens=3), seen.append, threading.Event()
+    )
+    assert stats.new_tokens == 3

@@ -10,6 +10,11 @@ Speed decisions, measured in ``benchmarks/bench_engine.py``:
 * Generation runs in the caller's thread (the model worker); a streamer decodes each new
   token and hands out text at once, and a stopping criterion checks the cancel flag
   between decoding steps.
+* Reading the picture and the prompt (the "prefill", about 0.8 s on a 2-core CPU) is one
+  step of generation, so a stopping criterion cannot end it. A hook before each layer of
+  the vision encoder and of the language model checks the cancel flag too, so a newer
+  request never waits for a whole prefill: it waits for one layer (a few milliseconds).
+  This matters when the parts of a picture are described in the background.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class VlmDescriber:
     def __init__(self, loaded: LoadedVLM, settings: GenerationSettings | None = None) -> None:
         self._loaded = loaded
         self._settings = settings or GenerationSettings()
+        self._hooks = _CancelHooks.of(loaded.model)
 
     @property
     def model_name(self) -> str:
@@ -142,18 +148,12 @@ class VlmDescriber:
         model = self._loaded.model
         eos = model.generation_config.eos_token_id
         self._prefill_mode()
+        self._hooks.cancel = cancel
         with torch.inference_mode():
-            model.generate(
-                **inputs,
-                max_new_tokens=self.max_new_tokens(request),
-                do_sample=False,
-                repetition_penalty=self._settings.repetition_penalty,
-                min_new_tokens=self._settings.min_new_tokens or None,
-                streamer=streamer,
-                stopping_criteria=[stop],
-                eos_token_id=eos,
-                pad_token_id=model.generation_config.pad_token_id,
-            )
+            try:
+                self._generate(model, inputs, request, streamer, stop, eos)
+            finally:
+                self._hooks.cancel = None
         total = time.perf_counter() - start
         if cancel.is_set():
             raise Cancelled
@@ -166,6 +166,56 @@ class VlmDescriber:
             cancelled=False,
             token_seconds=tuple(streamer.token_seconds),
         )
+
+    def _generate(
+        self,
+        model: Any,
+        inputs: Any,
+        request: DescribeRequest,
+        streamer: _DeltaStreamer,
+        stop: _CancelCriterion,
+        eos: Any,
+    ) -> None:
+        model.generate(
+            **inputs,
+            max_new_tokens=self.max_new_tokens(request),
+            do_sample=False,
+            repetition_penalty=self._settings.repetition_penalty,
+            min_new_tokens=self._settings.min_new_tokens or None,
+            streamer=streamer,
+            stopping_criteria=[stop],
+            eos_token_id=eos,
+            pad_token_id=model.generation_config.pad_token_id,
+        )
+
+
+class _CancelHooks:
+    """A check of the cancel flag before each transformer layer (vision and language).
+
+    Added once per model (describers made later for the same model share it). The layers
+    are found by their class names (``...EncoderLayer``/``...DecoderLayer``), which every
+    transformers architecture uses."""
+
+    def __init__(self, model: Any) -> None:
+        self.cancel: threading.Event | None = None  # the request in progress
+        self.layers = 0
+        for module in model.modules():
+            if type(module).__name__.endswith(("EncoderLayer", "DecoderLayer")):
+                module.register_forward_pre_hook(self._check)
+                self.layers += 1
+
+    @classmethod
+    def of(cls, model: Any) -> _CancelHooks:
+        hooks = getattr(model, "_describe_cancel_hooks", None)
+        if not isinstance(hooks, cls):
+            hooks = cls(model)
+            model._describe_cancel_hooks = hooks
+        return hooks
+
+    def _check(self, _module: Any, _args: Any) -> None:
+        cancel = self.cancel
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
 
 
 class _CancelCriterion:
