@@ -86,6 +86,31 @@ def main() -> int:
                 len(pieces) <= 6,
                 f"{len(pieces)} pieces, {time.perf_counter() - t0:.3f} s",
             )
+        # a newer request must not wait for the whole prefill: stopped inside the encoder
+        describer = VlmDescriber(slow)
+        layers = [m for m in slow.model.modules() if type(m).__name__.endswith("EncoderLayer")]
+        cancel = threading.Event()
+        entered: list[int] = []
+
+        def escape(_module: object, _args: object) -> None:
+            entered.append(1)
+            cancel.set()
+
+        hook = layers[0].register_forward_pre_hook(escape)
+        pieces.clear()
+        try:
+            describer.describe(DescribeRequest(picture, PromptSpec()), pieces.append, cancel)
+            check("cancel while reading the picture", False, "generation ran to the end")
+        except Cancelled:
+            check("cancel while reading the picture", not pieces, f"{len(pieces)} pieces")
+        finally:
+            hook.remove()
+        stats = describer.describe(
+            DescribeRequest(picture, PromptSpec(), max_new_tokens=4),
+            pieces.append,
+            threading.Event(),
+        )
+        check("works after a cancelled prefill", stats.new_tokens == 4, str(stats.new_tokens))
     print("ALL PASS" if failures == 0 else f"{failures} FAILED")
     return 0 if failures == 0 else 1
 
