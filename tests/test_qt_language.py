@@ -61,3 +61,45 @@ def test_the_window_starts_in_french_from_the_settings(
         assert len(letters) == len(set(letters)), f"{page.name}: {sorted(letters)}"
     dialog.reject()
     window.close()
+
+
+def test_the_language_changes_at_once_from_the_settings(
+    qtbot, make_window, tmp_path: Path, english_after: None, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """No restart: OK in the settings rebuilds menus, labels, keys and the history's words."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    from describe_app.core.history import EntryKind, History
+
+    history = History(tmp_path / "history")
+    history.add(source="camera", kind=EntryKind.DESCRIBE, text="A mug.")
+    window, _speech = make_window(tiny_model_dir, load=False, history=history)
+    english_line = window.history.item(0).text()
+    display = dataclasses.replace(window.settings.display, ui_language="fr")
+    window.apply_settings(window.settings.replace(display=display))
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&Fichier", "&Décrire", "&Parole", "&Historique", "Affi&chage", "&Aide"]
+    assert window.describe_button.text() == "Décrire"
+    assert window.result.accessibleName() == "Résultat"
+    assert window.explore.accessibleName() == "Explorer l’image"
+    assert window.announcer.history[-1] == "Paramètres enregistrés."
+    french_line = window.history.item(0).text()
+    assert french_line != english_line and french_line.endswith("A mug.")
+    # the rebuilt actions replace the old ones: each key works once
+    assert window.actions_by_id["describe"].text() == "&Décrire"
+    assert len([a for a in window.actions() if "Ctrl+E" in a.shortcut().toString()]) == 1
+    qtbot.keyClick(window.result, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert (
+        window.announcer.history[-1]
+        == "Faites d’abord décrire une image, puis explorez ses parties."
+    )
+    english = dataclasses.replace(window.settings.display, ui_language="en")
+    window.apply_settings(window.settings.replace(display=english))
+    assert window.describe_button.text() == "Describe"
+    assert window.history.item(0).text() == english_line
+    assert window.announcer.history[-1] == "Settings saved."
+
+
+make_window = qt_fixtures.make_window

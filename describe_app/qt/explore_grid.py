@@ -52,10 +52,19 @@ class ExploreGrid(QFrame):
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(2)
         self._cells: dict[Cell, QLabel] = {}
-        self._empty = QLabel(_("Describe a picture, then explore its parts here."), self)
+        self._empty = QLabel(self)
         self._empty.setWordWrap(True)
         self._layout.addWidget(self._empty, 0, 0)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The words, in the current language."""
+        self._empty.setText(_("Describe a picture, then explore its parts here."))
+        if self.session is None:
+            self.setAccessibleDescription(_("No picture to explore yet."))
+        else:
+            self._refresh()
 
     # --- the session ------------------------------------------------------------------------------
 

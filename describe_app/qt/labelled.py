@@ -57,6 +57,12 @@ def add_labelled_control(
     return label, widget
 
 
+def relabel(label: QLabel, widget: QWidget, label_text: str, description: str = "") -> None:
+    """Give a labelled control its words (again, after a change of language)."""
+    label.setText(label_text)
+    name_control(widget, label_text, description)
+
+
 def add_form_row(
     form: QFormLayout, label_text: str, widget: W, description: str = ""
 ) -> tuple[QLabel, W]:

@@ -44,6 +44,7 @@ from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
 from describe_app.core.hands_free import WatchSettings
 from describe_app.core.history import History, HistoryEntry
 from describe_app.core.history_writer import AddEntry, Written
+from describe_app.core.i18n import set_language
 from describe_app.core.images import Picture
 from describe_app.core.picture_regions import Cell, crop_cell
 from describe_app.core.prompts import Detail
@@ -61,7 +62,7 @@ from describe_app.qt.explore_grid import ExploreGrid
 from describe_app.qt.help_dialog import HelpDialog
 from describe_app.qt.history_bridge import HistoryBridge
 from describe_app.qt.history_list import HistoryList
-from describe_app.qt.labelled import add_labelled_control, name_control
+from describe_app.qt.labelled import add_labelled_control, name_control, relabel
 from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
@@ -136,39 +137,37 @@ class MainWindow(QMainWindow):
         self.explorer.region_ready.connect(self.explore.region_ready)
         self.explore.detail_requested.connect(self._describe_part)
         self.live_modes = LiveModes(self.controller, self.announcer, parent=self)
+        self._handlers: dict[str, Callable[[], object]] = {
+            "open_photo": self.open_photos,
+            "paste_picture": self.paste_picture,
+            "save_result": self.save_result,
+            "settings": self.open_settings,
+            "quit": self.close,
+            "describe": self.controller.describe,
+            "describe_detail": lambda: self.controller.describe(Detail.HIGH),
+            "read_text": self.controller.read_text,
+            "ask": self.question.setFocus,
+            "what_changed": self.controller.what_changed,
+            "explore": self.start_exploring,
+            "hands_free": self.live_modes.toggle_hands_free,
+            "guidance": self.live_modes.toggle_guidance,
+            "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
+            "repeat": self.controller.repeat,
+            "stop": self.stop,
+            "pause_resume": self.pause_or_resume,
+            "speech_faster": lambda: self.change_rate(+1),
+            "speech_slower": lambda: self.change_rate(-1),
+            "copy_result": self.copy_result,
+            "ask_history": self.ask_about_selected,
+            "delete_history_item": self.delete_selected,
+            "clear_history": self.clear_history,
+            "text_bigger": lambda: self.change_text_size(+1),
+            "text_smaller": lambda: self.change_text_size(-1),
+            "text_normal": lambda: self.change_text_size(0),
+            "help": self.show_help,
+        }
         self.actions_by_id = build_menus(
-            self,
-            {
-                "open_photo": self.open_photos,
-                "paste_picture": self.paste_picture,
-                "save_result": self.save_result,
-                "settings": self.open_settings,
-                "quit": self.close,
-                "describe": self.controller.describe,
-                "describe_detail": lambda: self.controller.describe(Detail.HIGH),
-                "read_text": self.controller.read_text,
-                "ask": self.question.setFocus,
-                "what_changed": self.controller.what_changed,
-                "explore": self.start_exploring,
-                "hands_free": self.live_modes.toggle_hands_free,
-                "guidance": self.live_modes.toggle_guidance,
-                "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
-                "repeat": self.controller.repeat,
-                "stop": self.stop,
-                "pause_resume": self.pause_or_resume,
-                "speech_faster": lambda: self.change_rate(+1),
-                "speech_slower": lambda: self.change_rate(-1),
-                "copy_result": self.copy_result,
-                "ask_history": self.ask_about_selected,
-                "delete_history_item": self.delete_selected,
-                "clear_history": self.clear_history,
-                "text_bigger": lambda: self.change_text_size(+1),
-                "text_smaller": lambda: self.change_text_size(-1),
-                "text_normal": lambda: self.change_text_size(0),
-                "help": self.show_help,
-            },
-            history_widget=self.history,
-            overrides=self.settings.shortcuts,
+            self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.live_modes.mode_changed.connect(self._show_mode)
@@ -188,6 +187,8 @@ class MainWindow(QMainWindow):
     # --- building ---------------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
+        """The widgets, without their words: :meth:`_set_texts` gives those (again after a
+        change of the interface language)."""
         central = QWidget(self)
         outer = QHBoxLayout(central)
         left = QVBoxLayout()
@@ -195,22 +196,13 @@ class MainWindow(QMainWindow):
         outer.addLayout(left, 2)
         outer.addLayout(right, 3)
 
-        self.preview = QLabel(_("No camera picture."), central)
+        self.preview = QLabel(central)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 240)
-        name_control(self.preview, _("Camera preview"), _("What the camera sees now."))
         left.addWidget(self.preview, 1)
         buttons = QHBoxLayout()
-        self.describe_button = name_control(
-            QPushButton(_("Describe"), central),
-            _("Describe"),
-            _("Describe what the camera sees now (Space)."),
-        )
-        self.open_button = name_control(
-            QPushButton(_("Open photo..."), central),
-            _("Open photo"),
-            _("Choose a saved photo and hear it described (Control+O)."),
-        )
+        self.describe_button = QPushButton(central)
+        self.open_button = QPushButton(central)
         buttons.addWidget(self.describe_button)
         buttons.addWidget(self.open_button)
         left.addLayout(buttons)
@@ -222,60 +214,104 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.TextSelectableByKeyboard
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        add_labelled_control(
-            right,
-            _("&Result"),
-            self.result,
-            _("The newest description, as it is written."),
-            stretch=2,
-        )
+        self._result_label = add_labelled_control(right, "", self.result, stretch=2)[0]
+
+        self.explore = ExploreGrid(self._say_part, central)
+        self._explore_label = add_labelled_control(right, "", self.explore, stretch=1)[0]
 
         ask_row = QHBoxLayout()
-        self.explore = ExploreGrid(self._say_part, central)
-        add_labelled_control(
-            right,
-            _("E&xplore picture"),
+        self.question = QLineEdit(central)
+        self._question_label = add_labelled_control(ask_row, "", self.question, stretch=1)[0]
+        self.ask_button = QPushButton(central)
+        ask_row.addWidget(self.ask_button)
+        right.addLayout(ask_row)
+
+        self.history = HistoryList(central)
+        self._history_label = add_labelled_control(right, "", self.history, stretch=2)[0]
+
+        self.status_label = QLabel(_("Starting."), central)
+        self.status_label.setWordWrap(True)
+        right.addWidget(self.status_label)
+        self.setCentralWidget(central)
+        self._set_texts()
+
+    def _set_texts(self) -> None:
+        """Every word of the window's own widgets, in the current language."""
+        if self.preview.pixmap().isNull():
+            self.preview.setText(_("No camera picture."))
+        name_control(self.preview, _("Camera preview"), _("What the camera sees now."))
+        for button, text, name, description in (
+            (
+                self.describe_button,
+                _("Describe"),
+                _("Describe"),
+                _("Describe what the camera sees now (Space)."),
+            ),
+            (
+                self.open_button,
+                _("Open photo..."),
+                _("Open photo"),
+                _("Choose a saved photo and hear it described (Control+O)."),
+            ),
+            (self.ask_button, _("Ask"), _("Ask"), _("Ask the question about the last picture.")),
+        ):
+            button.setText(text)
+            name_control(button, name, description)
+        relabel(
+            self._result_label,
+            self.result,
+            _("&Result"),
+            _("The newest description, as it is written."),
+        )
+        relabel(
+            self._explore_label,
             self.explore,
+            _("E&xplore picture"),
             _(
                 "The parts of the last described picture. Arrow keys move from part to part; "
                 "Home, Page Up, End and Page Down go to the corners; Enter describes a part "
                 "in detail."
             ),
-            stretch=1,
         )
-
-        self.question = QLineEdit(central)
+        self.explore.retranslate()
         self.question.setPlaceholderText(_("For example: what colour is the mug?"))
-        add_labelled_control(
-            ask_row,
-            _("&Question about the last picture:"),
+        relabel(
+            self._question_label,
             self.question,
+            _("&Question about the last picture:"),
             _("Type a question and press Enter."),
-            stretch=1,
         )
-        self.ask_button = name_control(
-            QPushButton(_("Ask"), central), _("Ask"), _("Ask the question about the last picture.")
-        )
-        ask_row.addWidget(self.ask_button)
-        right.addLayout(ask_row)
-
-        self.history = HistoryList(central)
-        add_labelled_control(
-            right,
-            _("H&istory"),
+        relabel(
+            self._history_label,
             self.history,
+            _("H&istory"),
             _(
                 "Earlier results, newest first. Each item holds the full text. Control+C "
                 "copies, Delete deletes, Control+Shift+L asks about its picture."
             ),
-            stretch=2,
         )
-
-        self.status_label = QLabel(_("Starting."), central)
         self.status_label.setAccessibleName(_("Status"))
-        self.status_label.setWordWrap(True)
-        right.addWidget(self.status_label)
-        self.setCentralWidget(central)
+
+    def retranslate(self) -> None:
+        """The interface language changed: menus, keys help, labels and the history's words
+        are rebuilt in it (the results themselves stay in the language they were written)."""
+        for action in self.actions_by_id.values():
+            for owner in (self, self.history):
+                owner.removeAction(action)
+            action.deleteLater()
+        self.menuBar().clear()
+        self.describe_button.clicked.disconnect(self.actions_by_id["describe"].trigger)
+        self.actions_by_id = build_menus(
+            self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
+        )
+        self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
+        for mode in (GUIDANCE, HANDS_FREE):
+            self._show_mode(mode, self.live_modes.is_on(mode))
+        self._set_texts()
+        row = self.history.currentRow()
+        self.history.show_entries(self._history_store.entries)
+        if row >= 0:
+            self.history.setCurrentRow(min(row, self.history.count() - 1))
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -333,7 +369,8 @@ class MainWindow(QMainWindow):
         if any(getattr(old.describe, k) != getattr(describe, k) for k in model_keys):
             changed_later.append(self._switch_model(settings))
         if old.display.ui_language != settings.display.ui_language:
-            changed_later.append(_("The new language is used the next time Describe starts."))
+            set_language(settings.display.ui_language or None)
+            self.retranslate()
         if self._store_settings(settings):
             self.announcer.clear_status()
             self.announcer.announce(" ".join([_("Settings saved."), *changed_later]))

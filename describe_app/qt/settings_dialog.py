@@ -441,7 +441,7 @@ class SettingsDialog(QDialog):
             form,
             _("Interface lan&guage:"),
             self.ui_language,
-            _("The language of menus and messages, from the next start."),
+            _("The language of menus and messages. It changes as soon as you press OK."),
         )
         return page
 
