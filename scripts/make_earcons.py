@@ -23,55 +23,45 @@ import wave
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
-RATE = 22050
-Samples = npt.NDArray[np.float64]
+from describe_app.core.speech import tone_synth
+from describe_app.core.speech.tone_synth import Samples
 
-
-def _time(seconds: float) -> Samples:
-    return np.arange(round(seconds * RATE)) / RATE
-
-
-def _envelope(n: int, attack_s: float, release_s: float) -> Samples:
-    env = np.ones(n)
-    a = min(n, max(1, round(attack_s * RATE)))
-    r = min(n - a, max(1, round(release_s * RATE)))
-    env[:a] = np.linspace(0.0, 1.0, a)
-    env[n - r :] *= np.exp(-np.linspace(0.0, 6.0, r))
-    return env
-
-
-def _note(freq: float, seconds: float, *, level: float, harmonics: float = 0.25) -> Samples:
-    t = _time(seconds)
-    wave_ = np.sin(2 * np.pi * freq * t) + harmonics * np.sin(2 * np.pi * 2 * freq * t)
-    return level * wave_ / (1 + harmonics) * _envelope(len(t), 0.004, seconds * 0.8)
+RATE = tone_synth.RATE
 
 
 def picture_taken() -> Samples:
     rng = np.random.default_rng(7)
-    click_t = _time(0.035)
+    click_t = tone_synth.times(0.035)
     click = rng.standard_normal(len(click_t)) * np.exp(-click_t * 160.0) * 0.35
     gap = np.zeros(round(0.02 * RATE))
-    t = _time(0.09)
-    sweep = np.sin(2 * np.pi * (1400 * t + 4000 * t**2)) * _envelope(len(t), 0.003, 0.07) * 0.3
+    t = tone_synth.times(0.09)
+    sweep = (
+        np.sin(2 * np.pi * (1400 * t + 4000 * t**2))
+        * tone_synth.envelope(len(t), 0.003, 0.07)
+        * 0.3
+    )
     return np.concatenate([click, gap, sweep])
 
 
 def working() -> Samples:
-    t = _time(0.03)
+    t = tone_synth.times(0.03)
     tick = np.sin(2 * np.pi * 1800 * t) * np.exp(-t * 220.0)
     return 0.18 * tick
 
 
 def done() -> Samples:
     gap = np.zeros(round(0.015 * RATE))
-    return np.concatenate([_note(660, 0.09, level=0.35), gap, _note(990, 0.16, level=0.35)])
+    return np.concatenate(
+        [tone_synth.note(660, 0.09, level=0.35), gap, tone_synth.note(990, 0.16, level=0.35)]
+    )
 
 
 def error() -> Samples:
     gap = np.zeros(round(0.02 * RATE))
-    return np.concatenate([_note(440, 0.13, level=0.4), gap, _note(294, 0.22, level=0.4)])
+    return np.concatenate(
+        [tone_synth.note(440, 0.13, level=0.4), gap, tone_synth.note(294, 0.22, level=0.4)]
+    )
 
 
 EARCONS = {"picture_taken": picture_taken, "working": working, "done": done, "error": error}

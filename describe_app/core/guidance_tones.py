@@ -36,19 +36,16 @@ from typing import TYPE_CHECKING
 
 from describe_app.core.guidance import Cue
 from describe_app.core.i18n import N_, _
+from describe_app.core.speech import tone_synth
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
     from describe_app.core.speech.audio import AudioClip
-
-    Samples = npt.NDArray[np.float64]
+    from describe_app.core.speech.tone_synth import Samples
 
 log = logging.getLogger(__name__)
 
 #: The same rate as speech (espeak-ng) and the earcons: no resampling on the way out.
-TONE_RATE = 22050
+TONE_RATE = tone_synth.RATE
 
 _LEGEND: dict[Cue, str] = {
     Cue.TOO_DARK: N_("Too dark: one low, dull hum."),
@@ -85,57 +82,11 @@ def cue_tone(cue: Cue) -> AudioClip:
 
 # -- synthesis -------------------------------------------------------------------------------
 
-
-def _time(seconds: float) -> Samples:
-    import numpy as np
-
-    return np.arange(round(seconds * TONE_RATE)) / TONE_RATE
-
-
-def _envelope(n: int, attack_s: float, release_s: float) -> Samples:
-    """Rise linearly over ``attack_s``, fade exponentially over the last ``release_s``."""
-    import numpy as np
-
-    env = np.ones(n)
-    a = min(n, max(1, round(attack_s * TONE_RATE)))
-    r = min(n - a, max(1, round(release_s * TONE_RATE)))
-    env[:a] = np.linspace(0.0, 1.0, a)
-    env[n - r :] *= np.exp(-np.linspace(0.0, 5.0, r))
-    return env
-
-
-def _gap(seconds: float) -> Samples:
-    import numpy as np
-
-    return np.zeros(round(seconds * TONE_RATE))
-
-
-def _note(
-    freq: float,
-    seconds: float,
-    *,
-    level: float,
-    harmonics: float = 0.25,
-    attack_s: float = 0.005,
-    release_s: float | None = None,
-) -> Samples:
-    """A sine with a little second harmonic (clearer on small speakers), shaped."""
-    import numpy as np
-
-    t = _time(seconds)
-    wave = np.sin(2 * np.pi * freq * t) + harmonics * np.sin(4 * np.pi * freq * t)
-    release = seconds * 0.6 if release_s is None else release_s
-    return level * wave / (1 + harmonics) * _envelope(len(t), attack_s, release)
-
-
-def _glide(f0: float, f1: float, seconds: float, *, level: float, harmonics: float) -> Samples:
-    """A note whose pitch slides linearly from ``f0`` to ``f1``."""
-    import numpy as np
-
-    t = _time(seconds)
-    phase = 2 * np.pi * (f0 * t + (f1 - f0) * t**2 / (2 * seconds))
-    wave = np.sin(phase) + harmonics * np.sin(2 * phase)
-    return level * wave / (1 + harmonics) * _envelope(len(t), 0.006, seconds * 0.45)
+# The tones fade a little less steeply than the earcons (e^-5, not e^-6), start a little
+# softer and release over the last 60 % of a note.
+_note = functools.partial(tone_synth.note, attack_s=0.005, release_share=0.6, fade=5.0)
+_glide = functools.partial(tone_synth.glide, fade=5.0)
+_gap = tone_synth.silence
 
 
 def _join(*parts: Samples) -> Samples:
@@ -152,11 +103,11 @@ def _hold_still() -> Samples:
     import numpy as np
 
     seconds, rate_hz = 0.3, 14.0
-    t = _time(seconds)
+    t = tone_synth.times(seconds)
     # vibrato: +-45 Hz around 620 Hz; the phase is the integral of the frequency
     phase = 2 * np.pi * 620.0 * t - (45.0 / rate_hz) * np.cos(2 * np.pi * rate_hz * t)
     tremolo = 0.55 + 0.45 * np.sin(2 * np.pi * rate_hz * t)
-    return 0.3 * np.sin(phase) * tremolo * _envelope(len(t), 0.01, 0.08)
+    return 0.3 * np.sin(phase) * tremolo * tone_synth.envelope(len(t), 0.01, 0.08, fade=5.0)
 
 
 def _no_text() -> Samples:
