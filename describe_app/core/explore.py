@@ -84,15 +84,18 @@ class ExploreSession:
     def record_failure(self, cell: Cell, message: str) -> None:
         self.failed[cell] = message
 
+    def position(self, cell: Cell) -> str:
+        """The cell's position in words, capitalised to start a line: "Top left"."""
+        name = cell_name(self.grid, cell)
+        return name[:1].upper() + name[1:]
+
+    def text_of(self, cell: Cell) -> str | None:
+        """The cell's short description (or why it has none), or None while pending."""
+        return self.texts.get(cell, self.failed.get(cell))
+
     def spoken(self, cell: Cell | None = None) -> str:
         """What is said on arriving at a region: its position, then its text (or that it
         is still being looked at)."""
         cell = cell or self.current()
-        name = cell_name(self.grid, cell)
-        if cell in self.texts:
-            text = self.texts[cell]
-        elif cell in self.failed:
-            text = self.failed[cell]
-        else:
-            text = _("still looking.")
-        return _("{position}: {text}").format(position=name[:1].upper() + name[1:], text=text)
+        text = self.text_of(cell) or _("still looking.")
+        return _("{position}: {text}").format(position=self.position(cell), text=text)

@@ -45,8 +45,16 @@ def small_grey(frame: Any) -> np.ndarray:
         arr = cv2.cvtColor(arr, code)
     h, w = arr.shape[:2]
     size = (WATCH_WIDTH, max(1, round(h * WATCH_WIDTH / w)))
-    small = cv2.resize(arr, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    blurred: np.ndarray = cv2.GaussianBlur(small, (3, 3), 0)
+    return centred_blur(cv2.resize(arr, size, interpolation=cv2.INTER_AREA))
+
+
+def centred_blur(grey: np.ndarray) -> np.ndarray:
+    """A small grey copy made comparable: float, slightly blurred (noise), its mean
+    brightness removed (a camera's exposure drift)."""
+    import cv2
+    import numpy as np
+
+    blurred: np.ndarray = cv2.GaussianBlur(grey.astype(np.float32), (3, 3), 0)
     return blurred - float(blurred.mean())
 
 

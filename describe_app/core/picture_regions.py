@@ -166,13 +166,12 @@ def grey_grid(picture: Picture, grid: Grid) -> np.ndarray:
     import numpy as np
     from PIL import Image
 
-    from describe_app.core.hands_free import WATCH_WIDTH
+    from describe_app.core.hands_free import WATCH_WIDTH, centred_blur
 
     width, height = picture.size
     size = (WATCH_WIDTH, max(1, round(height * WATCH_WIDTH / width)))
     small = picture.image.resize(size, Image.Resampling.BOX, reducing_gap=3.0).convert("L")
-    grey: np.ndarray = cv2.GaussianBlur(np.asarray(small, np.float32), (3, 3), 0)
-    grey -= float(grey.mean())
+    grey = centred_blur(np.asarray(small))
     h = max(grid.rows, grey.shape[0] // grid.rows * grid.rows)
     w = max(grid.columns, grey.shape[1] // grid.columns * grid.columns)
     resized: np.ndarray = cv2.resize(grey, (w, h), interpolation=cv2.INTER_AREA)

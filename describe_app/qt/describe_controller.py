@@ -247,15 +247,16 @@ class DescribeController(QObject):
         before = earlier[-1]
         grid = Grid()
         cells = changed_cells(before, after, grid)
-        info = _JobInfo(0, "change", after)
         if not cells:
             if self._job is not None:
                 self._bridge.cancel()
             self._remember_subject(after)
             self._job = None
+            info = _JobInfo(0, "change", after)
+            nothing = _("Nothing has changed since the last picture.")
             self.result_started.emit(_("What changed"))
-            self._on_sentence_of(info, _("Nothing has changed since the last picture."))
-            self._finish(info, _("Nothing has changed since the last picture."))
+            self._on_sentence_of(info, nothing)
+            self._finish(info, nothing)
             return None
         self.conversation = Conversation(after, language=self._language)
         if len(cells) == len(grid.cells()):
@@ -435,11 +436,7 @@ class DescribeController(QObject):
         described = info.kind in ("description", "detailed description")
         if described and info.by_user and result.picture_problem is None:
             self.picture_described.emit(info.picture)
-        if info.lead:
-            text = f"{info.lead} {result.text}"
-            self._finish(info, text)
-            return
-        self._finish(info, result.text)
+        self._finish(info, f"{info.lead} {result.text}" if info.lead else result.text)
 
     def _on_text_read(self, event: TextRead) -> None:
         info = self._job

@@ -28,7 +28,7 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.picture_regions import Cell, crop_cell
+from describe_app.core.picture_regions import Cell, cell_name, crop_cell
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
@@ -115,7 +115,7 @@ class ExploreController(QObject):
         if cell is None:
             return
         part = crop_cell(session.picture, session.grid, cell)
-        english = _english_name(session, cell)
+        english = cell_name(session.grid, cell, translated=False)
         request = DescribeRequest(
             part, region_prompt(english, self.language), max_new_tokens=REGION_TOKENS
         )
@@ -152,9 +152,3 @@ class ExploreController(QObject):
         else:
             return
         self._pump()
-
-
-def _english_name(session: ExploreSession, cell: Cell) -> str:
-    from describe_app.core.picture_regions import cell_name
-
-    return cell_name(session.grid, cell, translated=False)

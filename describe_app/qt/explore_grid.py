@@ -20,7 +20,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from describe_app.core.explore import ExploreSession, Move
-from describe_app.core.picture_regions import Cell, Corner, cell_name
+from describe_app.core.picture_regions import Cell, Corner
 from describe_app.qt.translate import _
 
 _MOVES = {
@@ -127,6 +127,10 @@ class ExploreGrid(QFrame):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
+        self.say_where()
+
+    def say_where(self) -> None:
+        """Say the grid's size and the part under the cursor (on arriving here)."""
         if self.session is not None:
             self._say(session_intro(self.session))
 
@@ -138,14 +142,7 @@ class ExploreGrid(QFrame):
             return
         here = session.current()
         for cell, label in self._cells.items():
-            name = cell_name(session.grid, cell)
-            if cell in session.texts:
-                text = session.texts[cell]
-            elif cell in session.failed:
-                text = session.failed[cell]
-            else:
-                text = "…"
-            label.setText(f"{name[:1].upper()}{name[1:]}: {text}")
+            label.setText(f"{session.position(cell)}: {session.text_of(cell) or '…'}")
             focused = cell == here
             label.setAutoFillBackground(focused)
             label.setBackgroundRole(

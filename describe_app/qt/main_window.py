@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QFocusEvent,
     QFontInfo,
     QGuiApplication,
     QImage,
@@ -618,7 +617,7 @@ class MainWindow(QMainWindow):
             return
         self.explorer.wanted()
         if self.explore.hasFocus():
-            self.explore.focusInEvent(QFocusEvent(QEvent.Type.FocusIn))
+            self.explore.say_where()  # no focus change: say it here
         self.explore.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _say_part(self, text: str) -> None:
