@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QtMsgType
+from PySide6.QtCore import QTimer, QtMsgType
 from PySide6.QtWidgets import QApplication
 
 from describe_app.core.describer import Describer
@@ -73,6 +73,36 @@ class FakeSpeech:
 
     def texts(self) -> list[str]:
         return [t for t, _ in self.said]
+
+
+class Heartbeat:
+    """A 5 ms timer on the GUI thread that records every gap between its beats: a gap over
+    50 ms is a stall the user would feel. :meth:`start` (again) measures from now on."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def worst_ms(self) -> float:
+        """Stop, and the longest gap in milliseconds (0 if it never beat)."""
+        self.timer.stop()
+        return max(self.gaps, default=0.0) * 1000
 
 
 @pytest.fixture
@@ -172,3 +202,35 @@ def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]
     yield make
     for window in windows:
         window.close()
+
+
+AppWindowMaker = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def app_window(qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[AppWindowMaker]:  # type: ignore[no-untyped-def]
+    """Windows as ``describe-app window ARGS...`` builds them (``build_window``: the app's
+    model worker, settings file and history), with the config and data folders in
+    ``tmp_path``: never the shared test folders, so one test's history is not another's.
+    A second window of the same test is the "next start" (same folders).
+    ``settings_text`` is written as the settings file first."""
+    from describe_app.cli import build_parser
+    from describe_app.qt.app import build_window
+
+    config = tmp_path / "config"
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(config))
+    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
+    windows: list[MainWindow] = []
+
+    def make(*argv: str, settings_text: str | None = None) -> MainWindow:
+        if settings_text is not None:
+            config.mkdir(parents=True, exist_ok=True)
+            (config / "settings.json").write_text(settings_text, encoding="utf-8")
+        window = build_window(build_parser().parse_args(["window", *argv]))
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()

@@ -17,6 +17,7 @@ NOTICE = resource_path("samples", "notice.jpg")
 
 make_window = qt_fixtures.make_window
 qt_strict = qt_fixtures.qt_strict
+app_window = qt_fixtures.app_window
 
 
 def _said_since(speech: qt_fixtures.FakeSpeech, start: int) -> list[str]:
@@ -140,21 +141,13 @@ def test_what_changed_names_the_changed_part_and_describes_it(
 
 
 def test_parts_are_described_by_the_apps_model_process(
-    qtbot, speaking_model_dir: Path, monkeypatch, tmp_path: Path
+    qtbot, app_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it (model in a child process): the parts of a
     photo arrive, and a question asked meanwhile still wins."""
-    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
-    from describe_app.cli import build_parser
     from describe_app.core.model_process import ProcessModelWorker
-    from describe_app.qt.app import build_window
 
-    args = build_parser().parse_args(
-        ["window", "--camera", "none", "--model", str(speaking_model_dir)]
-    )
-    window = build_window(args)
-    qtbot.addWidget(window)
+    window = app_window("--camera", "none", "--model", str(speaking_model_dir))
     try:
         assert isinstance(window._bridge._worker, ProcessModelWorker)
         window._bridge.start_loading()

@@ -6,10 +6,7 @@ it); the model is the tiny one, the text reader the real OCR.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-
-from PySide6.QtCore import QTimer
 
 from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
 from describe_app.core.history import EntryKind
@@ -26,28 +23,6 @@ qt_strict = qt_fixtures.qt_strict
 
 def _camera(capture: SceneCapture) -> CameraWorker:
     return CameraWorker(CameraSource("test camera", label="test camera"), opener=lambda _s: capture)
-
-
-class Heartbeat:
-    def __init__(self) -> None:
-        self.gaps: list[float] = []
-        self._last = time.perf_counter()
-        self.timer = QTimer()
-        self.timer.setInterval(5)
-        self.timer.timeout.connect(self._beat)
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append(now - self._last)
-        self._last = now
-
-    def start(self) -> None:
-        self._last = time.perf_counter()
-        self.timer.start()
-
-    def worst_ms(self) -> float:
-        self.timer.stop()
-        return max(self.gaps) * 1000
 
 
 def test_hands_free_describes_once_after_the_view_changes_and_settles(
@@ -80,7 +55,7 @@ def test_guidance_cues_then_reads_the_page_without_stalling_the_window(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     capture = SceneCapture(page_scene(-200, 130))  # the page hangs off the left edge
-    heartbeat = Heartbeat()
+    heartbeat = qt_fixtures.Heartbeat()
     heartbeat.start()
     window, speech = make_window(tiny_model_dir, camera=_camera(capture))
     qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)

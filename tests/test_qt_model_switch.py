@@ -32,6 +32,7 @@ OTHER_SCRIPT = "A blue bicycle leans against the fence. Nobody rides it!"
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
 make_window = qt_fixtures.make_window
 qt_strict = qt_fixtures.qt_strict
+app_window = qt_fixtures.app_window
 
 
 @pytest.fixture(scope="module")
@@ -167,20 +168,12 @@ def test_the_app_switches_its_model_process(
     speaking_model_dir: Path,
     other_model_dir: Path,
     photo_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    app_window,
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it: each model in a child process of its own."""
     from describe_app.core.model_process import ProcessModelWorker
-    from describe_app.qt.app import build_window
 
-    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
-    args = build_parser().parse_args(
-        ["window", "--camera", "none", "--model", str(speaking_model_dir)]
-    )
-    window = build_window(args)
-    qtbot.addWidget(window)
+    window = app_window("--camera", "none", "--model", str(speaking_model_dir))
     try:
         first_worker = window._bridge._worker
         window._bridge.start_loading()

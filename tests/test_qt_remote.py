@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from describe_app.cli import build_parser
 from describe_app.core.resources import resource_path
 from tests import qt_fixtures
 from tests.server_fixtures import ServerProcess, transformers_server
 
 qt_strict = qt_fixtures.qt_strict
+app_window = qt_fixtures.app_window
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +23,10 @@ def server(
         yield s
 
 
-def test_window_describes_through_the_server(qtbot, server: ServerProcess) -> None:  # type: ignore[no-untyped-def]
+def test_window_describes_through_the_server(qtbot, app_window, server: ServerProcess) -> None:  # type: ignore[no-untyped-def]
     from describe_app.core.model_worker import ModelWorker
-    from describe_app.qt.app import build_window
 
-    args = build_parser().parse_args(["window", "--camera", "none", "--server", server.url])
-    window = build_window(args)
-    qtbot.addWidget(window)
+    window = app_window("--camera", "none", "--server", server.url)
     try:
         # no local model process: nothing is loaded, the picture goes to the server
         assert isinstance(window._bridge._worker, ModelWorker)
@@ -43,20 +40,16 @@ def test_window_describes_through_the_server(qtbot, server: ServerProcess) -> No
 
 
 def test_settings_choose_and_test_a_server_then_the_window_uses_it(
-    qtbot, qt_strict, server: ServerProcess, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    qtbot, qt_strict, app_window, server: ServerProcess
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     from describe_app.core.server_profiles import ServerProfile, ServerProfiles
     from describe_app.core.settings import load_settings
-    from describe_app.qt.app import build_window
     from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 
-    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
     ServerProfiles().put(ServerProfile(name="home", url=server.url))
-    window = build_window(build_parser().parse_args(["window", "--camera", "none"]))
-    qtbot.addWidget(window)
+    window = app_window("--camera", "none")
     try:
         window.open_settings(SettingsPage.DESCRIBE)
         dialog = window.settings_dialog
@@ -75,8 +68,7 @@ def test_settings_choose_and_test_a_server_then_the_window_uses_it(
         window.shutdown()
 
     # next start: the window describes through the chosen server, and says so
-    again = build_window(build_parser().parse_args(["window", "--camera", "none"]))
-    qtbot.addWidget(again)
+    again = app_window("--camera", "none")
     try:
         assert any("Sending pictures" in said for said in again.announcer.history)
         again._bridge.start_loading()

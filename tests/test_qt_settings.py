@@ -17,28 +17,15 @@ from tests import qt_fixtures
 
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
 make_window = qt_fixtures.make_window
+app_window = qt_fixtures.app_window
 qt_strict = qt_fixtures.qt_strict
 scene_video = qt_fixtures.scene_video
 
 
-def _app_window(qtbot, monkeypatch, tmp_path: Path, settings_text: str | None):  # type: ignore[no-untyped-def]
-    from describe_app.cli import build_parser
-    from describe_app.qt.app import build_window
-
-    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
-    if settings_text is not None:
-        (tmp_path / "config").mkdir()
-        (tmp_path / "config" / "settings.json").write_text(settings_text, encoding="utf-8")
-    window = build_window(build_parser().parse_args(["window"]))
-    qtbot.addWidget(window)
-    return window
-
-
 def test_a_damaged_settings_file_is_announced_once_and_kept(
-    qtbot, qt_strict, monkeypatch, tmp_path: Path
+    qtbot, qt_strict, app_window, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    window = _app_window(qtbot, monkeypatch, tmp_path, '{"version": 1, "camera": ')
+    window = app_window(settings_text='{"version": 1, "camera": ')
     said = [m for m in window.announcer.history if "could not be read" in m]
     assert len(said) == 1
     assert list((tmp_path / "config").glob("settings.json.bad-*"))
@@ -47,7 +34,7 @@ def test_a_damaged_settings_file_is_announced_once_and_kept(
 
 
 def test_settings_from_the_file_are_applied_at_start(
-    qtbot, qt_strict, monkeypatch, tmp_path: Path, scene_video: Path
+    qtbot, qt_strict, app_window, tmp_path: Path, scene_video: Path
 ) -> None:  # type: ignore[no-untyped-def]
     stored = Settings(
         camera=CameraSettings(kind=CameraKind.FILE, file=str(scene_video)),
@@ -56,7 +43,7 @@ def test_settings_from_the_file_are_applied_at_start(
     ).to_dict()
     stored["describe"].update(picture_check=False, answer_language="French")
     stored["display"]["text_zoom"] = 3
-    window = _app_window(qtbot, monkeypatch, tmp_path, json.dumps(stored))
+    window = app_window(settings_text=json.dumps(stored))
     assert not [m for m in window.announcer.history if "could not be read" in m]
     camera = window.controller.camera
     assert camera is not None and camera.source.is_file and camera.source.target == str(scene_video)
