@@ -47,6 +47,20 @@ def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def aiming_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A camera aimed at a page, 10 fps: the page cut off on the left (2 s), a shake
+    (1 s), then fully in view (3 s)."""
+    import cv2
+
+    from tests.camera_scenes import page_scene, write_video
+
+    frames = [page_scene(-200, 130)] * 20
+    frames += [cv2.GaussianBlur(page_scene(-100 + 20 * i, 130), (0, 0), 4) for i in range(10)]
+    frames += [page_scene(110, 130)] * 30
+    return write_video(tmp_path_factory.mktemp("video") / "aiming.avi", frames)
+
+
 class _FailOnOwnWarnings(logging.Handler):
     """Our own loggers must not warn during tests unless a test expects it (caplog)."""
 

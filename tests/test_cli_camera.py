@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -36,15 +35,6 @@ def change_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def still_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frames = [noisy(background(), i) for i in range(50)]
     return write_video(tmp_path_factory.mktemp("video") / "still.avi", frames)
-
-
-@pytest.fixture(scope="module")
-def aiming_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """10 fps: the page cut off on the left (2 s), a shake (1 s), then fully in view (3 s)."""
-    frames = [page_scene(-200, 130)] * 20
-    frames += [cv2.GaussianBlur(page_scene(-100 + 20 * i, 130), (0, 0), 4) for i in range(10)]
-    frames += [page_scene(110, 130)] * 30
-    return write_video(tmp_path_factory.mktemp("video") / "aiming.avi", frames)
 
 
 def test_watch_describes_once_after_the_change_settles(

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import pytest
 
@@ -18,7 +17,7 @@ from describe_app.core.guidance_tones import TONE_RATE, cue_tone, tone_legend
 from describe_app.core.i18n import set_language
 from describe_app.core.speech import AudioClip, Earcon
 from describe_app.core.speech.earcons import load_earcon
-from tests.camera_scenes import PAGE_LINES, page_scene, write_video
+from tests.camera_scenes import PAGE_LINES
 from tests.speech_fixtures import FakePlayer, FakeSynthesizer
 
 STAMP = re.compile(r"^\[\d\d:\d\d\.\d\] ")
@@ -146,15 +145,6 @@ def test_legend_has_one_sentence_per_cue() -> None:
 
 
 # -- describe-app guide --tones -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def aiming_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """10 fps: the page cut off on the left (2 s), a shake (1 s), then fully in view (3 s)."""
-    frames = [page_scene(-200, 130)] * 20
-    frames += [cv2.GaussianBlur(page_scene(-100 + 20 * i, 130), (0, 0), 4) for i in range(10)]
-    frames += [page_scene(110, 130)] * 30
-    return write_video(tmp_path_factory.mktemp("video") / "aiming.avi", frames)
 
 
 def test_guide_with_tones_prints_cues_and_plays_their_tones(
