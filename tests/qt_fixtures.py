@@ -19,11 +19,12 @@ from PySide6.QtWidgets import QApplication
 from describe_app.core.describer import Describer
 from describe_app.core.history import History
 from describe_app.core.ocr_reader import OcrReader
-from describe_app.core.speech import AudioClip, SpeechListener, SpeechSettings, Voice
+from describe_app.core.speech import AudioClip, SpeechSettings, Voice
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge
+from describe_app.qt.quiet_speech import QuietSpeech
 
 OUR_THREADS = ("model-worker", "camera-worker", "speech-starter", "frame-checks")
 
@@ -31,7 +32,7 @@ OUR_THREADS = ("model-worker", "camera-worker", "speech-starter", "frame-checks"
 PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
 
 
-class FakeSpeech:
+class FakeSpeech(QuietSpeech):
     """Records what the window asks speech to do (a SpeechOutput)."""
 
     def __init__(self) -> None:
@@ -47,26 +48,11 @@ class FakeSpeech:
     def stop(self) -> None:
         self.stops += 1
 
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
-
-    def repeat_last(self) -> bool:
-        return False
-
     def play_sound(self, clip: AudioClip, *, interrupt: bool = False) -> None:
         self.sounds.append(clip.label)
 
     def apply_settings(self, settings: SpeechSettings) -> None:
         self.settings = settings
-
-    def subscribe(self, listener: SpeechListener) -> Callable[[], None]:
-        return lambda: None
-
-    def wait_until_done(self, timeout: float | None = None) -> bool:
-        return True
 
     def close(self) -> None:
         self.closed = True

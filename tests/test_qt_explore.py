@@ -78,18 +78,25 @@ def test_the_users_request_wins_over_parts_in_the_background(
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     window, _speech = make_window(speaking_model_dir)
+    session = _ask_while_a_part_is_described(qtbot, window, "What colour is the cup?")
+    assert "What colour is the cup?" in window.history.item(0).text()
+    assert window.explorer.session is session
+
+
+def _ask_while_a_part_is_described(qtbot, window, question: str):  # type: ignore[no-untyped-def]
+    """Describe the coffee photo, ask ``question`` while one of its parts is being
+    described, and wait for the answer and then for all nine parts; the session."""
     window.describe_files([str(COFFEE)])
     qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
     session = window.explorer.session
     assert session is not None
     qtbot.waitUntil(lambda: window.explorer._job_id is not None, timeout=TIMEOUT_MS)
-    window.question.setText("What colour is the cup?")
+    window.question.setText(question)
     window.ask_button.click()
     qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
-    assert "What colour is the cup?" in window.history.item(0).text()
     # the parts go on once the answer is in, and all nine arrive
     qtbot.waitUntil(lambda: len(session.texts) == 9, timeout=TIMEOUT_MS)
-    assert window.explorer.session is session
+    return session
 
 
 def test_exploring_before_any_picture_says_what_to_do(
@@ -151,14 +158,6 @@ def test_parts_are_described_by_the_apps_model_process(
     try:
         assert isinstance(window._bridge._worker, ProcessModelWorker)
         window._bridge.start_loading()
-        window.describe_files([str(COFFEE)])
-        qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
-        session = window.explorer.session
-        assert session is not None
-        qtbot.waitUntil(lambda: window.explorer._job_id is not None, timeout=TIMEOUT_MS)
-        window.question.setText("Is there a spoon?")
-        window.ask_button.click()
-        qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
-        qtbot.waitUntil(lambda: len(session.texts) == 9, timeout=TIMEOUT_MS)
+        _ask_while_a_part_is_described(qtbot, window, "Is there a spoon?")
     finally:
         window.shutdown()
