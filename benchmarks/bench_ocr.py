@@ -12,59 +12,31 @@ Run: .venv/bin/python benchmarks/bench_ocr.py  (writes benchmarks/results/bench_
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import platform
 import statistics
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import skimage.data
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from describe_app.core.ocr_reader import OcrReader, OcrSettings
+from tests.sign_scenes import SIGN, jpeg, photo, sign_on_photo
 
-LINES = ("EXIT ONLY", "Gate 12", "Open 9 to 5")
+LINES = tuple(SIGN)
 FRAME_SIZE = (640, 480)
 REPEATS = 10
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_ocr.json"
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-
-
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if FONT.exists():
-        return ImageFont.truetype(str(FONT), size)
-    return ImageFont.load_default(size=size)
-
-
-def jpeg(image: Image.Image, quality: int = 60) -> Image.Image:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
-    buffer.seek(0)
-    with Image.open(buffer) as decoded:
-        return decoded.convert("RGB")
-
-
-def photo() -> Image.Image:
-    return Image.fromarray(skimage.data.coffee()).convert("RGB").resize(FRAME_SIZE)
 
 
 def text_frame(angle: float = 2.5) -> Image.Image:
-    image = photo()
-    draw = ImageDraw.Draw(image)
-    face = font(40)
-    pad, line_h = 16, 56
-    width = max(draw.textlength(t, font=face) for t in LINES) + 2 * pad
-    height = line_h * len(LINES) + 2 * pad
-    x0, y0 = (FRAME_SIZE[0] - width) / 2, (FRAME_SIZE[1] - height) / 2
-    draw.rectangle((x0, y0, x0 + width, y0 + height), fill=(245, 245, 235))
-    for i, line in enumerate(LINES):
-        draw.text((x0 + pad, y0 + pad + i * line_h), line, font=face, fill=(20, 20, 20))
-    turned = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(128, 128, 128))
-    return jpeg(turned)
+    return sign_on_photo("coffee", SIGN, angle, font_px=40, pad=16)
 
 
 @dataclass
@@ -90,7 +62,7 @@ def measure(name: str, params: dict[str, Any], use_cls: bool) -> Row:
     reader.load()
     load_s = time.perf_counter() - start
 
-    frame, blank, flipped = text_frame(), jpeg(photo()), text_frame(182.5)
+    frame, blank, flipped = text_frame(), jpeg(photo("coffee", FRAME_SIZE)), text_frame(182.5)
     times, result = [], None
     for _ in range(REPEATS):
         result = reader.read(frame)

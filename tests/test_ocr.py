@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import threading
@@ -11,49 +10,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import skimage.data
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from describe_app.core.errors import OcrError
 from describe_app.core.ocr_reader import NO_TEXT_SENTENCE, OcrReader, OcrResult, OcrSettings
 from describe_app.core.reading_order import TextBox, estimate_skew, group_lines, reading_order
-
-SIGN = ["EXIT ONLY", "Gate 12", "Open 9 to 5"]
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if FONT.exists():
-        return ImageFont.truetype(str(FONT), size)
-    return ImageFont.load_default(size=size)
-
-
-def _jpeg(image: Image.Image, quality: int = 60) -> Image.Image:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
-    buffer.seek(0)
-    with Image.open(buffer) as decoded:
-        return decoded.convert("RGB")
-
-
-def _photo(name: str, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    return Image.fromarray(getattr(skimage.data, name)()).convert("RGB").resize(size)
-
-
-def _sign_on_photo(name: str, lines: list[str], angle: float, font_px: int = 40) -> Image.Image:
-    """Dark text on a light card in the middle of a real photo, tilted, JPEG at quality 60."""
-    image = _photo(name)
-    draw = ImageDraw.Draw(image)
-    face = _font(font_px)
-    pad, line_h = font_px // 2, int(font_px * 1.4)
-    width = max(draw.textlength(t, font=face) for t in lines) + 2 * pad
-    height = line_h * len(lines) + 2 * pad
-    x0, y0 = (image.width - width) / 2, (image.height - height) / 2
-    draw.rectangle((x0, y0, x0 + width, y0 + height), fill=(245, 245, 235))
-    for i, line in enumerate(lines):
-        draw.text((x0 + pad, y0 + pad + i * line_h), line, font=face, fill=(20, 20, 20))
-    turned = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(128, 128, 128))
-    return _jpeg(turned)
+from tests.sign_scenes import SIGN, photo, sign_on_photo
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +29,7 @@ def reader() -> OcrReader:
 
 
 def test_reads_exact_lines_on_tilted_jpeg_photo(reader: OcrReader) -> None:
-    result = reader.read(_sign_on_photo("coffee", SIGN, angle=2.5))
+    result = reader.read(sign_on_photo("coffee", SIGN, angle=2.5))
 
     assert result.lines == SIGN
     assert result.text == "EXIT ONLY\nGate 12\nOpen 9 to 5"
@@ -78,7 +40,7 @@ def test_reads_exact_lines_on_tilted_jpeg_photo(reader: OcrReader) -> None:
 
 def test_reads_smaller_text_tilted_the_other_way(reader: OcrReader) -> None:
     lines = ["Platform 3 to Leeds", "Mind the gap"]
-    result = reader.read(_sign_on_photo("astronaut", lines, angle=-3.0, font_px=28))
+    result = reader.read(sign_on_photo("astronaut", lines, angle=-3.0, font_px=28))
 
     assert result.lines == lines
 
@@ -91,7 +53,7 @@ def test_photo_without_text_says_no_text_found(
     reader: OcrReader, name: str, size: tuple[int, int]
 ) -> None:
     # The cup (read as "8") and the cat's eye (read as "0") are stray glyphs we drop.
-    result = reader.read(_photo(name, size))
+    result = reader.read(photo(name, size))
 
     assert result.is_empty
     assert result.lines == []
@@ -100,8 +62,8 @@ def test_photo_without_text_says_no_text_found(
 
 
 def test_reading_prints_nothing(reader: OcrReader, capfd: pytest.CaptureFixture[str]) -> None:
-    reader.read(_photo("coffee"))  # RapidOCR warns "detection result is empty" at its default
-    reader.read(_sign_on_photo("coffee", SIGN, angle=2.0))
+    reader.read(photo("coffee"))  # RapidOCR warns "detection result is empty" at its default
+    reader.read(sign_on_photo("coffee", SIGN, angle=2.0))
 
     out, err = capfd.readouterr()
     assert out == ""
@@ -111,7 +73,7 @@ def test_reading_prints_nothing(reader: OcrReader, capfd: pytest.CaptureFixture[
 def test_reads_from_a_worker_thread(reader: OcrReader) -> None:
     found: list[OcrResult] = []
     worker = threading.Thread(
-        target=lambda: found.append(reader.read(_sign_on_photo("coffee", SIGN, angle=-2.0)))
+        target=lambda: found.append(reader.read(sign_on_photo("coffee", SIGN, angle=-2.0)))
     )
     worker.start()
     worker.join(30)
@@ -120,7 +82,7 @@ def test_reads_from_a_worker_thread(reader: OcrReader) -> None:
 
 
 def test_accepts_other_picture_modes(reader: OcrReader) -> None:
-    grey = _sign_on_photo("coffee", SIGN, angle=2.0).convert("L")
+    grey = sign_on_photo("coffee", SIGN, angle=2.0).convert("L")
 
     assert reader.read(grey).lines == SIGN
 
