@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from describe_app.devtools.transformers_serve import serve_command, serve_environment
 
 SERVER_START_SECONDS = 120.0
@@ -67,6 +69,16 @@ def transformers_server(model_dir: Path, log_dir: Path) -> Iterator[ServerProces
         yield server
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def server(
+    speaking_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """A ``transformers serve`` of the speaking tiny model, one for each test module that
+    uses it (import it into the module: ``server = server_fixtures.server``)."""
+    with transformers_server(speaking_model_dir, tmp_path_factory.mktemp("serve-logs")) as s:
+        yield s
 
 
 def _wait_until_ready(server: ServerProcess) -> None:

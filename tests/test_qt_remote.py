@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from describe_app.core.resources import resource_path
-from tests import qt_fixtures
-from tests.server_fixtures import ServerProcess, transformers_server
+from tests import qt_fixtures, server_fixtures
+from tests.server_fixtures import ServerProcess
 
 qt_strict = qt_fixtures.qt_strict
 app_window = qt_fixtures.app_window
 
 
-@pytest.fixture(scope="module")
-def server(
-    speaking_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    with transformers_server(speaking_model_dir, tmp_path_factory.mktemp("serve-logs")) as s:
-        yield s
+# The shared server fixture (tests/server_fixtures.py), made visible to pytest here.
+server = server_fixtures.server
 
 
 def test_window_describes_through_the_server(qtbot, app_window, server: ServerProcess) -> None:  # type: ignore[no-untyped-def]

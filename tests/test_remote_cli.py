@@ -15,18 +15,15 @@ from describe_app.cli import main
 from describe_app.core.api_keys import SERVICE
 from describe_app.core.server_profiles import servers_path
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
-from tests.server_fixtures import ServerProcess, StubServer, free_port, transformers_server
+from tests import server_fixtures
+from tests.server_fixtures import ServerProcess, StubServer, free_port
 from tests.test_remote_profiles import MemoryKeyring
 
 SENTENCES = list(DEFAULT_SENTENCES)
 
 
-@pytest.fixture(scope="module")
-def server(
-    speaking_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    with transformers_server(speaking_model_dir, tmp_path_factory.mktemp("serve-logs")) as s:
-        yield s
+# The shared server fixture (tests/server_fixtures.py), made visible to pytest here.
+server = server_fixtures.server
 
 
 @pytest.fixture(autouse=True)

@@ -26,17 +26,14 @@ from describe_app.core.model_worker import DescribeJob, Finished, ModelWorker, S
 from describe_app.core.remote_describer import RemoteDescriber
 from describe_app.core.remote_errors import ServerHttpError
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
-from tests.server_fixtures import ServerProcess, transformers_server
+from tests import server_fixtures
+from tests.server_fixtures import ServerProcess
 
 SENTENCES = list(DEFAULT_SENTENCES)
 
 
-@pytest.fixture(scope="module")
-def server(
-    speaking_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
-    with transformers_server(speaking_model_dir, tmp_path_factory.mktemp("serve-logs")) as s:
-        yield s
+# The shared server fixture (tests/server_fixtures.py), made visible to pytest here.
+server = server_fixtures.server
 
 
 @pytest.fixture(scope="module")
