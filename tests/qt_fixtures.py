@@ -163,10 +163,22 @@ def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]
         video: Path | None = None,
         camera: CameraWorker | None = None,
         load: bool = True,
+        separate_process: bool = False,
         **options: object,
     ) -> tuple[MainWindow, FakeSpeech]:
+        """``separate_process``: the model and text reader in a child process, as the app
+        runs them (for the stall tests: loading them in a thread here is not what the app
+        does); by default in a thread of this process (quicker to start)."""
         speech = FakeSpeech()
-        bridge = ModelBridge(model_factory(model_dir), text_reader_factory=OcrReader)
+        if separate_process:
+            from describe_app.core.model_process import LocalModelRecipe
+
+            factory: Callable[[], Describer] = LocalModelRecipe(str(model_dir))
+        else:
+            factory = model_factory(model_dir)
+        bridge = ModelBridge(
+            factory, text_reader_factory=OcrReader, separate_process=separate_process
+        )
         if camera is None and video is not None:
             camera = CameraWorker(CameraSource(str(video), is_file=True, label="scene.avi"))
         options.setdefault("history", History(tmp_path / "history"))

@@ -56,8 +56,10 @@ def test_guidance_cues_then_reads_the_page_without_stalling_the_window(
 ) -> None:  # type: ignore[no-untyped-def]
     capture = SceneCapture(page_scene(-200, 130))  # the page hangs off the left edge
     heartbeat = qt_fixtures.Heartbeat()
-    heartbeat.start()
-    window, speech = make_window(tiny_model_dir, camera=_camera(capture))
+    # as the app runs them: the model and text reader in a child process, the guidance
+    # text detector in one of its own
+    window, speech = make_window(tiny_model_dir, camera=_camera(capture), separate_process=True)
+    heartbeat.start()  # measure from here: building the window is not guidance work
     qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
     window.actions_by_id["guidance"].trigger()
     assert window.actions_by_id["guidance"].isChecked()
@@ -107,3 +109,36 @@ def test_the_modes_exclude_each_other_and_need_a_camera(
     assert not window.actions_by_id["hands_free"].isChecked()
     window.replace_camera(None)
     assert not window.live_modes.is_on(GUIDANCE)
+
+
+def test_new_hands_free_settings_apply_while_it_is_on(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    window, _speech = make_window(
+        tiny_model_dir, camera=_camera(SceneCapture(background())), load=False
+    )
+    window.actions_by_id["hands_free"].trigger()
+    before = window.live_modes.loop._checks[HANDS_FREE]
+    live = dataclasses.replace(window.settings.live, hands_free_change=30)
+    window.apply_settings(window.settings.replace(live=live))
+    check = window.live_modes.loop._checks[HANDS_FREE]
+    assert check is not before and check.watcher.settings.change == 30.0  # type: ignore[attr-defined]
+
+
+def test_guidance_text_finder_runs_in_a_child_process_that_ends_with_the_window(
+    qtbot, make_window, tiny_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    capture = SceneCapture(page_scene(-200, 130))
+    window, speech = make_window(tiny_model_dir, camera=_camera(capture), load=False)
+    qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+    window.actions_by_id["guidance"].trigger()
+    cut_left = "Text is cut off on the left. Move the camera left."
+    qtbot.waitUntil(lambda: cut_left in speech.texts(), timeout=TIMEOUT_MS)
+    finders = [p for p in multiprocessing.active_children() if p.name == "text-finder"]
+    assert len(finders) == 1
+    window.close()
+    qtbot.waitUntil(lambda: not finders[0].is_alive(), timeout=5_000)

@@ -102,6 +102,12 @@ class GuidanceCheck:
             return None
         return CueFound(cue, frame if cue is Cue.READY else None)
 
+    def close(self) -> None:
+        """Let go of the text finder (a child process, in the window)."""
+        close = getattr(self._finder, "close", None)
+        if callable(close):
+            close()
+
 
 class HandsFreeCheck:
     """Hands-free mode for the live camera (10 cheap checks a second)."""
@@ -137,6 +143,7 @@ class FrameCheckLoop:
         self._idle = idle_wait_s
         self._checks: dict[str, FrameCheck] = {}
         self._due: dict[str, float] = {}
+        self._retired: list[FrameCheck] = []  # switched off: closed on the loop's thread
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -147,10 +154,11 @@ class FrameCheckLoop:
     def set_check(self, name: str, check: FrameCheck | None) -> None:
         """Switch a check on (replacing any of the same name) or off (None)."""
         with self._lock:
-            if check is None:
-                self._checks.pop(name, None)
-                self._due.pop(name, None)
-            else:
+            old = self._checks.pop(name, None)
+            self._due.pop(name, None)
+            if old is not None:
+                self._retired.append(old)
+            if check is not None:
                 self._checks[name] = check
                 self._due[name] = time.monotonic()
             if self._checks and self._thread is None and not self._stop.is_set():
@@ -163,17 +171,35 @@ class FrameCheckLoop:
             return name in self._checks
 
     def close(self, timeout: float = 1.0) -> bool:
-        """Stop the thread (a check in progress finishes first); True if it ended in time."""
+        """Stop the thread (a check in progress finishes first) and close every check;
+        True if the thread ended in time."""
         self._stop.set()
         self._wake.set()
         thread = self._thread
         if thread is not None and thread.is_alive():
             thread.join(timeout)
-            return not thread.is_alive()
+            if thread.is_alive():
+                return False  # it still uses its checks: they are not closed under it
+        with self._lock:
+            self._retired += self._checks.values()
+            self._checks.clear()
+        self._close_retired()
         return True
+
+    def _close_retired(self) -> None:
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for check in retired:
+            close = getattr(check, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:
+                    log.exception("closing a frame check failed")
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._close_retired()
             with self._lock:
                 checks = dict(self._checks)
                 due = dict(self._due)

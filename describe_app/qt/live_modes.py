@@ -31,8 +31,10 @@ from describe_app.core.frame_checks import (
     ViewSettled,
 )
 from describe_app.core.guidance import CUE_WORDS, Cue
+from describe_app.core.guidance_tones import cue_tone
 from describe_app.core.hands_free import WatchSettings
 from describe_app.core.i18n import _ as core_
+from describe_app.core.text_finder_process import ProcessTextFinder
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.translate import _
@@ -60,7 +62,8 @@ class LiveModes(QObject):
         self._announcer = announcer
         self.cue_tones = False
         self.watch_settings = WatchSettings()
-        self._guidance_factory = guidance_factory or GuidanceCheck
+        # the text detector runs in a child process: loading it here would freeze the window
+        self._guidance_factory = guidance_factory or (lambda: GuidanceCheck(ProcessTextFinder()))
         self._hands_free_factory = hands_free_factory or (
             lambda: HandsFreeCheck(self.watch_settings)
         )
@@ -80,6 +83,14 @@ class LiveModes(QObject):
     @Slot()
     def toggle_guidance(self) -> None:
         self._switch(GUIDANCE, not self.is_on(GUIDANCE))
+
+    def set_watch_settings(self, settings: WatchSettings) -> None:
+        """New hands-free settings; applied at once if hands-free mode is on."""
+        if settings == self.watch_settings:
+            return
+        self.watch_settings = settings
+        if self.is_on(HANDS_FREE):
+            self.loop.set_check(HANDS_FREE, self._hands_free_factory())
 
     def switch_off_all(self) -> None:
         for mode in (GUIDANCE, HANDS_FREE):
@@ -155,8 +166,6 @@ class LiveModes(QObject):
             return
         self._announcer.clear_status()
         if self.cue_tones:
-            from describe_app.core.guidance_tones import cue_tone
-
             self._announcer.announce(words, speak=False)
             self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=True)
         else:

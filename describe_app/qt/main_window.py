@@ -339,8 +339,10 @@ class MainWindow(QMainWindow):
         self.explorer.language = language
         self.explorer.in_background = live.explore_in_background
         self.live_modes.cue_tones = live.cue_tones
-        self.live_modes.watch_settings = WatchSettings(
-            change=float(live.hands_free_change), min_interval_s=float(live.hands_free_interval)
+        self.live_modes.set_watch_settings(
+            WatchSettings(
+                change=float(live.hands_free_change), min_interval_s=float(live.hands_free_interval)
+            )
         )
         self.announcer.speech.apply_settings(settings.speech)
         self.announcer.set_earcons(settings.speech.earcons)
