@@ -55,12 +55,12 @@ def peak_rss_mb() -> float:
 def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any]:
     import threading
 
-    from describe_app.core.describer import DescribeRequest
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.picture_check import check_picture
-    from describe_app.core.prompts import PromptSpec
-    from describe_app.core.vlm_describer import GenerationSettings, VlmDescriber
-    from describe_app.core.vlm_loader import LoadOptions, load_vlm
+    from describe_app.core.describe.describer import DescribeRequest, GenerationSettings
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
+    from describe_app.core.describe.prompts import PromptSpec
+    from describe_app.core.pictures.images import picture_from_frame
+    from describe_app.core.pictures.picture_check import check_picture
 
     loaded = load_vlm(
         model_dir, name="SmolVLM-256M (random weights)", options=LoadOptions(quantize=quantize)

@@ -47,20 +47,20 @@ def main() -> int:
     parser.add_argument("--interrupts", type=int, default=6)
     args = parser.parse_args()
 
-    from describe_app.core.describer import DescribeRequest
-    from describe_app.core.explore import REGION_TOKENS, region_prompt
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.model_worker import (
+    from describe_app.core.describe.describer import DescribeRequest, GenerationSettings
+    from describe_app.core.describe.explore import REGION_TOKENS, region_prompt
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import load_vlm
+    from describe_app.core.describe.prompts import PromptSpec
+    from describe_app.core.describe.worker import (
         DescribeJob,
         Finished,
         ModelWorker,
         Started,
         WorkerEvent,
     )
-    from describe_app.core.picture_regions import Grid, cell_name, crop_cell
-    from describe_app.core.prompts import PromptSpec
-    from describe_app.core.vlm_describer import GenerationSettings, VlmDescriber
-    from describe_app.core.vlm_loader import load_vlm
+    from describe_app.core.pictures.images import picture_from_frame
+    from describe_app.core.pictures.picture_regions import Grid, cell_name, crop_cell
 
     picture = picture_from_frame(bench_engine.camera_frame())
     grid = Grid()

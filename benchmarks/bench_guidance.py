@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from describe_app.core.guidance import GuidanceCoach, choose_cue, look_at_frame
-from describe_app.core.text_finder import RapidTextFinder
+from describe_app.core.live.guidance import GuidanceCoach, choose_cue, look_at_frame
+from describe_app.core.reading.text_finder import RapidTextFinder
 from tests.camera_scenes import page_scene
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -5,7 +5,7 @@
 Drives the real :class:`MainWindow` on Qt's offscreen platform, with the real camera
 worker reading a 640x480 stand-in camera at 20 frames a second (a photo with a printed
 page, :mod:`tests.camera_scenes`), the preview running, and the real frame-check loop
-(:mod:`describe_app.core.frame_checks`) with the OCR's text detector. Speech is a recorder
+(:mod:`describe_app.core.live.frame_checks`) with the OCR's text detector. Speech is a recorder
 (the time each cue is handed to speech is what is measured); the model is not loaded
 (descriptions are the engine benchmark's business).
 
@@ -41,8 +41,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE  # noqa: E402
-from describe_app.core.history import History  # noqa: E402
+from describe_app.core.history.store import History  # noqa: E402
+from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE  # noqa: E402
 from describe_app.qt.camera_source import CameraSource  # noqa: E402
 from describe_app.qt.camera_worker import CameraWorker  # noqa: E402
 from describe_app.qt.main_window import MainWindow  # noqa: E402

@@ -26,7 +26,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from describe_app.core.ocr_reader import OcrReader, OcrSettings
+from describe_app.core.reading.ocr_reader import OcrReader, OcrSettings
 from tests.sign_scenes import SIGN, jpeg, photo, sign_on_photo
 
 LINES = tuple(SIGN)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from skimage import data
 
-from describe_app.core.picture_check import check_picture
+from describe_app.core.pictures.picture_check import check_picture
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

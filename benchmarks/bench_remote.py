@@ -126,10 +126,10 @@ def raw_first_token(port: int, body: bytes) -> float:
 
 def timed_request(describer: Any, frame: Any) -> dict[str, float]:
     """One request through the app's pipeline, timed from the camera frame."""
-    from describe_app.core.describe_pipeline import run_request
-    from describe_app.core.describer import DescribeRequest
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.prompts import PromptSpec
+    from describe_app.core.describe.describer import DescribeRequest
+    from describe_app.core.describe.pipeline import run_request
+    from describe_app.core.describe.prompts import PromptSpec
+    from describe_app.core.pictures.images import picture_from_frame
 
     t0 = time.perf_counter()
     picture = picture_from_frame(frame)
@@ -150,10 +150,10 @@ def timed_request(describer: Any, frame: Any) -> dict[str, float]:
 
 
 def measure_remote(port: int, runs: int) -> dict[str, Any]:
-    from describe_app.core.describer import DescribeRequest
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.prompts import PromptSpec
-    from describe_app.core.remote_describer import RemoteDescriber, RemoteOptions
+    from describe_app.core.describe.describer import DescribeRequest
+    from describe_app.core.describe.prompts import PromptSpec
+    from describe_app.core.describe.remote.remote_describer import RemoteDescriber, RemoteOptions
+    from describe_app.core.pictures.images import picture_from_frame
 
     frame = camera_frame()
     rows: list[dict[str, float]] = []
@@ -208,10 +208,10 @@ def instant_server() -> tuple[Any, int]:
 
 def measure_overhead(pairs: int) -> dict[str, Any]:
     """The remote path's own cost: describer vs thinnest client against an instant server."""
-    from describe_app.core.describer import DescribeRequest
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.prompts import PromptSpec
-    from describe_app.core.remote_describer import RemoteDescriber
+    from describe_app.core.describe.describer import DescribeRequest
+    from describe_app.core.describe.prompts import PromptSpec
+    from describe_app.core.describe.remote.remote_describer import RemoteDescriber
+    from describe_app.core.pictures.images import picture_from_frame
 
     server, port = instant_server()
     frame = camera_frame()
@@ -246,8 +246,8 @@ def measure_overhead(pairs: int) -> dict[str, Any]:
 
 
 def measure_local(model_dir: Path, runs: int) -> dict[str, Any]:
-    from describe_app.core.vlm_describer import VlmDescriber
-    from describe_app.core.vlm_loader import load_vlm
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import load_vlm
 
     loaded = load_vlm(model_dir, name="SmolVLM-256M (speaking weights)")
     describer = VlmDescriber(loaded)

@@ -254,7 +254,7 @@ class WindowProbe:
         window.result.viewport().installEventFilter(self._watch)
 
     def _on_event(self, event: Any) -> None:
-        from describe_app.core.model_worker import Finished, LoadFailed, Ready, Started
+        from describe_app.core.describe.worker import Finished, LoadFailed, Ready, Started
 
         now = time.perf_counter()
         if isinstance(event, Finished):

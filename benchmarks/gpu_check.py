@@ -21,13 +21,13 @@ def main() -> int:
     import numpy as np
     import torch
 
-    from describe_app.core.describe_pipeline import run_request
-    from describe_app.core.describer import DescribeRequest
+    from describe_app.core.describe.describer import DescribeRequest
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
+    from describe_app.core.describe.pipeline import run_request
+    from describe_app.core.describe.prompts import PromptSpec
     from describe_app.core.errors import Cancelled
-    from describe_app.core.images import picture_from_frame
-    from describe_app.core.prompts import PromptSpec
-    from describe_app.core.vlm_describer import VlmDescriber
-    from describe_app.core.vlm_loader import LoadOptions, load_vlm
+    from describe_app.core.pictures.images import picture_from_frame
     from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT, TINY, build_model
 
     if not torch.cuda.is_available():

@@ -104,8 +104,8 @@ def check_speech() -> Finding:
 
 def check_text_reading() -> Finding:
     """Read the bundled sample notice with the OCR models."""
-    from describe_app.core.images import load_picture
-    from describe_app.core.ocr_reader import OcrReader
+    from describe_app.core.pictures.images import load_picture
+    from describe_app.core.reading.ocr_reader import OcrReader
     from describe_app.core.resources import resource_path
 
     sample = resource_path(*OCR_SAMPLE)
@@ -157,9 +157,13 @@ def check_engine() -> Finding:
 
 def check_model() -> Finding:
     """The default model is on this computer (bundled or downloaded). Absent is a finding."""
-    from describe_app.core.bundled_model import bundled_model_path
-    from describe_app.core.model_registry import DEFAULT_MODEL
-    from describe_app.core.model_store import cached_path, fetch_command, resolve_spec
+    from describe_app.core.describe.local.bundled_model import bundled_model_path
+    from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
+    from describe_app.core.describe.local.model_store import (
+        cached_path,
+        fetch_command,
+        resolve_spec,
+    )
 
     spec = resolve_spec(DEFAULT_MODEL)
     bundled = bundled_model_path(spec.name)

@@ -16,9 +16,9 @@ import pytest
 from PySide6.QtCore import QTimer, QtMsgType
 from PySide6.QtWidgets import QApplication
 
-from describe_app.core.describer import Describer
-from describe_app.core.history import History
-from describe_app.core.ocr_reader import OcrReader
+from describe_app.core.describe.describer import Describer
+from describe_app.core.history.store import History
+from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.speech import AudioClip, SpeechSettings, Voice
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
@@ -119,8 +119,8 @@ def qt_strict(qapp: QApplication, qtlog) -> Iterator[None]:  # type: ignore[no-u
 
 def model_factory(model_dir: Path) -> Callable[[], Describer]:
     def load() -> Describer:
-        from describe_app.core.vlm_describer import VlmDescriber
-        from describe_app.core.vlm_loader import load_vlm
+        from describe_app.core.describe.local.vlm_describer import VlmDescriber
+        from describe_app.core.describe.local.vlm_loader import load_vlm
 
         return VlmDescriber(load_vlm(model_dir, name=model_dir.name))
 
@@ -171,7 +171,7 @@ def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]
         does); by default in a thread of this process (quicker to start)."""
         speech = FakeSpeech()
         if separate_process:
-            from describe_app.core.model_process import LocalModelRecipe
+            from describe_app.core.describe.local.model_process import LocalModelRecipe
 
             factory: Callable[[], Describer] = LocalModelRecipe(str(model_dir))
         else:

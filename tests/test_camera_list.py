@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from describe_app.core.camera_list import CameraDevice, camera_name, list_cameras
-from describe_app.core.settings import CameraKind, CameraSettings
+from describe_app.core.camera.camera_list import CameraDevice, camera_name, list_cameras
+from describe_app.core.settings.schema import CameraKind, CameraSettings
 from describe_app.qt.camera_source import CameraSource, camera_from_settings, parse_camera_source
 
 

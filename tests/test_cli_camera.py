@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from describe_app.cli import main
-from describe_app.core.guidance import CUE_WORDS, Cue
+from describe_app.core.live.guidance import CUE_WORDS, Cue
 from tests.camera_scenes import PAGE_LINES, background, page_scene, write_video
 
 FIRST_SENTENCE = "A red mug stands on the wooden table."

@@ -12,13 +12,13 @@ from skimage import data
 
 from describe_app.cli import main
 from describe_app.core import speech as speech_module
-from describe_app.core.describe_pipeline import run_request
-from describe_app.core.describer import DescribeRequest, GenerationStats
-from describe_app.core.images import picture_from_frame
-from describe_app.core.prompts import PromptSpec
+from describe_app.core.describe.describer import DescribeRequest, GenerationStats
+from describe_app.core.describe.local.vlm_describer import VlmDescriber
+from describe_app.core.describe.local.vlm_loader import load_vlm
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.pictures.images import picture_from_frame
 from describe_app.core.speech import AudioDeviceError, OutputRoute, SpeechSettings, create_speech
-from describe_app.core.vlm_describer import VlmDescriber
-from describe_app.core.vlm_loader import load_vlm
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.speech_fixtures import FakePlayer, null_sink_or_skip
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from describe_app.core.frame_checks import (
+from describe_app.core.live.frame_checks import (
     CheckFailed,
     CueFound,
     FrameCheckLoop,
@@ -17,9 +17,9 @@ from describe_app.core.frame_checks import (
     HandsFreeCheck,
     ViewSettled,
 )
-from describe_app.core.guidance import Cue
-from describe_app.core.hands_free import WatchSettings
-from describe_app.core.text_finder import RapidTextFinder
+from describe_app.core.live.guidance import Cue
+from describe_app.core.live.hands_free import WatchSettings
+from describe_app.core.reading.text_finder import RapidTextFinder
 from tests.camera_scenes import background, page_scene
 
 
@@ -120,8 +120,8 @@ def test_guidance_check_guides_then_hands_over_the_page_once() -> None:
 
 
 def test_cue_words_are_translated() -> None:
-    from describe_app.core.guidance import CUE_WORDS
     from describe_app.core.i18n import _, set_language
+    from describe_app.core.live.guidance import CUE_WORDS
 
     set_language("fr")
     try:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from describe_app.core.guidance import (
+from describe_app.core.live.guidance import (
     CUE_WORDS,
     Cue,
     FrameLook,
@@ -17,7 +17,7 @@ from describe_app.core.guidance import (
     look_at_frame,
     placement_cue,
 )
-from describe_app.core.text_finder import RapidTextFinder, Region
+from describe_app.core.reading.text_finder import RapidTextFinder, Region
 from tests.camera_scenes import background, page_scene
 
 

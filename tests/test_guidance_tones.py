@@ -12,9 +12,9 @@ import pytest
 
 from describe_app.cli import main
 from describe_app.core import speech as speech_module
-from describe_app.core.guidance import CUE_WORDS, Cue
-from describe_app.core.guidance_tones import TONE_RATE, cue_tone, tone_legend
 from describe_app.core.i18n import set_language
+from describe_app.core.live.guidance import CUE_WORDS, Cue
+from describe_app.core.live.guidance_tones import TONE_RATE, cue_tone, tone_legend
 from describe_app.core.speech import AudioClip, Earcon
 from describe_app.core.speech.earcons import load_earcon
 from tests.camera_scenes import PAGE_LINES

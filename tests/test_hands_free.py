@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from describe_app.core.hands_free import ChangeWatcher, WatchSettings
+from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
 from tests.camera_scenes import background, page_scene
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from describe_app.core.history import (
+from describe_app.core.history.store import (
     HISTORY_FILE,
     SOURCE_CAMERA,
     SOURCE_PASTED,
@@ -26,7 +26,7 @@ from describe_app.core.history import (
     history_dir,
 )
 from describe_app.core.i18n import set_language
-from describe_app.core.images import Picture
+from describe_app.core.pictures.images import Picture
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +99,7 @@ def test_history_survives_a_kill(tmp_path: Path, data: Path) -> None:
     script = textwrap.dedent(
         """
         import os, signal, sys
-        from describe_app.core.history import History
+        from describe_app.core.history.store import History
         history = History()
         for i in range(5):
             history.add(source="camera", kind="describe", text=f"Result {i}.")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from describe_app.core.history import HISTORY_FILE, EntryKind, History, HistoryEntry
-from describe_app.core.history_writer import (
+from describe_app.core.history.store import HISTORY_FILE, EntryKind, History, HistoryEntry
+from describe_app.core.history.writer import (
     THREAD_NAME,
     AddEntry,
     ClearHistory,

@@ -15,7 +15,13 @@ import pytest
 
 from describe_app.core import i18n
 from describe_app.core.i18n import _, available_languages, set_language
-from describe_app.core.shortcuts import ACTIONS, Menu, actions_in_menu, menu_title, mnemonic
+from describe_app.core.settings.shortcuts import (
+    ACTIONS,
+    Menu,
+    actions_in_menu,
+    menu_title,
+    mnemonic,
+)
 from describe_app.devtools import translations as tr
 
 FRENCH_PO = i18n.locale_dir() / "fr" / "LC_MESSAGES" / "describe.po"

@@ -13,7 +13,7 @@ from PIL import Image
 from skimage import data
 
 from describe_app.core.errors import ImageError
-from describe_app.core.images import load_picture, picture_from_bytes, picture_from_frame
+from describe_app.core.pictures.images import load_picture, picture_from_bytes, picture_from_frame
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from skimage import data
 
 from describe_app.cli import main
 from describe_app.core import model_registry
-from describe_app.core.model_registry import ModelSpec
+from describe_app.core.describe.local.model_registry import ModelSpec
 from tests.local_hub import serve_model
 
 TINY_SPEC = ModelSpec(
@@ -126,8 +126,8 @@ def test_the_window_worker_reports_download_progress(
     """First use in the window: the worker says the download started, then how far it is."""
     import queue
 
-    from describe_app.core.model_process import LocalModelRecipe
-    from describe_app.core.model_worker import LoadProgress, ModelWorker, Ready, WorkerEvent
+    from describe_app.core.describe.local.model_process import LocalModelRecipe
+    from describe_app.core.describe.worker import LoadProgress, ModelWorker, Ready, WorkerEvent
 
     events: queue.Queue[WorkerEvent] = queue.Queue()
     with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, _hub):

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from skimage import data
 
-from describe_app.core.describer import DescribeRequest
-from describe_app.core.images import picture_from_frame
-from describe_app.core.model_process import LocalModelRecipe, ProcessModelWorker
-from describe_app.core.model_worker import (
+from describe_app.core.describe.describer import DescribeRequest
+from describe_app.core.describe.local.model_process import LocalModelRecipe, ProcessModelWorker
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.describe.worker import (
     Cancelled_,
     DescribeJob,
     Finished,
@@ -23,7 +23,7 @@ from describe_app.core.model_worker import (
     Started,
     WorkerEvent,
 )
-from describe_app.core.prompts import PromptSpec
+from describe_app.core.pictures.images import picture_from_frame
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 
 

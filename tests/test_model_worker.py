@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from skimage import data
 
-from describe_app.core.describer import DescribeRequest
-from describe_app.core.errors import ModelNotAvailableError
-from describe_app.core.images import Picture, picture_from_frame
-from describe_app.core.model_worker import (
+from describe_app.core.describe.describer import DescribeRequest
+from describe_app.core.describe.local.vlm_describer import VlmDescriber
+from describe_app.core.describe.local.vlm_loader import load_vlm
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.describe.worker import (
     Cancelled_,
     DescribeJob,
     Failed,
@@ -29,9 +30,8 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.prompts import PromptSpec
-from describe_app.core.vlm_describer import VlmDescriber
-from describe_app.core.vlm_loader import load_vlm
+from describe_app.core.errors import ModelNotAvailableError
+from describe_app.core.pictures.images import Picture, picture_from_frame
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 
 
@@ -73,7 +73,7 @@ def make_worker(events: Events) -> Iterator[object]:
             time.sleep(delay)
             return VlmDescriber(load_vlm(model_dir, name=model_dir.name))
 
-        from describe_app.core.ocr_reader import OcrReader
+        from describe_app.core.reading.ocr_reader import OcrReader
 
         worker = ModelWorker(factory, events, text_reader_factory=OcrReader)
         workers.append(worker)
@@ -157,7 +157,7 @@ def test_load_failure_is_reported_and_requests_fail_cleanly(events: Events, phot
 
 
 def test_read_text_job(make_worker, events: Events, tiny_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.images import load_picture
+    from describe_app.core.pictures.images import load_picture
     from describe_app.core.resources import resource_path
 
     worker = make_worker(tiny_model_dir)

@@ -13,8 +13,13 @@ import pytest
 from PIL import Image
 
 from describe_app.core.errors import OcrError
-from describe_app.core.ocr_reader import NO_TEXT_SENTENCE, OcrReader, OcrResult, OcrSettings
-from describe_app.core.reading_order import TextBox, estimate_skew, group_lines, reading_order
+from describe_app.core.reading.ocr_reader import NO_TEXT_SENTENCE, OcrReader, OcrResult, OcrSettings
+from describe_app.core.reading.reading_order import (
+    TextBox,
+    estimate_skew,
+    group_lines,
+    reading_order,
+)
 from tests.sign_scenes import SIGN, photo, sign_on_photo
 
 
@@ -89,7 +94,7 @@ def test_accepts_other_picture_modes(reader: OcrReader) -> None:
 
 def test_importing_the_reader_does_not_import_rapidocr() -> None:
     code = (
-        "import sys, describe_app.core.ocr_reader as m; m.OcrReader(); "
+        "import sys, describe_app.core.reading.ocr_reader as m; m.OcrReader(); "
         "assert 'rapidocr' not in sys.modules and 'onnxruntime' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

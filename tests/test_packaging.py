@@ -286,8 +286,8 @@ def test_self_test_passes_with_only_optional_findings(monkeypatch: pytest.Monkey
 
 
 def test_a_bundled_model_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from describe_app.core.bundled_model import bundled_model_path
-    from describe_app.core.model_registry import DEFAULT_MODEL
+    from describe_app.core.describe.local.bundled_model import bundled_model_path
+    from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
 
     assert bundled_model_path(DEFAULT_MODEL) is None  # a checkout ships none
     folder = tmp_path / "resources" / "models" / DEFAULT_MODEL

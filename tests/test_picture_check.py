@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from describe_app.core.picture_check import Problem, check_picture
+from describe_app.core.pictures.picture_check import Problem, check_picture
 
 PHOTOS = ("coffee", "astronaut", "chelsea", "rocket", "camera", "page", "brick", "grass")
 

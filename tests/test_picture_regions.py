@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from describe_app.core.explore import ExploreSession, Move, region_prompt
+from describe_app.core.describe.explore import ExploreSession, Move, region_prompt
 from describe_app.core.i18n import set_language
-from describe_app.core.images import Picture, picture_from_frame
-from describe_app.core.picture_regions import (
+from describe_app.core.pictures.images import Picture, picture_from_frame
+from describe_app.core.pictures.picture_regions import (
     Cell,
     Corner,
     Grid,

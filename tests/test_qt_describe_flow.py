@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from describe_app.core.history import EntryKind
+from describe_app.core.history.store import EntryKind
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 from tests import qt_fixtures
 
@@ -139,7 +139,7 @@ def test_a_missing_model_is_announced_once_and_photos_still_open(
 def test_download_progress_is_shown_and_its_start_and_end_said(
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.model_worker import LoadProgress
+    from describe_app.core.describe.worker import LoadProgress
 
     window, speech = make_window(speaking_model_dir, load=False)
     events = [

@@ -152,7 +152,7 @@ def test_parts_are_described_by_the_apps_model_process(
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it (model in a child process): the parts of a
     photo arrive, and a question asked meanwhile still wins."""
-    from describe_app.core.model_process import ProcessModelWorker
+    from describe_app.core.describe.local.model_process import ProcessModelWorker
 
     window = app_window("--camera", "none", "--model", str(speaking_model_dir))
     try:

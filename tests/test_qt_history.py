@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from describe_app.core.history import HISTORY_FILE, History, HistoryEntry
+from describe_app.core.history.store import HISTORY_FILE, History, HistoryEntry
 from describe_app.core.resources import resource_path
-from describe_app.core.settings import HistorySettings, Settings
+from describe_app.core.settings.schema import HistorySettings, Settings
 from tests import qt_fixtures
 
 TIMEOUT_MS = 20_000
@@ -107,7 +107,7 @@ def test_clear_asks_first_and_the_answer_is_given_by_keyboard(
 def test_follow_up_question_about_a_past_picture(
     qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.images import load_picture
+    from describe_app.core.pictures.images import load_picture
 
     store = History(tmp_path / "h")
     past = store.add(
@@ -136,7 +136,7 @@ def test_follow_up_question_about_a_past_picture(
 def test_privacy_option_stores_no_picture_and_deletes_kept_ones(
     qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.images import load_picture
+    from describe_app.core.pictures.images import load_picture
 
     store = History(tmp_path / "h")
     kept = store.add(source="a.jpg", kind="describe", text="Kept.", picture=load_picture(COFFEE))

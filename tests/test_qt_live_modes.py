@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
-from describe_app.core.history import EntryKind
+from describe_app.core.history.store import EntryKind
+from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
 from tests import qt_fixtures

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from describe_app.cli import build_parser
-from describe_app.core.images import Picture
-from describe_app.core.model_worker import (
+from describe_app.core.describe.worker import (
     Cancelled_,
     Finished,
     Ready,
@@ -18,7 +17,8 @@ from describe_app.core.model_worker import (
     Started,
     WorkerEvent,
 )
-from describe_app.core.settings import DescribeSettings, Settings
+from describe_app.core.pictures.images import Picture
+from describe_app.core.settings.schema import DescribeSettings, Settings
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 from describe_app.qt.app import model_choice
 from describe_app.qt.main_window import MainWindow
@@ -171,7 +171,7 @@ def test_the_app_switches_its_model_process(
     app_window,
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it: each model in a child process of its own."""
-    from describe_app.core.model_process import ProcessModelWorker
+    from describe_app.core.describe.local.model_process import ProcessModelWorker
 
     window = app_window("--camera", "none", "--model", str(speaking_model_dir))
     try:

@@ -15,7 +15,7 @@ server = server_fixtures.server
 
 
 def test_window_describes_through_the_server(qtbot, app_window, server: ServerProcess) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.model_worker import ModelWorker
+    from describe_app.core.describe.worker import ModelWorker
 
     window = app_window("--camera", "none", "--server", server.url)
     try:
@@ -35,8 +35,8 @@ def test_settings_choose_and_test_a_server_then_the_window_uses_it(
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
-    from describe_app.core.server_profiles import ServerProfile, ServerProfiles
-    from describe_app.core.settings import load_settings
+    from describe_app.core.describe.remote.server_profiles import ServerProfile, ServerProfiles
+    from describe_app.core.settings.schema import load_settings
     from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 
     ServerProfiles().put(ServerProfile(name="home", url=server.url))

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from describe_app.core.settings import CameraKind, CameraSettings, Settings, load_settings
+from describe_app.core.settings.schema import CameraKind, CameraSettings, Settings, load_settings
 from describe_app.core.speech import SpeechSettings
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from tests import qt_fixtures
@@ -182,7 +182,7 @@ def _camera_items(dialog: SettingsDialog) -> list[tuple[str, int]]:
 
 
 def test_cameras_are_chosen_by_name(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.camera_list import CameraDevice
+    from describe_app.core.camera.camera_list import CameraDevice
 
     def found() -> list[CameraDevice]:
         return [CameraDevice(0, "Integrated Camera"), CameraDevice(2, "USB Camera")]
@@ -204,7 +204,7 @@ def test_cameras_are_chosen_by_name(qtbot, qt_strict) -> None:  # type: ignore[n
 
 
 def test_a_configured_camera_not_found_stays_selectable(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.camera_list import CameraDevice
+    from describe_app.core.camera.camera_list import CameraDevice
 
     dialog = _camera_dialog(
         qtbot, CameraSettings(index=5), lambda: [CameraDevice(0, "Integrated Camera")]
@@ -228,7 +228,7 @@ def test_a_configured_camera_not_found_stays_selectable(qtbot, qt_strict) -> Non
 
 
 def test_refresh_lists_the_cameras_again(qtbot, qt_strict) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.camera_list import CameraDevice
+    from describe_app.core.camera.camera_list import CameraDevice
 
     plugged = [CameraDevice(0, "Integrated Camera")]
     dialog = _camera_dialog(qtbot, CameraSettings(), lambda: list(plugged))
@@ -248,7 +248,7 @@ def test_refresh_lists_the_cameras_again(qtbot, qt_strict) -> None:  # type: ign
 def test_hands_free_and_guidance_settings_reach_the_window(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.settings import LiveSettings
+    from describe_app.core.settings.schema import LiveSettings
 
     window, _speech = make_window(tiny_model_dir, load=False)
     window.open_settings(SettingsPage.LIVE)

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
-from describe_app.core.settings import Settings
-from describe_app.core.shortcuts import ACTIONS, Menu, actions_in_menu, menu_title
+from describe_app.core.settings.schema import Settings
+from describe_app.core.settings.shortcuts import ACTIONS, Menu, actions_in_menu, menu_title
 from tests import qt_fixtures
 
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.

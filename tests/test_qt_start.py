@@ -75,7 +75,7 @@ def test_the_app_runs_its_model_in_a_separate_process(
     qtbot, app_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it: the model in a child process, end to end."""
-    from describe_app.core.model_process import ProcessModelWorker
+    from describe_app.core.describe.local.model_process import ProcessModelWorker
     from describe_app.core.resources import resource_path
     from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 

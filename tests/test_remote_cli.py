@@ -12,8 +12,8 @@ import keyring
 import pytest
 
 from describe_app.cli import main
-from describe_app.core.api_keys import SERVICE
-from describe_app.core.server_profiles import servers_path
+from describe_app.core.describe.remote.api_keys import SERVICE
+from describe_app.core.describe.remote.server_profiles import servers_path
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests import server_fixtures
 from tests.server_fixtures import ServerProcess, StubServer, free_port

@@ -17,14 +17,14 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from describe_app.core.conversation import Conversation
-from describe_app.core.describe_pipeline import run_request
-from describe_app.core.describer import Describer
-from describe_app.core.describer_choice import ServerChoice, describer_factory
-from describe_app.core.images import Picture
-from describe_app.core.model_worker import DescribeJob, Finished, ModelWorker, SentenceReady
-from describe_app.core.remote_describer import RemoteDescriber
-from describe_app.core.remote_errors import ServerHttpError
+from describe_app.core.describe.choice import ServerChoice, describer_factory
+from describe_app.core.describe.conversation import Conversation
+from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.remote.remote_describer import RemoteDescriber
+from describe_app.core.describe.remote.remote_errors import ServerHttpError
+from describe_app.core.describe.worker import DescribeJob, Finished, ModelWorker, SentenceReady
+from describe_app.core.pictures.images import Picture
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests import server_fixtures
 from tests.server_fixtures import ServerProcess

@@ -10,20 +10,24 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from describe_app.core.describer import DescribeRequest, GenerationStats, TextSink
-from describe_app.core.fallback_describer import FallbackDescriber
-from describe_app.core.i18n import set_language
-from describe_app.core.images import Picture
-from describe_app.core.prompts import PromptSpec
-from describe_app.core.remote_describer import ConnectionCheck, RemoteDescriber, RemoteOptions
-from describe_app.core.remote_errors import (
+from describe_app.core.describe.describer import DescribeRequest, GenerationStats, TextSink
+from describe_app.core.describe.fallback import FallbackDescriber
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.describe.remote.remote_describer import (
+    ConnectionCheck,
+    RemoteDescriber,
+    RemoteOptions,
+)
+from describe_app.core.describe.remote.remote_errors import (
     ServerAuthError,
     ServerSetupError,
     ServerUnreachableError,
 )
-from describe_app.core.server_address import check_privacy, normalize_base_url
-from describe_app.core.server_exchange import ErrorContext, http_error
-from describe_app.core.server_profiles import ServerProfiles
+from describe_app.core.describe.remote.server_address import check_privacy, normalize_base_url
+from describe_app.core.describe.remote.server_exchange import ErrorContext, http_error
+from describe_app.core.describe.remote.server_profiles import ServerProfiles
+from describe_app.core.i18n import set_language
+from describe_app.core.pictures.images import Picture
 from tests.server_fixtures import free_port
 
 

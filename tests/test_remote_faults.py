@@ -16,14 +16,12 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from describe_app.core.describe_pipeline import run_request
-from describe_app.core.describer import Describer, DescribeRequest
-from describe_app.core.errors import Cancelled
-from describe_app.core.fallback_describer import FALLBACK_SENTENCE, FallbackDescriber
-from describe_app.core.images import Picture
-from describe_app.core.prompts import PromptSpec
-from describe_app.core.remote_describer import RemoteDescriber, RemoteOptions
-from describe_app.core.remote_errors import (
+from describe_app.core.describe.describer import Describer, DescribeRequest
+from describe_app.core.describe.fallback import FALLBACK_SENTENCE, FallbackDescriber
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.describe.remote.remote_describer import RemoteDescriber, RemoteOptions
+from describe_app.core.describe.remote.remote_errors import (
     ImagesNotSupportedError,
     ServerAuthError,
     ServerDisconnectedError,
@@ -34,6 +32,8 @@ from describe_app.core.remote_errors import (
     ServerTimeoutError,
     ServerUnreachableError,
 )
+from describe_app.core.errors import Cancelled
+from describe_app.core.pictures.images import Picture
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests.server_fixtures import (
     ServerProcess,
@@ -326,8 +326,8 @@ def test_a_good_stub_stream_is_read_whole(stub: StubServer, photo: Picture) -> N
 
 @pytest.fixture(scope="module")
 def local_factory(speaking_model_dir: Path) -> Callable[[], Describer]:
-    from describe_app.core.vlm_describer import VlmDescriber
-    from describe_app.core.vlm_loader import load_vlm
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import load_vlm
 
     loaded: list[Describer] = []
 

@@ -11,22 +11,26 @@ from typing import Any
 import keyring.backend
 import pytest
 
-from describe_app.core.api_keys import SERVICE, SystemKeyring
-from describe_app.core.describer_choice import ServerChoice, describer_factory, resolve_profile
-from describe_app.core.remote_describer import RemoteDescriber, remote_describer_for
-from describe_app.core.remote_errors import (
+from describe_app.core.describe.choice import ServerChoice, describer_factory, resolve_profile
+from describe_app.core.describe.remote.api_keys import SERVICE, SystemKeyring
+from describe_app.core.describe.remote.remote_describer import RemoteDescriber, remote_describer_for
+from describe_app.core.describe.remote.remote_errors import (
     InsecureServerError,
     KeyringUnavailableError,
     ServerSetupError,
     ServerUnreachableError,
 )
-from describe_app.core.server_address import (
+from describe_app.core.describe.remote.server_address import (
     check_privacy,
     display_host,
     is_private_address,
     normalize_base_url,
 )
-from describe_app.core.server_profiles import ServerProfile, ServerProfiles, servers_path
+from describe_app.core.describe.remote.server_profiles import (
+    ServerProfile,
+    ServerProfiles,
+    servers_path,
+)
 
 
 @pytest.mark.parametrize(

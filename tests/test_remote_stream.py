@@ -9,8 +9,9 @@ import json
 import pytest
 from PIL import Image
 
-from describe_app.core.openai_messages import picture_data_url, to_openai_messages
-from describe_app.core.openai_stream import (
+from describe_app.core.describe.prompts import BRIEF_PROMPT, PromptSpec, Turn, build_messages
+from describe_app.core.describe.remote.openai_messages import picture_data_url, to_openai_messages
+from describe_app.core.describe.remote.openai_stream import (
     SseEvent,
     SseParser,
     StreamFormatError,
@@ -19,7 +20,6 @@ from describe_app.core.openai_stream import (
     read_chunk,
     read_completion,
 )
-from describe_app.core.prompts import BRIEF_PROMPT, PromptSpec, Turn, build_messages
 
 STREAM = (
     b": keep-alive comment\r\n"
@@ -164,7 +164,7 @@ def test_pictures_are_sent_as_jpeg_no_larger_than_asked() -> None:
 
 
 def test_the_connection_sentence_lists_models_briefly() -> None:
-    from describe_app.core.remote_describer import ConnectionCheck
+    from describe_app.core.describe.remote.remote_describer import ConnectionCheck
 
     one = ConnectionCheck("gpu:8000", ("/srv/models/SmolVLM-500M",), 0.0412)
     assert (

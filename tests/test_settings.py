@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from describe_app.core import settings as settings_module
+from describe_app.core.describe.prompts import Detail
 from describe_app.core.i18n import set_language
-from describe_app.core.prompts import Detail
-from describe_app.core.settings import (
+from describe_app.core.settings.schema import (
     CAMERA_INDEX,
     HISTORY_MAX_ENTRIES,
     SETTINGS_VERSION,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from describe_app.core.i18n import set_language
-from describe_app.core.shortcuts import (
+from describe_app.core.settings.shortcuts import (
     ACTIONS,
     ACTIONS_BY_ID,
     Conflict,

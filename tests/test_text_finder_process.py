@@ -7,10 +7,10 @@ import time
 import pytest
 
 from describe_app.core.errors import OcrError
-from describe_app.core.frame_checks import FrameCheckLoop, GuidanceCheck
-from describe_app.core.guidance import LOOK_WIDTH, grey_copy
-from describe_app.core.text_finder import RapidTextFinder
-from describe_app.core.text_finder_process import ProcessTextFinder
+from describe_app.core.live.frame_checks import FrameCheckLoop, GuidanceCheck
+from describe_app.core.live.guidance import LOOK_WIDTH, grey_copy
+from describe_app.core.reading.text_finder import RapidTextFinder
+from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from tests.camera_scenes import background, page_scene
 
 

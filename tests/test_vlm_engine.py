@@ -15,14 +15,14 @@ import numpy as np
 import pytest
 from skimage import data
 
-from describe_app.core.conversation import Conversation
-from describe_app.core.describe_pipeline import run_request
-from describe_app.core.describer import DescribeRequest
+from describe_app.core.describe.conversation import Conversation
+from describe_app.core.describe.describer import DescribeRequest
+from describe_app.core.describe.local.vlm_describer import VlmDescriber
+from describe_app.core.describe.local.vlm_loader import LoadedVLM, LoadOptions, load_vlm
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.prompts import Detail, PromptSpec, build_messages
 from describe_app.core.errors import Cancelled
-from describe_app.core.images import Picture, picture_from_frame
-from describe_app.core.prompts import Detail, PromptSpec, build_messages
-from describe_app.core.vlm_describer import VlmDescriber
-from describe_app.core.vlm_loader import LoadedVLM, LoadOptions, load_vlm
+from describe_app.core.pictures.images import Picture, picture_from_frame
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 
 

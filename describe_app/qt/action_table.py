@@ -1,4 +1,4 @@
-"""The Qt side of the one shortcuts table (:mod:`describe_app.core.shortcuts`).
+"""The Qt side of the one shortcuts table (:mod:`describe_app.core.settings.shortcuts`).
 
 The core table says which actions exist, their keys, labels, help sentences, menus and
 scopes; this module only turns that into Qt terms: key sequences, shortcut contexts, and
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from describe_app.core.shortcuts import ACTIONS, Action, Scope, effective_keys
+from describe_app.core.settings.shortcuts import ACTIONS, Action, Scope, effective_keys
 
 __all__ = ["ACTIONS", "Action", "apply_keys", "key_sequences", "key_text", "shortcut_context"]
 

@@ -20,13 +20,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from describe_app.core.describer import Describer
-from describe_app.core.history import History
+from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.local.model_process import LocalModelRecipe
+from describe_app.core.describe.local.model_registry import DEFAULT_MODEL, looks_like_path
+from describe_app.core.history.store import History
 from describe_app.core.i18n import set_language
-from describe_app.core.model_process import LocalModelRecipe
-from describe_app.core.model_registry import DEFAULT_MODEL, looks_like_path
-from describe_app.core.ocr_reader import OcrReader
-from describe_app.core.settings import DescribeSettings, LoadResult, Settings, load_settings
+from describe_app.core.reading.ocr_reader import OcrReader
+from describe_app.core.settings.schema import DescribeSettings, LoadResult, Settings, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
@@ -73,8 +73,8 @@ def server_factory(
 ) -> tuple[Callable[[], Describer], str | None]:
     """The describer factory for ``--server`` (or the server chosen in the settings), and
     the sentence saying where pictures go."""
-    from describe_app.cli_servers import server_choice
-    from describe_app.core.describer_choice import (
+    from describe_app.cli.servers import server_choice
+    from describe_app.core.describe.choice import (
         ServerChoice,
         describer_factory,
         resolve_profile,

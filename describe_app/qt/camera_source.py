@@ -1,7 +1,7 @@
 """What ``--camera`` names: a device index, a network stream (http/rtsp) or a video file.
 
 A camera on this computer is labelled by the name its driver gives ("Integrated Camera")
-where :func:`~describe_app.core.camera_list.list_cameras` finds one, else by its number
+where :func:`~describe_app.core.camera.camera_list.list_cameras` finds one, else by its number
 ("camera 1"); the window says this label in "No camera found (...)" and the like.
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from describe_app.core.camera_list import CameraDevice, list_cameras
-from describe_app.core.settings import CameraKind, CameraSettings
+from describe_app.core.camera.camera_list import CameraDevice, list_cameras
+from describe_app.core.settings.schema import CameraKind, CameraSettings
 
 log = logging.getLogger(__name__)
 

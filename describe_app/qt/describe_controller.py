@@ -26,19 +26,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from describe_app.core.conversation import Conversation
-from describe_app.core.describer import DescribeRequest
-from describe_app.core.errors import ImageError
-from describe_app.core.history import (
-    SOURCE_CAMERA,
-    SOURCE_PASTED,
-    EntryKind,
-    History,
-    HistoryEntry,
-)
-from describe_app.core.history_writer import AddEntry, Written
-from describe_app.core.images import Picture, picture_from_frame
-from describe_app.core.model_worker import (
+from describe_app.core.describe.conversation import Conversation
+from describe_app.core.describe.describer import DescribeRequest
+from describe_app.core.describe.prompts import Detail, PromptSpec
+from describe_app.core.describe.worker import (
     Cancelled_,
     DescribeJob,
     Failed,
@@ -54,14 +45,23 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.picture_regions import (
+from describe_app.core.errors import ImageError
+from describe_app.core.history.store import (
+    SOURCE_CAMERA,
+    SOURCE_PASTED,
+    EntryKind,
+    History,
+    HistoryEntry,
+)
+from describe_app.core.history.writer import AddEntry, Written
+from describe_app.core.pictures.images import Picture, picture_from_frame
+from describe_app.core.pictures.picture_regions import (
     Grid,
     cell_name,
     changed_cells,
     crop_cells,
     join_names,
 )
-from describe_app.core.prompts import Detail, PromptSpec
 from describe_app.core.speech import Earcon
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.camera_worker import CameraWorker

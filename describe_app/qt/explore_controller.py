@@ -1,7 +1,7 @@
 """Exploring the last described picture: short descriptions of its regions, in the background.
 
 After a description the user asked for, :class:`ExploreController` starts an
-:class:`~describe_app.core.explore.ExploreSession` on that picture and asks the model
+:class:`~describe_app.core.describe.explore.ExploreSession` on that picture and asks the model
 worker for one region at a time, the region under the cursor first, and only while the
 :class:`DescribeController` has nothing in flight. Anything the user asks for wins: the
 worker cancels the region in progress (latest request wins) and the region is asked for
@@ -16,10 +16,9 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from describe_app.core.describer import DescribeRequest
-from describe_app.core.explore import REGION_TOKENS, ExploreSession, region_prompt
-from describe_app.core.images import Picture
-from describe_app.core.model_worker import (
+from describe_app.core.describe.describer import DescribeRequest
+from describe_app.core.describe.explore import REGION_TOKENS, ExploreSession, region_prompt
+from describe_app.core.describe.worker import (
     Cancelled_,
     DescribeJob,
     Failed,
@@ -28,7 +27,8 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.picture_regions import Cell, cell_name, crop_cell
+from describe_app.core.pictures.images import Picture
+from describe_app.core.pictures.picture_regions import Cell, cell_name, crop_cell
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _

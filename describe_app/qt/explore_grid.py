@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
-from describe_app.core.explore import ExploreSession, Move
-from describe_app.core.picture_regions import Cell, Corner
+from describe_app.core.describe.explore import ExploreSession, Move
+from describe_app.core.pictures.picture_regions import Cell, Corner
 from describe_app.qt.translate import _
 
 _MOVES = {

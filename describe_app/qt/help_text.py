@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from describe_app.core.guidance_tones import tone_legend
-from describe_app.core.shortcuts import Menu, actions_in_menu, effective_keys, menu_title
+from describe_app.core.live.guidance_tones import tone_legend
+from describe_app.core.settings.shortcuts import Menu, actions_in_menu, effective_keys, menu_title
 from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import plain
 from describe_app.qt.translate import _

@@ -1,6 +1,6 @@
 """The Qt side of the history writer: each finished write arrives as a signal on the GUI thread.
 
-:class:`~describe_app.core.history_writer.HistoryWriter` writes the history on its own thread
+:class:`~describe_app.core.history.writer.HistoryWriter` writes the history on its own thread
 and calls one callback there. This bridge re-emits each report as ``written`` (a queued
 signal), so slots run on the GUI thread and may touch widgets; the window shows a result in
 the history list only when it is on disk. Reading the store stays direct (it never waits for
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from describe_app.core.history import EntryKind, History
-from describe_app.core.history_writer import (
+from describe_app.core.history.store import EntryKind, History
+from describe_app.core.history.writer import (
     AddEntry,
     ClearHistory,
     Configure,
@@ -27,7 +27,7 @@ from describe_app.core.history_writer import (
 )
 
 if TYPE_CHECKING:
-    from describe_app.core.images import Picture
+    from describe_app.core.pictures.images import Picture
 
 log = logging.getLogger(__name__)
 

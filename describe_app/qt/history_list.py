@@ -1,6 +1,6 @@
 """The history list: one item per stored result, newest first, each readable in full.
 
-The list shows :class:`~describe_app.core.history.History` entries; the store on disk is
+The list shows :class:`~describe_app.core.history.store.History` entries; the store on disk is
 the truth and this widget only mirrors it. Each item's text (and its accessible text) is the
 whole result, so a screen reader reads the history item by item with nothing cut off.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from describe_app.core.history import HistoryEntry, kind_label, source_label
+from describe_app.core.history.store import HistoryEntry, kind_label, source_label
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole
 

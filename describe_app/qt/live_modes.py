@@ -1,6 +1,6 @@
 """Hands-free mode and reading guidance in the window: switched by a key, run off the GUI thread.
 
-:class:`LiveModes` owns a core :class:`~describe_app.core.frame_checks.FrameCheckLoop` (its
+:class:`LiveModes` owns a core :class:`~describe_app.core.live.frame_checks.FrameCheckLoop` (its
 own thread) that looks at the camera's newest frame. What the loop finds arrives here as a
 queued signal, on the GUI thread:
 
@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from describe_app.core.frame_checks import (
+from describe_app.core.i18n import _ as core_
+from describe_app.core.live.frame_checks import (
     GUIDANCE,
     HANDS_FREE,
     CheckFailed,
@@ -30,11 +31,10 @@ from describe_app.core.frame_checks import (
     HandsFreeCheck,
     ViewSettled,
 )
-from describe_app.core.guidance import CUE_WORDS, Cue
-from describe_app.core.guidance_tones import cue_tone
-from describe_app.core.hands_free import WatchSettings
-from describe_app.core.i18n import _ as core_
-from describe_app.core.text_finder_process import ProcessTextFinder
+from describe_app.core.live.guidance import CUE_WORDS, Cue
+from describe_app.core.live.guidance_tones import cue_tone
+from describe_app.core.live.hands_free import WatchSettings
+from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.translate import _

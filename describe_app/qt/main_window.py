@@ -4,7 +4,7 @@ Widgets only: the flow lives in :class:`DescribeController`, the model in
 :class:`ModelBridge`, the camera in :class:`CameraWorker`, speech behind ``SpeechOutput``,
 results in the core :class:`History` store, choices in the core :class:`Settings`.
 Every control is created with its label (:func:`add_labelled_control`); every action comes
-from the one shortcuts table (:mod:`describe_app.core.shortcuts`) through
+from the one shortcuts table (:mod:`describe_app.core.settings.shortcuts`) through
 :func:`build_menus`, with the user's own keys.
 """
 
@@ -38,16 +38,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from describe_app.core.describe.prompts import Detail
 from describe_app.core.errors import ImageError
-from describe_app.core.frame_checks import GUIDANCE, HANDS_FREE
-from describe_app.core.hands_free import WatchSettings
-from describe_app.core.history import History, HistoryEntry
-from describe_app.core.history_writer import AddEntry, Written
+from describe_app.core.history.store import History, HistoryEntry
+from describe_app.core.history.writer import AddEntry, Written
 from describe_app.core.i18n import set_language
-from describe_app.core.images import Picture
-from describe_app.core.picture_regions import Cell, crop_cell
-from describe_app.core.prompts import Detail
-from describe_app.core.settings import TEXT_ZOOM, Settings, SettingsSaveError, save_settings
+from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
+from describe_app.core.live.hands_free import WatchSettings
+from describe_app.core.pictures.images import Picture
+from describe_app.core.pictures.picture_regions import Cell, crop_cell
+from describe_app.core.settings.schema import TEXT_ZOOM, Settings, SettingsSaveError, save_settings
 from describe_app.core.speech import SpeechOutput, Voice, list_voices
 from describe_app.qt.action_table import apply_keys
 from describe_app.qt.announcer import Announcer

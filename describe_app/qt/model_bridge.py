@@ -1,6 +1,6 @@
 """The Qt side of the model worker: its events arrive as a signal on the GUI thread.
 
-:class:`~describe_app.core.model_worker.ModelWorker` calls one callback on its own thread.
+:class:`~describe_app.core.describe.worker.ModelWorker` calls one callback on its own thread.
 This bridge re-emits each event as ``worker_event`` (a queued signal), so slots run on the GUI
 thread and may touch widgets. The worker itself (loading, latest-request-wins,
 cancellation, shutdown) stays in the core.
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from describe_app.core.describer import Describer
-from describe_app.core.model_process import ProcessModelWorker
-from describe_app.core.model_worker import (
+from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.local.model_process import ProcessModelWorker
+from describe_app.core.describe.worker import (
     Cancelled_,
     Failed,
     Finished,
@@ -34,7 +34,7 @@ from describe_app.core.model_worker import (
     TextRead,
     WorkerEvent,
 )
-from describe_app.core.ocr_reader import TextReader
+from describe_app.core.reading.ocr_reader import TextReader
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from describe_app.core.errors import ImageError
-from describe_app.core.images import Picture, load_picture, picture_from_bytes
+from describe_app.core.pictures.images import Picture, load_picture, picture_from_bytes
 from describe_app.qt.translate import _
 
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.gif *.webp *.tif *.tiff *.bmp *.heic *.heif"

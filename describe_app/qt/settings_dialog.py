@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from describe_app.core.camera_list import CameraDevice, list_cameras
+from describe_app.core.camera.camera_list import CameraDevice, list_cameras
+from describe_app.core.describe.local.model_registry import MODELS
+from describe_app.core.describe.prompts import Detail
 from describe_app.core.i18n import available_languages
-from describe_app.core.model_registry import MODELS
-from describe_app.core.prompts import Detail
-from describe_app.core.settings import (
+from describe_app.core.settings.schema import (
     HANDS_FREE_CHANGE,
     HANDS_FREE_INTERVAL,
     HISTORY_MAX_ENTRIES,
@@ -285,7 +285,7 @@ class SettingsDialog(QDialog):
 
     def _server_rows(self, page: QWidget, form: QFormLayout, describe: DescribeSettings) -> None:
         """Choose this computer or one of the user's own servers (``describe-app servers``)."""
-        from describe_app.core.server_profiles import ServerProfiles
+        from describe_app.core.describe.remote.server_profiles import ServerProfiles
 
         self.server = QComboBox(page)
         self.server.addItem(_("This computer (pictures stay here)"), "")
@@ -541,7 +541,7 @@ class SettingsDialog(QDialog):
 
     def problem(self) -> tuple[SettingsPage, str] | None:
         """What stops OK: a camera address that is no address, two actions on one key."""
-        from describe_app.core.settings import CAMERA_URL_SCHEMES
+        from describe_app.core.settings.schema import CAMERA_URL_SCHEMES
 
         url = self.camera_url.text().strip()
         kind = CameraKind(self.camera_kind.currentData())
@@ -677,7 +677,7 @@ class _ServerCheck(QObject):
             self._thread.join(timeout)
 
     def _run(self, name: str) -> None:
-        from describe_app.core.describer_choice import check_server
+        from describe_app.core.describe.choice import check_server
         from describe_app.core.errors import DescribeError
 
         try:

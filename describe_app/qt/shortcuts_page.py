@@ -1,8 +1,8 @@
 """The settings page that changes keys: a list of actions with their keys, a key field.
 
-Built from the one shortcuts table (:mod:`describe_app.core.shortcuts`). A key that cannot
+Built from the one shortcuts table (:mod:`describe_app.core.settings.shortcuts`). A key that cannot
 be used (not a key, reserved for the screen reader or for moving around, or already taken)
-is refused with one sentence from :func:`~describe_app.core.shortcuts.check_key`, shown
+is refused with one sentence from :func:`~describe_app.core.settings.shortcuts.check_key`, shown
 under the field and given to the field as its accessible description.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from describe_app.core.shortcuts import (
+from describe_app.core.settings.shortcuts import (
     ACTIONS,
     action,
     check_key,

@@ -1,5 +1,5 @@
 """Small sounds made from sine waves: the earcons (``scripts/make_earcons.py``) and the
-guidance tones (:mod:`describe_app.core.guidance_tones`) are both built from these.
+guidance tones (:mod:`describe_app.core.live.guidance_tones`) are both built from these.
 
 Everything is float64 samples at :data:`RATE` (22,050 Hz, the rate of espeak-ng speech,
 so sounds and speech share one output stream without resampling).

@@ -1,0 +1,211 @@
+"""The camera commands: ``describe-app watch`` (hands-free) and ``describe-app guide`` (reading).
+
+    describe-app watch --camera 0            describe the view each time it changes and settles
+    describe-app guide --camera 0 --speak    say how to aim at a page, then read it
+    describe-app guide --camera 0 --tones    the same, with tones for the aiming cues
+
+They run the core's :class:`~describe_app.core.live.hands_free.ChangeWatcher` and
+:class:`~describe_app.core.live.guidance.GuidanceCoach` with no window, printing (and with
+``--speak`` saying) each description or cue with a timestamp: a small headless device with
+a camera and a speaker is enough. A video file as the camera is read at its own time
+and ends the command at its end; ``--max-seconds`` ends it earlier. ``guide --tones``
+plays each aiming cue as a short tone (:mod:`describe_app.core.live.guidance_tones`) and still
+prints its words; "ready" and the page read stay spoken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from describe_app.cli.speech import CommandLineSpeech
+
+if TYPE_CHECKING:
+    from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.describe.describer import Describer
+
+log = logging.getLogger(__name__)
+
+OpenDescriber = Callable[[argparse.Namespace], "Describer"]
+
+
+def add_camera_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    model_opts: argparse.ArgumentParser,
+    speech_opts: argparse.ArgumentParser,
+) -> None:
+    """Register ``watch`` and ``guide``."""
+    camera_opts = argparse.ArgumentParser(add_help=False)
+    group = camera_opts.add_argument_group("camera")
+    group.add_argument(
+        "--camera",
+        metavar="SOURCE",
+        default="0",
+        help="camera number (0 = first, the default), an http/rtsp address, or a video file",
+    )
+    group.add_argument(
+        "--max-seconds", type=float, metavar="N", help="stop after N seconds (default: never)"
+    )
+
+    p = commands.add_parser(
+        "watch",
+        parents=[model_opts, speech_opts, camera_opts],
+        help="hands-free: describe the camera's view each time it changes",
+        description=(
+            "Hands-free: describe what the camera sees each time the view has changed and "
+            "then stayed still for a moment; say nothing while it stays the same."
+        ),
+    )
+    p.add_argument(
+        "--change",
+        type=float,
+        default=12.0,
+        metavar="LEVEL",
+        help="how different the view must be to describe it again (grey levels, default 12)",
+    )
+    p.add_argument(
+        "--settle",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how long the view must stay still first (default 1)",
+    )
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="at least this long between two descriptions (default 5)",
+    )
+
+    p = commands.add_parser(
+        "guide",
+        parents=[speech_opts, camera_opts],
+        help="say how to aim the camera at a page, then read it",
+        description=(
+            "Reading guidance: say how to move the camera (cut off, too close, too far, hold "
+            "still, too dark) until the page is in view and sharp, then read it aloud."
+        ),
+    )
+    p.add_argument(
+        "--checks",
+        type=float,
+        default=4.0,
+        metavar="PER_SECOND",
+        help="frames checked per second (default 4)",
+    )
+    p.add_argument("--once", action="store_true", help="stop after reading one page")
+    p.add_argument(
+        "--tones",
+        action="store_true",
+        help=(
+            "play each aiming cue as a short tone instead of saying it (implies --speak); "
+            "the words are still printed, and the page is still read aloud"
+        ),
+    )
+
+
+def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
+    from dataclasses import replace
+
+    from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.describe.conversation import Conversation
+    from describe_app.core.describe.pipeline import run_request
+    from describe_app.core.describe.prompts import Detail
+    from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
+    from describe_app.core.pictures.images import picture_from_frame
+
+    settings = WatchSettings(change=args.change, settle_s=args.settle, min_interval_s=args.interval)
+    describer = open_describer(args)
+    with (
+        CommandLineSpeech(args) as speech,
+        FrameSource(args.camera, every_s=0.1, max_seconds=args.max_seconds) as frames,
+    ):
+        watcher = ChangeWatcher(settings, clock=lambda: frames.now)
+        _announce(frames, speech, f"Hands-free mode on, watching {frames.name}.")
+        for frame in frames:
+            if not watcher.observe(frame.image):
+                continue
+            log.info("view changed (%.1f): describing", watcher.last_change)
+            picture = picture_from_frame(frame.image, source=frames.name)
+            request = Conversation(picture, language=args.language).describe_request(Detail.BRIEF)
+            if args.max_tokens:
+                request = replace(request, max_new_tokens=args.max_tokens)
+
+            def on_sentence(sentence: str, index: int) -> None:
+                print(f"[{_stamp(frames)}] {sentence}", flush=True)
+                speech.sentence(sentence, index)
+
+            run_request(describer, request, on_sentence=on_sentence, check=not args.describe_anyway)
+        _announce(frames, speech, "Hands-free mode off.")
+    return 0
+
+
+def run_guide(args: argparse.Namespace) -> int:
+    from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.live.guidance import (
+        CUE_WORDS,
+        Cue,
+        GuidanceCoach,
+        choose_cue,
+        look_at_frame,
+    )
+    from describe_app.core.live.guidance_tones import cue_tone
+    from describe_app.core.pictures.images import picture_from_frame
+    from describe_app.core.reading.ocr_reader import OcrReader
+    from describe_app.core.reading.text_finder import RapidTextFinder
+
+    finder = RapidTextFinder()
+    reader = OcrReader()
+    finder.load()
+    reader.load()
+    every_s = 1.0 / args.checks if args.checks > 0 else 0.0
+    tones = bool(getattr(args, "tones", False))
+    if tones:
+        args = argparse.Namespace(**{**vars(args), "speak": True})  # tones need a sound out
+    with (
+        CommandLineSpeech(args) as speech,
+        FrameSource(args.camera, every_s=every_s, max_seconds=args.max_seconds) as frames,
+    ):
+        coach = GuidanceCoach(clock=lambda: frames.now)
+        _announce(frames, speech, "Reading guidance on. Point the camera at the page.")
+        previous = None
+        for frame in frames:
+            look, previous = look_at_frame(frame.image, finder, previous_small=previous)
+            cue = coach.observe(choose_cue(look))
+            if cue is None:
+                continue
+            if cue is not Cue.READY and tones:
+                print(f"[{_stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+                speech.sound(cue_tone(cue))  # cuts off the last cue, as a spoken one does
+                continue
+            if cue is not Cue.READY:
+                _announce(frames, speech, CUE_WORDS[cue])
+                continue
+            speech.earcon("picture_taken")  # first, then the words after it
+            print(f"[{_stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+            speech.sentence(CUE_WORDS[cue], 1)
+            result = reader.read(picture_from_frame(frame.image, source=frames.name).image)
+            for index, line in enumerate(result.lines or [result.sentence]):
+                print(f"[{_stamp(frames)}] {line}", flush=True)
+                speech.sentence(line, index + 1)
+            if args.once:
+                break
+    return 0
+
+
+def _announce(frames: FrameSource, speech: CommandLineSpeech, text: str) -> None:
+    print(f"[{_stamp(frames)}] {text}", flush=True)
+    speech.sentence(text, 0)
+
+
+def _stamp(frames: FrameSource) -> str:
+    """Wall-clock time for a camera; the position in the video for a file."""
+    if frames.is_file:
+        minutes, seconds = divmod(frames.now, 60.0)
+        return f"{int(minutes):02d}:{seconds:04.1f}"
+    return time.strftime("%H:%M:%S")

@@ -1,0 +1,233 @@
+"""Inference servers on the command line: ``--server`` and the ``servers`` command.
+
+    describe-app servers add home http://gpu-box:8000 [--model NAME] [--key]
+    describe-app servers list | test NAME_OR_URL | remove NAME
+    describe-app describe photo.jpg --server home [--fallback-local]
+    describe-app describe photo.jpg --server http://127.0.0.1:8000   (an address, no profile)
+
+``--key`` reads the API key (hidden when typed at a terminal, else one line of standard
+input) and keeps it in the system keyring. For an address without a profile the key may
+come from ``$DESCRIBE_SERVER_API_KEY``. Pictures go to a server only with ``--server``;
+the run then starts by saying where ("Sending pictures to ...") on standard error.
+
+Nothing heavy is imported until a handler runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from describe_app.core.describe.remote.api_keys import API_KEY_ENV
+
+if TYPE_CHECKING:
+    from describe_app.core.describe.describer import Describer
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """The ``--server`` options, for every command that describes."""
+    group = parser.add_argument_group("inference server (pictures are sent to it)")
+    group.add_argument(
+        "--server",
+        metavar="NAME_OR_URL",
+        help="describe with a server from 'servers list', or the server at this address "
+        "(e.g. http://127.0.0.1:8000); the pictures are sent to it",
+    )
+    group.add_argument(
+        "--server-model", metavar="NAME", help="the model to ask the server for (default: its own)"
+    )
+    group.add_argument(
+        "--server-timeout",
+        type=int,
+        metavar="SECONDS",
+        help="stop waiting when the server is silent this long (default 120)",
+    )
+    group.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="allow plain http to a server outside this computer and the private network",
+    )
+    group.add_argument(
+        "--fallback-local",
+        action="store_true",
+        help="use the model on this computer when the server cannot be reached",
+    )
+
+
+def add_servers_command(commands: Any) -> None:
+    """The ``servers`` command (``commands`` is the parser's subparsers object)."""
+    p = commands.add_parser(
+        "servers",
+        help="add, list, test or remove inference servers (vLLM, llama.cpp, Ollama, ...)",
+        description=(
+            "Inference servers that speak the OpenAI chat-completions API. Pictures are sent "
+            "to a server only when a command is given --server NAME."
+        ),
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help="add a server (or replace one of the same name)")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("url", metavar="URL", help="e.g. http://gpu-box:8000 or https://host/v1")
+    a.add_argument("--model", default="", help="the model to ask for (default: the server's)")
+    a.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit (default 120)")
+    a.add_argument("--max-side", type=int, metavar="PX", help="picture size sent (default 1024)")
+    a.add_argument(
+        "--key",
+        action="store_true",
+        help="ask for an API key and keep it in the system keyring",
+    )
+    a.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="allow plain http although the server is outside the private network",
+    )
+    actions.add_parser("list", help="the servers added so far")
+    t = actions.add_parser("test", help="connect and list the server's models")
+    t.add_argument("name", metavar="NAME_OR_URL")
+    r = actions.add_parser("remove", help="forget a server and its API key")
+    r.add_argument("name", metavar="NAME")
+
+
+def open_remote_describer(
+    args: argparse.Namespace, local_factory: Callable[[], Describer]
+) -> Describer:
+    """The describer for ``--server``; says where the pictures will go."""
+    from describe_app.core.describe.choice import describer_factory
+
+    factory = describer_factory(server_choice(args), local_factory, on_fallback=_notice)
+    describer = factory()
+    notice = getattr(describer, "privacy_notice", None)
+    if isinstance(notice, str):
+        _notice(notice)
+    return describer
+
+
+def run_servers_command(args: argparse.Namespace) -> int:
+    from describe_app.core.describe.remote.server_profiles import ServerProfiles
+
+    store = ServerProfiles()
+    if args.action == "add":
+        return _add(args, store)
+    if args.action == "list":
+        return _list(store)
+    if args.action == "test":
+        return _test(args, store)
+    return _remove(args, store)
+
+
+def _add(args: argparse.Namespace, store: Any) -> int:
+    from describe_app.core.describe.remote.api_keys import SystemKeyring
+    from describe_app.core.describe.remote.remote_errors import InsecureServerError, ServerError
+    from describe_app.core.describe.remote.server_address import check_privacy
+    from describe_app.core.describe.remote.server_profiles import (
+        MAX_SIDE,
+        TIMEOUT_SECONDS,
+        ServerProfile,
+    )
+
+    profile = ServerProfile(
+        name=args.name,
+        url=args.url,
+        model=args.model,
+        timeout=TIMEOUT_SECONDS.default if args.timeout is None else args.timeout,
+        max_side=MAX_SIDE.default if args.max_side is None else args.max_side,
+        allow_insecure=args.allow_insecure,
+        api_key=args.key,
+    )
+    try:
+        check_privacy(profile.url, allow_insecure=profile.allow_insecure)
+    except InsecureServerError:
+        raise
+    except ServerError:
+        pass  # not reachable from here right now: it may be later
+    keys = SystemKeyring()
+    if args.key:
+        keys.check()  # before asking for the key
+        keys.set(profile.name, _read_key())
+    elif profile.name in store.load() and store.get(profile.name).api_key:
+        keys.delete(profile.name)
+    store.put(profile)
+    extra = f", model {profile.model}" if profile.model else ""
+    extra += ", API key in the system keyring" if profile.api_key else ""
+    print(f"Added {profile.name}: {profile.url}{extra}.")
+    print(f"Pictures are sent there only when you add --server {_quoted(profile.name)}.")
+    return 0
+
+
+def _list(store: Any) -> int:
+    profiles = store.load()
+    if not profiles:
+        print("No servers yet. Add one with: describe-app servers add NAME URL")
+        return 0
+    for profile in profiles.values():
+        notes = [f"model {profile.model}" if profile.model else "the server's own model"]
+        if profile.api_key:
+            notes.append("API key in the system keyring")
+        if profile.allow_insecure:
+            notes.append("plain http allowed")
+        print(f"{profile.name}: {profile.url} ({', '.join(notes)})")
+    return 0
+
+
+def _test(args: argparse.Namespace, store: Any) -> int:
+    from describe_app.core.describe.choice import ServerChoice, resolve_profile
+    from describe_app.core.describe.remote.remote_describer import remote_describer_for
+
+    profile = resolve_profile(ServerChoice(args.name), store)
+    with remote_describer_for(profile, api_key=os.environ.get(API_KEY_ENV) or None) as remote:
+        print(remote.check_connection().sentence)
+    return 0
+
+
+def _remove(args: argparse.Namespace, store: Any) -> int:
+    from describe_app.core.describe.remote.api_keys import SystemKeyring
+    from describe_app.core.describe.remote.remote_errors import KeyringUnavailableError
+
+    profile = store.remove(args.name)
+    print(f"Removed {profile.name}.")
+    if profile.api_key:
+        try:
+            SystemKeyring().delete(profile.name)
+        except KeyringUnavailableError as exc:
+            _notice(f"Its API key may still be in the system keyring: {exc}")
+    return 0
+
+
+def server_choice(args: argparse.Namespace) -> Any:
+    """The ``--server`` options as a ServerChoice (also used by the window)."""
+    from describe_app.core.describe.choice import ServerChoice
+
+    return ServerChoice(
+        server=args.server,
+        model=args.server_model or "",
+        timeout=args.server_timeout,
+        allow_insecure=args.allow_insecure,
+        fallback_local=args.fallback_local,
+        api_key=os.environ.get(API_KEY_ENV) or None,
+    )
+
+
+def _read_key() -> str:
+    from describe_app.core.describe.remote.remote_errors import ServerSetupError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        key = getpass.getpass("API key (not shown): ")
+    else:
+        key = sys.stdin.readline()
+    key = key.strip()
+    if not key:
+        raise ServerSetupError("No API key was given.")
+    return key
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

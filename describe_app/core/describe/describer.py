@@ -1,0 +1,64 @@
+"""The describer protocol: a picture and a prompt in, streamed text out.
+
+Implementations: the local vision-language model
+(:mod:`describe_app.core.describe.local.vlm_describer`) and a server of the user's own
+(:mod:`describe_app.core.describe.remote.remote_describer`). Callers never branch on
+which one they hold.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from describe_app.core.describe.prompts import PromptSpec
+from describe_app.core.pictures.images import Picture
+
+#: Receives text as the model writes it (a few characters at a time).
+TextSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DescribeRequest:
+    picture: Picture
+    prompt: PromptSpec
+    max_new_tokens: int | None = None  # None: the describer's default for the detail level
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Limits for one answer, the same for the local model and a server."""
+
+    image_side: int | None = None  # None: the vision encoder's native size (512 for SmolVLM)
+    max_new_tokens_brief: int = 160
+    max_new_tokens_high: int = 450
+    max_new_tokens_question: int = 200
+    repetition_penalty: float = 1.1
+    min_new_tokens: int = 0  # benchmarks force a fixed length; the app lets the model stop
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """What a describer reports about one run (seconds from the call, not the request)."""
+
+    new_tokens: int
+    preprocess_seconds: float
+    first_token_seconds: float | None
+    total_seconds: float
+    cancelled: bool
+    token_seconds: tuple[float, ...] = ()  # when each new token arrived
+
+
+class Describer(Protocol):
+    """Anything that can describe a picture. One worker thread calls it at a time."""
+
+    @property
+    def model_name(self) -> str: ...
+
+    def describe(
+        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
+    ) -> GenerationStats:
+        """Stream the answer into ``on_text``; stop within one step once ``cancel`` is set."""
+        ...

@@ -1,0 +1,229 @@
+"""Load a vision-language model folder for fast inference on this computer.
+
+The choices (see ``benchmarks/bench_engine.py`` for the measurements behind them):
+
+* **CPU**: weights are read as stored (SmolVLM ships bfloat16), then every ``nn.Linear``
+  is turned into a dynamically quantized int8 layer with one symmetric scale per output
+  channel (more faithful than one per tensor; fbgemm / x86 or qnnpack / Arm), on a small
+  thread pool (about 1.5 s for SmolVLM-256M on 2 cores).
+  The rest (embeddings, norms, the vision patch convolution) is made float32.
+  Converting layer by layer keeps peak memory near the stored size instead of the
+  fp32 model plus its int8 copy. int8 roughly doubles decoding speed and cuts
+  time-to-first-token by about a third against fp32; bfloat16 compute is several times
+  slower on CPUs without native bf16.
+* **CUDA**: bfloat16 (float16 on cards without bf16), no quantization.
+* Threads: reading the picture and the prompt (prefill: a few large matrix products)
+  uses every core; writing the answer (decoding: many small steps, each ending in a
+  barrier where all threads wait for the slowest) uses all cores but one, at most two.
+  On 2 cores with another program busy on one of them, two decoding threads fell to
+  0.5-15 tokens/s (3-38 s to the first sentence); one held 42 tokens/s. The user's screen
+  reader, our speech and the camera preview always want a core
+  (``benchmarks/bench_engine.py``, ``--busy`` to measure with a core taken).
+* Safety: safetensors only, ``trust_remote_code=False``.
+
+torch and transformers are imported here, lazily: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from describe_app.core.describe.local.model_registry import ModelSpec, check_model_folder
+from describe_app.core.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    device: str = "auto"  # "auto", "cpu", "cuda" or "cuda:N"
+    quantize: str = "auto"  # "auto" (int8 on CPU), "int8" or "none"
+    threads: int | None = None  # prefill threads; None: every available core
+    decode_threads: int | None = None  # None: default_decode_threads()
+
+
+@dataclass
+class LoadedVLM:
+    """A model ready to generate, with what the describer needs to know about it."""
+
+    model: Any
+    processor: Any
+    name: str
+    path: Path
+    device: str
+    dtype: str
+    quantized: bool
+    load_seconds: float  # reading and preparing the weights
+    import_seconds: float = 0.0  # importing torch and transformers (once per process)
+    threads: int = 1  # CPU threads while reading the picture and prompt
+    decode_threads: int = 1  # CPU threads while writing the answer
+
+
+def default_decode_threads() -> int:
+    """Threads while decoding: all cores but one (kept for the screen reader, speech and
+    the window), at most two (more only add waiting at each step's barrier)."""
+    return max(1, min(2, available_cores() - 1))
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def load_vlm(
+    path: Path,
+    *,
+    name: str | None = None,
+    spec: ModelSpec | None = None,
+    options: LoadOptions | None = None,
+) -> LoadedVLM:
+    """Load the model in ``path``. Raises :class:`ModelLoadError` in one clear sentence."""
+    opts = options or LoadOptions()
+    start = time.perf_counter()
+    check_model_folder(path, spec)
+    import torch
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+    from transformers.utils import logging as hf_logging
+
+    imported = time.perf_counter()
+
+    hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise to users
+
+    device = _pick_device(opts.device, torch)
+    threads = opts.threads or available_cores()
+    decode_threads = opts.decode_threads or min(threads, default_decode_threads())
+    if device == "cpu" and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    quantize = opts.quantize
+    if quantize == "auto":
+        quantize = "int8" if device == "cpu" and _int8_supported(torch) else "none"
+
+    if device == "cpu":
+        load_dtype = "auto" if quantize == "int8" else torch.float32
+    else:
+        load_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    label = name or path.name
+    try:
+        processor = AutoProcessor.from_pretrained(path, backend="pil")
+        model: Any = AutoModelForImageTextToText.from_pretrained(
+            path,
+            dtype=load_dtype,
+            use_safetensors=True,
+            trust_remote_code=False,
+        )
+    except Exception as exc:  # safetensors, tokenizers and torch each raise their own types
+        log.info("loading %s failed", path, exc_info=True)
+        raise ModelLoadError(
+            f"The model in {path} could not be loaded; its files may be damaged or incomplete. "
+            "Download it again with: describe-app models download"
+        ) from exc
+    model.eval()
+    if device == "cpu":
+        if quantize == "int8":
+            quantize_linear_layers(model)
+        model.float()
+        dtype = "int8+float32" if quantize == "int8" else "float32"
+    else:
+        model.to(device)
+        dtype = str(load_dtype).removeprefix("torch.")
+    seconds = time.perf_counter() - imported
+    log.info(
+        "loaded %s on %s as %s in %.2f s (%d/%d threads)",
+        label,
+        device,
+        dtype,
+        seconds,
+        threads,
+        decode_threads,
+    )
+    return LoadedVLM(
+        model=model,
+        processor=processor,
+        name=label,
+        path=path,
+        device=device,
+        dtype=dtype,
+        quantized=quantize == "int8",
+        load_seconds=seconds,
+        import_seconds=imported - start,
+        threads=threads,
+        decode_threads=decode_threads,
+    )
+
+
+def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
+    """Replace each ``nn.Linear`` by a dynamically quantized int8 one (per-channel scales).
+
+    Layers are converted on a small thread pool (the torch kernels release the GIL), each
+    made float32 only while it is quantized, so at no time does the whole float32 model
+    exist in memory. Returns the number of layers replaced.
+    """
+    import torch
+
+    targets = [
+        (parent, name)
+        for parent in model.modules()
+        for name, child in parent.named_children()
+        if type(child) is torch.nn.Linear
+    ]
+
+    def convert(target: tuple[Any, str]) -> tuple[Any, str, Any]:
+        parent, name = target
+        return parent, name, _int8_linear(getattr(parent, name))
+
+    with warnings.catch_warnings():
+        # torch announces that its eager int8 kernels move to torchao; they are still shipped
+        # and tested in torch 2.x. Only these two notices are silenced, for this block only.
+        warnings.filterwarnings(
+            "ignore", message=r".*torch\.ao\.quantization.*deprecated", category=DeprecationWarning
+        )
+        warnings.filterwarnings(
+            "ignore",
+            message=r".*quantized tensor creation functions.*deprecated",
+            category=UserWarning,
+        )
+        with ThreadPoolExecutor(max_workers=workers or available_cores()) as pool:
+            for parent, name, layer in pool.map(convert, targets):
+                setattr(parent, name, layer)
+    return len(targets)
+
+
+def _int8_linear(layer: Any) -> Any:
+    """One float Linear as a dynamic int8 Linear, symmetric, one scale per output channel."""
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
+
+    weight = layer.weight.detach().float()
+    scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
+    zero_points = torch.zeros(weight.shape[0], dtype=torch.int64)
+    qweight = torch.quantize_per_channel(weight, scales, zero_points, 0, torch.qint8)
+    bias = None if layer.bias is None else layer.bias.detach().float()
+    quantized = DynamicQuantLinear(
+        layer.in_features, layer.out_features, bias_=bias is not None, dtype=torch.qint8
+    )
+    quantized.set_weight_bias(qweight, bias)
+    return quantized
+
+
+def _int8_supported(torch: Any) -> bool:
+    engines = getattr(torch.backends.quantized, "supported_engines", [])
+    return any(e in engines for e in ("fbgemm", "x86", "qnnpack"))
+
+
+def _pick_device(wanted: str, torch: Any) -> str:
+    if wanted == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if wanted.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelLoadError("No CUDA graphics card is available; use --device cpu.")
+    if wanted not in ("cpu",) and not wanted.startswith("cuda"):
+        raise ModelLoadError(f"Unknown device {wanted}; use auto, cpu or cuda.")
+    return wanted

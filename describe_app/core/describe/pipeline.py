@@ -1,0 +1,122 @@
+"""One request, start to end: check the picture, run the describer, hand out sentences.
+
+This is where "fast first words" and "honest answers" meet: a frame that is black, white,
+blank or blurred gets a short sentence about the picture instead of a model call that
+would invent a scene; a good frame streams, and each sentence leaves as soon as it ends.
+Every step is timed from the moment the request was made.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from describe_app.core.describe.describer import Describer, DescribeRequest
+from describe_app.core.describe.prompts import tidy_sentence
+from describe_app.core.errors import Cancelled
+from describe_app.core.pictures.picture_check import PictureCheck, check_picture
+from describe_app.core.sentences import SentenceSplitter
+
+log = logging.getLogger(__name__)
+
+#: Receives each complete sentence and its index (0 = first).
+SentenceSink = Callable[[str, int], None]
+
+EMPTY_ANSWER = "The model gave no answer. Please try again."
+
+
+@dataclass
+class DescriptionResult:
+    text: str
+    sentences: list[str]
+    model: str
+    source: str
+    picture_problem: str | None = None  # set when the check answered instead of the model
+    cancelled: bool = False
+    new_tokens: int = 0
+    #: seconds since the request, by step: check, preprocess, first_token, first_sentence, total
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "sentences": self.sentences,
+            "model": self.model,
+            "source": self.source,
+            "picture_problem": self.picture_problem,
+            "cancelled": self.cancelled,
+            "new_tokens": self.new_tokens,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+def run_request(
+    describer: Describer,
+    request: DescribeRequest,
+    *,
+    on_sentence: SentenceSink | None = None,
+    cancel: threading.Event | None = None,
+    check: bool = True,
+    requested_at: float | None = None,
+) -> DescriptionResult:
+    """Describe one picture. Raises :class:`Cancelled` if ``cancel`` was set before the end."""
+    t0 = requested_at if requested_at is not None else time.perf_counter()
+    cancel = cancel or threading.Event()
+    timings: dict[str, float] = {}
+    sentences: list[str] = []
+
+    def emit(sentence: str) -> None:
+        sentence = tidy_sentence(sentence) if not sentences else sentence
+        if not sentences:
+            timings["first_sentence"] = time.perf_counter() - t0
+        sentences.append(sentence)
+        if on_sentence is not None:
+            on_sentence(sentence, len(sentences) - 1)
+
+    if check:
+        verdict: PictureCheck = check_picture(request.picture.image)
+        timings["check"] = verdict.seconds
+        if not verdict.ok:
+            log.info("picture check: %s", verdict.problem.value)
+            emit(verdict.message)
+            timings["total"] = time.perf_counter() - t0
+            return DescriptionResult(
+                text=verdict.message,
+                sentences=sentences,
+                model="picture check",
+                source=request.picture.source,
+                picture_problem=verdict.problem.value,
+                timings=timings,
+            )
+
+    splitter = SentenceSplitter()
+
+    def on_text(delta: str) -> None:
+        if "first_text" not in timings:
+            timings["first_text"] = time.perf_counter() - t0
+        for sentence in splitter.feed(delta):
+            emit(sentence)
+
+    call_start = time.perf_counter() - t0
+    stats = describer.describe(request, on_text, cancel)
+    if cancel.is_set():
+        raise Cancelled
+    for sentence in splitter.flush():
+        emit(sentence)
+    if not sentences:
+        emit(EMPTY_ANSWER)
+    timings["preprocess"] = call_start + stats.preprocess_seconds
+    if stats.first_token_seconds is not None:
+        timings["first_token"] = call_start + stats.first_token_seconds
+    timings["total"] = time.perf_counter() - t0
+    return DescriptionResult(
+        text=" ".join(sentences),
+        sentences=sentences,
+        model=describer.model_name,
+        source=request.picture.source,
+        new_tokens=stats.new_tokens,
+        timings=timings,
+    )

@@ -1,0 +1,402 @@
+"""The remote describer: the picture goes to an OpenAI-compatible inference server.
+
+vLLM, llama.cpp's server, Ollama and ``transformers serve`` all speak the chat-completions
+API. We send the same prompts and follow-up history as the local model gets
+(:mod:`.openai_messages`), the picture as a base64 JPEG data URL (at most 1024 px), and
+read the answer as server-sent events, handing each piece of text to
+``on_text`` as it arrives, so the sentence splitter and speech work as with the local model.
+
+How a request runs: the HTTP exchange happens on a short-lived daemon thread
+(:mod:`.server_exchange`) that parses the stream and passes text through a queue; the
+caller's thread (the model worker) waits on that queue and on the cancel flag. Cancelling
+therefore returns at once, and the connection is shut down at the socket so that the
+server stops generating too. Every failure is a one-sentence
+:class:`~.remote_errors.ServerError`.
+
+Privacy: :func:`~.server_address.check_privacy` runs before anything is sent; https
+certificates are verified; proxies from the environment are not used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from describe_app import __version__
+from describe_app.core.describe.describer import (
+    DescribeRequest,
+    GenerationSettings,
+    GenerationStats,
+    TextSink,
+)
+from describe_app.core.describe.prompts import build_messages
+from describe_app.core.describe.remote.openai_messages import (
+    DEFAULT_MAX_SIDE,
+    picture_data_url,
+    to_openai_messages,
+)
+from describe_app.core.describe.remote.remote_errors import (
+    ServerError,
+    ServerSetupError,
+    ServerStreamError,
+    ServerTimeoutError,
+)
+from describe_app.core.describe.remote.server_address import (
+    Resolver,
+    check_privacy,
+    display_host,
+    normalize_base_url,
+    sending_notice,
+)
+from describe_app.core.describe.remote.server_exchange import (
+    MAX_ERROR_BODY,
+    ErrorContext,
+    Exchange,
+    http_error,
+    timeout_error,
+    transport_error,
+)
+from describe_app.core.errors import Cancelled
+from describe_app.core.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from describe_app.core.describe.remote.api_keys import KeyStore
+    from describe_app.core.describe.remote.server_profiles import ServerProfile
+
+log = logging.getLogger(__name__)
+
+#: How often the waiting thread looks at the cancel flag (seconds).
+CANCEL_POLL_SECONDS = 0.02
+#: "Test connection" waits at most this long for the list of models (seconds).
+CHECK_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class RemoteOptions:
+    timeout: float = 120.0  # the longest wait for the next piece of the answer
+    connect_timeout: float = 5.0
+    max_side: int = DEFAULT_MAX_SIDE
+    #: Ask for one view of the picture, not tiles (transformers serve's processor option);
+    #: other servers ignore it.
+    single_view: bool = True
+    limits: GenerationSettings = field(default_factory=GenerationSettings)
+    #: More request fields, for a server's own options (merged last).
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What "test connection" found."""
+
+    host: str
+    models: tuple[str, ...]
+    seconds: float
+    wanted_model: str = ""
+
+    @property
+    def sentence(self) -> str:
+        n = len(self.models)
+        seconds = f"{self.seconds:.2f}"
+        if n == 0:
+            text = _("The server at {host} answered in {seconds} s and lists no models")
+        else:
+            text = ngettext(
+                "The server at {host} answered in {seconds} s and offers {n} model: {models}",
+                "The server at {host} answered in {seconds} s and offers {n} models: {models}",
+                n,
+            )
+        text = text.format(host=self.host, seconds=seconds, n=n, models=_listed(self.models))
+        if self.wanted_model and self.wanted_model not in self.models:
+            text = _("{what}, but not {model}").format(what=text, model=self.wanted_model)
+        return text + "."
+
+
+class RemoteDescriber:
+    """Describes pictures with a model on an inference server. One worker calls it at a time."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str = "",
+        api_key: str | None = None,
+        options: RemoteOptions | None = None,
+        allow_insecure: bool = False,
+        name: str | None = None,
+        resolver: Resolver = socket.getaddrinfo,
+    ) -> None:
+        self._base_url = normalize_base_url(base_url)
+        self._model = model.strip()
+        self._api_key = api_key or None
+        self._options = options or RemoteOptions()
+        self._allow_insecure = allow_insecure
+        self._host = display_host(self._base_url)
+        self._name = name or self._host
+        self._resolver = resolver
+        self._served_model = ""
+        self._privacy_checked = False
+        self._client: httpx2.Client | None = None
+        self._client_lock = threading.Lock()
+
+    # --- what the callers see ----------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        model = self._model or self._served_model
+        return f"{_short_model_name(model)} on {self._host}" if model else f"server {self._host}"
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def privacy_notice(self) -> str:
+        """Said once before the first picture leaves this computer."""
+        return sending_notice(self._name, self._host)
+
+    def close(self) -> None:
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    def __enter__(self) -> RemoteDescriber:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- describing ---------------------------------------------------------------------------
+
+    def build_body(self, request: DescribeRequest) -> dict[str, Any]:
+        """The chat-completions request for ``request`` (the picture encoded here)."""
+        url = picture_data_url(request.picture.image, max_side=self._options.max_side)
+        body: dict[str, Any] = {
+            "messages": to_openai_messages(build_messages(request.prompt), url),
+            "stream": True,
+            "max_tokens": self._max_tokens(request),
+            "temperature": 0.0,
+        }
+        if self._model:
+            body["model"] = self._model
+        if self._options.single_view:
+            body["chat_template_kwargs"] = {
+                "processor_kwargs": {"images_kwargs": {"do_image_splitting": False}}
+            }
+        body.update(self._options.extra_body)
+        return body
+
+    def describe(
+        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
+    ) -> GenerationStats:
+        start = time.perf_counter()
+        if cancel.is_set():
+            raise Cancelled
+        self._check_privacy()
+        payload = json.dumps(self.build_body(request), ensure_ascii=False).encode("utf-8")
+        preprocess = time.perf_counter() - start
+        exchange = Exchange(
+            self._http(),
+            f"{self._base_url}/chat/completions",
+            payload,
+            self._headers(stream=True),
+            self._error_context(),
+        )
+        first_token: float | None = None
+        token_seconds: list[float] = []
+        reported_tokens: int | None = None
+        # A backstop: the client's own time limits end the exchange first.
+        patience = self._options.connect_timeout + self._options.timeout + 5.0
+        exchange.start()
+        try:
+            last = time.perf_counter()
+            while True:
+                if cancel.is_set():
+                    raise Cancelled
+                try:
+                    item = exchange.items.get(timeout=CANCEL_POLL_SECONDS)
+                except queue.Empty:
+                    if time.perf_counter() - last > patience:
+                        raise self._timeout_error() from None
+                    continue
+                last = time.perf_counter()
+                if isinstance(item, ServerError):
+                    raise item
+                if item is None:
+                    break
+                if item.model and not self._served_model:
+                    self._served_model = item.model
+                if item.completion_tokens is not None:
+                    reported_tokens = item.completion_tokens
+                if item.text:
+                    if cancel.is_set():
+                        raise Cancelled
+                    now = time.perf_counter() - start
+                    if first_token is None:
+                        first_token = now
+                    token_seconds.append(now)
+                    on_text(item.text)
+        finally:
+            exchange.abort()
+            exchange.join(1.0)
+        total = time.perf_counter() - start
+        log.debug("%d pieces from %s in %.2f s", len(token_seconds), self._host, total)
+        return GenerationStats(
+            new_tokens=reported_tokens if reported_tokens is not None else len(token_seconds),
+            preprocess_seconds=preprocess,
+            first_token_seconds=first_token,
+            total_seconds=total,
+            cancelled=False,
+            token_seconds=tuple(token_seconds),
+        )
+
+    # --- test connection ------------------------------------------------------------------------
+
+    def list_models(self) -> list[str]:
+        """The model ids the server offers (``GET /models``)."""
+        return list(self.check_connection().models)
+
+    def check_connection(self) -> ConnectionCheck:
+        """Ask the server for its models; raises a ServerError saying what went wrong."""
+        import httpx2
+
+        self._check_privacy()
+        start = time.perf_counter()
+        o = self._options
+        seconds_allowed = min(o.timeout, CHECK_TIMEOUT)
+        context = ErrorContext(self._host, self._model, seconds_allowed, o.connect_timeout)
+        limit = httpx2.Timeout(seconds_allowed, connect=o.connect_timeout)
+        try:
+            response = self._http().get(
+                f"{self._base_url}/models", headers=self._headers(), timeout=limit
+            )
+        except Exception as exc:
+            raise transport_error(exc, context) from exc
+        seconds = time.perf_counter() - start
+        if response.status_code >= 400:
+            raise http_error(response.status_code, response.content[:MAX_ERROR_BODY], context)
+        try:
+            data = response.json()
+            entries = data["data"] if isinstance(data, dict) else data
+            models = tuple(str(m["id"]) if isinstance(m, dict) else str(m) for m in entries)
+        except (ValueError, KeyError, TypeError, httpx2.DecodingError) as exc:
+            raise ServerStreamError(
+                _(
+                    "The server at {host} answered, but not with a list of models; "
+                    "is this an OpenAI-compatible server?"
+                ).format(host=self._host)
+            ) from exc
+        return ConnectionCheck(self._host, models, seconds, self._model)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _max_tokens(self, request: DescribeRequest) -> int:
+        if request.max_new_tokens:
+            return request.max_new_tokens
+        limits = self._options.limits
+        if request.prompt.question:
+            return limits.max_new_tokens_question
+        from describe_app.core.describe.prompts import Detail
+
+        if request.prompt.detail is Detail.HIGH:
+            return limits.max_new_tokens_high
+        return limits.max_new_tokens_brief
+
+    def _check_privacy(self) -> None:
+        if not self._privacy_checked:
+            check_privacy(
+                self._base_url, allow_insecure=self._allow_insecure, resolver=self._resolver
+            )
+            self._privacy_checked = True
+
+    def _headers(self, *, stream: bool = False) -> dict[str, str]:
+        headers = {"User-Agent": f"Describe/{__version__}"}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+            headers["Content-Type"] = "application/json"
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _http(self) -> httpx2.Client:
+        with self._client_lock:
+            if self._client is None:
+                import httpx2
+
+                o = self._options
+                self._client = httpx2.Client(
+                    timeout=httpx2.Timeout(o.timeout, connect=o.connect_timeout),
+                    # A fresh connection per request: cancelling closes exactly that one.
+                    limits=httpx2.Limits(max_keepalive_connections=0),
+                    trust_env=False,  # no proxy from the environment sees the pictures
+                    follow_redirects=False,
+                )
+            return self._client
+
+    def _error_context(self) -> ErrorContext:
+        return ErrorContext(
+            self._host,
+            self._model,
+            self._options.timeout,
+            self._options.connect_timeout,
+        )
+
+    def _timeout_error(self) -> ServerTimeoutError:
+        return timeout_error(self._host, self._options.timeout)
+
+
+def remote_describer_for(
+    profile: ServerProfile,
+    *,
+    key_store: KeyStore | None = None,
+    api_key: str | None = None,
+    allow_insecure: bool = False,
+) -> RemoteDescriber:
+    """The describer for a server profile; its API key comes from the keyring."""
+    if profile.api_key and api_key is None:
+        from describe_app.core.describe.remote.api_keys import SystemKeyring
+
+        api_key = (key_store or SystemKeyring()).get(profile.name)
+        if not api_key:
+            raise ServerSetupError(
+                _(
+                    "The API key for {name} is not in the system keyring; add the server "
+                    "again with --key."
+                ).format(name=profile.name)
+            )
+    options = RemoteOptions(timeout=float(profile.timeout), max_side=profile.max_side)
+    return RemoteDescriber(
+        profile.url,
+        model=profile.model,
+        api_key=api_key,
+        options=options,
+        allow_insecure=profile.allow_insecure or allow_insecure,
+        name=profile.name,
+    )
+
+
+def _listed(models: tuple[str, ...]) -> str:
+    """The names as one phrase ("a, b and c"); past five, four and how many more."""
+    names = [_short_model_name(m) for m in models]
+    if len(names) > 5:
+        names = [*names[:4], _("{n} more").format(n=len(names) - 4)]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
+
+
+def _short_model_name(model: str) -> str:
+    """A local path as its folder name; Hub ids and server names as they are."""
+    if os.path.isabs(model):
+        return os.path.basename(model.rstrip("/\\")) or model
+    return model

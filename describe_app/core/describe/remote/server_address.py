@@ -1,0 +1,141 @@
+"""Server addresses: what the user typed, made into a base URL, and whether it is private.
+
+Pictures are personal. Over plain ``http`` anyone on the way can read them, so plain http is
+allowed only to this computer (loopback), to the private network (10/8, 172.16/12,
+192.168/16, fc00::/7, link-local) and to 100.64/10 (carrier-grade NAT, used by WireGuard
+meshes such as Tailscale, which encrypt themselves). Anything else needs ``https`` (verified
+against the system's certificates) or the user's explicit confirmation.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from describe_app.core.describe.remote.remote_errors import (
+    InsecureServerError,
+    ServerSetupError,
+    ServerUnreachableError,
+)
+from describe_app.core.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: Where plain http may go. Listed rather than taken from ``ip.is_private``, which also
+#: counts documentation and benchmarking ranges that are routed like public ones.
+_PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+        "100.64.0.0/10",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+
+#: ``socket.getaddrinfo``-shaped: (host, port, ...) -> [(family, type, proto, name, addr)]
+Resolver = Callable[..., Sequence[tuple[Any, ...]]]
+
+
+def normalize_base_url(text: str) -> str:
+    """``gpu-box:8000`` -> ``http://gpu-box:8000/v1``; a full chat-completions URL is trimmed
+    to its base. Raises ServerSetupError for something that is not an http(s) address."""
+    raw = text.strip()
+    if not raw:
+        raise ServerSetupError(_("The server address is empty."))
+    if "://" not in raw:
+        raw = "http://" + raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https"):
+        raise ServerSetupError(
+            _("The server address '{address}' must start with http:// or https://.").format(
+                address=text.strip()
+            )
+        )
+    try:
+        host, _port = parts.hostname, parts.port  # the port raises ValueError if bad
+    except ValueError:
+        host = None
+    if not host:
+        raise ServerSetupError(
+            _("The server address '{address}' has no valid host name.").format(address=text.strip())
+        )
+    path = parts.path.rstrip("/")
+    for suffix in ("/chat/completions", "/models"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    if not path:
+        path = "/v1"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def display_host(base_url: str) -> str:
+    """The host (and port) the user knows the server by: ``gpu-box:8000``."""
+    return urlsplit(base_url).netloc.rpartition("@")[2]
+
+
+def sending_notice(name: str, host: str) -> str:
+    """The sentence said once before the first picture leaves this computer."""
+    if name == host:
+        return _("Sending pictures to {host}.").format(host=host)
+    return _("Sending pictures to {name} ({host}).").format(name=name, host=host)
+
+
+def is_private_address(address: str) -> bool:
+    """True for loopback, private, link-local and CGNAT (100.64/10) addresses."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip.version == net.version and ip in net for net in _PRIVATE_NETWORKS)
+
+
+def check_privacy(
+    base_url: str, *, allow_insecure: bool = False, resolver: Resolver = socket.getaddrinfo
+) -> None:
+    """Raise InsecureServerError if pictures would travel unencrypted beyond the private
+    network. https is always fine (the certificate is checked when connecting)."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" or allow_insecure:
+        return
+    host = parts.hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return
+    if is_private_address(host):
+        return
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        addresses = [host]  # a public address literal
+    except ValueError:
+        addresses = _resolve(host, parts.port or 80, resolver)
+    public = [a for a in addresses if not is_private_address(a)]
+    if public:
+        log.info("refusing plain http to %s (%s)", host, ", ".join(public))
+        raise InsecureServerError(
+            _(
+                "Describe will not send pictures unencrypted to {host}, which is outside your "
+                "private network; use an https address, or confirm with --allow-insecure."
+            ).format(host=host)
+        )
+
+
+def _resolve(host: str, port: int, resolver: Resolver) -> list[str]:
+    try:
+        infos = resolver(host, port, 0, socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        log.info("cannot resolve %s: %r", host, exc)
+        raise ServerUnreachableError(
+            _("Describe could not find the server {host}; check its name.").format(host=host)
+        ) from exc
+    return [str(info[4][0]) for info in infos]

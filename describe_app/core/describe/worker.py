@@ -1,0 +1,306 @@
+"""One long-lived worker thread that owns the model (and the text reader).
+
+The window, the command line's hands-free modes and the tests all talk to the model
+through this worker:
+
+* **Latest request wins.** :meth:`ModelWorker.submit` cancels the request in flight
+  (generation stops within one decoding step) and replaces any request still waiting, so
+  the user always hears about the picture they took last.
+* **Queued, not refused, while loading.** The model loads on the worker thread
+  (:meth:`ModelWorker.start_loading`); a request made meanwhile waits and runs when ready.
+* **Events, not widgets.** Everything the worker has to say arrives as one of the small
+  event objects below, through one callback, on the worker thread. The Qt layer turns that
+  callback into a queued signal; the command line prints.
+* **Shutdown in order**: :meth:`ModelWorker.close` sets the flag, cancels, wakes the thread
+  and joins it with a time limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from describe_app.core.describe.describer import Describer, DescribeRequest
+from describe_app.core.describe.pipeline import DescriptionResult, run_request
+from describe_app.core.errors import Cancelled, DescribeError
+from describe_app.core.pictures.images import Picture
+from describe_app.core.reading.ocr_reader import TextReader
+
+log = logging.getLogger(__name__)
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DescribeJob:
+    request: DescribeRequest
+    check: bool = True
+
+
+@dataclass(frozen=True)
+class ReadTextJob:
+    picture: Picture
+
+
+Job = DescribeJob | ReadTextJob
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loading:
+    message: str
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """First use: the model is downloading (``fraction`` 0.0 to 1.0, None: just started)."""
+
+    message: str
+    fraction: float | None = None
+
+
+@dataclass(frozen=True)
+class Ready:
+    model_name: str
+    load_seconds: float
+
+
+@dataclass(frozen=True)
+class LoadFailed:
+    message: str
+
+
+@dataclass(frozen=True)
+class Started:
+    job_id: int
+    job: Job
+
+
+@dataclass(frozen=True)
+class SentenceReady:
+    job_id: int
+    sentence: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    job_id: int
+    result: DescriptionResult
+
+
+@dataclass(frozen=True)
+class TextRead:
+    job_id: int
+    lines: tuple[str, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Cancelled_:
+    job_id: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    job_id: int
+    message: str
+
+
+WorkerEvent = (
+    Loading
+    | LoadProgress
+    | Ready
+    | LoadFailed
+    | Started
+    | SentenceReady
+    | Finished
+    | TextRead
+    | Cancelled_
+    | Failed
+)
+EventSink = Callable[[WorkerEvent], None]
+
+
+class ModelWorker:
+    """Owns a describer (made by ``describer_factory`` on the worker thread) and a reader."""
+
+    def __init__(
+        self,
+        describer_factory: Callable[[], Describer],
+        on_event: EventSink,
+        *,
+        text_reader_factory: Callable[[], TextReader] | None = None,
+        name: str = "model-worker",
+    ) -> None:
+        self._factory = describer_factory
+        self._reader_factory = text_reader_factory
+        self._on_event = on_event
+        self._cond = threading.Condition()
+        self._pending: tuple[int, Job] | None = None
+        self._current_cancel: threading.Event | None = None
+        self._load_requested = False
+        self._closing = False
+        self._next_id = 1
+        self._describer: Describer | None = None
+        self._load_error: str | None = None
+        self._reader: TextReader | None = None
+        # daemon: a model load cannot be interrupted, and must not keep a closed app alive
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    # --- called from any thread -----------------------------------------------------------
+
+    def start_loading(self) -> None:
+        """Load the model now, in the background, without waiting for a request."""
+        with self._cond:
+            self._load_requested = True
+            self._cond.notify()
+
+    def submit(self, job: Job, *, job_id: int | None = None) -> int:
+        """Queue ``job``, cancelling whatever runs or waits. Returns its id.
+
+        ``job_id`` lets a caller that numbers jobs itself (the model process) choose it.
+        """
+        with self._cond:
+            if self._closing:
+                raise RuntimeError("the model worker is closed")
+            if job_id is None:
+                job_id = self._next_id
+            self._next_id = max(self._next_id, job_id) + 1
+            replaced = self._pending
+            self._pending = (job_id, job)
+            if self._current_cancel is not None:
+                self._current_cancel.set()
+            self._cond.notify()
+        if replaced is not None:
+            self._emit(Cancelled_(replaced[0]))
+        return job_id
+
+    def cancel(self) -> None:
+        """Stop the request in flight and drop the one waiting (Escape)."""
+        with self._cond:
+            replaced = self._pending
+            self._pending = None
+            if self._current_cancel is not None:
+                self._current_cancel.set()
+        if replaced is not None:
+            self._emit(Cancelled_(replaced[0]))
+
+    def close(self, timeout: float = 2.0) -> bool:
+        """Stop the worker; True if its thread ended within ``timeout`` seconds."""
+        with self._cond:
+            self._closing = True
+            self._pending = None
+            if self._current_cancel is not None:
+                self._current_cancel.set()
+            self._cond.notify()
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def is_ready(self) -> bool:
+        return self._describer is not None
+
+    # --- the worker thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closing and self._pending is None and not self._wants_load():
+                    self._cond.wait()
+                if self._closing:
+                    return
+                item = self._pending
+                self._pending = None
+                cancel = threading.Event()
+                self._current_cancel = cancel
+            try:
+                if item is None:
+                    self._ensure_describer()
+                else:
+                    self._run_job(*item, cancel)
+            finally:
+                with self._cond:
+                    self._current_cancel = None
+
+    def _wants_load(self) -> bool:
+        return self._load_requested and self._describer is None and self._load_error is None
+
+    def _ensure_describer(self) -> Describer | None:
+        if self._describer is not None:
+            return self._describer
+        self._emit(Loading("Loading the description model."))
+        try:
+            if getattr(self._factory, "reports_progress", False):
+                # e.g. LocalModelRecipe: says when a first-use download starts and how far
+                describer = self._factory(self._emit)  # type: ignore[call-arg]
+            else:
+                describer = self._factory()
+        except DescribeError as exc:
+            self._load_error = str(exc)
+            self._emit(LoadFailed(str(exc)))
+            return None
+        except Exception as exc:
+            log.exception("loading the model failed")
+            self._load_error = f"The description model could not be loaded ({exc})."
+            self._emit(LoadFailed(self._load_error))
+            return None
+        warm_up = getattr(describer, "warm_up", None)
+        if callable(warm_up):
+            try:
+                warm_up()
+            except Exception:  # a failed warm-up only costs speed; the real request will tell
+                log.info("warm-up failed", exc_info=True)
+        self._describer = describer
+        seconds = float(getattr(getattr(describer, "loaded", None), "load_seconds", 0.0))
+        self._emit(Ready(describer.model_name, seconds))
+        return describer
+
+    def _run_job(self, job_id: int, job: Job, cancel: threading.Event) -> None:
+        self._emit(Started(job_id, job))
+        try:
+            if isinstance(job, ReadTextJob):
+                self._read_text(job_id, job)
+                return
+            describer = self._ensure_describer()
+            if describer is None:
+                self._emit(
+                    Failed(job_id, self._load_error or "The description model is not available.")
+                )
+                return
+            result = run_request(
+                describer,
+                job.request,
+                on_sentence=lambda s, i: self._emit(SentenceReady(job_id, s, i)),
+                cancel=cancel,
+                check=job.check,
+            )
+            self._emit(Finished(job_id, result))
+        except Cancelled:
+            self._emit(Cancelled_(job_id))
+        except DescribeError as exc:
+            self._emit(Failed(job_id, str(exc)))
+        except Exception as exc:
+            log.exception("request %d failed", job_id)
+            self._emit(Failed(job_id, f"Something went wrong while describing ({exc})."))
+
+    def _read_text(self, job_id: int, job: ReadTextJob) -> None:
+        if self._reader is None:
+            if self._reader_factory is None:
+                self._emit(Failed(job_id, "Text reading is not available."))
+                return
+            self._reader = self._reader_factory()
+        result = self._reader.read(job.picture.image)
+        self._emit(TextRead(job_id, tuple(result.lines), result.seconds))
+
+    def _emit(self, event: WorkerEvent) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a listener's bug must not kill the worker
+            log.exception("event listener failed on %r", type(event).__name__)

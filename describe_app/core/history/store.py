@@ -1,0 +1,516 @@
+"""The history of results, kept on disk so that a crash or a kill loses nothing shown.
+
+Layout, in ``<data dir>/history/``::
+
+    history.jsonl         one JSON object per line, oldest first, appended to
+    pictures/<id>.jpg     the picture of an entry, for follow-up questions (optional)
+
+Each :meth:`History.add` writes the picture first (atomically), then appends one line and
+flushes and fsyncs it, and only then puts the entry in the list in memory and returns it:
+every entry the user has seen is on disk, and an entry never names a picture that is not
+there. A line cut short by a crash is skipped on load (and trimmed from the file); delete,
+clear and trimming to the newest ``max_entries`` rewrite the file atomically. With
+``store_pictures=False`` no picture is ever written (privacy); with ``persist=False`` nothing
+is written at all and the history lives for this session only.
+
+The folder is ``platformdirs.user_data_dir("Describe")/history``, or
+``$DESCRIBE_DATA_DIR/history``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from describe_app.core.atomic_file import write_atomically
+from describe_app.core.i18n import N_, _
+from describe_app.core.settings.schema import HISTORY_MAX_ENTRIES
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from describe_app.core.pictures.images import Picture
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR_ENV = "DESCRIBE_DATA_DIR"
+APP_NAME = "Describe"
+HISTORY_FILE = "history.jsonl"
+PICTURES_DIR = "pictures"
+JPEG_QUALITY = 90
+_PICTURE_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+
+
+class EntryKind(str, enum.Enum):
+    DESCRIBE = "describe"
+    ASK = "ask"
+    READ = "read"
+
+
+_KIND_LABELS = {
+    EntryKind.DESCRIBE: N_("Description"),
+    EntryKind.ASK: N_("Answer"),
+    EntryKind.READ: N_("Text read"),
+}
+
+
+def kind_label(kind: EntryKind) -> str:
+    """ "Description", "Answer" or "Text read", in the current language."""
+    return _(_KIND_LABELS[kind])
+
+
+SOURCE_CAMERA = "camera"
+SOURCE_PASTED = "pasted picture"
+_SOURCE_LABELS = {SOURCE_CAMERA: N_("camera"), SOURCE_PASTED: N_("pasted picture")}
+
+
+def source_label(source: str) -> str:
+    """The source for display: "camera" and "pasted picture" translated, file names as they
+    are."""
+    label = _SOURCE_LABELS.get(source)
+    return _(label) if label else source
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One result. ``time`` is ISO 8601 local time with its offset; ``source`` is
+    SOURCE_CAMERA, SOURCE_PASTED or a file name (a name, not a full path: it shows in
+    exports); ``picture`` is a file name in ``pictures/``."""
+
+    id: str
+    time: str
+    source: str
+    kind: EntryKind
+    text: str
+    model: str = ""
+    question: str | None = None
+    picture: str | None = None
+
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> HistoryEntry:
+        """Raises ValueError if a required field is missing or of the wrong type."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        for key in ("id", "time", "source", "text"):
+            if not isinstance(data.get(key), str):
+                raise ValueError(f"{key} is missing or not text")
+        datetime.fromisoformat(data["time"])  # raises ValueError
+        optional = {k: data.get(k) for k in ("question", "picture")}
+        for key, value in optional.items():
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{key} is not text")
+        picture = optional["picture"]
+        if picture is not None and not _PICTURE_NAME.match(picture):
+            raise ValueError("picture is not a picture name")
+        model = data.get("model", "")
+        return cls(
+            id=data["id"],
+            time=data["time"],
+            source=data["source"],
+            kind=EntryKind(data.get("kind")),
+            text=data["text"],
+            model=model if isinstance(model, str) else "",
+            question=optional["question"],
+            picture=picture,
+        )
+
+    def as_text(self) -> str:
+        """The entry as plain text: a heading line, the question if any, the text."""
+        when = self.when().strftime("%Y-%m-%d %H:%M")
+        lines = [f"{when}, {source_label(self.source)}: {kind_label(self.kind)}"]
+        if self.question:
+            lines.append(_("Question: {question}").format(question=self.question))
+        lines.append(self.text.strip())
+        return "\n".join(lines) + "\n"
+
+
+def data_dir() -> Path:
+    """``$DESCRIBE_DATA_DIR``, or the platform's per-user data folder for Describe."""
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def history_dir() -> Path:
+    return data_dir() / "history"
+
+
+class History:
+    """The list of results, newest last, mirrored on disk. Safe to call from any thread.
+
+    Reads the file when created (a missing file is an empty history). File errors while
+    writing are logged and counted (:attr:`write_failures`, :attr:`last_write_error`), and
+    the entry is kept in memory, so the user still sees it.
+
+    Two locks. ``_changing`` lets one change at a time reach the disk and is held while it
+    writes; ``_lock`` guards what is in memory and is never held across disk work, so reading
+    (the window, on the GUI thread) never waits for a write in progress on another thread
+    (:class:`~describe_app.core.history.writer.HistoryWriter`). ``_changing`` is always taken
+    before ``_lock``."""
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        max_entries: int = HISTORY_MAX_ENTRIES.default,
+        store_pictures: bool = True,
+        persist: bool = True,
+    ) -> None:
+        self.folder = history_dir() if folder is None else folder
+        self.file = self.folder / HISTORY_FILE
+        self.pictures = self.folder / PICTURES_DIR
+        self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
+        self._store_pictures = store_pictures
+        self._persist = persist
+        self._changing = threading.RLock()
+        self._lock = threading.RLock()
+        self._entries: list[HistoryEntry] = []
+        self._lines_on_disk = 0
+        self._write_failures = 0
+        self._last_write_error: Exception | None = None
+        if persist:
+            self._load()
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def entries(self) -> list[HistoryEntry]:
+        """A copy of the entries, oldest first."""
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def __iter__(self) -> Iterator[HistoryEntry]:
+        return iter(self.entries)
+
+    def get(self, entry_id: str) -> HistoryEntry | None:
+        with self._lock:
+            return next((e for e in self._entries if e.id == entry_id), None)
+
+    def picture_path(self, entry: HistoryEntry) -> Path | None:
+        """The stored picture of an entry, or None (not stored, or deleted since)."""
+        if entry.picture is None:
+            return None
+        path = self.pictures / entry.picture
+        return path if path.is_file() else None
+
+    def load_picture(self, entry: HistoryEntry) -> Picture | None:
+        """The entry's picture, ready for a follow-up question, or None if there is none."""
+        from describe_app.core.errors import ImageError
+        from describe_app.core.pictures.images import load_picture
+
+        path = self.picture_path(entry)
+        if path is None:
+            return None
+        try:
+            return load_picture(path)
+        except ImageError as exc:
+            logger.info("picture of history entry %s unusable: %s", entry.id, exc)
+            return None
+
+    # -- options ---------------------------------------------------------------------------
+    @property
+    def max_entries(self) -> int:
+        return self._max
+
+    @property
+    def store_pictures(self) -> bool:
+        return self._store_pictures
+
+    @property
+    def persist(self) -> bool:
+        return self._persist
+
+    @property
+    def write_failures(self) -> int:
+        """How many writes to disk have failed since this history was created."""
+        with self._lock:
+            return self._write_failures
+
+    @property
+    def last_write_error(self) -> Exception | None:
+        """Why the latest failed write failed (None if none has)."""
+        with self._lock:
+            return self._last_write_error
+
+    def configure(
+        self,
+        *,
+        max_entries: int | None = None,
+        store_pictures: bool | None = None,
+        persist: bool | None = None,
+    ) -> None:
+        """Apply changed settings. Turning pictures or persistence off does not delete what
+        is stored; call :meth:`delete_pictures` or :meth:`clear` for that."""
+        with self._changing:
+            with self._lock:
+                if store_pictures is not None:
+                    self._store_pictures = store_pictures
+                turned_on = persist is True and not self._persist
+                if persist is not None:
+                    self._persist = persist
+                if max_entries is not None:
+                    self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
+            if turned_on:
+                self._rewrite()  # the session's entries go to disk from now on
+            if max_entries is not None:
+                self._trim()
+
+    # -- changing --------------------------------------------------------------------------
+    def add(
+        self,
+        *,
+        source: str,
+        kind: EntryKind | str,
+        text: str,
+        model: str = "",
+        question: str | None = None,
+        picture: Picture | Image.Image | None = None,
+    ) -> HistoryEntry:
+        """Record a finished result (and its picture, if pictures are stored)."""
+        entry_id = uuid.uuid4().hex
+        with self._changing:
+            with self._lock:
+                persist = self._persist
+                keep_picture = persist and self._store_pictures
+            picture_name = None
+            if picture is not None and keep_picture:
+                picture_name = self._save_picture(entry_id, picture)
+            entry = HistoryEntry(
+                id=entry_id,
+                time=datetime.now().astimezone().isoformat(timespec="seconds"),
+                source=source,
+                kind=EntryKind(kind),
+                text=text,
+                model=model,
+                question=question,
+                picture=picture_name,
+            )
+            if persist:
+                self._append(entry)
+            with self._lock:
+                self._entries.append(entry)
+            self._trim()
+        logger.debug("history entry %s added (%s, %s)", entry.id, entry.kind.value, source)
+        return entry
+
+    def delete(self, entry_id: str) -> bool:
+        """Delete one entry and its picture. False if there was no such entry."""
+        with self._changing:
+            with self._lock:
+                entry = next((e for e in self._entries if e.id == entry_id), None)
+                if entry is None:
+                    return False
+                self._entries.remove(entry)
+            self._rewrite()
+            self._delete_picture(entry)
+        logger.debug("history entry %s deleted", entry_id)
+        return True
+
+    def clear(self) -> None:
+        """Delete every entry and every stored picture."""
+        with self._changing:
+            with self._lock:
+                self._entries.clear()
+            if self._persist or self.file.exists():
+                self._rewrite(force=True)
+            self._delete_all_pictures()
+        logger.info("history cleared")
+
+    def delete_pictures(self) -> None:
+        """Delete every stored picture (entries stay, without pictures)."""
+        with self._changing:
+            with self._lock:
+                self._entries = [_without_picture(e) for e in self._entries]
+            self._rewrite()
+            self._delete_all_pictures()
+
+    # -- export ----------------------------------------------------------------------------
+    def export_text(self, entry_ids: Iterable[str] | None = None) -> str:
+        """Plain text of the given entries (default: all), oldest first, blank-line apart."""
+        with self._lock:
+            wanted = None if entry_ids is None else set(entry_ids)
+            chosen = [e for e in self._entries if wanted is None or e.id in wanted]
+        return "\n".join(e.as_text() for e in chosen)
+
+    def save_text(self, path: Path, entry_ids: Iterable[str] | None = None) -> None:
+        """Write :meth:`export_text` to ``path`` (UTF-8, atomically). Raises OSError."""
+        write_atomically(path, self.export_text(entry_ids).encode("utf-8"))
+
+    # -- inside ----------------------------------------------------------------------------
+    def _load(self) -> None:
+        try:
+            raw = self.file.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            logger.warning("history file %s is unreadable: %r", self.file, exc)
+            return
+        lines = raw.split(b"\n")
+        complete, tail = lines[:-1], lines[-1]  # tail: after the last newline ("" if none)
+        entries: list[HistoryEntry] = []
+        bad = 0
+        for number, line in enumerate(complete, start=1):
+            if not line.strip():
+                continue
+            try:
+                entries.append(HistoryEntry.from_dict(json.loads(line.decode("utf-8"))))
+            except (ValueError, UnicodeDecodeError) as exc:
+                bad += 1
+                logger.warning("history line %s of %s skipped: %s", number, self.file, exc)
+        if tail.strip():
+            logger.info(
+                "history file %s ends with an incomplete entry (%s bytes, written when "
+                "Describe stopped); skipped",
+                self.file,
+                len(tail),
+            )
+        self._entries = entries
+        self._lines_on_disk = len(entries)
+        if bad:
+            self._keep_copy_of_bad_file()
+        if bad or tail.strip() or len(entries) > self._max:
+            self._trim()
+            self._rewrite()
+        self._remove_orphan_pictures()
+        logger.debug("history: %s entries from %s", len(entries), self.file)
+
+    # The writing helpers below run with ``_changing`` held (or from ``__init__``), and take
+    # ``_lock`` only around what they read or change in memory.
+
+    def _append(self, entry: HistoryEntry) -> None:
+        line = json.dumps(entry.to_dict(), ensure_ascii=False) + "\n"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(self.file, "ab") as f:
+                f.write(line.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            logger.error("could not write history entry to %s: %r", self.file, exc)
+            self._note_failure(exc)
+            return
+        with self._lock:
+            self._lines_on_disk += 1
+
+    def _rewrite(self, *, force: bool = False) -> None:
+        with self._lock:
+            if not (self._persist or force):
+                return
+            entries = list(self._entries)
+        data = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.file, data.encode("utf-8"))
+        except OSError as exc:
+            logger.error("could not rewrite history file %s: %r", self.file, exc)
+            self._note_failure(exc)
+            return
+        with self._lock:
+            self._lines_on_disk = len(entries)
+
+    def _trim(self) -> None:
+        """Keep the newest ``max_entries``; rewrite the file once it has 10% more lines."""
+        dropped: list[HistoryEntry] = []
+        with self._lock:
+            excess = len(self._entries) - self._max
+            if excess > 0:
+                dropped, self._entries = self._entries[:excess], self._entries[excess:]
+            slack = max(10, self._max // 10)
+            rewrite = self._persist and self._lines_on_disk > self._max + slack
+        for entry in dropped:
+            self._delete_picture(entry)
+        if rewrite:
+            self._rewrite()
+
+    def _note_failure(self, exc: Exception) -> None:
+        with self._lock:
+            self._write_failures += 1
+            self._last_write_error = exc
+
+    def _save_picture(self, entry_id: str, picture: Picture | Image.Image) -> str | None:
+        from describe_app.core.pictures.images import Picture
+
+        image = picture.image if isinstance(picture, Picture) else picture
+        name = f"{entry_id}.jpg"
+        try:
+            import io
+
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY)
+            self.pictures.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.pictures / name, buffer.getvalue())
+        except (OSError, ValueError) as exc:
+            logger.error("could not store the picture of history entry %s: %r", entry_id, exc)
+            self._note_failure(exc)
+            return None
+        return name
+
+    def _delete_picture(self, entry: HistoryEntry) -> None:
+        if entry.picture is not None:
+            _unlink(self.pictures / entry.picture)
+
+    def _delete_all_pictures(self) -> None:
+        if self.pictures.is_dir():
+            for path in self.pictures.iterdir():
+                if _PICTURE_NAME.match(path.name):
+                    _unlink(path)
+
+    def _remove_orphan_pictures(self) -> None:
+        """Pictures without an entry (a crash between picture and line, an old trim)."""
+        if not self.pictures.is_dir():
+            return
+        named = {e.picture for e in self._entries if e.picture}
+        for path in self.pictures.iterdir():
+            if _PICTURE_NAME.match(path.name) and path.name not in named:
+                logger.debug("removing orphan history picture %s", path.name)
+                _unlink(path)
+
+    def _keep_copy_of_bad_file(self) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        copy = self.file.with_name(f"{self.file.name}.bad-{stamp}")
+        try:
+            copy.write_bytes(self.file.read_bytes())
+        except OSError as exc:
+            logger.info("could not keep a copy of %s: %r", self.file, exc)
+            return
+        logger.info("copy of the damaged history file kept as %s", copy)
+
+
+def _without_picture(entry: HistoryEntry) -> HistoryEntry:
+    from dataclasses import replace
+
+    return replace(entry, picture=None)
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        try:
+            path.unlink()
+        except OSError as exc:
+            logger.info("could not delete %s: %r", path, exc)
