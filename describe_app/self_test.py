@@ -9,7 +9,6 @@ must work and does not). The exit status is 0 unless a check FAILED. Installers 
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
 import importlib.util
@@ -62,9 +61,9 @@ class CheckResult:
 
 def check_camera() -> Finding:
     """Which of cameras 0-3 open and give a frame. No camera is a finding, not a failure."""
-    import cv2
+    from describe_app.core.camera.opencv import quiet_cv2
 
-    _quiet_opencv(cv2)
+    cv2 = quiet_cv2()
     candidates = list(CAMERA_INDICES)
     if sys.platform.startswith("linux"):  # don't ask V4L2 for devices that are not there
         candidates = [i for i in candidates if Path(f"/dev/video{i}").exists()]
@@ -247,8 +246,3 @@ def _run_with_timeout(work: Callable[[], str], timeout_s: float) -> str | None:
     thread.start()
     thread.join(timeout_s)
     return answer[0] if answer else None
-
-
-def _quiet_opencv(cv2: Any) -> None:
-    with contextlib.suppress(AttributeError):  # older OpenCV builds
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)

@@ -39,11 +39,8 @@ def _key(name: str) -> str:
 
 
 def project_requirements(pyproject: Path = PYPROJECT) -> list[str]:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: the installed metadata instead
-        requires = metadata.distribution("describe-app").requires or []
-        return [line for line in requires if "extra ==" not in line]
+    import tomllib
+
     with pyproject.open("rb") as f:
         return list(tomllib.load(f)["project"]["dependencies"])
 

@@ -151,6 +151,7 @@ def _assert_one_clear_line(proc: subprocess.CompletedProcess[str], *needles: str
         assert needle in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_bad_inputs_one_line_each(
     tmp_path: Path, speaking_model_dir: Path, photo_file: Path
 ) -> None:
@@ -232,6 +233,7 @@ def test_corrupt_model_folders(
         assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_corrupt_model_messages_are_single_lines(tmp_path: Path, photo_file: Path) -> None:
     folder = tmp_path / "broken-model"
     folder.mkdir()

@@ -74,6 +74,7 @@ def test_watch_max_seconds_stops_before_the_change(
     assert FIRST_SENTENCE not in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_guide_gives_cues_then_reads_the_page_once(
     aiming_video: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -25,6 +25,7 @@ from tests.speech_fixtures import FakePlayer, null_sink_or_skip
 SENTENCES = list(DEFAULT_SENTENCES)
 
 
+@pytest.mark.slow
 def test_first_sentence_reaches_speech_before_generation_ends(speaking_model_dir: Path) -> None:
     """Timestamps from the real pipeline: the model is still writing when speech gets work."""
     loaded = load_vlm(speaking_model_dir)
@@ -115,6 +116,7 @@ def test_no_sound_device_prints_text_and_one_message(
     ]
 
 
+@pytest.mark.slow
 def test_speak_on_a_real_audio_path(
     speaking_model_dir: Path, photo_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

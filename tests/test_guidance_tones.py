@@ -147,6 +147,7 @@ def test_legend_has_one_sentence_per_cue() -> None:
 # -- describe-app guide --tones -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_guide_with_tones_prints_cues_and_plays_their_tones(
     aiming_video: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from describe_app.core.history.store import (
-    HISTORY_FILE,
-    SOURCE_CAMERA,
-    SOURCE_PASTED,
-    EntryKind,
-    History,
-    HistoryEntry,
-    data_dir,
-    history_dir,
-)
+from describe_app.core.folders import data_dir
+from describe_app.core.history.entry import SOURCE_CAMERA, SOURCE_PASTED, EntryKind, HistoryEntry
+from describe_app.core.history.files import HISTORY_FILE, history_dir
+from describe_app.core.history.store import History
 from describe_app.core.i18n import set_language
 from describe_app.core.pictures.images import Picture
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from describe_app.core.history.store import HISTORY_FILE, EntryKind, History, HistoryEntry
+from describe_app.core.history.entry import EntryKind, HistoryEntry
+from describe_app.core.history.files import HISTORY_FILE
+from describe_app.core.history.store import History
 from describe_app.core.history.writer import (
     THREAD_NAME,
     AddEntry,

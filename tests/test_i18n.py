@@ -15,7 +15,7 @@ import pytest
 
 from describe_app.core import i18n
 from describe_app.core.i18n import _, available_languages, set_language
-from describe_app.core.settings.shortcuts import (
+from describe_app.core.settings.shortcut_table import (
     ACTIONS,
     Menu,
     actions_in_menu,

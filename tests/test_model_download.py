@@ -9,7 +9,7 @@ from PIL import Image
 from skimage import data
 
 from describe_app.cli import main
-from describe_app.core import model_registry
+from describe_app.core.describe.local import model_registry
 from describe_app.core.describe.local.model_registry import ModelSpec
 from tests.local_hub import serve_model
 

@@ -26,6 +26,8 @@ from describe_app.core.describe.worker import (
 from describe_app.core.pictures.images import picture_from_frame
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 
+pytestmark = pytest.mark.slow  # model child processes
+
 
 def _collect() -> tuple[queue.Queue[WorkerEvent], list[WorkerEvent]]:
     return queue.Queue(), []

@@ -238,6 +238,7 @@ def test_licence_notice_lists_the_runtime_dependencies(tmp_path: Path) -> None:
 # --- the self-test ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_self_test_command_runs_headless() -> None:
     code = (
         "import sys; from describe_app.cli import main; rc = main(['--self-test']); "

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from describe_app.core.settings.shortcuts import ACTIONS, effective_keys
+from describe_app.core.settings.shortcut_table import ACTIONS
+from describe_app.core.settings.shortcuts import effective_keys
 from describe_app.qt.action_table import key_text
 from describe_app.qt.help_dialog import HelpDialog
 from tests import qt_fixtures
@@ -108,7 +109,7 @@ def test_status_is_announced_once(make_window, speaking_model_dir: Path) -> None
 def _mnemonics(widgets: list[QWidget]) -> list[str]:
     from PySide6.QtWidgets import QAbstractButton
 
-    from describe_app.core.settings.shortcuts import mnemonic
+    from describe_app.core.settings.shortcut_table import mnemonic
 
     found = []
     for w in widgets:
@@ -122,7 +123,7 @@ def _mnemonics(widgets: list[QWidget]) -> list[str]:
 def test_settings_dialog_is_named_labelled_and_in_tab_order(
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from describe_app.core.settings.shortcuts import mnemonic
+    from describe_app.core.settings.shortcut_table import mnemonic
     from describe_app.qt.settings_dialog import SettingsPage
 
     window, _ = make_window(speaking_model_dir, load=False)

@@ -34,6 +34,8 @@ import pytest
 from describe_app.core.sentences import split_sentences
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 
+pytestmark = pytest.mark.slow  # Xvfb, the accessibility bus and pyatspi
+
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 PHOTO = ROOT / "resources" / "samples" / "coffee.jpg"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from describe_app.core.history.store import EntryKind
+from describe_app.core.history.entry import EntryKind
 from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT
 from tests import qt_fixtures
 

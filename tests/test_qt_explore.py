@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -147,6 +148,7 @@ def test_what_changed_names_the_changed_part_and_describes_it(
     assert window.history.item(0).text().count("Changed: top left.") == 1
 
 
+@pytest.mark.slow
 def test_parts_are_described_by_the_apps_model_process(
     qtbot, app_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

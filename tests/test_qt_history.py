@@ -13,7 +13,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from describe_app.core.history.store import HISTORY_FILE, History, HistoryEntry
+from describe_app.core.history.entry import HistoryEntry
+from describe_app.core.history.files import HISTORY_FILE
+from describe_app.core.history.store import History
 from describe_app.core.resources import resource_path
 from describe_app.core.settings.schema import HistorySettings, Settings
 from tests import qt_fixtures

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from describe_app.core.i18n import current_language, set_language
 from describe_app.core.settings.schema import Settings
-from describe_app.core.settings.shortcuts import mnemonic
+from describe_app.core.settings.shortcut_table import mnemonic
 from describe_app.qt.settings_dialog import SettingsPage
 from tests import qt_fixtures
 from tests.test_qt_accessibility import _mnemonics
@@ -71,7 +71,8 @@ def test_the_language_changes_at_once_from_the_settings(
 
     from PySide6.QtCore import Qt
 
-    from describe_app.core.history.store import EntryKind, History
+    from describe_app.core.history.entry import EntryKind
+    from describe_app.core.history.store import History
 
     history = History(tmp_path / "history")
     history.add(source="camera", kind=EntryKind.DESCRIBE, text="A mug.")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from describe_app.core.history.store import EntryKind
+import pytest
+
+from describe_app.core.history.entry import EntryKind
 from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
@@ -25,6 +27,7 @@ def _camera(capture: SceneCapture) -> CameraWorker:
     return CameraWorker(CameraSource("test camera", label="test camera"), opener=lambda _s: capture)
 
 
+@pytest.mark.slow
 def test_hands_free_describes_once_after_the_view_changes_and_settles(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -51,6 +54,7 @@ def test_hands_free_describes_once_after_the_view_changes_and_settles(
     assert speech.texts()
 
 
+@pytest.mark.slow
 def test_guidance_cues_then_reads_the_page_without_stalling_the_window(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -127,6 +131,7 @@ def test_new_hands_free_settings_apply_while_it_is_on(
     assert check is not before and check.watcher.settings.change == 30.0  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_guidance_text_finder_runs_in_a_child_process_that_ends_with_the_window(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -135,10 +140,13 @@ def test_guidance_text_finder_runs_in_a_child_process_that_ends_with_the_window(
     capture = SceneCapture(page_scene(-200, 130))
     window, speech = make_window(tiny_model_dir, camera=_camera(capture), load=False)
     qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
+    # an earlier test's finder may still be ending: count only the ones this window starts
+    before = set(multiprocessing.active_children())
     window.actions_by_id["guidance"].trigger()
     cut_left = "Text is cut off on the left. Move the camera left."
     qtbot.waitUntil(lambda: cut_left in speech.texts(), timeout=TIMEOUT_MS)
-    finders = [p for p in multiprocessing.active_children() if p.name == "text-finder"]
+    started = set(multiprocessing.active_children()) - before
+    finders = [p for p in started if p.name == "text-finder"]
     assert len(finders) == 1
     window.close()
     qtbot.waitUntil(lambda: not finders[0].is_alive(), timeout=5_000)

@@ -162,6 +162,7 @@ def test_without_a_way_to_build_workers_the_model_waits_for_a_restart(
     assert window._bridge._worker is worker
 
 
+@pytest.mark.slow
 def test_the_app_switches_its_model_process(
     qtbot,
     qt_strict: None,

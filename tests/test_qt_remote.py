@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from describe_app.core.resources import resource_path
 from tests import qt_fixtures, server_fixtures
 from tests.server_fixtures import ServerProcess
+
+pytestmark = pytest.mark.slow  # the window with a real transformers-serve server
+
 
 qt_strict = qt_fixtures.qt_strict
 app_window = qt_fixtures.app_window
@@ -36,7 +41,7 @@ def test_settings_choose_and_test_a_server_then_the_window_uses_it(
     from PySide6.QtCore import Qt
 
     from describe_app.core.describe.remote.server_profiles import ServerProfile, ServerProfiles
-    from describe_app.core.settings.schema import load_settings
+    from describe_app.core.settings.settings_file import load_settings
     from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 
     ServerProfiles().put(ServerProfile(name="home", url=server.url))

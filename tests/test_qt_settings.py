@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from describe_app.core.settings.schema import CameraKind, CameraSettings, Settings, load_settings
+from describe_app.core.settings.schema import CameraKind, CameraSettings, Settings
+from describe_app.core.settings.settings_file import load_settings
 from describe_app.core.speech import SpeechSettings
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from tests import qt_fixtures

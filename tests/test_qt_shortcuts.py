@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from describe_app.core.settings.schema import Settings
-from describe_app.core.settings.shortcuts import ACTIONS, Menu, actions_in_menu, menu_title
+from describe_app.core.settings.shortcut_table import ACTIONS, Menu, actions_in_menu, menu_title
 from tests import qt_fixtures
 
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.
@@ -69,7 +69,7 @@ def test_space_on_a_focused_button_presses_it(
 ) -> None:  # type: ignore[no-untyped-def]
     opened: list[bool] = []
     monkeypatch.setattr(
-        "describe_app.qt.main_window.choose_photos", lambda parent: opened.append(True) or []
+        "describe_app.qt.window_actions.choose_photos", lambda parent: opened.append(True) or []
     )
     window, _ = make_window(speaking_model_dir, load=False)
     described: list[bool] = []

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from describe_app.cli import build_parser
 from tests import qt_fixtures
 
@@ -16,6 +18,7 @@ app_window = qt_fixtures.app_window
 scene_video = qt_fixtures.scene_video
 
 
+@pytest.mark.slow
 def test_window_shows_before_torch_is_imported() -> None:
     code = (
         "import sys, time\n"
@@ -39,21 +42,23 @@ def test_window_shows_before_torch_is_imported() -> None:
 
 
 def test_no_command_means_the_window() -> None:
-    from describe_app import cli
+    from describe_app.cli import app as cli
+    from describe_app.cli import window
 
     seen: list[object] = []
-    original = cli._cmd_window
-    cli._cmd_window = lambda args: seen.append(args) or 0  # type: ignore[assignment]
+    original = window.run_window_command
+    window.run_window_command = lambda args: seen.append(args) or 0  # type: ignore[assignment]
     try:
         assert cli.main([]) == 0
         assert cli.main(["window", "--camera", "clip.mp4", "a.jpg"]) == 0
     finally:
-        cli._cmd_window = original  # type: ignore[assignment]
+        window.run_window_command = original  # type: ignore[assignment]
     assert seen[0].command == "window" and seen[0].files == []  # type: ignore[attr-defined]
     assert seen[1].camera == "clip.mp4" and seen[1].files == ["a.jpg"]  # type: ignore[attr-defined]
     assert build_parser().parse_args(["window"]).camera is None
 
 
+@pytest.mark.slow
 def test_gui_never_stalls_while_the_model_loads_and_generates(
     qtbot, make_window, tiny_model_dir: Path, scene_video: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -71,6 +76,7 @@ def test_gui_never_stalls_while_the_model_loads_and_generates(
     assert worst < 50, f"the GUI stalled for {worst:.0f} ms"
 
 
+@pytest.mark.slow
 def test_the_app_runs_its_model_in_a_separate_process(
     qtbot, app_window, speaking_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from describe_app.qt.main_window import ZOOM_STEP_POINTS, MainWindow
+from describe_app.qt.main_window import MainWindow
+from describe_app.qt.window_settings import ZOOM_STEP_POINTS
 from tests import qt_fixtures
 
 # The shared window fixtures (tests/qt_fixtures.py), made visible to pytest here.

@@ -19,6 +19,9 @@ from tests import server_fixtures
 from tests.server_fixtures import ServerProcess, StubServer, free_port
 from tests.test_remote_profiles import MemoryKeyring
 
+pytestmark = pytest.mark.slow  # a real transformers-serve server
+
+
 SENTENCES = list(DEFAULT_SENTENCES)
 
 

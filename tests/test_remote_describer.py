@@ -29,6 +29,9 @@ from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests import server_fixtures
 from tests.server_fixtures import ServerProcess
 
+pytestmark = pytest.mark.slow  # a real transformers-serve server
+
+
 SENTENCES = list(DEFAULT_SENTENCES)
 
 

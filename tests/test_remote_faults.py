@@ -43,6 +43,9 @@ from tests.server_fixtures import (
     transformers_server,
 )
 
+pytestmark = pytest.mark.slow  # each test talks to a real local server
+
+
 SENTENCES = list(DEFAULT_SENTENCES)
 
 

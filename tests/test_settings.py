@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from describe_app.core import settings as settings_module
 from describe_app.core.describe.prompts import Detail
+from describe_app.core.folders import config_dir
 from describe_app.core.i18n import set_language
+from describe_app.core.settings import settings_file as settings_module
 from describe_app.core.settings.schema import (
     CAMERA_INDEX,
     HISTORY_MAX_ENTRIES,
-    SETTINGS_VERSION,
     TEXT_ZOOM,
     CameraKind,
     CameraSettings,
@@ -27,8 +27,10 @@ from describe_app.core.settings.schema import (
     DisplaySettings,
     HistorySettings,
     Settings,
+)
+from describe_app.core.settings.settings_file import (
+    SETTINGS_VERSION,
     SettingsSaveError,
-    config_dir,
     load_settings,
     migrate,
     save_settings,

@@ -7,23 +7,24 @@ from collections.abc import Iterator
 import pytest
 
 from describe_app.core.i18n import set_language
-from describe_app.core.settings.shortcuts import (
+from describe_app.core.settings.shortcut_keys import normalize_key, reserved_reason
+from describe_app.core.settings.shortcut_table import (
     ACTIONS,
     ACTIONS_BY_ID,
-    Conflict,
     Menu,
     Scope,
     action,
     actions_in_menu,
+    mnemonic,
+    strip_mnemonic,
+)
+from describe_app.core.settings.shortcuts import (
+    Conflict,
     check_key,
     clean_overrides,
     effective_keys,
     find_conflicts,
     help_text,
-    mnemonic,
-    normalize_key,
-    reserved_reason,
-    strip_mnemonic,
 )
 
 

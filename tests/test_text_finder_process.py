@@ -13,6 +13,8 @@ from describe_app.core.reading.text_finder import RapidTextFinder
 from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from tests.camera_scenes import background, page_scene
 
+pytestmark = pytest.mark.slow  # text-detector child processes
+
 
 def test_the_child_finds_what_the_detector_finds_here() -> None:
     page, photo = (grey_copy(f, LOOK_WIDTH) for f in (page_scene(110, 130), background()))

@@ -39,6 +39,13 @@ def add_camera_commands(
     speech_opts: argparse.ArgumentParser,
 ) -> None:
     """Register ``watch`` and ``guide``."""
+    camera_opts = _camera_options()
+    _add_watch(commands, parents=[model_opts, speech_opts, camera_opts])
+    _add_guide(commands, parents=[speech_opts, camera_opts])
+
+
+def _camera_options() -> argparse.ArgumentParser:
+    """The options both commands share: which camera, and for how long."""
     camera_opts = argparse.ArgumentParser(add_help=False)
     group = camera_opts.add_argument_group("camera")
     group.add_argument(
@@ -50,10 +57,17 @@ def add_camera_commands(
     group.add_argument(
         "--max-seconds", type=float, metavar="N", help="stop after N seconds (default: never)"
     )
+    return camera_opts
 
+
+def _add_watch(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    parents: list[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser(
         "watch",
-        parents=[model_opts, speech_opts, camera_opts],
+        parents=parents,
         help="hands-free: describe the camera's view each time it changes",
         description=(
             "Hands-free: describe what the camera sees each time the view has changed and "
@@ -82,9 +96,15 @@ def add_camera_commands(
         help="at least this long between two descriptions (default 5)",
     )
 
+
+def _add_guide(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    parents: list[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser(
         "guide",
-        parents=[speech_opts, camera_opts],
+        parents=parents,
         help="say how to aim the camera at a page, then read it",
         description=(
             "Reading guidance: say how to move the camera (cut off, too close, too far, hold "

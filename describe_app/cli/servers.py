@@ -95,9 +95,9 @@ def open_remote_describer(
     args: argparse.Namespace, local_factory: Callable[[], Describer]
 ) -> Describer:
     """The describer for ``--server``; says where the pictures will go."""
-    from describe_app.core.describe.choice import describer_factory
+    from describe_app.core.describe.choice import choice_from_options, describer_factory
 
-    factory = describer_factory(server_choice(args), local_factory, on_fallback=_notice)
+    factory = describer_factory(choice_from_options(args), local_factory, on_fallback=_notice)
     describer = factory()
     notice = getattr(describer, "privacy_notice", None)
     if isinstance(notice, str):
@@ -194,20 +194,6 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
         except KeyringUnavailableError as exc:
             _notice(f"Its API key may still be in the system keyring: {exc}")
     return 0
-
-
-def server_choice(args: argparse.Namespace) -> Any:
-    """The ``--server`` options as a ServerChoice (also used by the window)."""
-    from describe_app.core.describe.choice import ServerChoice
-
-    return ServerChoice(
-        server=args.server,
-        model=args.server_model or "",
-        timeout=args.server_timeout,
-        allow_insecure=args.allow_insecure,
-        fallback_local=args.fallback_local,
-        api_key=os.environ.get(API_KEY_ENV) or None,
-    )
 
 
 def _read_key() -> str:

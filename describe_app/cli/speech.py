@@ -1,4 +1,5 @@
-"""Speech for the command line: ``--speak``, ``--wav FILE``, ``--voice``, ``--rate``.
+"""Speech for the command line: ``--speak``, ``--wav FILE``, ``--voice``, ``--rate``, and
+the ``voices`` command that lists the voices ``--voice`` takes.
 
 Each sentence is handed to speech the moment the model finishes it; the first sentence of
 each new answer interrupts whatever was still being said about the previous one. A speech
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def add_voices_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``voices``."""
+    commands.add_parser("voices", help="list the voices installed for speech")
+
+
+def run_voices(args: argparse.Namespace) -> int:
+    from describe_app.core.speech import list_voices
+
+    voices = list_voices()
+    for voice in voices:
+        languages = ", ".join(voice.languages) or "unknown language"
+        print(f"{voice.id}: {voice.name} ({languages})")
+    if not voices:
+        print("No voices are installed.")
+    return 0
+
+
 class CommandLineSpeech:
     """Speaks and/or records the sentences of one command-line run."""
 
@@ -34,10 +52,6 @@ class CommandLineSpeech:
         self._reported: set[str] = set()
         self._answered = False
         self.failed = False
-
-    @property
-    def active(self) -> bool:
-        return self._speak or bool(self._wav)
 
     def settings(self) -> SpeechSettings:
         from describe_app.core.speech import OutputRoute, SpeechSettings

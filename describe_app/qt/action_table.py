@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from describe_app.core.settings.shortcuts import ACTIONS, Action, Scope, effective_keys
+from describe_app.core.settings.shortcut_table import ACTIONS, Action, Scope
+from describe_app.core.settings.shortcuts import effective_keys
 
 __all__ = ["ACTIONS", "Action", "apply_keys", "key_sequences", "key_text", "shortcut_context"]
 

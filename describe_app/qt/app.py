@@ -26,7 +26,8 @@ from describe_app.core.describe.local.model_registry import DEFAULT_MODEL, looks
 from describe_app.core.history.store import History
 from describe_app.core.i18n import set_language
 from describe_app.core.reading.ocr_reader import OcrReader
-from describe_app.core.settings.schema import DescribeSettings, LoadResult, Settings, load_settings
+from describe_app.core.settings.schema import DescribeSettings, Settings
+from describe_app.core.settings.settings_file import LoadResult, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
@@ -73,16 +74,16 @@ def server_factory(
 ) -> tuple[Callable[[], Describer], str | None]:
     """The describer factory for ``--server`` (or the server chosen in the settings), and
     the sentence saying where pictures go."""
-    from describe_app.cli.servers import server_choice
     from describe_app.core.describe.choice import (
         ServerChoice,
+        choice_from_options,
         describer_factory,
         resolve_profile,
     )
     from describe_app.core.errors import DescribeError
 
     if getattr(args, "server", None):
-        choice = server_choice(args)
+        choice = choice_from_options(args)
     else:
         choice = ServerChoice(server=settings.server, fallback_local=settings.fallback_local)
     try:

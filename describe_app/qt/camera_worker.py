@@ -6,7 +6,8 @@
   only after the window took the last (:meth:`preview_shown`), so a slow GUI never builds
   up a queue of frames.
 * Camera missing, ended or raising: ``state_changed`` says so once, the thread waits
-  ``retry_seconds`` and opens it again; when frames come back it says so once.
+  ``retry_seconds`` and opens it again, quietly (OpenCV's own terminal log is off, see
+  :mod:`describe_app.core.camera.opencv`); when frames come back it says so once.
 * A video file loops at its own frame rate (demos and tests).
 """
 
@@ -24,6 +25,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from describe_app.core.camera.opencv import quiet_cv2
 from describe_app.qt.camera_source import CameraSource
 
 log = logging.getLogger(__name__)
@@ -55,8 +57,7 @@ class CameraState(enum.Enum):
 
 
 def open_with_opencv(source: CameraSource) -> Capture:
-    import cv2
-
+    cv2 = quiet_cv2()
     capture: Capture = cv2.VideoCapture(source.target)
     return capture
 

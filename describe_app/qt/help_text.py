@@ -6,7 +6,8 @@ import html
 from collections.abc import Mapping
 
 from describe_app.core.live.guidance_tones import tone_legend
-from describe_app.core.settings.shortcuts import Menu, actions_in_menu, effective_keys, menu_title
+from describe_app.core.settings.shortcut_table import Menu, actions_in_menu, menu_title
+from describe_app.core.settings.shortcuts import effective_keys
 from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import plain
 from describe_app.qt.translate import _

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from describe_app.core.history.store import EntryKind, History
+from describe_app.core.history.entry import EntryKind
+from describe_app.core.history.store import History
 from describe_app.core.history.writer import (
     AddEntry,
     ClearHistory,
@@ -22,9 +23,9 @@ from describe_app.core.history.writer import (
     DeleteEntry,
     DeletePictures,
     HistoryWriter,
-    Operation,
     Written,
 )
+from describe_app.qt.gui_thread import GuiThread
 
 if TYPE_CHECKING:
     from describe_app.core.pictures.images import Picture
@@ -39,14 +40,12 @@ class HistoryBridge(QObject):
     once the bridge is closed."""
 
     written = Signal(object)
-    _from_writer = Signal(object)
 
     def __init__(self, history: History, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.history = history
         self._closed = False
-        # Emitted on the writer thread, delivered on ours (this object lives on the GUI thread).
-        self._from_writer.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._gui = GuiThread(self)  # reports come on the writer thread, go out on ours
         self._writer = HistoryWriter(history, self._on_written)
 
     def add(
@@ -89,9 +88,6 @@ class HistoryBridge(QObject):
         self._writer.submit(operation)
         return operation
 
-    def submit(self, operation: Operation) -> None:
-        self._writer.submit(operation)
-
     def close(self, timeout: float = 1.0) -> bool:
         """Finish the queued writes (once), waiting up to ``timeout`` seconds; True if all
         were written in time. Reports that come after this are not delivered."""
@@ -104,12 +100,8 @@ class HistoryBridge(QObject):
         """Runs on the writer thread: hand the report over, unless the window is gone."""
         if self._closed:
             return
-        try:
-            self._from_writer.emit(done)
-        except RuntimeError:  # the Qt object was deleted while the writer still ran
-            log.debug("dropped the report of %s after shutdown", type(done.operation).__name__)
+        self._gui.call(self._deliver, done)
 
-    @Slot(object)
     def _deliver(self, done: Written) -> None:
         if self._closed:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from describe_app.core.history.store import HistoryEntry, kind_label, source_label
+from describe_app.core.history.entry import HistoryEntry, kind_label, source_label
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole
 

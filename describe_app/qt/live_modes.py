@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from describe_app.core.i18n import _ as core_
 from describe_app.core.live.frame_checks import (
@@ -37,6 +37,7 @@ from describe_app.core.live.hands_free import WatchSettings
 from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
+from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.translate import _
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,6 @@ CheckFactory = Callable[[], FrameCheck]
 
 class LiveModes(QObject):
     mode_changed = Signal(str, bool)  # GUIDANCE or HANDS_FREE, on
-    _found = Signal(object)
 
     def __init__(
         self,
@@ -67,7 +67,7 @@ class LiveModes(QObject):
         self._hands_free_factory = hands_free_factory or (
             lambda: HandsFreeCheck(self.watch_settings)
         )
-        self._found.connect(self._on_found, Qt.ConnectionType.QueuedConnection)
+        self._gui = GuiThread(self)
         self.loop = FrameCheckLoop(self._newest_frame, self._from_loop)
         self._closed = False
 
@@ -130,14 +130,10 @@ class LiveModes(QObject):
     def _from_loop(self, found: object) -> None:
         if self._closed:
             return
-        try:
-            self._found.emit(found)
-        except RuntimeError:  # the window is gone
-            log.debug("dropped %r after shutdown", found)
+        self._gui.call(self._on_found, found)
 
     # --- back on the GUI thread -------------------------------------------------------------------
 
-    @Slot(object)
     def _on_found(self, found: object) -> None:
         if self._closed:
             return

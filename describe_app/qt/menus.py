@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from describe_app.core.settings.shortcuts import Menu, Scope, actions_in_menu, menu_title
+from describe_app.core.settings.shortcut_table import Menu, Scope, actions_in_menu, menu_title
 from describe_app.qt.action_table import apply_keys, shortcut_context
 
 

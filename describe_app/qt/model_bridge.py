@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from describe_app.core.describe.describer import Describer
 from describe_app.core.describe.local.model_process import ProcessModelWorker
@@ -35,6 +35,7 @@ from describe_app.core.describe.worker import (
     WorkerEvent,
 )
 from describe_app.core.reading.ocr_reader import TextReader
+from describe_app.qt.gui_thread import GuiThread
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ class ModelBridge(QObject):
     """Owns a :class:`ModelWorker`; ``worker_event`` carries each WorkerEvent to the GUI thread."""
 
     worker_event = Signal(object)
-    _from_worker = Signal(int, object)  # the worker's generation, the event
 
     def __init__(
         self,
@@ -76,8 +76,7 @@ class ModelBridge(QObject):
         self._generation = 0
         self._open_jobs: set[int] = set()  # submitted to the worker in use, not ended yet
         self._closers: list[threading.Thread] = []  # closing replaced workers
-        # Emitted on the worker thread, delivered on ours (this object lives on the GUI thread).
-        self._from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._gui = GuiThread(self)  # events come on the worker thread, go out on ours
         self._worker = self._start_worker(describer_factory, text_reader_factory, separate_process)
 
     @property
@@ -159,12 +158,8 @@ class ModelBridge(QObject):
         """Runs on the worker thread: hand the event over, unless the window is gone."""
         if self._closed or generation != self._generation:
             return  # a shortcut only: _deliver decides, on the GUI thread
-        try:
-            self._from_worker.emit(generation, event)
-        except RuntimeError:  # the Qt object was deleted while the worker still ran
-            log.debug("dropped %s after shutdown", type(event).__name__)
+        self._gui.call(self._deliver, generation, event)
 
-    @Slot(int, object)
     def _deliver(self, generation: int, event: WorkerEvent) -> None:
         if self._closed:
             return

@@ -8,23 +8,22 @@ and the read-only result view (see the window's "focus new results" option).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QWidget
 
+from describe_app.qt.gui_thread import GuiThread
+
 
 class QtScreenReaderChannel(QObject):
-    _queued = Signal(str, bool)
-
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
         self._widget = widget
-        self._queued.connect(self._announce_now, Qt.ConnectionType.QueuedConnection)
+        self._gui = GuiThread(self)
 
     def announce(self, text: str, *, interrupt: bool) -> None:
-        self._queued.emit(text, interrupt)
+        self._gui.call(self._announce_now, text, interrupt)
 
-    @Slot(str, bool)
     def _announce_now(self, text: str, interrupt: bool) -> None:
         event = QAccessibleAnnouncementEvent(self._widget, text)
         event.setPoliteness(

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal
 
 from describe_app.core.speech import ScreenReaderChannel, SpeechError, SpeechSettings
+from describe_app.qt.gui_thread import GuiThread
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class SpeechStarter(QObject):
         self._screen_reader = screen_reader
         self._settings = settings or SpeechSettings()
         self.speech: object | None = None  # what was started, so run_window can close it
+        self._gui = GuiThread(self)
         self._thread = threading.Thread(target=self._run, name="speech-starter", daemon=True)
 
     def start(self) -> None:
@@ -45,20 +47,12 @@ class SpeechStarter(QObject):
         try:
             speech = create_speech(self._settings, screen_reader=self._screen_reader)
         except SpeechError as exc:
-            self._emit(self.failed, str(exc))
+            self._gui.call(self.failed.emit, str(exc))
             return
         except Exception as exc:
             log.info("speech could not start: %r", exc)
-            self._emit(self.failed, f"Speech is not available ({exc}).")
+            self._gui.call(self.failed.emit, f"Speech is not available ({exc}).")
             return
         self.speech = speech
-        if not self._emit(self.started, speech):
+        if not self._gui.call(self.started.emit, speech):
             speech.close()
-
-    @staticmethod
-    def _emit(signal: SignalInstance, value: object) -> bool:
-        try:
-            signal.emit(value)
-        except RuntimeError:  # the window closed meanwhile
-            return False
-        return True

@@ -57,8 +57,9 @@ class FrameSource:
     def __init__(
         self, text: str, *, every_s: float = 0.0, max_seconds: float | None = None
     ) -> None:
-        import cv2
+        from describe_app.core.camera.opencv import quiet_cv2
 
+        cv2 = quiet_cv2()
         target, self.is_file = parse_target(text)
         self.name = text
         self._every_s = every_s

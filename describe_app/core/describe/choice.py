@@ -8,6 +8,7 @@ Nothing leaves this computer unless ``server`` is set.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,3 +87,20 @@ def describer_factory(
         return remote
 
     return make
+
+
+def choice_from_options(options: argparse.Namespace) -> ServerChoice:
+    """The ``--server`` command-line options as a ServerChoice (the command line and the
+    window both take them); an address's API key may come from ``$DESCRIBE_SERVER_API_KEY``."""
+    import os
+
+    from describe_app.core.describe.remote.api_keys import API_KEY_ENV
+
+    return ServerChoice(
+        server=options.server,
+        model=options.server_model or "",
+        timeout=options.server_timeout,
+        allow_insecure=options.allow_insecure,
+        fallback_local=options.fallback_local,
+        api_key=os.environ.get(API_KEY_ENV) or None,
+    )

@@ -33,9 +33,6 @@ HIGH_PROMPT = (
 
 QUESTION_SUFFIX = " Answer briefly and plainly."
 
-#: Languages offered in settings (any other name is passed to the model as written).
-LANGUAGES = ("English", "French", "German", "Spanish", "Italian", "Portuguese", "Dutch")
-
 
 @dataclass(frozen=True)
 class Turn:

@@ -1,9 +1,5 @@
-"""The history of results, kept on disk so that a crash or a kill loses nothing shown.
-
-Layout, in ``<data dir>/history/``::
-
-    history.jsonl         one JSON object per line, oldest first, appended to
-    pictures/<id>.jpg     the picture of an entry, for follow-up questions (optional)
+"""The history of results (:class:`History`), kept on disk so that a crash or a kill loses
+nothing shown.
 
 Each :meth:`History.add` writes the picture first (atomically), then appends one line and
 flushes and fsyncs it, and only then puts the entry in the list in memory and returns it:
@@ -13,29 +9,24 @@ clear and trimming to the newest ``max_entries`` rewrite the file atomically. Wi
 ``store_pictures=False`` no picture is ever written (privacy); with ``persist=False`` nothing
 is written at all and the history lives for this session only.
 
-The folder is ``platformdirs.user_data_dir("Describe")/history``, or
-``$DESCRIBE_DATA_DIR/history``.
+The entries are :class:`~describe_app.core.history.entry.HistoryEntry`; the folder and its
+files are :mod:`describe_app.core.history.files`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import enum
-import json
 import logging
-import os
-import re
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from describe_app.core.atomic_file import write_atomically
-from describe_app.core.i18n import N_, _
+from describe_app.core.history import files
+from describe_app.core.history.entry import EntryKind, HistoryEntry
 from describe_app.core.settings.schema import HISTORY_MAX_ENTRIES
 
 if TYPE_CHECKING:
@@ -44,118 +35,6 @@ if TYPE_CHECKING:
     from describe_app.core.pictures.images import Picture
 
 logger = logging.getLogger(__name__)
-
-DATA_DIR_ENV = "DESCRIBE_DATA_DIR"
-APP_NAME = "Describe"
-HISTORY_FILE = "history.jsonl"
-PICTURES_DIR = "pictures"
-JPEG_QUALITY = 90
-_PICTURE_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
-
-
-class EntryKind(str, enum.Enum):
-    DESCRIBE = "describe"
-    ASK = "ask"
-    READ = "read"
-
-
-_KIND_LABELS = {
-    EntryKind.DESCRIBE: N_("Description"),
-    EntryKind.ASK: N_("Answer"),
-    EntryKind.READ: N_("Text read"),
-}
-
-
-def kind_label(kind: EntryKind) -> str:
-    """ "Description", "Answer" or "Text read", in the current language."""
-    return _(_KIND_LABELS[kind])
-
-
-SOURCE_CAMERA = "camera"
-SOURCE_PASTED = "pasted picture"
-_SOURCE_LABELS = {SOURCE_CAMERA: N_("camera"), SOURCE_PASTED: N_("pasted picture")}
-
-
-def source_label(source: str) -> str:
-    """The source for display: "camera" and "pasted picture" translated, file names as they
-    are."""
-    label = _SOURCE_LABELS.get(source)
-    return _(label) if label else source
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One result. ``time`` is ISO 8601 local time with its offset; ``source`` is
-    SOURCE_CAMERA, SOURCE_PASTED or a file name (a name, not a full path: it shows in
-    exports); ``picture`` is a file name in ``pictures/``."""
-
-    id: str
-    time: str
-    source: str
-    kind: EntryKind
-    text: str
-    model: str = ""
-    question: str | None = None
-    picture: str | None = None
-
-    def when(self) -> datetime:
-        return datetime.fromisoformat(self.time)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["kind"] = self.kind.value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Any) -> HistoryEntry:
-        """Raises ValueError if a required field is missing or of the wrong type."""
-        if not isinstance(data, dict):
-            raise ValueError("not an object")
-        for key in ("id", "time", "source", "text"):
-            if not isinstance(data.get(key), str):
-                raise ValueError(f"{key} is missing or not text")
-        datetime.fromisoformat(data["time"])  # raises ValueError
-        optional = {k: data.get(k) for k in ("question", "picture")}
-        for key, value in optional.items():
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{key} is not text")
-        picture = optional["picture"]
-        if picture is not None and not _PICTURE_NAME.match(picture):
-            raise ValueError("picture is not a picture name")
-        model = data.get("model", "")
-        return cls(
-            id=data["id"],
-            time=data["time"],
-            source=data["source"],
-            kind=EntryKind(data.get("kind")),
-            text=data["text"],
-            model=model if isinstance(model, str) else "",
-            question=optional["question"],
-            picture=picture,
-        )
-
-    def as_text(self) -> str:
-        """The entry as plain text: a heading line, the question if any, the text."""
-        when = self.when().strftime("%Y-%m-%d %H:%M")
-        lines = [f"{when}, {source_label(self.source)}: {kind_label(self.kind)}"]
-        if self.question:
-            lines.append(_("Question: {question}").format(question=self.question))
-        lines.append(self.text.strip())
-        return "\n".join(lines) + "\n"
-
-
-def data_dir() -> Path:
-    """``$DESCRIBE_DATA_DIR``, or the platform's per-user data folder for Describe."""
-    override = os.environ.get(DATA_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def history_dir() -> Path:
-    return data_dir() / "history"
 
 
 class History:
@@ -179,9 +58,9 @@ class History:
         store_pictures: bool = True,
         persist: bool = True,
     ) -> None:
-        self.folder = history_dir() if folder is None else folder
-        self.file = self.folder / HISTORY_FILE
-        self.pictures = self.folder / PICTURES_DIR
+        self.folder = files.history_dir() if folder is None else folder
+        self.file = self.folder / files.HISTORY_FILE
+        self.pictures = self.folder / files.PICTURES_DIR
         self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
         self._store_pictures = store_pictures
         self._persist = persist
@@ -346,7 +225,7 @@ class History:
         """Delete every stored picture (entries stay, without pictures)."""
         with self._changing:
             with self._lock:
-                self._entries = [_without_picture(e) for e in self._entries]
+                self._entries = [replace(e, picture=None) for e in self._entries]
             self._rewrite()
             self._delete_all_pictures()
 
@@ -364,37 +243,15 @@ class History:
 
     # -- inside ----------------------------------------------------------------------------
     def _load(self) -> None:
-        try:
-            raw = self.file.read_bytes()
-        except FileNotFoundError:
+        found = files.read_history_file(self.file)
+        if found is None:
             return
-        except OSError as exc:
-            logger.warning("history file %s is unreadable: %r", self.file, exc)
-            return
-        lines = raw.split(b"\n")
-        complete, tail = lines[:-1], lines[-1]  # tail: after the last newline ("" if none)
-        entries: list[HistoryEntry] = []
-        bad = 0
-        for number, line in enumerate(complete, start=1):
-            if not line.strip():
-                continue
-            try:
-                entries.append(HistoryEntry.from_dict(json.loads(line.decode("utf-8"))))
-            except (ValueError, UnicodeDecodeError) as exc:
-                bad += 1
-                logger.warning("history line %s of %s skipped: %s", number, self.file, exc)
-        if tail.strip():
-            logger.info(
-                "history file %s ends with an incomplete entry (%s bytes, written when "
-                "Describe stopped); skipped",
-                self.file,
-                len(tail),
-            )
+        entries = found.entries
         self._entries = entries
         self._lines_on_disk = len(entries)
-        if bad:
-            self._keep_copy_of_bad_file()
-        if bad or tail.strip() or len(entries) > self._max:
+        if found.bad_lines:
+            files.keep_copy_of_bad_file(self.file)
+        if found.bad_lines or found.cut_short or len(entries) > self._max:
             self._trim()
             self._rewrite()
         self._remove_orphan_pictures()
@@ -404,13 +261,8 @@ class History:
     # ``_lock`` only around what they read or change in memory.
 
     def _append(self, entry: HistoryEntry) -> None:
-        line = json.dumps(entry.to_dict(), ensure_ascii=False) + "\n"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(self.file, "ab") as f:
-                f.write(line.encode("utf-8"))
-                f.flush()
-                os.fsync(f.fileno())
+            files.append_entry(self.file, entry)
         except OSError as exc:
             logger.error("could not write history entry to %s: %r", self.file, exc)
             self._note_failure(exc)
@@ -423,10 +275,8 @@ class History:
             if not (self._persist or force):
                 return
             entries = list(self._entries)
-        data = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in entries)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.file, data.encode("utf-8"))
+            files.write_history_file(self.file, entries)
         except OSError as exc:
             logger.error("could not rewrite history file %s: %r", self.file, exc)
             self._note_failure(exc)
@@ -459,12 +309,7 @@ class History:
         image = picture.image if isinstance(picture, Picture) else picture
         name = f"{entry_id}.jpg"
         try:
-            import io
-
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY)
-            self.pictures.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.pictures / name, buffer.getvalue())
+            files.write_picture(self.pictures, name, image)
         except (OSError, ValueError) as exc:
             logger.error("could not store the picture of history entry %s: %r", entry_id, exc)
             self._note_failure(exc)
@@ -473,44 +318,16 @@ class History:
 
     def _delete_picture(self, entry: HistoryEntry) -> None:
         if entry.picture is not None:
-            _unlink(self.pictures / entry.picture)
+            files.delete_file(self.pictures / entry.picture)
 
     def _delete_all_pictures(self) -> None:
-        if self.pictures.is_dir():
-            for path in self.pictures.iterdir():
-                if _PICTURE_NAME.match(path.name):
-                    _unlink(path)
+        for path in files.stored_pictures(self.pictures):
+            files.delete_file(path)
 
     def _remove_orphan_pictures(self) -> None:
         """Pictures without an entry (a crash between picture and line, an old trim)."""
-        if not self.pictures.is_dir():
-            return
         named = {e.picture for e in self._entries if e.picture}
-        for path in self.pictures.iterdir():
-            if _PICTURE_NAME.match(path.name) and path.name not in named:
+        for path in files.stored_pictures(self.pictures):
+            if path.name not in named:
                 logger.debug("removing orphan history picture %s", path.name)
-                _unlink(path)
-
-    def _keep_copy_of_bad_file(self) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        copy = self.file.with_name(f"{self.file.name}.bad-{stamp}")
-        try:
-            copy.write_bytes(self.file.read_bytes())
-        except OSError as exc:
-            logger.info("could not keep a copy of %s: %r", self.file, exc)
-            return
-        logger.info("copy of the damaged history file kept as %s", copy)
-
-
-def _without_picture(entry: HistoryEntry) -> HistoryEntry:
-    from dataclasses import replace
-
-    return replace(entry, picture=None)
-
-
-def _unlink(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        try:
-            path.unlink()
-        except OSError as exc:
-            logger.info("could not delete %s: %r", path, exc)
+                files.delete_file(path)

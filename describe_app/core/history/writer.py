@@ -34,7 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from describe_app.core.history.store import EntryKind, History, HistoryEntry
+from describe_app.core.history.entry import EntryKind, HistoryEntry
+from describe_app.core.history.store import History
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -60,7 +60,6 @@ class PictureCheck:
     problem: Problem
     message: str
     brightness: float
-    contrast: float
     sharpness: float
     seconds: float
 
@@ -107,7 +106,6 @@ def check_picture(image: Image.Image | Any, thresholds: Thresholds | None = None
         problem=problem,
         message=MESSAGES.get(problem, ""),
         brightness=mean,
-        contrast=std,
         sharpness=sharpness,
         seconds=time.perf_counter() - start,
     )

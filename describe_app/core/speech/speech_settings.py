@@ -1,17 +1,32 @@
 """What the user chose for speech: rate, volume, voice, where the words go, which sounds.
 
-A small typed value with defaults and ranges. The settings module that persists the user's
-choices stores :meth:`SpeechSettings.to_dict` and reads it back with
-:meth:`SpeechSettings.from_dict`, which forgives unknown keys and clamps out-of-range values.
+A small typed value with defaults and ranges: pydantic dataclasses, checked whenever one is
+built (``replace`` too). Rate and volume are clamped into their ranges; a rate may be any
+finite number (it is rounded), never text or a bool. The settings module that persists the
+user's choices stores :meth:`SpeechSettings.to_dict` and reads it back like its other
+sections; :meth:`SpeechSettings.from_dict` is the forgiving reader for everyone else.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    Strict,
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.dataclasses import dataclass
 
 RATE_MIN = 80
 RATE_MAX = 450
@@ -37,28 +52,47 @@ class OutputRoute(str, enum.Enum):
 class EarconSettings:
     """Which short sounds play. Each can be turned off on its own."""
 
-    picture_taken: bool = True
-    working: bool = True
-    done: bool = True
-    error: bool = True
+    picture_taken: StrictBool = True
+    working: StrictBool = True
+    done: StrictBool = True
+    error: StrictBool = True
+
+
+def _rounded(value: object) -> object:
+    """A finite float -> the nearest whole number; anything else is left for the int check."""
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value)
+    return value
+
+
+def _rate_in_range(rate: int) -> int:
+    return min(RATE_MAX, max(RATE_MIN, rate))
+
+
+def _volume_in_range(volume: float) -> float:
+    return float(min(VOLUME_MAX, max(VOLUME_MIN, volume)))
+
+
+def _voice_or_none(voice_id: str | None) -> str | None:
+    return voice_id if voice_id is not None and voice_id.strip() else None
 
 
 @dataclass(frozen=True)
 class SpeechSettings:
     """Speech choices. Build changed copies with :meth:`replace`; values are clamped."""
 
-    rate: int = RATE_DEFAULT  # words per minute
-    volume: float = VOLUME_DEFAULT  # 0.0 .. 1.0
-    voice_id: str | None = None  # None: the system's default voice
+    # words per minute
+    rate: Annotated[int, Strict(), BeforeValidator(_rounded), AfterValidator(_rate_in_range)] = (
+        RATE_DEFAULT
+    )
+    # 0.0 .. 1.0
+    volume: Annotated[
+        float, Strict(), Field(allow_inf_nan=False), AfterValidator(_volume_in_range)
+    ] = VOLUME_DEFAULT
+    # None: the system's default voice
+    voice_id: Annotated[StrictStr | None, AfterValidator(_voice_or_none)] = None
     route: OutputRoute = OutputRoute.AUTO
     earcons: EarconSettings = field(default_factory=EarconSettings)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rate", int(min(RATE_MAX, max(RATE_MIN, round(self.rate)))))
-        object.__setattr__(self, "volume", float(min(VOLUME_MAX, max(VOLUME_MIN, self.volume))))
-        object.__setattr__(self, "route", OutputRoute(self.route))
-        if self.voice_id is not None and not self.voice_id.strip():
-            object.__setattr__(self, "voice_id", None)
 
     def replace(self, **changes: Any) -> SpeechSettings:
         return dataclasses.replace(self, **changes)
@@ -76,38 +110,17 @@ class SpeechSettings:
         return self.replace(volume=round(self.volume - VOLUME_STEP, 2))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rate": self.rate,
-            "volume": self.volume,
-            "voice_id": self.voice_id,
-            "route": self.route.value,
-            "earcons": dataclasses.asdict(self.earcons),
-        }
+        """The JSON form: enums as their values, the earcons as an object."""
+        out: dict[str, Any] = TypeAdapter(SpeechSettings).dump_python(self, mode="json")
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpeechSettings:
         """Read stored settings; a missing, unknown or malformed value falls back to default."""
-        default = cls()
-        earcon_data = data.get("earcons")
-        earcons = EarconSettings()
-        if isinstance(earcon_data, Mapping):
-            earcons = EarconSettings(
-                **{
-                    f.name: bool(earcon_data.get(f.name, getattr(earcons, f.name)))
-                    for f in dataclasses.fields(EarconSettings)
-                }
-            )
-        rate = data.get("rate", default.rate)
-        volume = data.get("volume", default.volume)
-        voice_id = data.get("voice_id")
+        adapter = TypeAdapter(cls)
+        values = dict(data)
         try:
-            route = OutputRoute(data.get("route", default.route))
-        except ValueError:
-            route = default.route
-        return cls(
-            rate=round(rate) if isinstance(rate, int | float) else default.rate,
-            volume=volume if isinstance(volume, int | float) else default.volume,
-            voice_id=voice_id if isinstance(voice_id, str) else None,
-            route=route,
-            earcons=earcons,
-        )
+            return adapter.validate_python(values)
+        except ValidationError as exc:
+            bad = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        return adapter.validate_python({k: v for k, v in values.items() if k not in bad})

@@ -202,11 +202,6 @@ class SpeechWorker:
     def settings(self) -> SpeechSettings:
         return self._settings
 
-    @property
-    def is_speaking(self) -> bool:
-        with self._cond:
-            return not self._idle
-
     # -- inside: caller side ------------------------------------------------------------
     def _interrupt_locked(self) -> None:
         """Silence now and drop everything queued (the caller holds the lock)."""

@@ -262,10 +262,6 @@ class RemoteDescriber:
 
     # --- test connection ------------------------------------------------------------------------
 
-    def list_models(self) -> list[str]:
-        """The model ids the server offers (``GET /models``)."""
-        return list(self.check_connection().models)
-
     def check_connection(self) -> ConnectionCheck:
         """Ask the server for its models; raises a ServerError saying what went wrong."""
         import httpx2

@@ -4,8 +4,8 @@ A profile holds the address, the model to ask for, the time limit and the user's
 "send pictures over plain http anyway?". The API key is not in it: ``api_key`` only says
 that one is kept in the system keyring (:mod:`describe_app.core.describe.remote.api_keys`).
 
-The file sits beside ``settings.json`` in :func:`describe_app.core.settings.schema.config_dir`
-and is written atomically. Which profile is in use ("" = the local model) belongs in the
+The file sits beside ``settings.json`` in :func:`describe_app.core.folders.config_dir` and
+is written atomically. Which profile is in use ("" = the local model) belongs in the
 settings; until the settings schema has that field the command line names it (``--server``).
 """
 
@@ -25,8 +25,9 @@ from describe_app.core.describe.remote.server_address import (
     normalize_base_url,
     sending_notice,
 )
+from describe_app.core.folders import config_dir
 from describe_app.core.i18n import _
-from describe_app.core.settings.schema import IntRange, config_dir
+from describe_app.core.int_range import IntRange
 
 log = logging.getLogger(__name__)
 

@@ -24,14 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from describe_app.core.settings.shortcuts import (
-    ACTIONS,
-    action,
-    check_key,
-    effective_keys,
-    find_conflicts,
-    normalize_key,
-)
+from describe_app.core.settings.shortcut_keys import normalize_key
+from describe_app.core.settings.shortcut_table import ACTIONS, action
+from describe_app.core.settings.shortcuts import check_key, effective_keys, find_conflicts
 from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import add_form_row, add_labelled_control, labelled_button
 from describe_app.qt.translate import _

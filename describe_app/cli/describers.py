@@ -1,0 +1,49 @@
+"""Opening the describer a command asked for: the model on this computer (downloaded on
+first use, loaded with ``--device``, ``--quantize``, ``--threads``), or the server named
+by ``--server``. Pictures leave this computer only in the second case."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from describe_app.cli.output import status
+
+if TYPE_CHECKING:
+    from describe_app.core.describe.describer import Describer
+    from describe_app.core.describe.local.model_registry import ModelSpec
+
+
+def open_describer(args: argparse.Namespace) -> Describer:
+    """The describer for a command's model and server options."""
+    if args.server:  # pictures leave this computer only here, when the user asked
+        from describe_app.cli.servers import open_remote_describer
+
+        return open_remote_describer(args, lambda: open_local_describer(args))
+    return open_local_describer(args)
+
+
+def open_local_describer(args: argparse.Namespace) -> Describer:
+    """Load the model named by ``--model`` (downloading it first unless ``--no-download``)."""
+    from describe_app.core.describe.local.model_store import locate_model
+    from describe_app.core.describe.local.vlm_describer import VlmDescriber
+    from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
+
+    location = locate_model(
+        args.model, allow_download=not args.no_download, on_download=_announce_download
+    )
+    status(f"Loading {location.name}...")
+    options = LoadOptions(device=args.device, quantize=args.quantize, threads=args.threads)
+    loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
+    status(f"Loaded in {loaded.load_seconds:.1f} s ({loaded.device}, {loaded.dtype}).")
+    return VlmDescriber(loaded)
+
+
+def _announce_download(spec: ModelSpec) -> None:
+    print(
+        f"First use: downloading {spec.name} ({spec.download_mb} MB). "
+        "This happens once; later runs work offline.",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -1,0 +1,45 @@
+"""What the command line prints besides answers: JSON lines, one-line errors, progress
+lines (only with ``-v``), and the logging set-up that keeps the libraries quiet."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+PROG = "describe-app"
+
+_verbosity = 0
+
+
+def print_json(obj: dict[str, Any]) -> None:
+    """One JSON object on one line of standard output."""
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def error(message: str) -> None:
+    """One sentence on standard error, after the program's name."""
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def status(message: str) -> None:
+    """A progress or timing line on standard error, said only with ``-v``."""
+    if _verbosity:
+        print(message, file=sys.stderr, flush=True)
+
+
+def setup_logging(verbose: int) -> None:
+    """Log warnings (``-v``: progress, ``-vv``: debugging, the libraries' own included)."""
+    global _verbosity
+    _verbosity = verbose
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if verbose < 2:
+        # The libraries' own chatter is not for our users.
+        for name in ("transformers", "huggingface_hub", "RapidOCR", "rapidocr"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -1,0 +1,52 @@
+"""The ``describe-app`` argument parser: the global options, then each command group's
+module adds its own commands, in the order ``--help`` lists them."""
+
+from __future__ import annotations
+
+import argparse
+
+from describe_app import __version__
+from describe_app.cli.camera import add_camera_commands
+from describe_app.cli.demo import add_demo_command
+from describe_app.cli.models import add_models_command
+from describe_app.cli.options import model_options, speech_options
+from describe_app.cli.output import PROG
+from describe_app.cli.pictures import add_picture_commands
+from describe_app.cli.servers import add_servers_command
+from describe_app.cli.speech import add_voices_command
+from describe_app.cli.window import add_window_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "Describe: hear what is in front of you. Describes pictures and reads their text "
+            "with a vision-language model that runs on this computer; no picture leaves it."
+        ),
+        epilog="Run 'describe-app COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the camera, speech, text reading, window and model; print a report",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="show progress and timings (twice: debug log)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    model_opts = model_options()
+    speech_opts = speech_options()
+    add_picture_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
+    add_voices_command(commands)
+    add_models_command(commands)
+    add_servers_command(commands)
+    add_camera_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
+    add_demo_command(commands, model_opts=model_opts)
+    add_window_command(commands, model_opts=model_opts)
+    return parser

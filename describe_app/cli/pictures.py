@@ -1,0 +1,273 @@
+"""The picture commands: ``describe``, ``ask`` and ``read``, and the loop they share that
+runs one request and prints (and with ``--speak`` says) each sentence as it is written.
+
+    describe-app describe photo.jpg [--detail high]
+    describe-app ask photo.jpg "What colour is the mug?" ["And the table?" ...] [-i]
+    describe-app read letter.jpg
+
+A picture that cannot be opened is said in one line; the other pictures still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from describe_app.cli.describers import open_describer
+from describe_app.cli.output import error, print_json, status
+from describe_app.cli.speech import CommandLineSpeech
+from describe_app.core.errors import Cancelled, ImageError
+
+if TYPE_CHECKING:
+    from describe_app.core.describe.conversation import Conversation
+    from describe_app.core.describe.describer import Describer, DescribeRequest
+    from describe_app.core.describe.pipeline import DescriptionResult
+    from describe_app.core.pictures.images import Picture
+    from describe_app.core.reading.ocr_reader import OcrReader
+
+
+def add_picture_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    model_opts: argparse.ArgumentParser,
+    speech_opts: argparse.ArgumentParser,
+) -> None:
+    """Register ``describe``, ``ask`` and ``read``."""
+    p = commands.add_parser(
+        "describe",
+        parents=[model_opts, speech_opts],
+        help="describe pictures",
+        description="Describe each picture, printing each sentence as soon as it is written.",
+    )
+    p.add_argument(
+        "images", nargs="+", metavar="IMAGE", help="picture files (JPEG, PNG, HEIC, ...)"
+    )
+    p.add_argument(
+        "--detail",
+        choices=("brief", "high"),
+        default="brief",
+        help="brief (default) or high: longer and more detailed",
+    )
+
+    p = commands.add_parser(
+        "ask",
+        parents=[model_opts, speech_opts],
+        help="ask questions about a picture",
+        description=(
+            "Ask one or more questions about a picture; each question knows the earlier answers."
+        ),
+    )
+    p.add_argument("image", metavar="IMAGE")
+    p.add_argument("questions", nargs="*", metavar="QUESTION", help="questions, asked in order")
+    p.add_argument(
+        "-i",
+        "--interactive",
+        action="store_true",
+        help="then keep asking questions typed on standard input (empty line ends)",
+    )
+
+    p = commands.add_parser(
+        "read",
+        parents=[speech_opts],
+        help="read the text in pictures (OCR)",
+        description="Read the text in each picture, line by line in reading order.",
+    )
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+
+
+# --- describe ---------------------------------------------------------------------------
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    from describe_app.core.describe.conversation import Conversation
+    from describe_app.core.describe.prompts import Detail
+
+    describer = open_describer(args)
+    detail = Detail(args.detail)
+
+    def describe(picture: Picture, speech: CommandLineSpeech) -> int:
+        request = Conversation(picture, language=args.language).describe_request(detail)
+        run_and_print(describer, _with_limit(request, args), args, speech=speech)
+        return 0
+
+    return _for_each_picture(args, describe, notice=_privacy_notice(describer))
+
+
+def _privacy_notice(describer: object) -> str | None:
+    """Where pictures go, when a server describes them (said once with --speak)."""
+    notice = getattr(describer, "privacy_notice", None)
+    return notice if isinstance(notice, str) else None
+
+
+def _for_each_picture(
+    args: argparse.Namespace,
+    handle: Callable[[Picture, CommandLineSpeech], int],
+    *,
+    notice: str | None = None,
+) -> int:
+    """Run ``handle`` on each picture named in ``args.images``; a bad file is said in one
+    line and the others still run. Returns the worst exit status."""
+    from describe_app.core.pictures.images import load_picture
+
+    result = 0
+    with CommandLineSpeech(args, notice=notice) as speech:
+        for image in args.images:
+            try:
+                picture = load_picture(image)
+            except ImageError as exc:
+                error(str(exc))
+                result = exc.exit_code
+                continue
+            result = handle(picture, speech) or result
+    return result
+
+
+# --- ask --------------------------------------------------------------------------------
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from describe_app.core.describe.conversation import Conversation
+    from describe_app.core.pictures.images import load_picture
+
+    picture = load_picture(args.image)
+    if not args.questions and not args.interactive:
+        error(
+            "Give a question after the picture, for example: "
+            'describe-app ask photo.jpg "What colour is the mug?"'
+        )
+        return 2
+    describer = open_describer(args)
+    conversation = Conversation(picture, language=args.language)
+    questions = list(args.questions)
+    check = not args.describe_anyway
+    with CommandLineSpeech(args, notice=_privacy_notice(describer)) as speech:
+        _ask_loop(describer, conversation, questions, args, speech, check)
+    return 0
+
+
+def _ask_loop(
+    describer: Describer,
+    conversation: Conversation,
+    questions: list[str],
+    args: argparse.Namespace,
+    speech: CommandLineSpeech,
+    check: bool,
+) -> None:
+    while True:
+        if not questions:
+            if not args.interactive:
+                break
+            question = _prompt_question()
+            if not question:
+                break
+            questions.append(question)
+        question = questions.pop(0)
+        if len(args.questions) + args.interactive > 1 and not args.json:
+            print(f"Q: {question}", flush=True)
+        request = _with_limit(conversation.question_request(question), args)
+        result = run_and_print(describer, request, args, check=check, speech=speech)
+        if result.picture_problem:
+            return  # the picture itself is the answer to every question
+        conversation.record(request, result.text)
+        check = False  # the picture was fine for the first question
+
+
+def _prompt_question() -> str:
+    try:
+        print("Question (empty line to finish): ", end="", file=sys.stderr, flush=True)
+        return input().strip()
+    except EOFError:
+        return ""
+
+
+# --- read -------------------------------------------------------------------------------
+
+
+def run_read(args: argparse.Namespace) -> int:
+    from describe_app.core.reading.ocr_reader import OcrReader
+
+    reader = OcrReader()
+    return _for_each_picture(args, lambda picture, speech: _read_one(reader, picture, args, speech))
+
+
+def _read_one(
+    reader: OcrReader, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
+) -> int:
+    result = reader.read(picture.image)
+    lines = result.lines or ["No text found."]
+    if args.json:
+        print_json(
+            {
+                "source": picture.source,
+                "text": result.text,
+                "lines": result.lines,
+                "seconds": round(result.seconds, 4),
+            }
+        )
+    elif len(args.images) > 1:
+        print(f"# {picture.source}", flush=True)
+    for index, line in enumerate(lines):
+        if not args.json:
+            print(line, flush=True)
+        speech.sentence(line, index)
+    return 0
+
+
+# --- the shared loop --------------------------------------------------------------------
+
+
+def _with_limit(request: DescribeRequest, args: argparse.Namespace) -> DescribeRequest:
+    if not args.max_tokens:
+        return request
+    from dataclasses import replace
+
+    return replace(request, max_new_tokens=args.max_tokens)
+
+
+def run_and_print(
+    describer: Describer,
+    request: DescribeRequest,
+    args: argparse.Namespace,
+    *,
+    check: bool | None = None,
+    speech: CommandLineSpeech | None = None,
+) -> DescriptionResult:
+    """Run ``request``, printing each sentence as it is written (or, with ``--json``, one
+    JSON object at the end) and handing it to ``speech``."""
+    from describe_app.core.describe.pipeline import run_request
+
+    out: TextIO = sys.stdout
+
+    def on_sentence(sentence: str, index: int) -> None:
+        if not args.json:
+            print(sentence, file=out, flush=True)
+        if speech is not None:
+            speech.sentence(sentence, index)
+
+    cancel = threading.Event()
+    started = time.perf_counter()
+    try:
+        result = run_request(
+            describer,
+            request,
+            on_sentence=on_sentence,
+            cancel=cancel,
+            check=(not args.describe_anyway) if check is None else check,
+            requested_at=started,
+        )
+    except Cancelled:  # pragma: no cover - only a signal handler could set it here
+        raise KeyboardInterrupt from None
+    if args.json:
+        print_json(result.to_json())
+    t = result.timings
+    if "first_sentence" in t:
+        status(
+            f"First sentence after {t['first_sentence']:.2f} s, "
+            f"done after {t['total']:.2f} s ({result.new_tokens} tokens)."
+        )
+    return result

@@ -1,0 +1,35 @@
+"""Where Describe keeps its files: the per-user config folder and data folder.
+
+``$DESCRIBE_CONFIG_DIR`` and ``$DESCRIBE_DATA_DIR`` replace them (the tests set both, so they
+never touch the user's files). A loose module, so that settings, server profiles and history
+find the same folders without importing one another.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "Describe"
+CONFIG_DIR_ENV = "DESCRIBE_CONFIG_DIR"
+DATA_DIR_ENV = "DESCRIBE_DATA_DIR"
+
+
+def config_dir() -> Path:
+    """``$DESCRIBE_CONFIG_DIR``, or the platform's per-user config folder for Describe."""
+    override = os.environ.get(CONFIG_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """``$DESCRIBE_DATA_DIR``, or the platform's per-user data folder for Describe."""
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

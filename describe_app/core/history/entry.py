@@ -1,0 +1,110 @@
+"""One result in the history (:class:`HistoryEntry`), its kind and source, and its JSON form.
+
+An entry is one line of ``history.jsonl``: :meth:`HistoryEntry.to_dict` writes it and
+:meth:`HistoryEntry.from_dict` reads it back, refusing a damaged one. :meth:`HistoryEntry.as_text`
+is the entry as the user exports or copies it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from describe_app.core.i18n import N_, _
+
+#: The file name of an entry's picture in ``pictures/``: its id, then ``.jpg``.
+PICTURE_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
+
+
+class EntryKind(str, enum.Enum):
+    DESCRIBE = "describe"
+    ASK = "ask"
+    READ = "read"
+
+
+_KIND_LABELS = {
+    EntryKind.DESCRIBE: N_("Description"),
+    EntryKind.ASK: N_("Answer"),
+    EntryKind.READ: N_("Text read"),
+}
+
+
+def kind_label(kind: EntryKind) -> str:
+    """ "Description", "Answer" or "Text read", in the current language."""
+    return _(_KIND_LABELS[kind])
+
+
+SOURCE_CAMERA = "camera"
+SOURCE_PASTED = "pasted picture"
+_SOURCE_LABELS = {SOURCE_CAMERA: N_("camera"), SOURCE_PASTED: N_("pasted picture")}
+
+
+def source_label(source: str) -> str:
+    """The source for display: "camera" and "pasted picture" translated, file names as they
+    are."""
+    label = _SOURCE_LABELS.get(source)
+    return _(label) if label else source
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One result. ``time`` is ISO 8601 local time with its offset; ``source`` is
+    SOURCE_CAMERA, SOURCE_PASTED or a file name (a name, not a full path: it shows in
+    exports); ``picture`` is a file name in ``pictures/``."""
+
+    id: str
+    time: str
+    source: str
+    kind: EntryKind
+    text: str
+    model: str = ""
+    question: str | None = None
+    picture: str | None = None
+
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> HistoryEntry:
+        """Raises ValueError if a required field is missing or of the wrong type."""
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        for key in ("id", "time", "source", "text"):
+            if not isinstance(data.get(key), str):
+                raise ValueError(f"{key} is missing or not text")
+        datetime.fromisoformat(data["time"])  # raises ValueError
+        optional = {k: data.get(k) for k in ("question", "picture")}
+        for key, value in optional.items():
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{key} is not text")
+        picture = optional["picture"]
+        if picture is not None and not PICTURE_NAME.match(picture):
+            raise ValueError("picture is not a picture name")
+        model = data.get("model", "")
+        return cls(
+            id=data["id"],
+            time=data["time"],
+            source=data["source"],
+            kind=EntryKind(data.get("kind")),
+            text=data["text"],
+            model=model if isinstance(model, str) else "",
+            question=optional["question"],
+            picture=picture,
+        )
+
+    def as_text(self) -> str:
+        """The entry as plain text: a heading line, the question if any, the text."""
+        when = self.when().strftime("%Y-%m-%d %H:%M")
+        lines = [f"{when}, {source_label(self.source)}: {kind_label(self.kind)}"]
+        if self.question:
+            lines.append(_("Question: {question}").format(question=self.question))
+        lines.append(self.text.strip())
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,108 @@
+"""Finished results into the history: kept at once for Control+R, shown once on disk.
+
+Each finished result is written to the :class:`History` store before it is shown in the
+list, so a crash loses nothing the user has seen; the writing happens on the history
+writer's thread (:class:`HistoryBridge`), never on the GUI thread. A failed write is said
+once (until a write succeeds again), and the result is shown all the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from describe_app.core.history.entry import SOURCE_CAMERA, SOURCE_PASTED, EntryKind, HistoryEntry
+from describe_app.core.history.store import History
+from describe_app.core.history.writer import AddEntry, Written
+from describe_app.core.pictures.images import Picture
+from describe_app.qt.announcer import Announcer
+from describe_app.qt.history_bridge import HistoryBridge
+from describe_app.qt.translate import _
+
+log = logging.getLogger(__name__)
+
+
+def history_source(source: str) -> str:
+    """What the history keeps as the source: "camera", "pasted picture" or a file name."""
+    if source in (SOURCE_CAMERA, SOURCE_PASTED):
+        return source
+    return Path(source).name or source
+
+
+class ResultKeeper(QObject):
+    """Keeps each finished result: ``last_entry`` at once, ``stored`` once it is on disk."""
+
+    stored = Signal(object)  # HistoryEntry: written (or, failing that, as it stood)
+
+    def __init__(
+        self,
+        history: History,
+        announcer: Announcer,
+        writer: HistoryBridge | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``writer`` writes ``history`` off the GUI thread (default: one of its own)."""
+        super().__init__(parent)
+        self._announcer = announcer
+        self.writer = writer or HistoryBridge(history, parent=self)
+        self.last_entry: HistoryEntry | None = None
+        self._unwritten: dict[AddEntry, HistoryEntry] = {}  # results on their way to disk
+        self._failing = False  # a failed write was said; say the next after a success
+        self.writer.written.connect(self._on_written)
+
+    def keep(
+        self, picture: Picture, kind: EntryKind, text: str, question: str | None = None
+    ) -> None:
+        """The result is complete: Control+R repeats it at once; ``stored`` follows once it
+        is on disk (:meth:`_on_written`)."""
+        source = history_source(picture.source)
+        # Stands for the result until the store returns the entry it wrote.
+        entry = HistoryEntry(
+            id=uuid.uuid4().hex,
+            time=datetime.now().astimezone().isoformat(timespec="seconds"),
+            source=source,
+            kind=kind,
+            text=text,
+            question=question,
+        )
+        self.last_entry = entry
+        self._announcer.announce(_("Done."), speak=False)
+        try:
+            operation = self.writer.add(
+                source=source, kind=kind, text=text, question=question, picture=picture
+            )
+        except RuntimeError:  # the writer is closed: the window is shutting down
+            self.stored.emit(entry)
+            return
+        self._unwritten[operation] = entry
+
+    @Slot(object)
+    def _on_written(self, done: Written) -> None:
+        """A history change is on disk (or failed): show a result of ours; say a failure."""
+        if done.error is None:
+            self._failing = False
+        elif not self._failing:
+            self._failing = True
+            self._announcer.announce(_history_failure(done))
+        if not isinstance(done.operation, AddEntry):
+            return
+        waiting = self._unwritten.pop(done.operation, None)
+        if waiting is None:
+            return  # not a result of ours
+        entry = done.entry or waiting
+        if self.last_entry is waiting:
+            self.last_entry = entry
+        self.stored.emit(entry)
+
+
+def _history_failure(done: Written) -> str:
+    """What to tell the user when a history write failed, in one plain sentence."""
+    error = done.error
+    reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    if isinstance(done.operation, AddEntry):
+        return _("This result could not be saved in the history: {reason}.").format(reason=reason)
+    return _("The history could not be changed on disk: {reason}.").format(reason=reason)

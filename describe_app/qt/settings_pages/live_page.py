@@ -1,0 +1,60 @@
+"""The "Hands-free and guidance" page of the settings: how big a change in the picture
+starts a new hands-free description and how often, whether reading guidance speaks its
+cues as tones, and whether the parts of each picture are described in the background
+for exploring."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
+
+from describe_app.core.settings.schema import HANDS_FREE_CHANGE, HANDS_FREE_INTERVAL, LiveSettings
+from describe_app.qt.labelled import add_form_row, labelled_button
+from describe_app.qt.translate import _
+
+
+class LivePage(QWidget):
+    def __init__(self, live: LiveSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.hands_free_change = QSpinBox(self)
+        self.hands_free_change.setRange(HANDS_FREE_CHANGE.min, HANDS_FREE_CHANGE.max)
+        self.hands_free_change.setValue(live.hands_free_change)
+        add_form_row(
+            form,
+            _("Hands-free: how big a change starts a &new description:"),
+            self.hands_free_change,
+            _("Lower is more sensitive. {default} is the usual value.").format(
+                default=HANDS_FREE_CHANGE.default
+            ),
+        )
+        self.hands_free_interval = QSpinBox(self)
+        self.hands_free_interval.setRange(HANDS_FREE_INTERVAL.min, HANDS_FREE_INTERVAL.max)
+        self.hands_free_interval.setValue(live.hands_free_interval)
+        add_form_row(
+            form,
+            _("Hands-free: at &least this many seconds between descriptions:"),
+            self.hands_free_interval,
+        )
+        self.cue_tones = labelled_button(
+            QCheckBox(_("Reading guidance: cues as t&ones instead of words"), self),
+            _("Each cue has its own short tone; the F1 help lists them."),
+        )
+        self.cue_tones.setChecked(live.cue_tones)
+        form.addRow(self.cue_tones)
+        self.explore_background = labelled_button(
+            QCheckBox(
+                _("Describe the parts of each picture in the bac&kground, for exploring"), self
+            ),
+            _("Off: the parts are described only when you explore a picture (Control+E)."),
+        )
+        self.explore_background.setChecked(live.explore_in_background)
+        form.addRow(self.explore_background)
+
+    def live_settings(self) -> LiveSettings:
+        """The hands-free and guidance settings as the fields show them."""
+        return LiveSettings(
+            hands_free_change=self.hands_free_change.value(),
+            hands_free_interval=self.hands_free_interval.value(),
+            cue_tones=self.cue_tones.isChecked(),
+            explore_in_background=self.explore_background.isChecked(),
+        )

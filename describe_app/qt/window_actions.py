@@ -1,0 +1,212 @@
+"""What the main window's actions and menus do: photos in (dialog, clipboard, drop), stop and
+pause, the result and history commands, help, and exploring the parts of a picture.
+
+The actions themselves (ids, keys, menus) come from the one shortcuts table through
+:func:`~describe_app.qt.menus.build_menus`; the window maps each id to a method here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+
+from describe_app.core.errors import ImageError
+from describe_app.core.history.entry import HistoryEntry
+from describe_app.core.pictures.images import Picture
+from describe_app.core.pictures.picture_regions import Cell, crop_cell
+from describe_app.qt.confirm import choose_text_file, confirm
+from describe_app.qt.help_dialog import HelpDialog
+from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
+from describe_app.qt.translate import _, ngettext
+from describe_app.qt.window_parts import WindowParts
+
+
+class WindowActions(WindowParts):
+    """The handlers behind the main window's actions, buttons and drops."""
+
+    # --- speech and the job in flight ----------------------------------------------------------
+
+    @Slot()
+    def stop(self) -> None:
+        self._pending_photos.clear()
+        self._paused = False
+        self.controller.stop()
+
+    @Slot()
+    def pause_or_resume(self) -> None:
+        speech = self.announcer.speech
+        if self._paused:
+            speech.resume()
+        else:
+            speech.pause()
+        self._paused = not self._paused
+
+    # --- photos in ----------------------------------------------------------------------------
+
+    @Slot()
+    def open_photos(self) -> None:
+        paths = choose_photos(self)
+        if paths:
+            self.describe_files(paths)
+
+    def describe_files(self, paths: list[str]) -> None:
+        """Describe each file in turn (the command line, the dialog, a drop)."""
+        pictures, errors = load_photos(paths)
+        for message in errors:
+            self.announcer.announce(message, interrupt=True)
+        self._describe_pictures(pictures)
+
+    @Slot()
+    def paste_picture(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        self._take_mime(mime, _("The clipboard holds no picture."))
+
+    def _take_mime(self, mime: object, nothing_message: str) -> None:
+        from PySide6.QtCore import QMimeData
+
+        if not isinstance(mime, QMimeData):
+            self.announcer.announce(nothing_message)
+            return
+        try:
+            picture = picture_in(mime)
+        except ImageError as exc:
+            self.announcer.announce(str(exc), interrupt=True)
+            return
+        if picture is not None:
+            self._describe_pictures([picture])
+            return
+        paths = files_in(mime)
+        if paths:
+            self.describe_files(paths)
+        else:
+            self.announcer.announce(nothing_message)
+
+    def _describe_pictures(self, pictures: list[Picture]) -> None:
+        if not pictures:
+            return
+        self._pending_photos = pictures[1:]
+        self.controller.describe_photo(pictures[0])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() or mime.hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        event.acceptProposedAction()
+        self._take_mime(event.mimeData(), _("What was dropped is not a picture."))
+
+    # --- result and history ------------------------------------------------------------------
+
+    def _selected_entry(self) -> HistoryEntry | None:
+        entry_id = self.history.current_entry_id()
+        return self._history_store.get(entry_id) if entry_id else None
+
+    @Slot()
+    def copy_result(self) -> None:
+        entry = self._selected_entry()
+        text = entry.as_text() if entry is not None else self.result.toPlainText()
+        if not text.strip():
+            self.announcer.announce(_("Nothing to copy yet."))
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.announcer.clear_status()
+        self.announcer.announce(_("Copied."))
+
+    @Slot()
+    def save_result(self) -> None:
+        """Save the selected result (or, with none selected, the whole history) as text."""
+        entry = self._selected_entry()
+        if entry is None and len(self._history_store) == 0:
+            self.announcer.announce(_("There is no result to save yet."))
+            return
+        path = choose_text_file(self, entry.when() if entry is not None else None)
+        if path is None:
+            return
+        try:
+            self._history_store.save_text(path, [entry.id] if entry is not None else None)
+        except OSError as exc:
+            self.announcer.clear_status()
+            self.announcer.announce(
+                _("The text could not be saved as {name}: {reason}.").format(
+                    name=path.name, reason=exc.strerror or exc
+                ),
+                interrupt=True,
+            )
+            return
+        self.announcer.clear_status()
+        self.announcer.announce(_("Saved as {name}.").format(name=path.name))
+
+    @Slot()
+    def delete_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            self.announcer.announce(_("Select a result in the history first."))
+            return
+        row = self.history.currentRow()
+        self.history_writer.delete(entry.id)  # a failure is announced when it is known
+        self.history.remove_entry(entry.id)
+        if self.history.count():
+            self.history.setCurrentRow(min(row, self.history.count() - 1))
+        self.announcer.clear_status()
+        self.announcer.announce(_("Result deleted."))
+
+    @Slot()
+    def clear_history(self) -> None:
+        if len(self._history_store) == 0:
+            self.announcer.announce(_("The history is already empty."))
+            return
+        question = ngettext(
+            "Delete the {n} result in the history, and its picture?",
+            "Delete all {n} results in the history, and their pictures?",
+            len(self._history_store),
+        ).format(n=len(self._history_store))
+        if not confirm(self, _("Clear history"), question):
+            return
+        self.history_writer.clear()  # a failure is announced when it is known
+        self.history.clear()
+        self.announcer.clear_status()
+        self.announcer.announce(_("History cleared."))
+
+    @Slot()
+    def ask_about_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            self.announcer.announce(_("Select a result in the history first."))
+            return
+        if self.controller.ask_about_entry(entry):
+            self.question.setFocus()
+
+    # --- help, questions, exploring ----------------------------------------------------------
+
+    @Slot()
+    def show_help(self) -> None:
+        dialog = HelpDialog(self, self.settings.shortcuts)
+        dialog.setObjectName("help_dialog")
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def start_exploring(self) -> None:
+        """Ctrl+E: go to the parts of the last described picture (and describe them now)."""
+        if self.explorer.session is None:
+            self.announcer.clear_status()
+            self.announcer.announce(_("Describe a picture first, then explore its parts."))
+            return
+        self.explorer.wanted()
+        if self.explore.hasFocus():
+            self.explore.say_where()  # no focus change: say it here
+        self.explore.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _say_part(self, text: str) -> None:
+        self.announcer.say_result(text, first=True)
+
+    @Slot(object)
+    def _describe_part(self, cell: Cell) -> None:
+        session = self.explorer.session
+        if session is not None:
+            self.controller.describe_part(crop_cell(session.picture, session.grid, cell))
+
+    @Slot()
+    def _ask(self) -> None:
+        self.controller.ask(self.question.text())

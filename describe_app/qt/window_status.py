@@ -1,0 +1,117 @@
+"""What the main window shows as things happen: the result as it is written, the history
+list following the store, the camera's preview and state, the live modes' check marks.
+
+Announcements themselves go through the one :class:`~describe_app.qt.announcer.Announcer`;
+this part decides what to show and say for each event.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QImage, QPixmap
+
+from describe_app.core.history.entry import HistoryEntry
+from describe_app.core.history.writer import AddEntry, Written
+from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
+from describe_app.qt.camera_worker import CameraState, CameraWorker
+from describe_app.qt.translate import _
+from describe_app.qt.window_parts import WindowParts
+
+log = logging.getLogger(__name__)
+
+
+class WindowStatus(WindowParts):
+    """The main window's reactions to results, history writes, the camera and live modes."""
+
+    # --- results -----------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_result_started(self, heading: str) -> None:
+        self.result.clear()
+
+    @Slot(str)
+    def _on_sentence(self, sentence: str) -> None:
+        self.result.appendPlainText(sentence)
+
+    @Slot(object)
+    def _on_result_finished(self, entry: HistoryEntry) -> None:
+        item = self.history.add_entry(entry)
+        extra = self.history.count() - self._history_store.max_entries
+        for _i in range(max(0, extra)):
+            self.history.takeItem(self.history.count() - 1)
+        if self.settings.history.focus_new_result:
+            self.history.setCurrentItem(item)
+            self.history.setFocus()
+        if self._pending_photos:
+            self.controller.describe_photo(self._pending_photos.pop(0))
+
+    @Slot(object)
+    def _on_history_written(self, done: Written) -> None:
+        """A delete, clear or trim is on disk: drop the items whose entries are gone (one
+        written while the history was being cleared, say). Results come by
+        ``result_finished``; results still on their way are not touched."""
+        if isinstance(done.operation, AddEntry):
+            return
+        kept = {e.id for e in self._history_store.entries}
+        for entry_id in self.history.entry_ids():
+            if entry_id not in kept:
+                self.history.remove_entry(entry_id)
+
+    # --- camera ------------------------------------------------------------------------------
+
+    def _connect_camera(self, camera: CameraWorker) -> None:
+        camera.setParent(self)
+        camera.preview.connect(self._show_preview)
+        camera.state_changed.connect(self._on_camera_state)
+        self.controller.camera = camera
+
+    def replace_camera(self, camera: CameraWorker | None) -> None:
+        """Stop the camera in use (if any) and start ``camera`` (the settings changed)."""
+        old = self.controller.camera
+        if old is not None:
+            old.preview.disconnect(self._show_preview)
+            old.state_changed.disconnect(self._on_camera_state)
+            if not old.close(0.5):
+                log.info("the old camera did not stop within 0.5 s")
+            old.deleteLater()
+        self.controller.camera = None
+        if camera is None:
+            self.live_modes.switch_off_all()
+        self._camera_was_live = False
+        self.preview.setText(_("No camera picture."))
+        if camera is not None:
+            self._connect_camera(camera)
+            camera.start()
+
+    @Slot(QImage)
+    def _show_preview(self, image: QImage) -> None:
+        self.preview.setPixmap(QPixmap.fromImage(image))
+        camera = self.controller.camera
+        if camera is not None:
+            camera.preview_shown()
+
+    @Slot(object, str)
+    def _on_camera_state(self, state: CameraState, detail: str) -> None:
+        camera = self.controller.camera
+        name = camera.source.name if camera is not None else ""
+        if state is CameraState.LIVE:
+            text = _("The camera is back.") if self._camera_was_live else _("Camera ready.")
+            self._camera_was_live = True
+        elif state is CameraState.MISSING:
+            self.preview.setText(_("No camera picture."))
+            text = _("No camera found ({name}). You can open photos; Describe keeps trying.")
+        elif state is CameraState.LOST:
+            self.preview.setText(_("Camera lost."))
+            text = _("The camera was lost ({name}). You can open photos; Describe keeps trying.")
+        else:
+            return
+        self.announcer.announce(text.format(name=name))
+
+    # --- live modes -------------------------------------------------------------------------
+
+    @Slot(str, bool)
+    def _show_mode(self, mode: str, on: bool) -> None:
+        action_id = {GUIDANCE: "guidance", HANDS_FREE: "hands_free"}[mode]
+        self.actions_by_id[action_id].setChecked(on)
