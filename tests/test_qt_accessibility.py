@@ -135,7 +135,8 @@ def test_settings_dialog_is_named_labelled_and_in_tab_order(
     assert None not in tab_letters and len(set(tab_letters)) == len(tab_letters)
     for page in SettingsPage:
         dialog.show_page(page)
-        dialog.camera_kind.setCurrentIndex(page % 3)  # each camera field enabled in turn
+        # each camera field enabled in turn
+        dialog.camera_page.camera_kind.setCurrentIndex(page % 3)
         QApplication.processEvents()
         assert unnamed(dialog) == [], page
         for label in dialog.findChildren(QLabel):

@@ -51,12 +51,13 @@ def test_settings_choose_and_test_a_server_then_the_window_uses_it(
         dialog = window.settings_dialog
         assert isinstance(dialog, SettingsDialog)
         dialog.show_page(SettingsPage.DESCRIBE)
-        assert dialog.server.currentData() == ""  # this computer, until the user chooses
-        dialog.server.setCurrentIndex(dialog.server.findData("home"))
+        server = dialog.describe_page.server
+        assert server.currentData() == ""  # this computer, until the user chooses
+        server.setCurrentIndex(server.findData("home"))
         with qtbot.waitSignal(dialog.server_checked, timeout=30_000) as checked:
-            qtbot.keyClick(dialog.test_server, Qt.Key.Key_Space)
+            qtbot.keyClick(dialog.describe_page.test_server, Qt.Key.Key_Space)
         assert "answered" in checked.args[0]
-        assert dialog.server_result.text() == checked.args[0]
+        assert dialog.describe_page.server_result.text() == checked.args[0]
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
         qtbot.waitUntil(lambda: window.settings_dialog is None)
         assert load_settings().settings.describe.server == "home"

@@ -69,13 +69,14 @@ def test_ok_saves_and_applies_cancel_discards(
     window, speech = make_window(speaking_model_dir, load=False)
     dialog = _open_dialog(qtbot, window)
     dialog.show_page(SettingsPage.SPEECH)
-    dialog.rate.setFocus()
-    dialog.rate.selectAll()
-    qtbot.keyClicks(dialog.rate, "300")
+    dialog.speech_page.rate.setFocus()
+    dialog.speech_page.rate.selectAll()
+    qtbot.keyClicks(dialog.speech_page.rate, "300")
     dialog.show_page(SettingsPage.HISTORY)
-    dialog.focus_new.setFocus()
-    qtbot.keyClick(dialog.focus_new, Qt.Key.Key_Space)  # Space toggles, it does not describe
-    assert not dialog.focus_new.isChecked()
+    dialog.history_page.focus_new.setFocus()
+    # Space toggles, it does not describe
+    qtbot.keyClick(dialog.history_page.focus_new, Qt.Key.Key_Space)
+    assert not dialog.history_page.focus_new.isChecked()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel
     qtbot.waitUntil(lambda: window.settings_dialog is None)
     assert window.settings == Settings() and not (tmp_path / "settings.json").exists()
@@ -83,12 +84,12 @@ def test_ok_saves_and_applies_cancel_discards(
 
     dialog = _open_dialog(qtbot, window)
     dialog.show_page(SettingsPage.SPEECH)
-    dialog.rate.setValue(300)
-    dialog.voice.setCurrentIndex(dialog.voice.findData("fr"))
+    dialog.speech_page.rate.setValue(300)
+    dialog.speech_page.voice.setCurrentIndex(dialog.speech_page.voice.findData("fr"))
     dialog.show_page(SettingsPage.HISTORY)
-    dialog.focus_new.setChecked(False)
-    dialog.store_pictures.setChecked(False)
-    qtbot.keyClick(dialog.focus_new, Qt.Key.Key_Return)  # OK is the default button
+    dialog.history_page.focus_new.setChecked(False)
+    dialog.history_page.store_pictures.setChecked(False)
+    qtbot.keyClick(dialog.history_page.focus_new, Qt.Key.Key_Return)  # OK is the default button
     qtbot.waitUntil(lambda: window.settings_dialog is None)
     saved = load_settings(tmp_path / "settings.json")
     assert saved.message is None
@@ -139,13 +140,16 @@ def test_changing_the_camera_in_the_dialog_switches_cameras(
     window.actions_by_id["choose_camera"].trigger()
     dialog = window.settings_dialog
     assert dialog is not None and dialog.tabs.currentIndex() == SettingsPage.CAMERA
-    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.URL.value))
-    assert dialog.camera_url.isEnabled() and not dialog.camera_file.isEnabled()
-    dialog.camera_url.setText("ftp://nowhere")
+    camera = dialog.camera_page
+    camera.camera_kind.setCurrentIndex(camera.camera_kind.findData(CameraKind.URL.value))
+    assert camera.camera_url.isEnabled() and not camera.camera_file.isEnabled()
+    dialog.camera_page.camera_url.setText("ftp://nowhere")
     dialog.accept()  # refused: not an address a camera has
     assert dialog.isVisible() and "rtsp://" in window.announcer.history[-1]
-    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.FILE.value))
-    dialog.camera_file.setText(str(scene_video))
+    dialog.camera_page.camera_kind.setCurrentIndex(
+        dialog.camera_page.camera_kind.findData(CameraKind.FILE.value)
+    )
+    dialog.camera_page.camera_file.setText(str(scene_video))
     dialog.accept()
     qtbot.waitUntil(lambda: window.settings_dialog is None)
     camera = window.controller.camera
@@ -163,8 +167,8 @@ def test_a_voice_list_failure_leaves_the_default_voice(
 
     window.voice_lister = broken
     dialog = _open_dialog(qtbot, window)
-    assert dialog.voice.count() == 1
-    assert "could not be read" in dialog.voice.accessibleDescription()
+    assert dialog.speech_page.voice.count() == 1
+    assert "could not be read" in dialog.speech_page.voice.accessibleDescription()
     dialog.reject()
     assert QApplication.activeModalWidget() is None
 
@@ -178,7 +182,7 @@ def _camera_dialog(qtbot, camera: CameraSettings, lister) -> SettingsDialog:  # 
 
 
 def _camera_items(dialog: SettingsDialog) -> list[tuple[str, int]]:
-    combo = dialog.camera_index
+    combo = dialog.camera_page.camera_index
     return [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
 
 
@@ -193,12 +197,12 @@ def test_cameras_are_chosen_by_name(qtbot, qt_strict) -> None:  # type: ignore[n
         ("Integrated Camera (camera 1)", 0),
         ("USB Camera (camera 3)", 2),
     ]
-    assert dialog.camera_index.currentData() == 0
-    assert dialog.camera_index.accessibleName() == "Camera:"
-    assert dialog.camera_found.text() == "2 cameras found."
-    dialog.camera_index.setFocus()
-    qtbot.keyClick(dialog.camera_index, Qt.Key.Key_Down)
-    assert dialog.camera_index.currentText() == "USB Camera (camera 3)"
+    assert dialog.camera_page.camera_index.currentData() == 0
+    assert dialog.camera_page.camera_index.accessibleName() == "Camera:"
+    assert dialog.camera_page.camera_found.text() == "2 cameras found."
+    dialog.camera_page.camera_index.setFocus()
+    qtbot.keyClick(dialog.camera_page.camera_index, Qt.Key.Key_Down)
+    assert dialog.camera_page.camera_index.currentText() == "USB Camera (camera 3)"
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     assert dialog.settings().camera == CameraSettings(kind=CameraKind.INDEX, index=2)
@@ -214,7 +218,7 @@ def test_a_configured_camera_not_found_stays_selectable(qtbot, qt_strict) -> Non
         ("Integrated Camera (camera 1)", 0),
         ("Camera 6 (not found now)", 5),
     ]
-    assert dialog.camera_index.currentData() == 5
+    assert dialog.camera_page.camera_index.currentData() == 5
     assert dialog.settings().camera.index == 5
     dialog.reject()
 
@@ -223,8 +227,8 @@ def test_a_configured_camera_not_found_stays_selectable(qtbot, qt_strict) -> Non
 
     dialog = _camera_dialog(qtbot, CameraSettings(index=5), broken)  # or not listed (Windows)
     assert [data for _text, data in _camera_items(dialog)] == [0, 1, 2, 3, 5]
-    assert dialog.camera_index.currentText() == "Camera 6"
-    assert "by number" in dialog.camera_found.text()
+    assert dialog.camera_page.camera_index.currentText() == "Camera 6"
+    assert "by number" in dialog.camera_page.camera_found.text()
     dialog.reject()
 
 
@@ -233,16 +237,17 @@ def test_refresh_lists_the_cameras_again(qtbot, qt_strict) -> None:  # type: ign
 
     plugged = [CameraDevice(0, "Integrated Camera")]
     dialog = _camera_dialog(qtbot, CameraSettings(), lambda: list(plugged))
-    assert dialog.camera_found.text() == "1 camera found."
+    assert dialog.camera_page.camera_found.text() == "1 camera found."
     plugged.append(CameraDevice(2, "USB Camera"))
-    assert dialog.camera_refresh.accessibleName() == "Refresh list"
-    dialog.camera_refresh.setFocus()
-    qtbot.keyClick(dialog.camera_refresh, Qt.Key.Key_Space)
+    assert dialog.camera_page.camera_refresh.accessibleName() == "Refresh list"
+    dialog.camera_page.camera_refresh.setFocus()
+    qtbot.keyClick(dialog.camera_page.camera_refresh, Qt.Key.Key_Space)
     assert [data for _text, data in _camera_items(dialog)] == [0, 2]
-    assert dialog.camera_index.currentData() == 0  # the choice is kept
-    assert dialog.camera_found.text() == "2 cameras found."
-    dialog.camera_kind.setCurrentIndex(dialog.camera_kind.findData(CameraKind.FILE.value))
-    assert not dialog.camera_refresh.isEnabled() and not dialog.camera_index.isEnabled()
+    assert dialog.camera_page.camera_index.currentData() == 0  # the choice is kept
+    assert dialog.camera_page.camera_found.text() == "2 cameras found."
+    camera = dialog.camera_page
+    camera.camera_kind.setCurrentIndex(camera.camera_kind.findData(CameraKind.FILE.value))
+    assert not camera.camera_refresh.isEnabled() and not camera.camera_index.isEnabled()
     dialog.reject()
 
 
@@ -255,11 +260,12 @@ def test_hands_free_and_guidance_settings_reach_the_window(
     window.open_settings(SettingsPage.LIVE)
     dialog = window.settings_dialog
     assert dialog is not None and dialog.tabs.currentIndex() == SettingsPage.LIVE
-    assert dialog.hands_free_change.accessibleName().startswith("Hands-free: how big a change")
-    dialog.hands_free_change.setValue(20)
-    dialog.hands_free_interval.setValue(9)
-    dialog.cue_tones.setChecked(True)
-    dialog.explore_background.setChecked(False)
+    change = dialog.live_page.hands_free_change
+    assert change.accessibleName().startswith("Hands-free: how big a change")
+    dialog.live_page.hands_free_change.setValue(20)
+    dialog.live_page.hands_free_interval.setValue(9)
+    dialog.live_page.cue_tones.setChecked(True)
+    dialog.live_page.explore_background.setChecked(False)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert window.settings.live == LiveSettings(20, 9, True, False)
     assert window.live_modes.cue_tones and not window.explorer.in_background

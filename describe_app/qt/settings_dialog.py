@@ -77,11 +77,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.live_page, _("Hands-free and gu&idance"))
         self.shortcuts = ShortcutsPage(settings.shortcuts, self)
         self.tabs.addTab(self.shortcuts, _("Shor&tcuts"))
-        self._keep_field_names()
         self.camera_page.refreshed.connect(self._announce)
         self._server_checks = _ServerCheck(self)
         self._server_checks.done.connect(self._server_checked)
-        self.test_server.clicked.connect(self._test_server)
+        self.describe_page.test_server.clicked.connect(self._test_server)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -91,33 +90,6 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(620, 520)
-
-    def _keep_field_names(self) -> None:
-        """Each page's fields, also by their names on the dialog (the window and the tests
-        reach them as ``dialog.camera_kind``, ``dialog.rate``...)."""
-        camera = self.camera_page
-        self.camera_kind, self.camera_index = camera.camera_kind, camera.camera_index
-        self.camera_refresh, self.camera_found = camera.camera_refresh, camera.camera_found
-        self.camera_url, self.camera_file = camera.camera_url, camera.camera_file
-        self.camera_browse = camera.camera_browse
-        describe = self.describe_page
-        self.model, self.model_folder = describe.model, describe.model_folder
-        self.detail, self.answer_language = describe.detail, describe.answer_language
-        self.picture_check = describe.picture_check
-        self.server, self.fallback_local = describe.server, describe.fallback_local
-        self.test_server, self.server_result = describe.test_server, describe.server_result
-        speech = self.speech_page
-        self.voice, self.voice_problem = speech.voice, speech.voice_problem
-        self.rate, self.volume = speech.rate, speech.volume
-        self.route, self.earcons = speech.route, speech.earcons
-        history = self.history_page
-        self.keep_history, self.store_pictures = history.keep_history, history.store_pictures
-        self.max_entries, self.focus_new = history.max_entries, history.focus_new
-        self.text_zoom, self.ui_language = history.text_zoom, history.ui_language
-        live = self.live_page
-        self.hands_free_change = live.hands_free_change
-        self.hands_free_interval = live.hands_free_interval
-        self.cue_tones, self.explore_background = live.cue_tones, live.explore_background
 
     def show_page(self, page: SettingsPage) -> None:
         self.tabs.setCurrentIndex(int(page))
