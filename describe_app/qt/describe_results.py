@@ -72,8 +72,8 @@ class ResultKeeper(QObject):
         self.last_entry = entry
         self._announcer.announce(_("Done."), speak=False)
         try:
-            operation = self.writer.add(
-                source=source, kind=kind, text=text, question=question, picture=picture
+            operation = self.writer.write(
+                AddEntry(source=source, kind=kind, text=text, question=question, picture=picture)
             )
         except RuntimeError:  # the writer is closed: the window is shutting down
             self.stored.emit(entry)

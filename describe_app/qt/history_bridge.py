@@ -10,34 +10,27 @@ a write).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from describe_app.core.history.entry import EntryKind
 from describe_app.core.history.store import History
-from describe_app.core.history.writer import (
-    AddEntry,
-    ClearHistory,
-    Configure,
-    DeleteEntry,
-    DeletePictures,
-    HistoryWriter,
-    Written,
-)
+from describe_app.core.history.writer import HistoryWriter, Operation, Written
 from describe_app.qt.gui_thread import GuiThread
 
 if TYPE_CHECKING:
-    from describe_app.core.pictures.images import Picture
+    pass
 
 log = logging.getLogger(__name__)
+
+_Op = TypeVar("_Op", bound=Operation)
 
 
 class HistoryBridge(QObject):
     """Owns a :class:`HistoryWriter` for ``history``; ``written`` carries each
-    :class:`Written` to the GUI thread, in the order the changes were asked for. Each method
-    returns the queued operation (a ticket to recognise its report) and raises RuntimeError
-    once the bridge is closed."""
+    :class:`Written` to the GUI thread, in the order the changes were asked for.
+    :meth:`write` returns the queued operation (a ticket to recognise its report) and raises
+    RuntimeError once the bridge is closed."""
 
     written = Signal(object)
 
@@ -48,43 +41,9 @@ class HistoryBridge(QObject):
         self._gui = GuiThread(self)  # reports come on the writer thread, go out on ours
         self._writer = HistoryWriter(history, self._on_written)
 
-    def add(
-        self,
-        *,
-        source: str,
-        kind: EntryKind | str,
-        text: str,
-        model: str = "",
-        question: str | None = None,
-        picture: Picture | None = None,
-    ) -> AddEntry:
-        operation = AddEntry(source, kind, text, model, question, picture)
-        self._writer.submit(operation)
-        return operation
-
-    def delete(self, entry_id: str) -> DeleteEntry:
-        operation = DeleteEntry(entry_id)
-        self._writer.submit(operation)
-        return operation
-
-    def clear(self) -> ClearHistory:
-        operation = ClearHistory()
-        self._writer.submit(operation)
-        return operation
-
-    def delete_pictures(self) -> DeletePictures:
-        operation = DeletePictures()
-        self._writer.submit(operation)
-        return operation
-
-    def configure(
-        self,
-        *,
-        max_entries: int | None = None,
-        store_pictures: bool | None = None,
-        persist: bool | None = None,
-    ) -> Configure:
-        operation = Configure(max_entries, store_pictures, persist)
+    def write(self, operation: _Op) -> _Op:
+        """Queue one change (an :class:`AddEntry`, :class:`DeleteEntry`...) for the writer
+        thread. The operation comes back as the ticket its ``written`` report carries."""
         self._writer.submit(operation)
         return operation
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 
 from describe_app.core.errors import ImageError
 from describe_app.core.history.entry import HistoryEntry
+from describe_app.core.history.writer import ClearHistory, DeleteEntry
 from describe_app.core.pictures.images import Picture
 from describe_app.core.pictures.picture_regions import Cell, crop_cell
 from describe_app.qt.confirm import choose_text_file, confirm
@@ -144,7 +145,7 @@ class WindowActions(WindowParts):
             self.announcer.announce(_("Select a result in the history first."))
             return
         row = self.history.currentRow()
-        self.history_writer.delete(entry.id)  # a failure is announced when it is known
+        self.history_writer.write(DeleteEntry(entry.id))  # a failure is announced when it is known
         self.history.remove_entry(entry.id)
         if self.history.count():
             self.history.setCurrentRow(min(row, self.history.count() - 1))
@@ -163,7 +164,7 @@ class WindowActions(WindowParts):
         ).format(n=len(self._history_store))
         if not confirm(self, _("Clear history"), question):
             return
-        self.history_writer.clear()  # a failure is announced when it is known
+        self.history_writer.write(ClearHistory())  # a failure is announced when it is known
         self.history.clear()
         self.announcer.clear_status()
         self.announcer.announce(_("History cleared."))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Slot
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
+from describe_app.core.history.writer import Configure, DeletePictures
 from describe_app.core.i18n import set_language
 from describe_app.core.live.hands_free import WatchSettings
 from describe_app.core.settings.schema import TEXT_ZOOM, Settings
@@ -49,16 +50,14 @@ class WindowSettings(WindowParts):
         self.announcer.set_earcons(settings.speech.earcons)
         hist = settings.history
         if old.history.store_pictures and not hist.store_pictures:
-            self.history_writer.delete_pictures()  # privacy: what was kept goes too
+            self.history_writer.write(DeletePictures())  # privacy: what was kept goes too
         store = self._history_store
         wanted = (hist.max_entries, hist.store_pictures, hist.keep_history)
         in_use = (store.max_entries, store.store_pictures, store.persist)
         if hist != old.history or wanted != in_use:
             # on the writer's thread; the list follows a trim once done (_on_history_written)
-            self.history_writer.configure(
-                max_entries=hist.max_entries,
-                store_pictures=hist.store_pictures,
-                persist=hist.keep_history,
+            self.history_writer.write(
+                Configure(hist.max_entries, hist.store_pictures, hist.keep_history)
             )
         apply_keys(self.actions_by_id, settings.shortcuts)
         self._apply_text_zoom()
