@@ -18,6 +18,7 @@ check:
 	.venv/bin/ruff format --check describe_app tests benchmarks
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/actionlint
 	.venv/bin/vulture describe_app tests benchmarks scripts/vulture_allowlist.py --min-confidence 60
 	.venv/bin/python -m describe_app.devtools.translations check
 

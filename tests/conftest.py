@@ -16,6 +16,7 @@ os.environ["HF_HOME"] = str(_SANDBOX / "hf-home")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["DESCRIBE_CONFIG_DIR"] = str(_SANDBOX / "config")
 os.environ["DESCRIBE_DATA_DIR"] = str(_SANDBOX / "data")
+os.environ["DESCRIBE_LOG_DIR"] = str(_SANDBOX / "logs")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 

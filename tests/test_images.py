@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -156,3 +157,14 @@ def test_camera_frames_bgr_bgra_and_grey() -> None:
     assert picture_from_frame(grey).image.getpixel((3, 3)) == (77, 77, 77)
     with pytest.raises(ImageError):
         picture_from_frame(np.zeros((0, 0, 3), np.uint8))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_pipe_and_device_are_not_regular_files(tmp_path: Path) -> None:
+    pipe = tmp_path / "photo.jpg"
+    os.mkfifo(pipe)  # no writer: reading it would wait for ever
+    for path in (pipe, Path("/dev/zero")):
+        if not path.exists():
+            continue
+        with pytest.raises(ImageError, match="is not a regular file"):
+            load_picture(path)

@@ -172,6 +172,8 @@ def test_the_app_switches_its_model_process(
     app_window,
 ) -> None:  # type: ignore[no-untyped-def]
     """The window as ``describe-app`` builds it: each model in a child process of its own."""
+    import psutil
+
     from describe_app.core.describe.local.model_process import ProcessModelWorker
 
     window = app_window("--camera", "none", "--model", str(speaking_model_dir))
@@ -189,7 +191,9 @@ def test_the_app_switches_its_model_process(
         worker = window._bridge._worker
         assert isinstance(worker, ProcessModelWorker) and worker is not first_worker
         assert isinstance(first_worker, ProcessModelWorker)
-        qtbot.waitUntil(lambda: not first_worker._process.is_alive(), timeout=5_000)
+        first_pid = first_worker.pid
+        assert first_pid is not None
+        qtbot.waitUntil(lambda: not psutil.pid_exists(first_pid), timeout=5_000)
         qtbot.waitUntil(lambda: ready_after(window, switched), timeout=60_000)
         window.describe_files([str(photo_file)])
         qtbot.waitUntil(lambda: window.history.count() == 2, timeout=60_000)

@@ -61,6 +61,9 @@ print("TEXT: A red door in a white wall.")
 """
 
 
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the message names espeak-ng, Linux's synthesizer"
+)
 def test_espeak_missing_gives_a_clear_message_and_the_text_still_shows() -> None:
     hide_espeak = """
 import ctypes

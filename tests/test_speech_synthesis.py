@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,10 @@ from describe_app.core.speech.audio import read_audio_file
 from describe_app.core.speech.pyttsx3_synth import Pyttsx3Synthesizer
 
 pytest.importorskip("pyttsx3")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="espeak-ng is the Linux voice (Windows has SAPI5, macOS NSSpeechSynthesizer)",
+)
 
 SENTENCE = "A man is standing in front of a red door."  # 10 words
 

@@ -1,4 +1,4 @@
-"""The guidance text detector in a child process: same answers, a clean end, restarts."""
+"""The guidance text detector in a child process: same answers, a clean end, restarts (said)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from describe_app.core.diagnostics.restarts import RestartBudget, log_folder
 from describe_app.core.errors import OcrError
 from describe_app.core.live.frame_checks import FrameCheckLoop, GuidanceCheck
 from describe_app.core.live.guidance import LOOK_WIDTH, grey_copy
@@ -29,16 +30,39 @@ def test_the_child_finds_what_the_detector_finds_here() -> None:
     assert process is not None and not process.is_alive()
 
 
-def test_a_child_that_died_is_reported_then_replaced() -> None:
+@pytest.mark.allow_warning_logs  # the crash is logged
+def test_a_child_that_died_is_replaced_at_once_and_said() -> None:
     grey = grey_copy(page_scene(110, 130), LOOK_WIDTH)
-    finder = ProcessTextFinder()
+    said: list[str] = []
+    finder = ProcessTextFinder(on_restart=said.append)
+    try:
+        finder.load()
+        first = finder._process
+        first.kill()
+        first.join(5)
+        assert len(finder.find(grey)) >= 3  # a new child answers the same frame
+        assert said == ["The text finder stopped; starting it again."]
+        assert finder._process is not first and finder._process.is_alive()
+    finally:
+        finder.close()
+
+
+@pytest.mark.allow_warning_logs
+def test_a_child_that_keeps_dying_is_not_started_again() -> None:
+    grey = grey_copy(page_scene(110, 130), LOOK_WIDTH)
+    said: list[str] = []
+    finder = ProcessTextFinder(on_restart=said.append, budget=RestartBudget(limit=1))
     try:
         finder.load()
         finder._process.kill()
         finder._process.join(5)
-        with pytest.raises(OcrError):
+        assert len(finder.find(grey)) >= 3  # the one restart the budget allows
+        finder._process.kill()
+        finder._process.join(5)
+        with pytest.raises(OcrError, match="keeps stopping") as raised:
             finder.find(grey)
-        assert len(finder.find(grey)) >= 3  # a new child
+        assert str(log_folder()) in str(raised.value)
+        assert finder._process is None and len(said) == 1
     finally:
         finder.close()
 

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from describe_app.cli import camera, demo, models, pictures, servers, speech, window
+from describe_app.cli import camera, demo, doctor, models, pictures, servers, speech, window
 from describe_app.cli.describers import open_describer
 from describe_app.cli.output import error, setup_logging
 from describe_app.cli.parser import build_parser
@@ -59,6 +59,7 @@ def _commands() -> dict[str, Command]:
         "window": window.run_window_command,
         "watch": lambda args: camera.run_watch(args, open_describer),
         "guide": camera.run_guide,
+        "doctor": doctor.run_doctor,
     }
 
 

@@ -132,7 +132,7 @@ def _add_guide(
 def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
     from dataclasses import replace
 
-    from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.camera.frame_source import FrameSource, parse_target
     from describe_app.core.describe.conversation import Conversation
     from describe_app.core.describe.pipeline import run_request
     from describe_app.core.describe.prompts import Detail
@@ -140,6 +140,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
     from describe_app.core.pictures.images import picture_from_frame
 
     settings = WatchSettings(change=args.change, settle_s=args.settle, min_interval_s=args.interval)
+    parse_target(args.camera)  # a missing video file is said before the model loads
     describer = open_describer(args)
     with (
         CommandLineSpeech(args) as speech,
@@ -166,7 +167,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
 
 
 def run_guide(args: argparse.Namespace) -> int:
-    from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.camera.frame_source import FrameSource, parse_target
     from describe_app.core.live.guidance import (
         CUE_WORDS,
         Cue,
@@ -179,6 +180,7 @@ def run_guide(args: argparse.Namespace) -> int:
     from describe_app.core.reading.ocr_reader import OcrReader
     from describe_app.core.reading.text_finder import RapidTextFinder
 
+    parse_target(args.camera)  # a missing video file is said before the reader loads
     finder = RapidTextFinder()
     reader = OcrReader()
     finder.load()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from describe_app.cli.output import status
 
 if TYPE_CHECKING:
-    from describe_app.core.describe.describer import Describer
+    from describe_app.core.describe.describer import Describer, GenerationSettings
     from describe_app.core.describe.local.model_registry import ModelSpec
 
 
@@ -37,7 +37,15 @@ def open_local_describer(args: argparse.Namespace) -> Describer:
     options = LoadOptions(device=args.device, quantize=args.quantize, threads=args.threads)
     loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
     status(f"Loaded in {loaded.load_seconds:.1f} s ({loaded.device}, {loaded.dtype}).")
-    return VlmDescriber(loaded)
+    return VlmDescriber(loaded, generation_settings(args))
+
+
+def generation_settings(args: argparse.Namespace) -> GenerationSettings:
+    """The limits for each answer (``--answer-seconds``; the rest as the settings' defaults)."""
+    from describe_app.core.describe.describer import GenerationSettings
+
+    seconds = getattr(args, "answer_seconds", None)
+    return GenerationSettings() if seconds is None else GenerationSettings(answer_seconds=seconds)
 
 
 def _announce_download(spec: ModelSpec) -> None:

@@ -43,6 +43,12 @@ def model_options() -> argparse.ArgumentParser:
         "--max-tokens", type=int, metavar="N", help="stop after N tokens (word pieces)"
     )
     group.add_argument(
+        "--answer-seconds",
+        type=float,
+        metavar="S",
+        help="stop an answer after S seconds, keeping what arrived (default: 60)",
+    )
+    group.add_argument(
         "--describe-anyway",
         action="store_true",
         help="skip the check for dark, blank or blurred pictures",

@@ -3,6 +3,8 @@ lines (only with ``-v``), and the logging set-up that keeps the libraries quiet.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import logging
 import os
@@ -34,6 +36,7 @@ def setup_logging(verbose: int) -> None:
     """Log warnings (``-v``: progress, ``-vv``: debugging, the libraries' own included)."""
     global _verbosity
     _verbosity = verbose
+    _print_every_letter()
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -43,3 +46,18 @@ def setup_logging(verbose: int) -> None:
         for name in ("transformers", "huggingface_hub", "RapidOCR", "rapidocr"):
             logging.getLogger(name).setLevel(logging.ERROR)
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _print_every_letter() -> None:
+    """Never stop on a letter the output cannot encode: it is printed as "?" instead.
+
+    Windows writes redirected output in its ANSI code page (cp1252 and the like), where an
+    answer in Japanese or Russian, or a file called 東京.jpg, would otherwise end the
+    program with UnicodeEncodeError. UTF-8 output (Linux, macOS, a Windows console) is left
+    as it is."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        if not isinstance(stream, io.TextIOWrapper) or stream.errors != "strict":
+            continue  # standard error already writes such a letter as \u6771
+        if codecs.lookup(encoding).name != "utf-8":
+            stream.reconfigure(errors="replace")

@@ -8,6 +8,7 @@ import argparse
 from describe_app import __version__
 from describe_app.cli.camera import add_camera_commands
 from describe_app.cli.demo import add_demo_command
+from describe_app.cli.doctor import add_doctor_command
 from describe_app.cli.models import add_models_command
 from describe_app.cli.options import model_options, speech_options
 from describe_app.cli.output import PROG
@@ -49,4 +50,5 @@ def build_parser() -> argparse.ArgumentParser:
     add_camera_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
     add_demo_command(commands, model_opts=model_opts)
     add_window_command(commands, model_opts=model_opts)
+    add_doctor_command(commands)
     return parser

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
 from describe_app.cli.describers import open_describer
@@ -87,15 +88,19 @@ def run_describe(args: argparse.Namespace) -> int:
     from describe_app.core.describe.conversation import Conversation
     from describe_app.core.describe.prompts import Detail
 
-    describer = open_describer(args)
     detail = Detail(args.detail)
 
-    def describe(picture: Picture, speech: CommandLineSpeech) -> int:
-        request = Conversation(picture, language=args.language).describe_request(detail)
-        run_and_print(describer, _with_limit(request, args), args, speech=speech)
-        return 0
+    def prepare() -> tuple[Handler, str | None]:
+        describer = open_describer(args)
 
-    return _for_each_picture(args, describe, notice=_privacy_notice(describer))
+        def describe(picture: Picture, speech: CommandLineSpeech) -> int:
+            request = Conversation(picture, language=args.language).describe_request(detail)
+            run_and_print(describer, _with_limit(request, args), args, speech=speech)
+            return 0
+
+        return describe, _privacy_notice(describer)
+
+    return _for_each_picture(args, prepare)
 
 
 def _privacy_notice(describer: object) -> str | None:
@@ -104,18 +109,23 @@ def _privacy_notice(describer: object) -> str | None:
     return notice if isinstance(notice, str) else None
 
 
+Handler = Callable[["Picture", CommandLineSpeech], int]
+
+
 def _for_each_picture(
-    args: argparse.Namespace,
-    handle: Callable[[Picture, CommandLineSpeech], int],
-    *,
-    notice: str | None = None,
+    args: argparse.Namespace, prepare: Callable[[], tuple[Handler, str | None]]
 ) -> int:
-    """Run ``handle`` on each picture named in ``args.images``; a bad file is said in one
-    line and the others still run. Returns the worst exit status."""
+    """Run a handler on each picture named in ``args.images``; a bad file is said in one
+    line and the others still run. Returns the worst exit status.
+
+    ``prepare`` (which loads the model: seconds) runs at the first picture that opens, and
+    gives the handler and the sentence said before the first answer: a mistyped name or a
+    folder is answered at once, before torch is imported."""
     from describe_app.core.pictures.images import load_picture
 
     result = 0
-    with CommandLineSpeech(args, notice=notice) as speech:
+    handle: Handler | None = None
+    with ExitStack() as stack:
         for image in args.images:
             try:
                 picture = load_picture(image)
@@ -123,6 +133,9 @@ def _for_each_picture(
                 error(str(exc))
                 result = exc.exit_code
                 continue
+            if handle is None:
+                handle, notice = prepare()
+                speech = stack.enter_context(CommandLineSpeech(args, notice=notice))
             result = handle(picture, speech) or result
     return result
 
@@ -191,8 +204,11 @@ def _prompt_question() -> str:
 def run_read(args: argparse.Namespace) -> int:
     from describe_app.core.reading.ocr_reader import OcrReader
 
-    reader = OcrReader()
-    return _for_each_picture(args, lambda picture, speech: _read_one(reader, picture, args, speech))
+    def prepare() -> tuple[Handler, str | None]:
+        reader = OcrReader()
+        return (lambda picture, speech: _read_one(reader, picture, args, speech)), None
+
+    return _for_each_picture(args, prepare)
 
 
 def _read_one(

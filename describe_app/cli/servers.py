@@ -95,9 +95,13 @@ def open_remote_describer(
     args: argparse.Namespace, local_factory: Callable[[], Describer]
 ) -> Describer:
     """The describer for ``--server``; says where the pictures will go."""
+    from dataclasses import replace
+
+    from describe_app.cli.describers import generation_settings
     from describe_app.core.describe.choice import choice_from_options, describer_factory
 
-    factory = describer_factory(choice_from_options(args), local_factory, on_fallback=_notice)
+    choice = replace(choice_from_options(args), generation=generation_settings(args))
+    factory = describer_factory(choice, local_factory, on_fallback=_notice)
     describer = factory()
     notice = getattr(describer, "privacy_notice", None)
     if isinstance(notice, str):

@@ -14,6 +14,8 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from describe_app.core.errors import DescribeError
+
 if TYPE_CHECKING:
     from describe_app.core.speech import AudioClip, SpeechEvent, SpeechOutput, SpeechSettings
 
@@ -35,6 +37,10 @@ def run_voices(args: argparse.Namespace) -> int:
     if not voices:
         print("No voices are installed.")
     return 0
+
+
+#: How long the words of a cut-off answer may still be said before the command ends.
+_CUT_OFF_WAIT_S = 30.0
 
 
 class CommandLineSpeech:
@@ -114,6 +120,10 @@ class CommandLineSpeech:
         if output is not None:
             if exc_type is None:
                 output.wait_until_done(None)
+            elif isinstance(exc, DescribeError) and self._sentences:
+                # words of a cut-off answer are said to the end, then the sentence why
+                output.say(str(exc))
+                output.wait_until_done(_CUT_OFF_WAIT_S)
             else:
                 output.stop()
             output.close()

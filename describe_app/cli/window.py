@@ -4,6 +4,13 @@ window. Qt is imported only when it runs, so ``describe-app --help`` answers at 
 from __future__ import annotations
 
 import argparse
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+from describe_app.cli import interrupts
 
 
 def add_window_command(
@@ -27,6 +34,44 @@ def add_window_command(
 
 
 def run_window_command(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
     from describe_app.qt.app import run_window  # Qt only here: --help stays instant
 
-    return run_window(args)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Ctrl+C or SIGTERM closes the window in order (model, camera, speech, history)
+    with _wake_on_signals(), interrupts.quit_with(lambda: QTimer.singleShot(0, app.quit)):
+        status = run_window(args)
+        code = interrupts.stop_code()
+        if code is not None:  # closed in order: end now, not after the interpreter's teardown
+            interrupts.exit_now(code)
+    return status
+
+
+@contextmanager
+def _wake_on_signals() -> Iterator[None]:
+    """Let a signal reach Python while Qt's event loop waits: Python runs a signal's
+    handler only between two of its own steps, and the idle loop takes none."""
+    from PySide6.QtCore import QSocketNotifier
+
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+    theirs.setblocking(False)
+    previous = signal.set_wakeup_fd(theirs.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read)
+    # the handler has run by the time this (Python) slot starts; just empty the socket
+    notifier.activated.connect(lambda: _drain(ours))
+    try:
+        yield
+    finally:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(previous)
+        notifier.deleteLater()
+        ours.close()
+        theirs.close()
+
+
+def _drain(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.recv(512)

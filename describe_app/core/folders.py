@@ -1,8 +1,9 @@
-"""Where Describe keeps its files: the per-user config folder and data folder.
+"""Where Describe keeps its files: the per-user config, data and log folders.
 
-``$DESCRIBE_CONFIG_DIR`` and ``$DESCRIBE_DATA_DIR`` replace them (the tests set both, so they
-never touch the user's files). A loose module, so that settings, server profiles and history
-find the same folders without importing one another.
+``$DESCRIBE_CONFIG_DIR``, ``$DESCRIBE_DATA_DIR`` and ``$DESCRIBE_LOG_DIR`` replace them (the
+tests set all three, so they never touch the user's files). A loose module, so that
+settings, server profiles, history and the logs find the same folders without importing one
+another.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 APP_NAME = "Describe"
 CONFIG_DIR_ENV = "DESCRIBE_CONFIG_DIR"
 DATA_DIR_ENV = "DESCRIBE_DATA_DIR"
+LOG_DIR_ENV = "DESCRIBE_LOG_DIR"
 
 
 def config_dir() -> Path:
@@ -33,3 +35,14 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """``$DESCRIBE_LOG_DIR``, or the platform's per-user log folder for Describe (where the
+    crash reports and the app's log are written)."""
+    override = os.environ.get(LOG_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

@@ -15,12 +15,13 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.describer import Describer, GenerationSettings
 from describe_app.core.describe.local.model_process import LocalModelRecipe
 from describe_app.core.describe.local.model_registry import DEFAULT_MODEL, looks_like_path
 from describe_app.core.history.store import History
@@ -30,6 +31,7 @@ from describe_app.core.settings.schema import DescribeSettings, Settings
 from describe_app.core.settings.settings_file import LoadResult, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
 from describe_app.qt.camera_worker import CameraWorker
+from describe_app.qt.crash_hooks import install_crash_hooks
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
 from describe_app.qt.quiet_speech import QuietSpeech
@@ -46,11 +48,13 @@ def run_window(args: argparse.Namespace) -> int:
     loaded = load_settings()
     set_language(loaded.settings.display.ui_language or None)
     window = build_window(args, loaded)
+    crash_hooks = install_crash_hooks(window.announcer, window)  # a bug is heard, and logged
     window.show()
     if not loaded.message:
         window.announcer.announce(_("Describe is starting."), speak=False)
     starter = SpeechStarter(QtScreenReaderChannel(window), window.settings.speech, parent=window)
     starter.started.connect(window.announcer.set_speech)
+    starter.started.connect(window.watch_speech)  # a lost audio device is said
     if loaded.message:  # shown at once; spoken once the voice is there
         message = loaded.message
         starter.started.connect(lambda speech: speech.say(message))
@@ -66,6 +70,7 @@ def run_window(args: argparse.Namespace) -> int:
     late = starter.speech
     if late is not None and late is not window.announcer.speech:
         late.close()  # type: ignore[attr-defined]  # started after the window closed
+    crash_hooks.uninstall()
     return int(status)
 
 
@@ -86,6 +91,7 @@ def server_factory(
         choice = choice_from_options(args)
     else:
         choice = ServerChoice(server=settings.server, fallback_local=settings.fallback_local)
+    choice = replace(choice, generation=generation_settings(args, settings))
     try:
         notice: str | None = resolve_profile(choice).privacy_notice
     except DescribeError as exc:
@@ -103,6 +109,7 @@ def model_choice(args: argparse.Namespace, settings: Settings) -> ModelChoice:
         device=getattr(args, "device", "auto"),
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),
+        generation=generation_settings(args, settings.describe),
     )
     server = getattr(args, "server", None) or settings.describe.server
     if server:
@@ -113,6 +120,13 @@ def model_choice(args: argparse.Namespace, settings: Settings) -> ModelChoice:
     return ModelChoice(
         recipe, text_reader_factory=OcrReader, separate_process=True, name=model_name(model)
     )
+
+
+def generation_settings(args: argparse.Namespace, settings: DescribeSettings) -> GenerationSettings:
+    """The limits for each answer: the settings, with ``--answer-seconds`` winning."""
+    generation = settings.generation_settings()
+    seconds = getattr(args, "answer_seconds", None)
+    return generation if seconds is None else replace(generation, answer_seconds=seconds)
 
 
 def model_name(model: str | None) -> str:

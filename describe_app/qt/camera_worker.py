@@ -7,7 +7,8 @@
   up a queue of frames.
 * Camera missing, ended or raising: ``state_changed`` says so once, the thread waits
   ``retry_seconds`` and opens it again, quietly (OpenCV's own terminal log is off, see
-  :mod:`describe_app.core.camera.opencv`); when frames come back it says so once.
+  :mod:`describe_app.core.camera.opencv`); when frames come back it says so once. A camera
+  unplugged while open stays LOST while it cannot be opened (not MISSING: one sentence).
 * A video file loops at its own frame rate (demos and tests).
 """
 
@@ -123,12 +124,12 @@ class CameraWorker(QObject):
             try:
                 capture = self._opener(self.source)
             except Exception as exc:
-                self._set_state(CameraState.MISSING, f"opening failed: {exc!r}")
+                self._set_state(self._not_there(), f"opening failed: {exc!r}")
                 self._stop.wait(self._retry)
                 continue
             try:
                 if not capture.isOpened():
-                    self._set_state(CameraState.MISSING, "could not be opened")
+                    self._set_state(self._not_there(), "could not be opened")
                 else:
                     self._read_until_lost(capture)
             except Exception as exc:
@@ -184,6 +185,11 @@ class CameraWorker(QObject):
             small = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         h, w = small.shape[:2]
         return QImage(small.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+    def _not_there(self) -> CameraState:
+        """A camera that cannot be opened: still LOST if it was lost (unplugged, it fails
+        to open until it is back; that was said once already), else MISSING."""
+        return CameraState.LOST if self._state is CameraState.LOST else CameraState.MISSING
 
     def _set_state(self, state: CameraState, detail: str) -> None:
         if state is self._state:

@@ -311,7 +311,8 @@ class DescribeController(QObject):
                 self._job = None
                 self._announcer.earcon(Earcon.ERROR)
                 self._announcer.clear_status()  # a failed request is always said
-                self._announcer.announce(message, interrupt=True)
+                # after words of a cut-off answer, the sentence waits its turn behind them
+                self._announcer.announce(message, interrupt=job.sentences == 0)
 
     def _on_started(self, job: JobInHand) -> None:
         heading = job.kind.heading()

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from describe_app.core.history.entry import SOURCE_CAMERA, SOURCE_PASTED, EntryKind, HistoryEntry
-from describe_app.core.history.store import History
+from describe_app.core.history.store import History, PictureNotStored
 from describe_app.core.history.writer import AddEntry, Written
 from describe_app.core.pictures.images import Picture
 from describe_app.qt.announcer import Announcer
@@ -102,7 +102,16 @@ class ResultKeeper(QObject):
 def _history_failure(done: Written) -> str:
     """What to tell the user when a history write failed, in one plain sentence."""
     error = done.error
-    reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    if isinstance(error, PictureNotStored):
+        return _("The picture of this result could not be saved: {reason}.").format(
+            reason=_reason(error.cause)
+        )
+    reason = _reason(error)
     if isinstance(done.operation, AddEntry):
         return _("This result could not be saved in the history: {reason}.").format(reason=reason)
     return _("The history could not be changed on disk: {reason}.").format(reason=reason)
+
+
+def _reason(error: Exception | None) -> str:
+    """Why a write failed, as the system says it ("No space left on device")."""
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)

@@ -63,7 +63,10 @@ class LiveModes(QObject):
         self.cue_tones = False
         self.watch_settings = WatchSettings()
         # the text detector runs in a child process: loading it here would freeze the window
-        self._guidance_factory = guidance_factory or (lambda: GuidanceCheck(ProcessTextFinder()))
+        # (started again if it dies, which is said)
+        self._guidance_factory = guidance_factory or (
+            lambda: GuidanceCheck(ProcessTextFinder(on_restart=self._say_from_loop))
+        )
         self._hands_free_factory = hands_free_factory or (
             lambda: HandsFreeCheck(self.watch_settings)
         )
@@ -131,6 +134,10 @@ class LiveModes(QObject):
         if self._closed:
             return
         self._gui.call(self._on_found, found)
+
+    def _say_from_loop(self, text: str) -> None:
+        if not self._closed:
+            self._gui.call(self._announcer.announce, text)
 
     # --- back on the GUI thread -------------------------------------------------------------------
 

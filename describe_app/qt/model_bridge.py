@@ -10,6 +10,10 @@ the old worker is closed, each job it still had ends with a ``Cancelled_`` event
 new worker loads. Every worker is one *generation*; an event of an earlier generation is
 dropped on the GUI thread, so a late event of the old worker is never taken for a job of
 the new one (whose job ids start again at 1).
+
+A model process that dies is started again by the worker itself
+(:class:`~describe_app.core.describe.local.model_process.ProcessModelWorker`); its
+``ModelStopped`` makes the bridge not ready until the new process says ``Ready``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from describe_app.core.describe.worker import (
     Failed,
     Finished,
     Job,
+    ModelStopped,
     ModelWorker,
     Ready,
     TextRead,
@@ -168,6 +173,8 @@ class ModelBridge(QObject):
             return
         if isinstance(event, Ready):
             self._ready = True
+        elif isinstance(event, ModelStopped):
+            self._ready = False  # requests wait for the restarted process (or fail at once)
         elif isinstance(event, Finished | TextRead | Cancelled_ | Failed):
             self._open_jobs.discard(event.job_id)
         self.worker_event.emit(event)

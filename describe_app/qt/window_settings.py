@@ -91,18 +91,30 @@ class WindowSettings(WindowParts):
         said = _("Switching to {name}.").format(name=choice.name)
         return f"{said} {choice.notice}" if choice.notice else said
 
-    def _store_settings(self, settings: Settings) -> bool:
+    _settings_unsaved = False  # a failed save was said; a key says the next after a success
+
+    def _store_settings(self, settings: Settings, *, quietly: bool = False) -> bool:
+        """Save; a failure is said (``quietly``: once until a save succeeds, after what is
+        being said)."""
         try:
             save_settings(settings, self.settings_file)
         except SettingsSaveError as exc:
-            self.announcer.announce(str(exc), interrupt=True)
+            if not (quietly and self._settings_unsaved):
+                self.announcer.clear_status()
+                self.announcer.announce(str(exc), interrupt=not quietly)
+            self._settings_unsaved = True
             return False
+        self._settings_unsaved = False
         return True
 
-    def _change_settings(self, settings: Settings) -> None:
-        """A key changed one setting (rate, text size): apply and save it quietly."""
+    def _change_settings(self, settings: Settings, said: str | None = None) -> None:
+        """A key changed one setting (rate, text size): apply it, say ``said``, and save it
+        quietly."""
         self.apply_settings(settings, save=False)
-        self._store_settings(settings)
+        if said is not None:
+            self.announcer.clear_status()
+            self.announcer.announce(said, interrupt=True)
+        self._store_settings(settings, quietly=True)
 
     @Slot()
     def open_settings(self, page: SettingsPage | None = None) -> None:
@@ -130,11 +142,8 @@ class WindowSettings(WindowParts):
     def change_rate(self, direction: int) -> None:
         speech = self.settings.speech
         speech = speech.faster() if direction > 0 else speech.slower()
-        self._change_settings(self.settings.replace(speech=speech))
-        self.announcer.clear_status()
-        self.announcer.announce(
-            _("Speech rate {rate} words per minute.").format(rate=speech.rate), interrupt=True
-        )
+        said = _("Speech rate {rate} words per minute.").format(rate=speech.rate)
+        self._change_settings(self.settings.replace(speech=speech), said)
 
     def change_text_size(self, step: int) -> None:
         """Bigger (+1), smaller (-1) or normal (0) result text; kept in the settings."""

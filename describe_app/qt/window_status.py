@@ -1,5 +1,6 @@
 """What the main window shows as things happen: the result as it is written, the history
-list following the store, the camera's preview and state, the live modes' check marks.
+list following the store, the camera's preview and state, speech failures, the live modes'
+check marks.
 
 Announcements themselves go through the one :class:`~describe_app.qt.announcer.Announcer`;
 this part decides what to show and say for each event.
@@ -15,7 +16,9 @@ from PySide6.QtGui import QImage, QPixmap
 from describe_app.core.history.entry import HistoryEntry
 from describe_app.core.history.writer import AddEntry, Written
 from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
+from describe_app.core.speech import SpeechEvent, SpeechEventKind, SpeechOutput
 from describe_app.qt.camera_worker import CameraState, CameraWorker
+from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.translate import _
 from describe_app.qt.window_parts import WindowParts
 
@@ -101,13 +104,32 @@ class WindowStatus(WindowParts):
             self._camera_was_live = True
         elif state is CameraState.MISSING:
             self.preview.setText(_("No camera picture."))
-            text = _("No camera found ({name}). You can open photos; Describe keeps trying.")
+            text = _(
+                "No camera found ({name}). Describe connects to it by itself as soon as it is "
+                "found; meanwhile you can open photos."
+            )
         elif state is CameraState.LOST:
             self.preview.setText(_("Camera lost."))
-            text = _("The camera was lost ({name}). You can open photos; Describe keeps trying.")
+            text = _(
+                "The camera was lost ({name}). Describe reconnects by itself when it is "
+                "back; meanwhile you can open photos."
+            )
         else:
             return
         self.announcer.announce(text.format(name=name))
+
+    # --- speech ------------------------------------------------------------------------------
+
+    def watch_speech(self, speech: SpeechOutput) -> None:
+        """Say when speech fails on the way (the audio device unplugged and no other found, a
+        sentence the voice could not say); the text is on the screen all the same."""
+        gui = GuiThread(self)
+
+        def on_event(event: SpeechEvent) -> None:  # on the speech worker's thread
+            if event.kind is SpeechEventKind.ERROR and event.message:
+                gui.call(self.announcer.announce, event.message)
+
+        speech.subscribe(on_event)
 
     # --- live modes -------------------------------------------------------------------------
 

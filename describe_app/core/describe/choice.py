@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.describer import Describer, GenerationSettings
 from describe_app.core.describe.fallback import FallbackDescriber, NoticeSink
 from describe_app.core.describe.remote.server_profiles import (
     ServerProfile,
@@ -32,6 +32,7 @@ class ServerChoice:
     allow_insecure: bool = False  # confirmed: plain http beyond the private network
     fallback_local: bool = False  # use the local model when the server cannot be reached
     api_key: str | None = None  # for an address without a profile (e.g. from the environment)
+    generation: GenerationSettings = field(default_factory=GenerationSettings)  # answer limits
 
 
 def check_server(name: str) -> str:
@@ -81,7 +82,7 @@ def describer_factory(
         from describe_app.core.describe.remote.remote_describer import remote_describer_for
 
         profile = resolve_profile(choice, profiles)
-        remote = remote_describer_for(profile, api_key=choice.api_key)
+        remote = remote_describer_for(profile, api_key=choice.api_key, limits=choice.generation)
         if choice.fallback_local:
             return FallbackDescriber(remote, local_factory, on_fallback=on_fallback)
         return remote

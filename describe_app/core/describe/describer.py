@@ -8,6 +8,7 @@ which one they hold.
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,22 @@ class GenerationSettings:
     max_new_tokens_question: int = 200
     repetition_penalty: float = 1.1
     min_new_tokens: int = 0  # benchmarks force a fixed length; the app lets the model stop
+    #: The longest one answer may take, in seconds from the call (0: no limit).
+    answer_seconds: float = 60.0
+    #: An answer stops at this many times its token limit, in tokens (a server that ignores
+    #: ``max_tokens``) or in characters at CHARS_PER_TOKEN each (0: no cap).
+    length_factor: float = 4.0
+
+
+#: Characters allowed per token by the length cap (English averages about 4).
+CHARS_PER_TOKEN = 8
+
+
+class AnswerLimit(enum.Enum):
+    """Why an answer was stopped before its end (see :class:`GenerationSettings`)."""
+
+    DEADLINE = "deadline"
+    LENGTH = "length"
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,7 @@ class GenerationStats:
     total_seconds: float
     cancelled: bool
     token_seconds: tuple[float, ...] = ()  # when each new token arrived
+    stopped: AnswerLimit | None = None  # the answer was cut short by a limit
 
 
 class Describer(Protocol):

@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from describe_app.core.describe.answer_limits import AnswerCutOffError, stopped_sentence
 from describe_app.core.describe.describer import Describer, DescribeRequest
 from describe_app.core.describe.prompts import tidy_sentence
 from describe_app.core.errors import Cancelled
 from describe_app.core.pictures.picture_check import PictureCheck, check_picture
 from describe_app.core.sentences import SentenceSplitter
+from describe_app.core.untrusted_text import TextCleaner
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ class DescriptionResult:
     picture_problem: str | None = None  # set when the check answered instead of the model
     cancelled: bool = False
     new_tokens: int = 0
+    stopped: str | None = None  # the sentence said when a limit cut the answer short
     #: seconds since the request, by step: check, preprocess, first_token, first_sentence, total
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -49,6 +52,7 @@ class DescriptionResult:
             "picture_problem": self.picture_problem,
             "cancelled": self.cancelled,
             "new_tokens": self.new_tokens,
+            "stopped": self.stopped,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
@@ -92,22 +96,37 @@ def run_request(
                 timings=timings,
             )
 
-    splitter = SentenceSplitter()
+    splitter, cleaner = SentenceSplitter(), TextCleaner()  # the answer is untrusted text
 
     def on_text(delta: str) -> None:
         if "first_text" not in timings:
             timings["first_text"] = time.perf_counter() - t0
-        for sentence in splitter.feed(delta):
+        for sentence in splitter.feed(cleaner.feed(delta)):
+            emit(sentence)
+
+    def flush() -> None:
+        for sentence in [*splitter.feed(cleaner.flush()), *splitter.flush()]:
             emit(sentence)
 
     call_start = time.perf_counter() - t0
-    stats = describer.describe(request, on_text, cancel)
+    try:
+        stats = describer.describe(request, on_text, cancel)
+    except Exception as exc:
+        if isinstance(exc, Cancelled) or cancel.is_set() or "first_text" not in timings:
+            raise
+        flush()  # every word that arrived is said, then why the rest is missing
+        raise AnswerCutOffError.after(exc) from exc
     if cancel.is_set():
         raise Cancelled
-    for sentence in splitter.flush():
-        emit(sentence)
+    flush()
+    stopped = None
+    if stats.stopped is not None:  # a limit ended it: what arrived stays, one line says why
+        stopped = stopped_sentence(stats.stopped, stats.total_seconds)
+        log.info("answer stopped by its %s limit", stats.stopped.value)
+        if sentences and on_sentence is not None:
+            on_sentence(stopped, len(sentences))
     if not sentences:
-        emit(EMPTY_ANSWER)
+        emit(stopped or EMPTY_ANSWER)
     timings["preprocess"] = call_start + stats.preprocess_seconds
     if stats.first_token_seconds is not None:
         timings["first_token"] = call_start + stats.first_token_seconds
@@ -119,4 +138,5 @@ def run_request(
         source=request.picture.source,
         new_tokens=stats.new_tokens,
         timings=timings,
+        stopped=stopped,
     )

@@ -76,6 +76,17 @@ class LoadFailed:
 
 
 @dataclass(frozen=True)
+class ModelStopped:
+    """The model's process ended unexpectedly (the out-of-memory killer, a crash).
+
+    ``message`` says what happens now (empty when a job's ``Failed`` says it instead);
+    ``restarting``: the process is being started again, else it stays stopped."""
+
+    message: str
+    restarting: bool
+
+
+@dataclass(frozen=True)
 class Started:
     job_id: int
     job: Job
@@ -117,6 +128,7 @@ WorkerEvent = (
     | LoadProgress
     | Ready
     | LoadFailed
+    | ModelStopped
     | Started
     | SentenceReady
     | Finished

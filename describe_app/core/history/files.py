@@ -92,12 +92,26 @@ def _line(entry: HistoryEntry) -> str:
 
 
 def append_entry(file: Path, entry: HistoryEntry) -> None:
-    """Add one line to ``file``, flushed and fsynced before returning. Raises OSError."""
+    """Add one line to ``file``, fsynced before returning. Raises OSError.
+
+    A write that fails part way (the disk filled up) is cut off again, so the file ends
+    with the last whole line and the next entry is not glued to half of this one."""
     file.parent.mkdir(parents=True, exist_ok=True)
-    with open(file, "ab") as f:
-        f.write(_line(entry).encode("utf-8"))
-        f.flush()
-        os.fsync(f.fileno())
+    data = memoryview(_line(entry).encode("utf-8"))
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    fd = os.open(file, flags, 0o644)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+    finally:
+        os.close(fd)
 
 
 def write_history_file(file: Path, entries: Iterable[HistoryEntry]) -> None:

@@ -37,6 +37,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class PictureNotStored(Exception):
+    """Why the picture of an entry could not be stored (its text may still be: a later
+    failure to write the line replaces this one as :attr:`History.last_write_error`)."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 class History:
     """The list of results, newest last, mirrored on disk. Safe to call from any thread.
 
@@ -312,7 +321,7 @@ class History:
             files.write_picture(self.pictures, name, image)
         except (OSError, ValueError) as exc:
             logger.error("could not store the picture of history entry %s: %r", entry_id, exc)
-            self._note_failure(exc)
+            self._note_failure(PictureNotStored(exc))
             return None
         return name
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import logging
 import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from describe_app.core.errors import ImageError
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,15 +57,27 @@ def load_picture(path: str | os.PathLike[str], *, working_side: int = WORKING_SI
     if p.is_dir():
         raise ImageError(f"{name} is a folder, not a picture.")
     try:
-        size = p.stat().st_size
-        if size == 0:
-            raise ImageError(f"{name} is empty: it holds no picture.")
-        data = p.read_bytes()
+        data = _read_regular_file(p, name)
     except PermissionError as exc:
         raise ImageError(f"Describe is not allowed to read {name}.") from exc
     except OSError as exc:
         raise ImageError(f"{name} could not be read: {exc.strerror or exc}.") from exc
     return picture_from_bytes(data, source=str(p), working_side=working_side)
+
+
+def _read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of ``path`` if it is a regular file. A pipe is opened without waiting for
+    a writer and a device (``/dev/zero``) is never read: both are refused."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:  # checked after opening: no swap in between
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ImageError(
+                _("{name} is not a regular file, so it holds no picture.").format(name=name)
+            )
+        if info.st_size == 0:
+            raise ImageError(f"{name} is empty: it holds no picture.")
+        return file.read()
 
 
 def picture_from_bytes(

@@ -35,6 +35,7 @@ from PIL import Image
 
 from describe_app.core.errors import OcrError
 from describe_app.core.reading.reading_order import TextBox, reading_order
+from describe_app.core.untrusted_text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -182,14 +183,15 @@ class OcrReader:
 
 
 def _text_boxes(output: Any, image_area: int) -> list[TextBox]:
-    """The plausible text boxes in a RapidOCR result (an empty result has no ``txts``)."""
+    """The plausible text boxes in a RapidOCR result (an empty result has no ``txts``),
+    their text without control characters (the recogniser's output is untrusted text)."""
     texts: Sequence[str] | None = getattr(output, "txts", None)
     corners: Any = getattr(output, "boxes", None)
     if not texts or corners is None:
         return []
     scores: Sequence[float] = getattr(output, "scores", None) or [1.0] * len(texts)
     boxes = [
-        TextBox.from_points(text, points, float(score))
+        TextBox.from_points(clean_text(str(text)), points, float(score))
         for text, points, score in zip(texts, corners, scores, strict=True)
     ]
     return [box for box in boxes if _is_plausible(box, image_area)]

@@ -7,6 +7,13 @@ process, it froze the window for 40 to 100 ms when reading guidance was switched
 with the detector in a "spawn"-started child (as the model is): the window's process only
 sends each small grey frame (320 px wide, about 80 KB) down a pipe and gets the regions
 back, a fraction of a millisecond.
+
+A child that dies (the out-of-memory killer, a crash in ONNX Runtime) is started again at
+once and given the frame again, and ``on_restart`` is told the sentence to say; if it dies
+on that frame again, the frame is skipped. More than three restarts within a minute
+(:class:`~describe_app.core.diagnostics.restarts.RestartBudget`) and :meth:`ProcessTextFinder.find`
+raises :class:`OcrError` saying that it keeps stopping and where the log is: the guidance
+check ends with that sentence.
 """
 
 from __future__ import annotations
@@ -14,11 +21,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from describe_app.core.diagnostics.restarts import RestartBudget, log_folder
 from describe_app.core.errors import OcrError
+from describe_app.core.i18n import _
 from describe_app.core.reading.text_finder import RapidTextFinder, Region
 
 log = logging.getLogger(__name__)
@@ -34,8 +45,18 @@ class ProcessTextFinder:
 
     Used from one thread at a time (the frame-check loop)."""
 
-    def __init__(self, *, side_limit: int = 320) -> None:
+    def __init__(
+        self,
+        *,
+        side_limit: int = 320,
+        on_restart: Callable[[str], None] | None = None,
+        budget: RestartBudget | None = None,
+    ) -> None:
+        """``on_restart``: called (on the finding thread) with the sentence to say when a
+        dead child is started again."""
         self._side_limit = side_limit
+        self._on_restart = on_restart
+        self._budget = budget or RestartBudget(backoff_s=(0.0,))  # loading it takes 0.6 s
         self._conn: Connection | None = None
         self._process: Any = None
         self._lock = threading.Lock()
@@ -48,13 +69,18 @@ class ProcessTextFinder:
     def find(self, grey: Any) -> list[Region]:
         import numpy as np
 
+        frame = np.ascontiguousarray(grey)
         with self._lock:
-            conn = self._ensure_child()
-            with contextlib.suppress(OSError, ValueError):  # a child gone: _answer says so
-                conn.send(np.ascontiguousarray(grey))
-            kind, value = self._answer(conn, FIND_TIMEOUT_S)
-        if kind == "stopped":
-            self.close()  # the next frame starts a new child
+            kind, value = self._ask(frame)
+            if kind == "stopped":
+                self._count_crash()  # raises when it keeps stopping
+                if self._on_restart is not None:
+                    self._on_restart(_("The text finder stopped; starting it again."))
+                kind, value = self._ask(frame)  # a new child
+                if kind == "stopped":  # it dies on this frame: skip it
+                    self._count_crash()
+                    log.error("the text finder stopped twice on one frame; skipped")
+                    return []
         if kind != "ok":
             raise OcrError(str(value))
         regions: list[Region] = value
@@ -62,8 +88,31 @@ class ProcessTextFinder:
 
     def close(self, timeout: float = 1.0) -> None:
         with self._lock:
-            conn, process = self._conn, self._process
-            self._conn = self._process = None
+            self._drop_child(timeout)
+
+    def _ask(self, frame: Any) -> tuple[str, Any]:
+        """Under the lock: the child's answer for ``frame`` ("stopped": the child died)."""
+        conn = self._ensure_child()
+        with contextlib.suppress(OSError, ValueError):  # a child gone: _answer says so
+            conn.send(frame)
+        return self._answer(conn, FIND_TIMEOUT_S)
+
+    def _count_crash(self) -> None:
+        """Under the lock: the child died (or hung); raise when it keeps dying."""
+        code = None if self._process is None else self._process.exitcode
+        log.error("the text finder process ended unexpectedly (exit code %s)", code)
+        self._drop_child()
+        if self._budget.crashed() is None:
+            raise OcrError(
+                _(
+                    "The text finder keeps stopping, so it was not started again. "
+                    "The log in {folder} may say why."
+                ).format(folder=log_folder())
+            )
+
+    def _drop_child(self, timeout: float = 1.0) -> None:
+        conn, process = self._conn, self._process
+        self._conn = self._process = None
         if conn is not None:
             with contextlib.suppress(OSError, ValueError):
                 conn.send(None)
@@ -101,11 +150,13 @@ class ProcessTextFinder:
                 return answer
         except (EOFError, OSError):
             pass
-        return "stopped", "Text could not be looked for: the text finder stopped."
+        return "stopped", _("Text could not be looked for: the text finder stopped.")
 
 
 def _serve(conn: Connection, side_limit: int) -> None:
     """The child: load the detector, then answer each frame until told to stop (None)."""
+    # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     finder = RapidTextFinder(side_limit=side_limit)
     try:
         finder.load()

@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 
+from describe_app.core.describe.describer import GenerationSettings
 from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
 from describe_app.core.describe.prompts import Detail
 from describe_app.core.int_range import IntRange
@@ -45,6 +46,10 @@ TEXT_ZOOM = IntRange(min=-4, max=16, default=0)
 HANDS_FREE_CHANGE = IntRange(min=3, max=60, default=12)
 #: Hands-free: at least this many seconds between two descriptions.
 HANDS_FREE_INTERVAL = IntRange(min=2, max=120, default=5)
+#: The longest one answer may take (seconds); then what arrived is kept and it stops.
+ANSWER_SECONDS = IntRange(min=10, max=600, default=60, step=10)
+#: An answer stops at this many times its usual length (a server that ignores the limit).
+ANSWER_LENGTH_FACTOR = IntRange(min=2, max=20, default=4)
 
 
 def _whole_number(value: object) -> object:
@@ -103,10 +108,23 @@ class DescribeSettings:
     picture_check: StrictBool = True  # warn about dark, blurred or blank pictures first
     server: StrictStr = ""  # a server profile (servers.json) that describes instead; "" = here
     fallback_local: StrictBool = False  # use this computer's model when that server is down
+    answer_seconds: Annotated[WholeNumber, AfterValidator(ANSWER_SECONDS.clamp)] = (
+        ANSWER_SECONDS.default
+    )
+    answer_length_factor: Annotated[WholeNumber, AfterValidator(ANSWER_LENGTH_FACTOR.clamp)] = (
+        ANSWER_LENGTH_FACTOR.default
+    )
 
     def language_or_none(self) -> str | None:
         """For :class:`~describe_app.core.describe.conversation.Conversation`: None for English."""
         return self.answer_language.strip() or None
+
+    def generation_settings(self) -> GenerationSettings:
+        """The limits for each answer, for the describers."""
+        return GenerationSettings(
+            answer_seconds=float(self.answer_seconds),
+            length_factor=float(self.answer_length_factor),
+        )
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ _NO_PORTAUDIO = (
 )
 _NO_DEVICE = "Speech cannot play because no audio output device was found."
 _DEVICE_FAILED = "Speech cannot play because the audio output could not be started."
+_DEVICE_LOST = "Speech stopped because the audio output device was lost."
 
 
 _live_streams = 0  # streams open in this process; PortAudio may only be restarted at 0
@@ -72,12 +73,17 @@ class SoundDevicePlayer:
         rate: int = 22050,
         latency: float | str = 0.05,
         linger_s: float = 3.0,
+        stall_s: float = 2.0,
         report_history: int = 64,
     ) -> None:
+        """``stall_s``: a running stream whose callback has not come for this long has lost
+        its device (unplugged); the player then moves to the default device."""
         self._device = device
         self._rate = rate
         self._latency = latency
         self._linger_s = linger_s
+        self._stall_s = stall_s
+        self._last_callback = 0.0  # perf_counter() of the latest callback (or start)
         self._sd: Any = None
         self._stream: Any = None
         self._control = threading.Lock()  # opening, starting, closing the stream
@@ -137,29 +143,20 @@ class SoundDevicePlayer:
             self._volume = float(min(1.0, max(0.0, volume)))
 
     def pending(self) -> int:
+        """Raises AudioDeviceError if the device was lost and there is no other."""
+        self._check_alive()
         with self._lock:
             return len(self._queue)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until everything played has left the device (or was stopped)."""
+        self._check_alive()
         return self._idle.wait(timeout)
 
     def close(self) -> None:
         self.stop()
         with self._control:
-            stream, self._stream = self._stream, None
-            if stream is None:
-                return
-            global _live_streams
-            try:
-                stream.abort()  # what is left is silence; don't wait for it to drain
-                stream.close()
-            except Exception as exc:  # PortAudioError; the device may be gone already
-                logger.debug("closing the audio stream: %r", exc)
-            with _live_lock:
-                _live_streams -= 1
-            with self._lock:
-                self._running = False
+            self._drop_stream()
 
     # -- facts for tests and benchmarks -------------------------------------------------
     @property
@@ -211,6 +208,7 @@ class SoundDevicePlayer:
                 if self._running:
                     return
                 self._running = True
+                self._last_callback = time.perf_counter()
             stream = self._stream
             try:
                 stream.stop()  # a stream that stopped itself must be stopped before a start
@@ -248,7 +246,65 @@ class SoundDevicePlayer:
             1000 * self._output_latency,
         )
 
+    def _check_alive(self) -> None:
+        """The callback stopped coming: the device is gone (unplugged). Close its stream and
+        go on with what is queued, from the start of its sentence, on the default device;
+        raise AudioDeviceError (the queue dropped) if that cannot be opened either."""
+        with self._lock:
+            if not self._running or time.perf_counter() - self._last_callback < self._stall_s:
+                return
+            queued = bool(self._queue)
+        logger.warning(
+            "the audio output %s stopped for %.1f s; using the default device",
+            self.device_name,
+            self._stall_s,
+        )
+        with self._control:
+            self._drop_stream(wait_s=1.0)
+            self._device = None
+        with self._lock:
+            if self._queue:
+                self._queue[0].pos = 0
+            else:
+                self._idle.set()  # nothing left to hear
+        if not queued:
+            return
+        try:
+            self._start()
+        except AudioDeviceError as exc:
+            self.stop()
+            raise AudioDeviceError(_DEVICE_LOST) from exc
+
+    def _drop_stream(self, wait_s: float | None = None) -> None:
+        """Close the stream (the caller holds ``_control``); on a lost device, on another
+        thread and for at most ``wait_s`` seconds, as a dead driver may not return."""
+        stream, self._stream = self._stream, None
+        with self._lock:
+            self._running = False
+        if stream is None:
+            return
+
+        def close() -> None:
+            global _live_streams
+            try:
+                stream.abort()  # what is left is silence; don't wait for it to drain
+                stream.close()
+            except Exception as exc:  # PortAudioError; the device may be gone already
+                logger.debug("closing the audio stream: %r", exc)
+            with _live_lock:
+                _live_streams -= 1
+
+        if wait_s is None:
+            close()
+            return
+        closer = threading.Thread(target=close, name="audio-close", daemon=True)
+        closer.start()
+        closer.join(wait_s)
+        if closer.is_alive():
+            logger.warning("the lost audio stream did not close within %.1f s", wait_s)
+
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        self._last_callback = time.perf_counter()
         out = outdata[:, 0]
         if status.output_underflow:
             self.underflows += 1

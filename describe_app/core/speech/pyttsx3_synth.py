@@ -238,6 +238,8 @@ def _language_names(raw: object) -> list[str]:
     items = raw if isinstance(raw, list | tuple) else [raw]
     names = []
     for item in items:
+        if item is None:  # macOS: a voice whose attributes name no locale
+            continue
         if isinstance(item, bytes):
             item = item.lstrip(b"\x00\x01\x02\x03\x04\x05").decode("utf-8", "replace")
         text = str(item).strip()

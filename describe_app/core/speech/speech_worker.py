@@ -247,7 +247,14 @@ class SpeechWorker:
                     if speaking:
                         events.append(SpeechEvent(SpeechEventKind.STOPPED))
                     speaking = False
-                for _ in range(len(in_player) - self._player.pending()):
+                try:
+                    pending = self._player.pending()
+                except SpeechError as exc:  # the device was lost, and no other found
+                    events.append(self._failed_locked(exc))
+                    in_player.clear()
+                    speaking = False
+                    pending = 0
+                for _ in range(len(in_player) - pending):
                     in_player.popleft()  # played to the end
                 if in_player and in_player[0] is not announced:
                     announced = in_player[0]
@@ -270,7 +277,7 @@ class SpeechWorker:
                 if not self._queue and not in_player and not self._idle:
                     # Done only once the last sample has been heard, so that a close()
                     # right after wait_until_done() does not cut the end off.
-                    draining = not self._player.wait(0)
+                    draining = not self._drained()
                     if not draining:
                         self._idle = True
                         if speaking:
@@ -282,6 +289,14 @@ class SpeechWorker:
             self._emit(events)
             if to_synthesize is not None:
                 self._synthesize(to_synthesize)
+
+    def _drained(self) -> bool:
+        """Whether the last sample has been heard (a lost device has nothing left to hear)."""
+        try:
+            return self._player.wait(0)
+        except SpeechError as exc:
+            logger.info("audio device lost after the last sentence: %s", exc)
+            return True
 
     def _startup(self) -> None:
         self._configure()

@@ -19,12 +19,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
 from describe_app.core.describe.local.model_registry import MODELS
 from describe_app.core.describe.prompts import Detail
-from describe_app.core.settings.schema import DescribeSettings
+from describe_app.core.settings.schema import (
+    ANSWER_LENGTH_FACTOR,
+    ANSWER_SECONDS,
+    DescribeSettings,
+)
 from describe_app.qt.labelled import add_form_row, labelled_button, name_control, put_label_first
 from describe_app.qt.settings_pages.combo_boxes import choice_combo, editable_text, name_editable
 from describe_app.qt.translate import N_, _
@@ -101,7 +106,34 @@ class DescribePage(QWidget):
         )
         self.picture_check.setChecked(describe.picture_check)
         form.addRow(self.picture_check)
+        self._limit_rows(form, describe)
         self._server_rows(form, describe)
+
+    def _limit_rows(self, form: QFormLayout, describe: DescribeSettings) -> None:
+        """How long one answer may take and how long it may grow before it is stopped."""
+        self.answer_seconds = QSpinBox(self)
+        self.answer_seconds.setRange(ANSWER_SECONDS.min, ANSWER_SECONDS.max)
+        self.answer_seconds.setSingleStep(ANSWER_SECONDS.step)
+        self.answer_seconds.setValue(describe.answer_seconds)
+        add_form_row(
+            form,
+            _("Stop an answer after this many seco&nds:"),
+            self.answer_seconds,
+            _("What arrived until then is kept and said. {default} is the usual value.").format(
+                default=ANSWER_SECONDS.default
+            ),
+        )
+        self.answer_length_factor = QSpinBox(self)
+        self.answer_length_factor.setRange(ANSWER_LENGTH_FACTOR.min, ANSWER_LENGTH_FACTOR.max)
+        self.answer_length_factor.setValue(describe.answer_length_factor)
+        add_form_row(
+            form,
+            _("Stop an answer at this many times its &usual length:"),
+            self.answer_length_factor,
+            _("For a server that ignores the length limit. {default} is the usual value.").format(
+                default=ANSWER_LENGTH_FACTOR.default
+            ),
+        )
 
     def _server_rows(self, form: QFormLayout, describe: DescribeSettings) -> None:
         """Choose this computer or one of the user's own servers (``describe-app servers``)."""
@@ -167,6 +199,8 @@ class DescribePage(QWidget):
             picture_check=self.picture_check.isChecked(),
             server=self.chosen_server(),
             fallback_local=self.fallback_local.isChecked(),
+            answer_seconds=self.answer_seconds.value(),
+            answer_length_factor=self.answer_length_factor.value(),
         )
 
     @Slot()

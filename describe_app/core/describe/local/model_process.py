@@ -11,7 +11,11 @@ does not care which one it holds:
 * commands (load, submit, cancel, close) go down one queue, events come back up another;
   job ids are chosen here, so ``submit`` answers at once;
 * a pump thread here reads the events and hands them to ``on_event``;
-* ``close`` asks the child to stop, waits with a time limit, and only then ends it.
+* ``close`` asks the child to stop, waits with a time limit, and only then ends it;
+* a child that dies unexpectedly (the out-of-memory killer, a native crash) is noticed by
+  the pump within a tenth of a second, said (``ModelStopped``) and started again, with the
+  job in hand sent again (:mod:`~describe_app.core.describe.local.supervisor` decides). The
+  child sends ``Started`` without the job's picture: the parent has it.
 
 The describer and text-reader factories must be picklable: a module-level class or
 function, or an instance such as :class:`LocalModelRecipe`.
@@ -19,28 +23,39 @@ function, or an instance such as :class:`LocalModelRecipe`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from describe_app.core.describe.describer import Describer
+from describe_app.core.describe.describer import Describer, GenerationSettings
+from describe_app.core.describe.local.supervisor import Supervision
 from describe_app.core.describe.worker import (
+    Cancelled_,
     EventSink,
+    Failed,
+    Finished,
     Job,
     LoadProgress,
     ModelWorker,
     Ready,
+    Started,
+    TextRead,
     WorkerEvent,
 )
+from describe_app.core.diagnostics.restarts import RestartBudget
 
 log = logging.getLogger(__name__)
 
 _STOP = None  # sentinel on the event queue: the pump ends
+_STARTED = "started"  # (_STARTED, job_id) from the child stands for Started(job_id, job)
+_POLL_S = 0.1  # how often the pump looks whether the child is still alive
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class LocalModelRecipe:
     device: str = "auto"
     quantize: str = "auto"
     threads: int | None = None
+    generation: GenerationSettings = field(default_factory=GenerationSettings)  # answer limits
 
     #: ModelWorker passes its event sink, so a first-use download is announced with progress
     reports_progress = True
@@ -93,11 +109,12 @@ class LocalModelRecipe:
             report(LoadProgress(f"Downloaded {name['model']}.", 1.0))
         options = LoadOptions(device=self.device, quantize=self.quantize, threads=self.threads)
         loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
-        return VlmDescriber(loaded)
+        return VlmDescriber(loaded, self.generation)
 
 
 class ProcessModelWorker:
-    """:class:`ModelWorker`'s interface, with the model in a child process."""
+    """:class:`ModelWorker`'s interface, with the model in a child process that is started
+    again when it dies (see :mod:`~describe_app.core.describe.local.supervisor`)."""
 
     def __init__(
         self,
@@ -106,93 +123,209 @@ class ProcessModelWorker:
         *,
         text_reader_factory: Callable[[], Any] | None = None,
         name: str = "model-process",
+        budget: RestartBudget | None = None,
     ) -> None:
-        ctx = multiprocessing.get_context("spawn")
+        self._factories = (describer_factory, text_reader_factory)
         self._on_event = on_event
-        self._commands: Any = ctx.Queue()
-        self._events: Any = ctx.Queue()
+        self._name = name
         self._lock = threading.Lock()
         self._next_id = 1
         self._closed = False
         self._ready = False
-        self._process = ctx.Process(
-            target=_serve,
-            args=(
-                describer_factory,
-                text_reader_factory,
-                self._commands,
-                self._events,
-                os.getpid(),
-            ),
-            name=name,
-            daemon=True,
-        )
-        self._process.start()
-        self._pump = threading.Thread(target=self._pump_events, name=f"{name}-events", daemon=True)
-        self._pump.start()
+        self._load_requested = False
+        self._jobs = Supervision(budget)
+        self._wake = threading.Event()  # set by close: a wait before a restart ends
+        self._child: _Child | None = _Child(self._factories, name)
+        self._pump = self._start_pump()
 
     # --- the ModelWorker interface --------------------------------------------------------
 
     def start_loading(self) -> None:
-        self._send(("load",))
+        with self._lock:
+            self._load_requested = True
+            child = self._child
+        if child is not None:
+            child.send(("load",))
 
     def submit(self, job: Job) -> int:
+        dropped: list[WorkerEvent] = []
         with self._lock:
             if self._closed:
                 raise RuntimeError("the model worker is closed")
             job_id = self._next_id
             self._next_id += 1
-        self._send(("submit", job_id, job))
+            child = self._child
+            stopped = child is None and self._jobs.gave_up
+            refused = self._jobs.refusal(job_id) if stopped else None
+            if refused is None:
+                self._jobs.opened(job_id, job)
+                if stopped:  # a minute without crashes: try again
+                    child = self._restart(new_pump=True)
+                elif child is None:  # starting again: the new process gets this job then
+                    dropped = self._jobs.drop(keep=job_id)
+        if child is not None and refused is None:
+            child.send(("submit", job_id, job))
+        for event in dropped:
+            self._emit(event)
+        if refused is not None:
+            self._emit(refused)
         return job_id
 
     def cancel(self) -> None:
-        self._send(("cancel",))
+        with self._lock:
+            self._jobs.cancel_all()
+            child = self._child
+            dropped = self._jobs.drop() if child is None else []
+        if child is not None:
+            child.send(("cancel",))
+        for event in dropped:
+            self._emit(event)
 
     def close(self, timeout: float = 2.0) -> bool:
         """Stop the child; True if it ended by itself within ``timeout`` seconds."""
         with self._lock:
+            child = self._child
             if self._closed:
-                return not self._process.is_alive()
+                return child is None or not child.process.is_alive()
             self._closed = True
-        self._send(("close", max(0.1, timeout - 0.5)))
-        self._process.join(timeout)
-        ended = not self._process.is_alive()
-        if not ended:  # a model load cannot be interrupted: end the process, not the app
-            log.info("the model process did not stop within %.1f s; ending it", timeout)
-            self._process.terminate()
-            self._process.join(1.0)
-        self._events.put(_STOP)
+        self._wake.set()
+        ended = True
+        if child is not None:
+            child.send(("close", max(0.1, timeout - 0.5)))
+            child.process.join(timeout)
+            ended = not child.process.is_alive()
+            if not ended:  # a model load cannot be interrupted: end the process, not the app
+                log.info("the model process did not stop within %.1f s; ending it", timeout)
+                child.process.terminate()
+                child.process.join(1.0)
+            with contextlib.suppress(ValueError, OSError):
+                child.events.put(_STOP)
         self._pump.join(1.0)
-        self._commands.close()
-        self._events.close()
+        if child is not None:
+            child.let_go()
         return ended
 
     @property
     def is_ready(self) -> bool:
         return self._ready
 
+    @property
+    def pid(self) -> int | None:
+        """The model process's id (None while it is being started again, or stopped)."""
+        child = self._child
+        return None if child is None else child.process.pid
+
     # --- inside -----------------------------------------------------------------------
 
-    def _send(self, command: tuple[Any, ...]) -> None:
-        try:
-            self._commands.put(command)
-        except (ValueError, OSError):  # the queue is closed: we are shutting down
-            log.debug("dropped %s after close", command[0])
+    def _start_pump(self) -> threading.Thread:
+        pump = threading.Thread(target=self._pump_events, name=f"{self._name}-events", daemon=True)
+        pump.start()
+        return pump
+
+    def _restart(self, *, new_pump: bool) -> _Child:
+        """Under the lock: a new child, asked to load if the last one was. ``new_pump``:
+        the pump had ended (the child stayed stopped); else the pump itself restarts."""
+        child = self._child = _Child(self._factories, self._name)
+        if self._load_requested:
+            child.send(("load",))
+        if new_pump:
+            self._pump = self._start_pump()
+        return child
 
     def _pump_events(self) -> None:
-        while True:
+        child = self._child
+        while child is not None:
+            alive = child.process.is_alive()  # before the get: all it sent is in the pipe
             try:
-                event = self._events.get()
-            except (EOFError, OSError):
+                event = child.events.get(timeout=_POLL_S)
+            except queue.Empty:
+                if not alive:
+                    child = self._child_died(child)
+                continue
+            except (EOFError, OSError, ValueError):
                 return
             if event is _STOP:
                 return
-            if isinstance(event, Ready):
-                self._ready = True
-            try:
-                self._on_event(event)
-            except Exception:  # a listener's bug must not stop the pump
-                log.exception("event listener failed on %r", type(event).__name__)
+            self._handle(child, event)
+
+    def _handle(self, child: _Child, event: Any) -> None:
+        if isinstance(event, tuple):  # (_STARTED, job_id): the job itself stayed here
+            with self._lock:
+                job = self._jobs.job(event[1])
+            if job is None:
+                return
+            event = Started(event[1], job)
+        elif isinstance(event, Ready):
+            child.loaded = True
+            self._ready = True
+        elif isinstance(event, Finished | TextRead | Cancelled_ | Failed):
+            with self._lock:
+                self._jobs.ended(event.job_id)
+        self._emit(event)
+
+    def _child_died(self, child: _Child) -> _Child | None:
+        """On the pump: say so, wait, and start a new child; the pump goes on with it."""
+        code = child.process.exitcode
+        child.let_go()
+        with self._lock:
+            if self._closed or child is not self._child:
+                return None
+            log.error("the model process ended unexpectedly (exit code %s)", code)
+            self._child = None
+            self._ready = False
+            events, delay = self._jobs.crashed(was_loaded=child.loaded)
+        for event in events:
+            self._emit(event)
+        if delay is None:
+            log.error("the model process keeps stopping: not started again for now")
+            return None
+        self._wake.wait(delay)
+        with self._lock:
+            if self._closed:
+                return None
+            new = self._restart(new_pump=False)
+            resend = self._jobs.newest()
+        if resend is not None:
+            new.send(("submit", *resend))
+        return new
+
+    def _emit(self, event: WorkerEvent) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a listener's bug must not stop the pump
+            log.exception("event listener failed on %r", type(event).__name__)
+
+
+class _Child:
+    """One model process and its two queues. A process killed while it reads or writes a
+    queue can leave the queue's lock held or a message half-written, so each child has
+    queues of its own."""
+
+    def __init__(self, factories: tuple[Any, Any], name: str) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.commands: Any = ctx.Queue()
+        self.events: Any = ctx.Queue()
+        self.loaded = False  # its model was ready: a crash now is laid at the job's door
+        self.process = ctx.Process(
+            target=_serve,
+            args=(*factories, self.commands, self.events, os.getpid()),
+            name=name,
+            daemon=True,
+        )
+        self.process.start()
+
+    def send(self, command: tuple[Any, ...]) -> None:
+        try:
+            self.commands.put(command)
+        except (ValueError, OSError):  # the queue is closed: we are shutting down
+            log.debug("dropped %s after close", command[0])
+
+    def let_go(self) -> None:
+        """The process has ended: close its queues, never waiting on them (a command the
+        dead process did not read must not hold up the exit)."""
+        self.commands.cancel_join_thread()
+        self.commands.close()
+        self.events.close()
 
 
 def _serve(
@@ -203,10 +336,15 @@ def _serve(
     parent_pid: int,
 ) -> None:
     """The child process: a ModelWorker driven by the command queue."""
+    # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     def forward(event: WorkerEvent) -> None:
-        events.put(event)
+        if isinstance(event, Started):  # the parent has the job (and its picture) already
+            events.put((_STARTED, event.job_id))
+        else:
+            events.put(event)
 
     worker = ModelWorker(describer_factory, forward, text_reader_factory=text_reader_factory)
     try:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from describe_app.core.describe.answer_limits import AnswerGuard
 from describe_app.core.describe.describer import (
     DescribeRequest,
     GenerationSettings,
@@ -135,10 +136,11 @@ class VlmDescriber:
             raise Cancelled
         inputs = self.prepare_inputs(request)
         preprocess = time.perf_counter() - start
+        guard = AnswerGuard(self._settings, self.max_new_tokens(request), start)
         streamer = _DeltaStreamer(
-            self._loaded.processor.tokenizer, on_text, start, on_first_token=self._decode_mode
+            self._loaded.processor.tokenizer, on_text, start, self._decode_mode, guard
         )
-        stop = _CancelCriterion(cancel)
+        stop = _CancelCriterion(cancel, guard)
         model = self._loaded.model
         eos = model.generation_config.eos_token_id
         self._prefill_mode()
@@ -159,6 +161,7 @@ class VlmDescriber:
             total_seconds=total,
             cancelled=False,
             token_seconds=tuple(streamer.token_seconds),
+            stopped=guard.stopped,
         )
 
     def _generate(
@@ -213,17 +216,18 @@ class _CancelHooks:
 
 
 class _CancelCriterion:
-    """A stopping criterion that ends generation once the cancel flag is set."""
+    """A stopping criterion that ends generation once the cancel flag is set, or the answer
+    reaches its deadline or length cap."""
 
-    def __init__(self, cancel: threading.Event) -> None:
+    def __init__(self, cancel: threading.Event, guard: AnswerGuard) -> None:
         self._cancel = cancel
+        self._guard = guard
 
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
 
-        return torch.full(
-            (input_ids.shape[0],), self._cancel.is_set(), dtype=torch.bool, device=input_ids.device
-        )
+        stop = self._cancel.is_set() or self._guard.must_stop()
+        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
 
 class _DeltaStreamer:
@@ -239,7 +243,9 @@ class _DeltaStreamer:
         on_text: TextSink,
         start: float,
         on_first_token: Callable[[], None] | None = None,
+        guard: AnswerGuard | None = None,
     ) -> None:
+        self._guard = guard
         self._tokenizer = tokenizer
         self._on_first_token = on_first_token
         self._on_text = on_text
@@ -263,6 +269,8 @@ class _DeltaStreamer:
                 self._on_first_token()  # the prompt is read: switch to decoding threads
         self.token_seconds.extend([now] * len(ids))
         self.new_tokens += len(ids)
+        if self._guard is not None:
+            self._guard.add_tokens(len(ids))
         self._ids.extend(ids)
         self._flush(final=False)
 
@@ -279,5 +287,7 @@ class _DeltaStreamer:
             delta = text[len(self._emitted) :] if len(text) > len(self._emitted) else ""
         self._emitted = text
         delta = delta.replace("\ufffd", "")
+        if self._guard is not None:
+            delta = self._guard.admit(delta)
         if delta:
             self._on_text(delta)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from describe_app import __version__
+from describe_app.core.describe.answer_limits import AnswerGuard
 from describe_app.core.describe.describer import (
     DescribeRequest,
     GenerationSettings,
@@ -47,7 +48,6 @@ from describe_app.core.describe.remote.remote_errors import (
     ServerError,
     ServerSetupError,
     ServerStreamError,
-    ServerTimeoutError,
 )
 from describe_app.core.describe.remote.server_address import (
     Resolver,
@@ -66,6 +66,7 @@ from describe_app.core.describe.remote.server_exchange import (
 )
 from describe_app.core.errors import Cancelled
 from describe_app.core.i18n import _, ngettext
+from describe_app.core.untrusted_text import clean_text
 
 if TYPE_CHECKING:
     import httpx2
@@ -215,19 +216,20 @@ class RemoteDescriber:
         first_token: float | None = None
         token_seconds: list[float] = []
         reported_tokens: int | None = None
+        guard = AnswerGuard(self._options.limits, self._max_tokens(request), start)
         # A backstop: the client's own time limits end the exchange first.
         patience = self._options.connect_timeout + self._options.timeout + 5.0
         exchange.start()
         try:
             last = time.perf_counter()
-            while True:
+            while not guard.must_stop():
                 if cancel.is_set():
                     raise Cancelled
                 try:
                     item = exchange.items.get(timeout=CANCEL_POLL_SECONDS)
                 except queue.Empty:
                     if time.perf_counter() - last > patience:
-                        raise self._timeout_error() from None
+                        raise timeout_error(self._host, self._options.timeout) from None
                     continue
                 last = time.perf_counter()
                 if isinstance(item, ServerError):
@@ -245,7 +247,11 @@ class RemoteDescriber:
                     if first_token is None:
                         first_token = now
                     token_seconds.append(now)
-                    on_text(item.text)
+                    guard.add_tokens()
+                    if text := guard.admit(item.text):
+                        on_text(text)
+            if guard.stopped is not None and first_token is None:
+                raise timeout_error(self._host, guard.seconds)  # nothing said: a failure
         finally:
             exchange.abort()
             exchange.join(1.0)
@@ -258,6 +264,7 @@ class RemoteDescriber:
             total_seconds=total,
             cancelled=False,
             token_seconds=tuple(token_seconds),
+            stopped=guard.stopped,
         )
 
     # --- test connection ------------------------------------------------------------------------
@@ -340,15 +347,8 @@ class RemoteDescriber:
             return self._client
 
     def _error_context(self) -> ErrorContext:
-        return ErrorContext(
-            self._host,
-            self._model,
-            self._options.timeout,
-            self._options.connect_timeout,
-        )
-
-    def _timeout_error(self) -> ServerTimeoutError:
-        return timeout_error(self._host, self._options.timeout)
+        o = self._options
+        return ErrorContext(self._host, self._model, o.timeout, o.connect_timeout)
 
 
 def remote_describer_for(
@@ -357,6 +357,7 @@ def remote_describer_for(
     key_store: KeyStore | None = None,
     api_key: str | None = None,
     allow_insecure: bool = False,
+    limits: GenerationSettings | None = None,
 ) -> RemoteDescriber:
     """The describer for a server profile; its API key comes from the keyring."""
     if profile.api_key and api_key is None:
@@ -370,7 +371,8 @@ def remote_describer_for(
                     "again with --key."
                 ).format(name=profile.name)
             )
-    options = RemoteOptions(timeout=float(profile.timeout), max_side=profile.max_side)
+    limits = limits or GenerationSettings()
+    options = RemoteOptions(float(profile.timeout), max_side=profile.max_side, limits=limits)
     return RemoteDescriber(
         profile.url,
         model=profile.model,
@@ -392,7 +394,7 @@ def _listed(models: tuple[str, ...]) -> str:
 
 
 def _short_model_name(model: str) -> str:
-    """A local path as its folder name; Hub ids and server names as they are."""
+    """A local path as its folder name; Hub ids and server names cleaned (untrusted)."""
     if os.path.isabs(model):
-        return os.path.basename(model.rstrip("/\\")) or model
-    return model
+        return clean_text(os.path.basename(model.rstrip("/\\")) or model)
+    return clean_text(model)

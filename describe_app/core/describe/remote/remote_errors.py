@@ -3,11 +3,13 @@
 All are :class:`~describe_app.core.errors.DescribeError` subclasses (exit code 5 on the
 command line). ``can_fall_back`` marks the failures where the local model may take over:
 the server could not be reached or did not answer in time, before any text arrived.
+The message loses any control characters and escape sequences the server's words held.
 """
 
 from __future__ import annotations
 
 from describe_app.core.errors import DescribeError
+from describe_app.core.untrusted_text import clean_text
 
 
 class ServerError(DescribeError):
@@ -15,6 +17,10 @@ class ServerError(DescribeError):
 
     exit_code = 5
     can_fall_back = False
+
+    def __init__(self, message: str) -> None:
+        # The sentence may quote the server (its error body, a model name): untrusted text.
+        super().__init__(clean_text(message))
 
 
 class ServerSetupError(ServerError):

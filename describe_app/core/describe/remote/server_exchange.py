@@ -92,6 +92,9 @@ class Exchange:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         self._aborted = False
+        self.malformed = 0  # events skipped because they could not be read
+        self._first_malformed: StreamFormatError | None = None
+        self._good_events = 0
         self._thread = threading.Thread(target=self._run, name="remote-describe", daemon=True)
 
     def start(self) -> None:
@@ -135,6 +138,9 @@ class Exchange:
         finally:
             with self._lock:
                 self._socket = None  # httpx closes it; never shut a reused descriptor
+            if self.malformed and self._good_events:  # none good: the error says it
+                host = self._context.host
+                log.warning("skipped %d malformed events from %s", self.malformed, host)
 
     def _exchange(self) -> None:
         with self._client.stream(
@@ -159,6 +165,8 @@ class Exchange:
                     if self._event(event.data):
                         return
             cut_off = parser.finish()
+            if self._first_malformed is not None and not self._good_events:
+                raise self._first_malformed  # nothing readable at all: not our kind of stream
             if not seen_chunk and not cut_off:
                 raise StreamFormatError("the stream ended without any event")
             # Every server marks the end (finish_reason or [DONE]): without it, the answer
@@ -166,8 +174,16 @@ class Exchange:
             raise _broke_off(self._context.host)
 
     def _event(self, data: str) -> bool:
-        """Pass one event on; True when it was the last."""
-        chunk = read_chunk(data)
+        """Pass one event on; True when it was the last. A malformed event among good ones
+        is skipped and counted (an error event still ends the answer)."""
+        try:
+            chunk = read_chunk(data)
+        except StreamFormatError as exc:
+            self.malformed += 1
+            self._first_malformed = self._first_malformed or exc
+            log.debug("skipped a malformed event from %s (%s)", self._context.host, exc)
+            return False
+        self._good_events += 1
         if chunk.text or chunk.model or chunk.completion_tokens is not None:
             self.items.put(chunk)
         if chunk.done:

@@ -1,0 +1,98 @@
+"""The app's own log in a file: ``describe.log`` in the user's log folder, rotated.
+
+While the window runs, :func:`start_file_logging` writes Describe's messages from INFO up,
+and every library's warnings and errors, to the file, so that a sentence such as "the
+details are in the log" points somewhere. What the terminal shows does not change.
+``describe-app doctor`` reads the last errors back with :func:`last_errors`.
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from describe_app.core.folders import log_dir
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "describe.log"
+MAX_BYTES = 1024 * 1024
+BACKUPS = 2
+OWN_LOGGER = "describe_app"
+FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+_ERROR_LEVELS = ("ERROR", "CRITICAL")
+
+
+def app_log_path() -> Path:
+    """``describe.log`` in the user's log folder."""
+    return log_dir() / FILE_NAME
+
+
+class FileLogging:
+    """The file handler on the root logger, and how to take it off again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handler = RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+        )
+        self._handler.setLevel(logging.INFO)
+        self._handler.setFormatter(logging.Formatter(FORMAT))
+        self._handler.addFilter(_ours_or_warnings)
+        root = logging.getLogger()
+        own = logging.getLogger(OWN_LOGGER)
+        self._own_level = own.level
+        # Describe's INFO records must now be made; the terminal's handlers keep the level
+        # they had through the root logger, so they show no more than before.
+        self._pinned = [
+            h for h in root.handlers if type(h) is logging.StreamHandler and not h.level
+        ]
+        for handler in self._pinned:
+            handler.setLevel(root.getEffectiveLevel())
+        if own.getEffectiveLevel() > logging.INFO:
+            own.setLevel(logging.INFO)
+        root.addHandler(self._handler)
+
+    def stop(self) -> None:
+        """Take the handler off and put the levels back."""
+        logging.getLogger().removeHandler(self._handler)
+        self._handler.close()
+        logging.getLogger(OWN_LOGGER).setLevel(self._own_level)
+        for handler in self._pinned:
+            handler.setLevel(logging.NOTSET)
+
+
+def start_file_logging(path: Path | None = None) -> FileLogging | None:
+    """Log to ``path`` (the user's ``describe.log``); None if the folder cannot be made."""
+    path = path or app_log_path()
+    try:
+        return FileLogging(path)
+    except OSError as exc:
+        log.info("no log file at %s: %s", path, exc)
+        return None
+
+
+def last_errors(count: int, path: Path | None = None) -> list[str]:
+    """The last ``count`` ERROR and CRITICAL lines of the log (and the file before it)."""
+    path = path or app_log_path()
+    found: list[str] = []
+    for part in (path.with_name(path.name + ".1"), path):
+        try:
+            lines = part.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        found += [line for line in lines if _level(line) in _ERROR_LEVELS]
+    return found[-count:] if count > 0 else []
+
+
+def _level(line: str) -> str:
+    """The level name of a line as :data:`FORMAT` writes it ("" for a traceback's lines)."""
+    fields = line.split(" ", 3)
+    return fields[2] if len(fields) == 4 else ""
+
+
+def _ours_or_warnings(record: logging.LogRecord) -> bool:
+    """Describe's own records from INFO up; the libraries' from WARNING up."""
+    return record.name.startswith(OWN_LOGGER) or record.levelno >= logging.WARNING
