@@ -1,19 +1,30 @@
-"""Benchmark the describing engine on a full-size, random-weight SmolVLM-256M.
+"""Benchmark the describing engine on full-size, random-weight SmolVLM-256M and -500M.
 
-Builds (once, cached) a random-weight model with the exact dimensions of
-SmolVLM-256M-Instruct, stored in bfloat16 like the real checkpoint, and measures on a
-640x480 camera frame, forcing 60 new tokens:
+Builds (once, cached) random-weight models with the exact dimensions of
+SmolVLM-256M-Instruct and SmolVLM-500M-Instruct, stored in bfloat16 like the real
+checkpoints, and measures on a 640x480 camera frame, forcing 60 new tokens:
 
     (a) app       Describe's configuration: the app's loader and describer
     (a') app-fp32 the same without int8 quantization (float32), to show what int8 buys
     (b) defaults  transformers' defaults: processor defaults (upscale to 2048 px, 13 tiles),
                   default load, full generation before any output
 
-Each configuration runs in its own process (so peak RSS is its own). "First sentence" is
-the 12th new token (a typical first sentence; random weights never end one). For (b) the
-first sentence is only available when generation ends.
+Each configuration runs in its own process (so peak RSS, the high-water mark of the
+resident memory, is its own); with ``--rounds N`` the configurations take turns N times
+and the table shows medians, so a figure taken while other programs used the CPU is
+balanced by the others (the "other processes" row says how busy the machine was).
+"First sentence" is the 12th new token (a typical first sentence; random weights never
+end one). For (b) the first sentence is only available when generation ends.
 
-    python benchmarks/bench_engine.py [--runs 3] [--model-dir DIR] [--configs app,defaults]
+This is the fresh path: a describer that remembers encoded pictures forgets them before
+each request (``benchmarks/bench_window.py`` measures prepared pictures).
+The stages of the app configuration: "vision" is the vision encoder and connector alone
+(``get_image_features``), "prefill" the language model reading the prompt with the picture
+(one forward pass, minus the vision part), then first token, first sentence and decoding
+speed from a real ``describe()``. Denormal numbers are flushed (random weights make them).
+
+    python benchmarks/bench_engine.py [--runs 3] [--rounds 1] [--model 256m,500m]
+        [--configs app,app-fp32,defaults] [--isa avx2] [--busy]
 
 Prints a table and writes benchmarks/results/bench_engine.json.
 """
@@ -33,8 +44,20 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from machine import (  # noqa: E402
+    add_isa_argument,
+    apply_isa,
+    flush_denormals,
+    machine_info,
+    machine_line,
+)
+
 RESULTS = HERE / "results"
-DEFAULT_MODEL_DIR = HERE / ".cache" / "smolvlm-256m-random-bf16"
+CACHE = HERE / ".cache"
+DEFAULT_MODEL_DIR = CACHE / "smolvlm-256m-random-bf16"
 NEW_TOKENS = 60
 SENTENCE_TOKENS = 12
 
@@ -55,6 +78,8 @@ def peak_rss_mb() -> float:
 def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any]:
     import threading
 
+    import torch
+
     from describe_app.core.describe.describer import DescribeRequest, GenerationSettings
     from describe_app.core.describe.local.vlm_describer import VlmDescriber
     from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
@@ -63,9 +88,12 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
     from describe_app.core.pictures.picture_check import check_picture
 
     loaded = load_vlm(
-        model_dir, name="SmolVLM-256M (random weights)", options=LoadOptions(quantize=quantize)
+        model_dir,
+        name=f"{model_dir.name} (random weights)",
+        options=LoadOptions(quantize=quantize),
     )
     describer = VlmDescriber(loaded, GenerationSettings(min_new_tokens=NEW_TOKENS))
+    model = loaded.model
     frame = camera_frame()
     rows = []
     for _ in range(runs):
@@ -74,18 +102,34 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
         check = check_picture(picture.image)
         request = DescribeRequest(picture, PromptSpec(), max_new_tokens=NEW_TOKENS)
         call = time.perf_counter() - t0
+        inputs = describer.prepare_inputs(request)
+        torch.set_num_threads(loaded.threads)
+        with torch.inference_mode():
+            v0 = time.perf_counter()
+            model.model.get_image_features(inputs["pixel_values"], inputs["pixel_attention_mask"])
+            vision = time.perf_counter() - v0
+            p0 = time.perf_counter()
+            model(**inputs, use_cache=True, logits_to_keep=1)
+            prefill = time.perf_counter() - p0 - vision
+        # the fresh path: a describer that remembers pictures must encode this one again
+        forget = getattr(describer, "forget_pictures", None)
+        if forget is not None:
+            forget()
         stats = describer.describe(request, lambda _t: None, threading.Event())
         ticks = [call + s for s in stats.token_seconds]
         rows.append(
             {
                 "check": check.seconds,
                 "preprocess": call + stats.preprocess_seconds,
+                "vision": vision,
+                "prefill": prefill,
                 "first_token": ticks[0],
                 "first_sentence": ticks[SENTENCE_TOKENS - 1],
                 "total": call + stats.total_seconds,
                 "decode_tok_s": (len(ticks) - 1) / (ticks[-1] - ticks[0]),
                 "new_tokens": stats.new_tokens,
-                "image_tokens": 64,
+                "image_tokens": int((inputs["input_ids"] == model.config.image_token_id).sum()),
+                "prompt_tokens": int(inputs["input_ids"].shape[1]),
             }
         )
     return {
@@ -93,6 +137,7 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
         "load": loaded.load_seconds,
         "import": loaded.import_seconds,
         "dtype": loaded.dtype,
+        "threads": [loaded.threads, loaded.decode_threads],
         "runs": rows,
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -219,6 +264,48 @@ def run_worker(config: str, model_dir: Path, runs: int, busy: bool = False) -> d
     return result
 
 
+def model_dir_for(size: str) -> Path:
+    return CACHE / f"smolvlm-{size}-random-bf16"
+
+
+def ensure_model(model_dir: Path, size: str) -> None:
+    """Build the random-weight model of ``size`` once (about 15 s for 256M, 25 s for 500M)."""
+    if (model_dir / "config.json").is_file():
+        return
+    from dataclasses import replace
+
+    from describe_app.devtools.random_smolvlm import SMOLVLM_256M, build_model
+
+    dims = {
+        "256m": SMOLVLM_256M,
+        # SmolVLM-500M-Instruct: the same SigLIP vision tower, SmolLM2-360M as the text model
+        "500m": replace(
+            SMOLVLM_256M,
+            text_hidden=960,
+            text_layers=32,
+            text_heads=15,
+            text_kv_heads=5,
+            text_intermediate=2560,
+        ),
+    }[size]
+    print(f"Building the random-weight SmolVLM-{size.upper()} in {model_dir} ...", flush=True)
+    t0 = time.perf_counter()
+    build_model(model_dir, dims, dtype="bfloat16")
+    print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several processes of one configuration: runs chained, and the
+    process-wide figures (load, import, peak RSS, other load) as medians."""
+    merged = dict(rounds[0])
+    merged["runs"] = [r for result in rounds for r in (result["runs"][1:] or result["runs"])]
+    merged["runs"].insert(0, rounds[0]["runs"][0])  # the cold request stays first
+    for key in ("load", "import", "peak_rss_mb", "others_cpu_cores", "wall"):
+        merged[key] = statistics.median(result[key] for result in rounds)
+    merged["rounds"] = len(rounds)
+    return merged
+
+
 def summarize(result: dict[str, Any]) -> dict[str, float]:
     runs = result["runs"]
     warm = runs[1:] or runs
@@ -236,44 +323,64 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--runs", type=int, default=3, help="requests per configuration (first one is cold)"
+        "--runs", type=int, default=3, help="requests per process (the first one is cold)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="processes per configuration, taking turns"
     )
     parser.add_argument("--defaults-runs", type=int, default=1)
-    parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--model", default="256m", help="sizes: 256m, 500m or 256m,500m")
+    parser.add_argument("--model-dir", type=Path, help="a model folder instead of --model")
     parser.add_argument("--configs", default="app,app-fp32,defaults")
     parser.add_argument(
         "--busy", action="store_true", help="keep one core busy with another program meanwhile"
     )
+    add_isa_argument(parser)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    apply_isa(args.isa)  # before torch: the workers inherit it
 
     if args.worker:
+        t0 = time.perf_counter()
+        import torch  # noqa: F401  (timed here; transformers is timed by the loader)
+
+        imported = time.perf_counter() - t0
+        flush_denormals()  # random weights make denormals; real ones do not
         fn = {
             "app": run_app,
             "app-fp32": lambda d, r: run_app(d, r, quantize="none"),
             "defaults": run_defaults,
         }[args.worker]
-        print(json.dumps(fn(args.model_dir, args.runs)))
+        result = fn(args.model_dir, args.runs)
+        result["import"] += imported  # torch here, transformers in the loader
+        result["machine"] = machine_info()
+        print(json.dumps(result))
         return 0
 
-    if not (args.model_dir / "config.json").is_file():
-        from describe_app.devtools.random_smolvlm import SMOLVLM_256M, build_model
+    if args.model_dir:
+        models = {args.model_dir.name: args.model_dir}
+    else:
+        models = {size: model_dir_for(size) for size in args.model.split(",")}
+        for size, folder in models.items():
+            ensure_model(folder, size)
 
-        print(f"Building the random-weight SmolVLM-256M in {args.model_dir} ...", flush=True)
-        t0 = time.perf_counter()
-        build_model(args.model_dir, SMOLVLM_256M, dtype="bfloat16")
-        print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
-
-    results = {}
-    for config in args.configs.split(","):
-        runs = args.defaults_runs if config == "defaults" else args.runs
-        print(f"Running {config} ({runs} requests) ...", flush=True)
-        results[config] = run_worker(config, args.model_dir, runs, busy=args.busy)
+    rounds: dict[str, list[dict[str, Any]]] = {}
+    for round_no in range(args.rounds):
+        for label, folder in models.items():
+            for config in args.configs.split(","):
+                runs = args.defaults_runs if config == "defaults" else args.runs
+                key = f"{config} {label}" if len(models) > 1 else config
+                print(f"Round {round_no + 1}: {key} ({runs} requests) ...", flush=True)
+                rounds.setdefault(key, []).append(run_worker(config, folder, runs, busy=args.busy))
+    results = {key: merge_rounds(r) for key, r in rounds.items()}
+    machine = results[next(iter(results))].get("machine") or machine_info()
 
     rows = [
         ("import torch+transformers (s)", "import", "{:.2f}"),
         ("load (s)", "load", "{:.2f}"),
         ("preprocess (s)", "preprocess", "{:.3f}"),
+        ("vision encoder+connector (s)", "vision", "{:.3f}"),
+        ("prefill, language model (s)", "prefill", "{:.3f}"),
         ("first token (s)", "first_token", "{:.2f}"),
         ("first sentence (s)", "first_sentence", "{:.2f}"),
         ("first sentence, cold (s)", "first_sentence_cold", "{:.2f}"),
@@ -295,20 +402,26 @@ def main() -> int:
     }
     configs = list(results)
     print()
-    print(f"{'':30s}" + "".join(f"{c + ' (' + results[c]['dtype'] + ')':>24s}" for c in configs))
+    print(f"{'':30s}" + "".join(f"{c + ' (' + results[c]['dtype'] + ')':>28s}" for c in configs))
     for label, key, fmt in rows:
         print(
             f"{label:30s}"
-            + "".join(f"{fmt.format(summary[c].get(key, float('nan'))):>24s}" for c in configs)
+            + "".join(f"{fmt.format(summary[c].get(key, float('nan'))):>28s}" for c in configs)
         )
     if "app" in summary and "defaults" in summary:
         speedup = summary["defaults"]["first_sentence"] / summary["app"]["first_sentence"]
         print(f"\nfirst sentence: app is {speedup:.1f}x sooner than transformers' defaults")
     else:
         speedup = None
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()}")
+    print(machine_line(machine))
+    print(f"load average {os.getloadavg()}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("bench_engine_busy.json" if args.busy else "bench_engine.json")
+    name = (
+        "bench_engine"
+        + ("_busy" if args.busy else "")
+        + (f"_{args.isa}" if args.isa != "native" else "")
+    )
+    out = RESULTS / f"{name}.json"
     out.write_text(
         json.dumps(
             {
@@ -317,7 +430,8 @@ def main() -> int:
                 "summary": summary,
                 "speedup_first_sentence": speedup,
                 "results": results,
-                "cpus": os.cpu_count(),
+                "machine": machine,
+                "isa": args.isa,
                 "python": platform.python_version(),
             },
             indent=2,

@@ -153,7 +153,9 @@ def main() -> int:
     print(f"all nine parts: {sum(part_seconds):.1f} s")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "bench_explore.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    from machine import stamp
+
+    out.write_text(json.dumps(stamp(result), indent=2) + "\n")
     print(f"wrote {out}")
     return 0
 

@@ -184,7 +184,10 @@ def main() -> int:
         )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "bench_live_modes.json"
-    out.write_text(json.dumps({"seconds": args.seconds, "rows": rows}, indent=2) + "\n")
+    from machine import stamp
+
+    result = stamp({"seconds": args.seconds, "rows": rows})
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out}")
     return 0
 

@@ -120,10 +120,12 @@ def main() -> None:
         "load_average_1_5_15_min": [round(x, 2) for x in load_average],
         "import_rapidocr_s": round(import_s, 3),
         "cold_load_chosen_s": round(cold_load_s, 3),
-        "machine": platform.machine(),
         "python": platform.python_version(),
         "rows": [asdict(r) for r in rows],
     }
+    from machine import stamp
+
+    stamp(report)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written {RESULTS}")
 

@@ -387,10 +387,15 @@ def main() -> int:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load {load_before} -> {load_after}"
     )
+    from machine import machine_info, machine_line
+
+    machine = machine_info()
+    print(machine_line(machine))
     out = RESULTS / "bench_remote.json"
     out.write_text(
         json.dumps(
             {
+                "machine": machine,
                 "model": str(args.model_dir),
                 "server_dtype": args.server_dtype,
                 "summary": summary,

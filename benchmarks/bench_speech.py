@@ -160,13 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = {
         "audio_path": path,
-        "machine": {"platform": platform.platform(), "python": platform.python_version()},
+        "platform": platform.platform(),
         "targets_ms": {"first_audio": FIRST_AUDIO_TARGET_MS, "silence": SILENCE_TARGET_MS},
         "summary": rows,
         "cases": cases,
         "all_within_targets": ok,
     }
-    (RESULTS / "bench_speech.json").write_text(json.dumps(out, indent=2))
+    from machine import stamp
+
+    (RESULTS / "bench_speech.json").write_text(json.dumps(stamp(out), indent=2))
     print(f"wrote {RESULTS / 'bench_speech.json'}")
     return 0
 

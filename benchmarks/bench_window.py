@@ -634,6 +634,9 @@ def main() -> int:
         },
     }
     report(results)
+    from machine import stamp
+
+    results["machine"].update(stamp({})["machine"])
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "bench_window.json"
     out.write_text(json.dumps(results, indent=2))

@@ -34,6 +34,9 @@ def main() -> int:
         print("no CUDA device here")
         return 2
     print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}")
+    from machine import machine_line
+
+    print(machine_line())
     failures = 0
 
     def check(name: str, ok: bool, detail: str = "") -> None:

@@ -26,6 +26,7 @@ tb  # __exit__(exc_type, exc, tb)
 # Set for their effect on a library object.
 _.pre_tokenizer  # the tiny test tokenizer (describe_app/devtools/random_smolvlm.py)
 _.decoder
+_.text_mode  # fpdf2: invisible text over a page picture (core/reading/document_export.py)
 
 # Data kept on purpose.
 architecture  # ModelSpec: the transformers class a registry entry was tested with
@@ -44,3 +45,4 @@ null_sink
 dst  # monkeypatched os.replace(src, dst) in tests/test_settings.py
 priority  # keyring backend class attribute in tests/test_remote_profiles.py
 pytestmark  # pytest reads it: marks a whole test module (slow)
+_.focus_key  # ScreenSettings field, read by name (settings page, window_screen)

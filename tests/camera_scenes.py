@@ -44,7 +44,9 @@ def page_scene(
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float = 10.0) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (WIDTH, HEIGHT))
+    """An MJPG video of ``frames`` (all the size of the first)."""
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (w, h))
     assert writer.isOpened()
     for frame in frames:
         writer.write(frame)

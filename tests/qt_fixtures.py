@@ -29,7 +29,11 @@ from describe_app.qt.quiet_speech import QuietSpeech
 OUR_THREADS = ("model-worker", "camera-worker", "speech-starter", "frame-checks")
 
 #: Said by Qt's offscreen platform plugin itself, not by our code, whenever a window shows.
-PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
+PLATFORM_NOISE = (
+    "This plugin does not support propagateSizeHints()",
+    # a tray icon on the offscreen platform, which has no tray
+    "QObject::connect: No such signal QPlatformNativeInterface::systemTrayWindowChanged(QScreen*)",
+)
 
 
 class FakeSpeech(QuietSpeech):

@@ -234,3 +234,31 @@ def test_doctor_can_run_the_self_test(
     assert main(["doctor", "--self-test"]) == 0
     out = capsys.readouterr().out
     assert "Crash reports: " in out and "OK       Window: fine." in out
+
+
+def test_a_command_line_bug_is_reported_and_logged(
+    logs: Path,
+    tmp_path: Path,
+    photo_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from describe_app.cli import main, pictures
+
+    def broken(args: object) -> None:
+        logging.getLogger("describe_app.cli.pictures").info("loading the describer")
+        raise RuntimeError("the describer broke")
+
+    monkeypatch.setattr(pictures, "open_describer", broken)
+    assert main(["describe", str(photo_file)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "describe-app: Something went wrong that Describe did not expect "
+        f"(RuntimeError: the describer broke). A report is in {crash_log_path()}.\n"
+    )
+    (report,) = last_reports(5)
+    assert (report.where, report.error) == ("describe", "RuntimeError: the describer broke")
+    assert "loading the describer" in app_log_path().read_text(encoding="utf-8")
+    root = logging.getLogger()
+    ours = str(app_log_path())
+    assert not [h for h in root.handlers if getattr(h, "baseFilename", None) == ours]

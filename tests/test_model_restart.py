@@ -240,4 +240,5 @@ def test_a_fourth_crash_in_a_minute_is_said_and_space_still_answers(
     qtbot.waitUntil(lambda: not window.controller.busy, timeout=5_000)
     assert (keeps_stopping, True) in speech.said[spoken:]  # a sentence, not silence
     assert window.announcer.history[-1] == keeps_stopping
+    assert not [text for text in window.announcer.history if "still loading" in text]
     assert window.history.count() == 0

@@ -22,7 +22,19 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from describe_app.cli import camera, demo, doctor, models, pictures, servers, speech, window
+from describe_app.cli import (
+    camera,
+    demo,
+    doctor,
+    documents,
+    models,
+    pictures,
+    quick_channels,
+    screen,
+    servers,
+    speech,
+    window,
+)
 from describe_app.cli.describers import open_describer
 from describe_app.cli.output import error, setup_logging
 from describe_app.cli.parser import build_parser
@@ -59,12 +71,38 @@ def _commands() -> dict[str, Command]:
         "window": window.run_window_command,
         "watch": lambda args: camera.run_watch(args, open_describer),
         "guide": camera.run_guide,
+        "screen": screen.run_screen,
+        "document": documents.run_document,
         "doctor": doctor.run_doctor,
+        "codes": quick_channels.run_codes,
+        "colour": quick_channels.run_colour,
+        "color": quick_channels.run_colour,
+        "light": quick_channels.run_light,
     }
 
 
+#: Commands that keep no log file: the window starts its own (with its crash hooks), the
+#: doctor reads the log, and the quick listing commands have nothing worth keeping.
+_UNLOGGED = frozenset({"window", "doctor", "voices", "models", "servers"})
+
+
 def _run(command: Command, args: argparse.Namespace) -> int:
-    """Run ``command``; a failure is said in one line and becomes the exit status."""
+    """Run ``command``; a failure is said in one line and becomes the exit status.
+
+    Commands that describe, read or watch also write Describe's log file (``describe.log``),
+    so ``describe-app doctor`` can show their errors; the terminal shows no more than before.
+    """
+    from describe_app.core.diagnostics.app_log import start_file_logging
+
+    file_logging = None if args.command in _UNLOGGED else start_file_logging()
+    try:
+        return _run_logged(command, args)
+    finally:
+        if file_logging is not None:
+            file_logging.stop()
+
+
+def _run_logged(command: Command, args: argparse.Namespace) -> int:
     try:
         return command(args)
     except DescribeError as exc:
@@ -76,9 +114,16 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader went away (e.g. "| head"): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # a bug: say so in one line; the details go to the log
-        log.debug("unexpected failure", exc_info=True)
-        error(f"Something went wrong that Describe did not expect ({type(exc).__name__}: {exc}).")
+    except Exception as exc:  # a bug: say so in one line; the details go to the crash log
+        from describe_app.core.diagnostics.crash_log import CrashLog
+
+        report = CrashLog().write(type(exc), exc, exc.__traceback__, where=f"{args.command}")
+        sentence = (
+            f"Something went wrong that Describe did not expect ({type(exc).__name__}: {exc})."
+        )
+        if report.saved:
+            sentence += f" A report is in {CrashLog().path}."
+        error(sentence)
         if args.verbose:
             raise
         return 1

@@ -1,6 +1,7 @@
 """The camera commands: ``describe-app watch`` (hands-free) and ``describe-app guide`` (reading).
 
     describe-app watch --camera 0            describe the view each time it changes and settles
+    describe-app watch --prepare always      ... starting on a view as soon as it stops moving
     describe-app guide --camera 0 --speak    say how to aim at a page, then read it
     describe-app guide --camera 0 --tones    the same, with tones for the aiming cues
 
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from describe_app.cli.prepare_option import add_prepare_option
 from describe_app.cli.speech import CommandLineSpeech
 
 if TYPE_CHECKING:
@@ -95,6 +97,15 @@ def _add_watch(
         metavar="SECONDS",
         help="at least this long between two descriptions (default 5)",
     )
+    add_prepare_option(
+        p,
+        what=(
+            "start the model on a changed view in the background as soon as it stops moving, "
+            "so that less is left when it has settled (a view that moved again is described "
+            "from the newest frame)"
+        ),
+        default="mains",
+    )
 
 
 def _add_guide(
@@ -132,12 +143,12 @@ def _add_guide(
 def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
     from dataclasses import replace
 
+    from describe_app.cli.watch_answers import watch_answers
     from describe_app.core.camera.frame_source import FrameSource, parse_target
     from describe_app.core.describe.conversation import Conversation
-    from describe_app.core.describe.pipeline import run_request
-    from describe_app.core.describe.prompts import Detail
+    from describe_app.core.describe.prompts import Detail, PromptSpec
     from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
-    from describe_app.core.pictures.images import picture_from_frame
+    from describe_app.core.live.prepare_policy import PreparePolicy
 
     settings = WatchSettings(change=args.change, settle_s=args.settle, min_interval_s=args.interval)
     parse_target(args.camera)  # a missing video file is said before the model loads
@@ -147,21 +158,36 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
         FrameSource(args.camera, every_s=0.1, max_seconds=args.max_seconds) as frames,
     ):
         watcher = ChangeWatcher(settings, clock=lambda: frames.now)
+        answers = watch_answers(
+            describer,
+            frames.name,
+            policy=PreparePolicy(args.prepare),
+            remote=bool(args.server),
+            settings=settings,
+            prompt=PromptSpec(detail=Detail.BRIEF, language=args.language),
+            clock=lambda: frames.now,
+        )
         _announce(frames, speech, f"Hands-free mode on, watching {frames.name}.")
-        for frame in frames:
-            if not watcher.observe(frame.image):
-                continue
-            log.info("view changed (%.1f): describing", watcher.last_change)
-            picture = picture_from_frame(frame.image, source=frames.name)
-            request = Conversation(picture, language=args.language).describe_request(Detail.BRIEF)
-            if args.max_tokens:
-                request = replace(request, max_new_tokens=args.max_tokens)
+        try:
+            for frame in frames:
+                answers.look(frame.image)
+                if not watcher.observe(frame.image):
+                    continue
+                log.info("view changed (%.1f): describing", watcher.last_change)
+                picture = answers.picture_for(frame.image)
+                request = Conversation(picture, language=args.language).describe_request(
+                    Detail.BRIEF
+                )
+                if args.max_tokens:
+                    request = replace(request, max_new_tokens=args.max_tokens)
 
-            def on_sentence(sentence: str, index: int) -> None:
-                print(f"[{_stamp(frames)}] {sentence}", flush=True)
-                speech.sentence(sentence, index)
+                def on_sentence(sentence: str, index: int) -> None:
+                    print(f"[{_stamp(frames)}] {sentence}", flush=True)
+                    speech.sentence(sentence, index)
 
-            run_request(describer, request, on_sentence=on_sentence, check=not args.describe_anyway)
+                answers.describe(request, on_sentence, check=not args.describe_anyway)
+        finally:
+            answers.close()
         _announce(frames, speech, "Hands-free mode off.")
     return 0
 

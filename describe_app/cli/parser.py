@@ -9,10 +9,13 @@ from describe_app import __version__
 from describe_app.cli.camera import add_camera_commands
 from describe_app.cli.demo import add_demo_command
 from describe_app.cli.doctor import add_doctor_command
+from describe_app.cli.documents import add_document_command
 from describe_app.cli.models import add_models_command
 from describe_app.cli.options import model_options, speech_options
 from describe_app.cli.output import PROG
 from describe_app.cli.pictures import add_picture_commands
+from describe_app.cli.quick_channels import add_quick_channel_commands
+from describe_app.cli.screen import add_screen_command
 from describe_app.cli.servers import add_servers_command
 from describe_app.cli.speech import add_voices_command
 from describe_app.cli.window import add_window_command
@@ -44,10 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     model_opts = model_options()
     speech_opts = speech_options()
     add_picture_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
+    add_quick_channel_commands(commands, speech_opts=speech_opts)
     add_voices_command(commands)
     add_models_command(commands)
     add_servers_command(commands)
     add_camera_commands(commands, model_opts=model_opts, speech_opts=speech_opts)
+    add_screen_command(commands, model_opts=model_opts, speech_opts=speech_opts)
+    add_document_command(commands, speech_opts=speech_opts)
     add_demo_command(commands, model_opts=model_opts)
     add_window_command(commands, model_opts=model_opts)
     add_doctor_command(commands)

@@ -20,6 +20,11 @@ from typing import TYPE_CHECKING, TextIO
 
 from describe_app.cli.describers import open_describer
 from describe_app.cli.output import error, print_json, status
+from describe_app.cli.read_documents import (
+    add_document_read_options,
+    run_read_documents,
+    wants_documents,
+)
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.errors import Cancelled, ImageError
 
@@ -28,7 +33,7 @@ if TYPE_CHECKING:
     from describe_app.core.describe.describer import Describer, DescribeRequest
     from describe_app.core.describe.pipeline import DescriptionResult
     from describe_app.core.pictures.images import Picture
-    from describe_app.core.reading.ocr_reader import OcrReader
+    from describe_app.core.reading.ocr_reader import OcrReader, OcrResult
 
 
 def add_picture_commands(
@@ -74,11 +79,19 @@ def add_picture_commands(
     p = commands.add_parser(
         "read",
         parents=[speech_opts],
-        help="read the text in pictures (OCR)",
-        description="Read the text in each picture, line by line in reading order.",
+        help="read the text in pictures, PDFs and multi-page TIFFs (OCR)",
+        description="Read the text in each picture, line by line in reading order. A PDF is "
+        "read from its text layer, or by OCR where its pages are scans.",
     )
-    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("images", nargs="+", metavar="FILE")
+    add_document_read_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+    p.add_argument(
+        "--layout",
+        action="store_true",
+        help="read each picture as a page: headings, paragraphs, lists, tables, columns in "
+        "order, printed as Markdown",
+    )
 
 
 # --- describe ---------------------------------------------------------------------------
@@ -204,7 +217,16 @@ def _prompt_question() -> str:
 def run_read(args: argparse.Namespace) -> int:
     from describe_app.core.reading.ocr_reader import OcrReader
 
+    if wants_documents(args):  # PDFs, TIFFs, --pages, --out
+        return run_read_documents(args)
+
     def prepare() -> tuple[Handler, str | None]:
+        if getattr(args, "layout", False):  # demo passes only images and json
+            from describe_app.cli.documents import read_with_layout
+            from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS
+
+            pages = OcrReader(DOCUMENT_OCR_SETTINGS)
+            return (lambda picture, speech: read_with_layout(pages, picture, args, speech)), None
         reader = OcrReader()
         return (lambda picture, speech: _read_one(reader, picture, args, speech)), None
 
@@ -214,7 +236,14 @@ def run_read(args: argparse.Namespace) -> int:
 def _read_one(
     reader: OcrReader, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
 ) -> int:
-    result = reader.read(picture.image)
+    read_and_print(reader.read(picture.image), picture, args, speech)
+    return 0
+
+
+def read_and_print(
+    result: OcrResult, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
+) -> None:
+    """Print (or with ``--json``, one object) and say the lines read on ``picture``."""
     lines = result.lines or ["No text found."]
     if args.json:
         print_json(
@@ -225,13 +254,12 @@ def _read_one(
                 "seconds": round(result.seconds, 4),
             }
         )
-    elif len(args.images) > 1:
+    elif len(getattr(args, "images", ())) > 1:
         print(f"# {picture.source}", flush=True)
     for index, line in enumerate(lines):
         if not args.json:
             print(line, flush=True)
         speech.sentence(line, index)
-    return 0
 
 
 # --- the shared loop --------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from describe_app.cli import interrupts
+from describe_app.cli.prepare_option import add_prepare_option
 
 
 def add_window_command(
@@ -29,6 +30,20 @@ def add_window_command(
         "--camera",
         metavar="SOURCE",
         help="camera number (0 = first), an http/rtsp address, a video file, or 'none'",
+    )
+    add_prepare_option(
+        p,
+        what=(
+            "prepare answers in the background (a camera view that stays still, a photo "
+            "just opened), so that Space answers sooner"
+        ),
+        default=None,
+    )
+    p.add_argument(
+        "--in-tray",
+        action="store_true",
+        help="start in the system tray with the window hidden (as when started with the "
+        "desktop session); the global keys work at once",
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="photos to describe at once")
 

@@ -26,6 +26,7 @@ from describe_app.core.describe.local.model_process import LocalModelRecipe
 from describe_app.core.describe.local.model_registry import DEFAULT_MODEL, looks_like_path
 from describe_app.core.history.store import History
 from describe_app.core.i18n import set_language
+from describe_app.core.live.prepare_policy import PreparePolicy
 from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.settings.schema import DescribeSettings, Settings
 from describe_app.core.settings.settings_file import LoadResult, load_settings
@@ -49,7 +50,8 @@ def run_window(args: argparse.Namespace) -> int:
     set_language(loaded.settings.display.ui_language or None)
     window = build_window(args, loaded)
     crash_hooks = install_crash_hooks(window.announcer, window)  # a bug is heard, and logged
-    window.show()
+    # the tray and the global keys; the window shows unless it starts in the tray
+    key_problems = " ".join(window.start_screen(in_tray=getattr(args, "in_tray", False)))
     if not loaded.message:
         window.announcer.announce(_("Describe is starting."), speak=False)
     starter = SpeechStarter(QtScreenReaderChannel(window), window.settings.speech, parent=window)
@@ -59,6 +61,9 @@ def run_window(args: argparse.Namespace) -> int:
         message = loaded.message
         starter.started.connect(lambda speech: speech.say(message))
     starter.failed.connect(lambda message: window.announcer.announce(message))
+    if key_problems:  # a global key another program holds is said, never lost
+        window.announcer.announce(key_problems)
+        starter.started.connect(lambda speech: speech.say(key_problems))
     QTimer.singleShot(0, starter.start)
     QTimer.singleShot(0, window._bridge.start_loading)
     files = list(getattr(args, "files", None) or [])
@@ -173,6 +178,9 @@ def build_window(args: argparse.Namespace, loaded: LoadResult | None = None) -> 
     window.worker_factory = functools.partial(
         model_choice, argparse.Namespace(**{**vars(args), "model": None, "server": None})
     )
+    prepare = getattr(args, "prepare", None)
+    if prepare:  # --prepare wins over the settings for this session
+        window.live_modes.set_prepare_policy(PreparePolicy(prepare), session=True)
     if loaded.message:
         window.announcer.announce(loaded.message, interrupt=True)
     if choice.notice:

@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from describe_app.core.describe.conversation import Conversation
 from describe_app.core.describe.describer import DescribeRequest
-from describe_app.core.describe.prompts import Detail
+from describe_app.core.describe.prompts import Detail, PromptSpec
 from describe_app.core.describe.what_changed import NothingChanged, RecentPictures, compare
 from describe_app.core.describe.worker import (
     Cancelled_,
     Failed,
     Finished,
+    Prepared,
+    Ready,
     SentenceReady,
     Started,
     TextRead,
@@ -44,11 +47,15 @@ from describe_app.qt.announcer import Announcer
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.describe_jobs import JobInHand, JobKind
 from describe_app.qt.describe_model_status import MODEL_EVENTS, ModelStatus
-from describe_app.qt.describe_pictures import frame_picture, take_picture
+from describe_app.qt.describe_pictures import camera_picture, frame_picture, take_picture
+from describe_app.qt.describe_prepare import PictureKeeper
 from describe_app.qt.describe_results import ResultKeeper
 from describe_app.qt.history_bridge import HistoryBridge
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,8 @@ class DescribeController(QObject):
     result_finished = Signal(object)  # HistoryEntry, once it is in the history
     picture_submitted = Signal(object)  # Picture: a job about this picture was just asked for
     picture_described = Signal(object)  # Picture: its description finished (explore it)
+    camera_changed = Signal()  # another camera, or none
+    idle = Signal()  # no job in flight (a view that settled meanwhile may be prepared now)
 
     def __init__(
         self,
@@ -80,7 +89,8 @@ class DescribeController(QObject):
         self._bridge = bridge
         self._announcer = announcer
         self.history = history
-        self.camera = camera
+        self.pictures = PictureKeeper(bridge)  # the prepared (or last asked-about) view
+        self._camera = camera
         self._language = language
         self._max_new_tokens = max_new_tokens
         self._check = check_pictures
@@ -91,18 +101,29 @@ class DescribeController(QObject):
         self._subjects = RecentPictures()  # the last two pictures asked about
         self._model_status = ModelStatus(announcer)
         bridge.worker_event.connect(self.on_worker_event)
-        self._results = ResultKeeper(history, announcer, history_writer, parent=self)
-        self._results.stored.connect(self.result_finished)
-        self.history_writer = self._results.writer
+        self.results = ResultKeeper(history, announcer, history_writer, parent=self)
+        self.results.stored.connect(self.result_finished)
+        self.history_writer = self.results.writer
 
     @property
     def busy(self) -> bool:
         return self._job is not None
 
     @property
+    def camera(self) -> CameraWorker | None:
+        return self._camera
+
+    @camera.setter
+    def camera(self, camera: CameraWorker | None) -> None:
+        """Another camera (or none): what was prepared from the old one is forgotten."""
+        self._camera = camera
+        self.pictures.forget()
+        self.camera_changed.emit()
+
+    @property
     def last_entry(self) -> HistoryEntry | None:
         """The newest result (Control+R says it again)."""
-        return self._results.last_entry
+        return self.results.last_entry
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -115,15 +136,31 @@ class DescribeController(QObject):
         self._detail = detail
 
     def describe(self, detail: Detail | None = None) -> int | None:
-        picture = take_picture(self.camera, self.photo, self._announcer)
+        picture = take_picture(self.camera, self.photo, self._announcer, self.pictures)
         if picture is None:
             return None
         return self._describe_picture(picture, detail or self._detail)
 
-    def describe_photo(self, picture: Picture) -> int | None:
-        """A photo was opened, pasted or dropped: it becomes the current photo; describe it."""
+    def describe_photo(
+        self, picture: Picture, conversation: Conversation | None = None
+    ) -> int | None:
+        """A photo was opened, pasted or dropped (or the screen captured: ``conversation``
+        then has the screen's prompt): it becomes the current photo; describe it."""
         self.photo = picture
-        return self._describe_picture(picture, self._detail)
+        if self._bridge.is_ready:  # encoded at once, for the questions that follow too
+            self.pictures.prepare(picture, self._prompt())
+        return self._describe_picture(picture, self._detail, conversation=conversation)
+
+    def prepare_view(self, frame: object, small: np.ndarray) -> bool:
+        """A camera view settled: the model prepares it in the background, unless a request
+        is in flight, the model is not ready or the policy says no. True if handed over."""
+        if self._job is not None or not self._bridge.is_ready:
+            return False
+        return self.pictures.prepare_view(frame, small, self._prompt())
+
+    def _prompt(self) -> PromptSpec:
+        """What the describe key asks about a new picture."""
+        return PromptSpec(detail=self._detail, language=self._language)
 
     def ask_about_entry(self, entry: HistoryEntry) -> bool:
         """Make the picture of a past result the subject of the next questions, with that
@@ -150,13 +187,15 @@ class DescribeController(QObject):
         )
         return True
 
-    def read_text(self) -> int | None:
-        picture = take_picture(self.camera, self.photo, self._announcer)
+    def read_text(self, screen: Picture | None = None) -> int | None:
+        """Read the text of the picture in hand (or of ``screen``, which becomes it)."""
+        self.photo = screen or self.photo
+        picture = screen or take_picture(self.camera, self.photo, self._announcer)
         return None if picture is None else self._read_picture(picture)
 
     def describe_frame(self, frame: object, *, source: str = SOURCE_CAMERA) -> int | None:
         """Hands-free: describe this camera frame (the one that settled), briefly."""
-        picture = frame_picture(frame, source, self._announcer)
+        picture = camera_picture(frame, source, self._announcer, self.pictures)
         if picture is None:
             return None
         return self._describe_picture(picture, Detail.BRIEF, by_user=False)
@@ -233,13 +272,21 @@ class DescribeController(QObject):
     def model_replaced(self) -> None:
         """Another model or server is loading: its loading and any failure are said anew."""
         self._model_status.model_replaced()
+        self.pictures.forget()  # the new worker has prepared nothing
 
     # --- asking the worker --------------------------------------------------------------------
 
     def _describe_picture(
-        self, picture: Picture, detail: Detail, *, by_user: bool = True, is_part: bool = False
+        self,
+        picture: Picture,
+        detail: Detail,
+        *,
+        by_user: bool = True,
+        is_part: bool = False,
+        conversation: Conversation | None = None,
     ) -> int | None:
-        conversation = Conversation(picture, language=self._language)
+        check = self._check and conversation is None  # a plain screen is no covered lens
+        conversation = conversation or Conversation(picture, language=self._language)
         request = self._limit(conversation.describe_request(detail))
         kind = JobKind.describing(detail)
         return self._submit(
@@ -250,7 +297,7 @@ class DescribeController(QObject):
                 request,
                 by_user=by_user,
                 is_part=is_part,
-                check=self._check,
+                check=check,
             )
         )
 
@@ -270,7 +317,7 @@ class DescribeController(QObject):
         self._job = job
         if job.new_picture:
             self._remember_subject(job.picture)
-        if not self._bridge.is_ready and job.kind.needs_the_model:
+        if not (self._bridge.is_ready or self._bridge.stays_stopped) and job.kind.needs_the_model:
             self._announcer.announce(
                 _("The model is still loading. Your picture will be described when it is ready.")
             )
@@ -284,8 +331,13 @@ class DescribeController(QObject):
 
     @Slot(object)
     def on_worker_event(self, event: WorkerEvent) -> None:
+        if isinstance(event, Prepared):
+            self.pictures.on_prepared(event)  # background work: never said
+            return
         if isinstance(event, MODEL_EVENTS):
             self._model_status.on_event(event)
+            if isinstance(event, Ready) and self._job is None:
+                self.idle.emit()
             return
         job = self._job
         if job is None or job.job_id != event.job_id:
@@ -313,6 +365,8 @@ class DescribeController(QObject):
                 self._announcer.clear_status()  # a failed request is always said
                 # after words of a cut-off answer, the sentence waits its turn behind them
                 self._announcer.announce(message, interrupt=job.sentences == 0)
+        if self._job is None:
+            self.idle.emit()
 
     def _on_started(self, job: JobInHand) -> None:
         heading = job.kind.heading()
@@ -342,4 +396,4 @@ class DescribeController(QObject):
 
     def _finish(self, job: JobInHand, text: str) -> None:
         """The result is complete: kept for Control+R at once, shown once in the history."""
-        self._results.keep(job.picture, job.kind.entry_kind, text, job.question)
+        self.results.keep(job.picture, job.kind.entry_kind, text, job.question)

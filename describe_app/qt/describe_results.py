@@ -37,6 +37,8 @@ class ResultKeeper(QObject):
     """Keeps each finished result: ``last_entry`` at once, ``stored`` once it is on disk."""
 
     stored = Signal(object)  # HistoryEntry: written (or, failing that, as it stood)
+    #: A screen capture's picture is kept only when the user chose that (the settings).
+    keep_screen_pictures = False
 
     def __init__(
         self,
@@ -60,6 +62,8 @@ class ResultKeeper(QObject):
         """The result is complete: Control+R repeats it at once; ``stored`` follows once it
         is on disk (:meth:`_on_written`)."""
         source = history_source(picture.source)
+        screen = picture.source.startswith("screen:")  # mail, banking: kept only if chosen
+        kept = None if screen and not self.keep_screen_pictures else picture
         # Stands for the result until the store returns the entry it wrote.
         entry = HistoryEntry(
             id=uuid.uuid4().hex,
@@ -73,7 +77,7 @@ class ResultKeeper(QObject):
         self._announcer.announce(_("Done."), speak=False)
         try:
             operation = self.writer.write(
-                AddEntry(source=source, kind=kind, text=text, question=question, picture=picture)
+                AddEntry(source=source, kind=kind, text=text, question=question, picture=kept)
             )
         except RuntimeError:  # the writer is closed: the window is shutting down
             self.stored.emit(entry)

@@ -10,6 +10,13 @@ queued signal, on the GUI thread:
 
 The two modes exclude each other (one would talk over the other); switching one on
 switches the other off. Each start and stop is announced.
+
+A third check, silent, runs whenever the camera is on and the window is shown (not
+minimized or hidden), unless the user chose never to prepare: each newly settled view
+(:mod:`describe_app.core.live.view_settle`) is handed to the controller, which has the
+model prepare it in the background (:meth:`DescribeController.prepare_view`). A view it
+could not prepare then (a request was in flight, the model was loading) is offered again
+when the controller is idle.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
 from describe_app.core.i18n import _ as core_
 from describe_app.core.live.frame_checks import (
@@ -34,6 +42,8 @@ from describe_app.core.live.frame_checks import (
 from describe_app.core.live.guidance import CUE_WORDS, Cue
 from describe_app.core.live.guidance_tones import cue_tone
 from describe_app.core.live.hands_free import WatchSettings
+from describe_app.core.live.prepare_policy import PreparePolicy
+from describe_app.core.live.view_settle import PREPARE, SettledView, SettledViewCheck
 from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
@@ -73,6 +83,14 @@ class LiveModes(QObject):
         self._gui = GuiThread(self)
         self.loop = FrameCheckLoop(self._newest_frame, self._from_loop)
         self._closed = False
+        self._settled_views: SettledViewCheck | None = None  # the preparing check, when on
+        window = parent if isinstance(parent, QWidget) else None
+        self._window_shown = window is None or (window.isVisible() and not window.isMinimized())
+        if window is not None:
+            window.installEventFilter(self)
+        controller.camera_changed.connect(self._update_prepare)
+        controller.idle.connect(self._offer_again)
+        self._update_prepare()
 
     def is_on(self, mode: str) -> bool:
         return self.loop.is_on(mode)
@@ -92,8 +110,22 @@ class LiveModes(QObject):
         if settings == self.watch_settings:
             return
         self.watch_settings = settings
+        self._controller.pictures.watch = settings
         if self.is_on(HANDS_FREE):
             self.loop.set_check(HANDS_FREE, self._hands_free_factory())
+        if self._settled_views is not None:
+            self._settled_views = SettledViewCheck(settings)
+            self.loop.set_check(PREPARE, self._settled_views)
+
+    def set_prepare_policy(self, policy: PreparePolicy, *, session: bool = False) -> None:
+        """Prepare answers in the background always, on mains power or never: the
+        settings' choice, or (``session``) the command line's, which wins over it."""
+        pictures = self._controller.pictures
+        if session:
+            pictures.override = policy
+        else:
+            pictures.policy = policy
+        self._update_prepare()
 
     def switch_off_all(self) -> None:
         for mode in (GUIDANCE, HANDS_FREE):
@@ -116,6 +148,44 @@ class LiveModes(QObject):
         self.mode_changed.emit(mode, on)
         self._announcer.clear_status()
         self._announcer.announce(_announcement(mode, on), interrupt=True)
+
+    # --- preparing settled views --------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The window shown, hidden, minimized or restored: preparing follows."""
+        kind = event.type()
+        if isinstance(watched, QWidget) and kind in _SHOWN_OR_NOT:
+            visible = kind is not QEvent.Type.Hide and watched.isVisible()
+            self._window_shown = visible and not watched.isMinimized()
+            self._update_prepare()
+        return False
+
+    @Slot()
+    def _update_prepare(self) -> None:
+        """The settled-view check runs while the camera is on, the window is shown and
+        the policy is not "never"; nothing runs otherwise."""
+        if self._closed:
+            return
+        wanted = (
+            self._controller.camera is not None
+            and self._window_shown
+            and self._controller.pictures.effective_policy is not PreparePolicy.NEVER
+        )
+        if wanted != (self._settled_views is not None):
+            log.debug("preparing settled views: %s", "on" if wanted else "off")
+            self._settled_views = SettledViewCheck(self.watch_settings) if wanted else None
+            self.loop.set_check(PREPARE, self._settled_views)
+            if not wanted:
+                self._controller.pictures.stop()
+
+    @Slot()
+    def _offer_again(self) -> None:
+        """The controller is idle: a settled view it could not prepare is offered again
+        (one the worker already has is not)."""
+        check = self._settled_views
+        if check is not None:
+            known = self._controller.pictures.known
+            check.set_reference(known.small if known is not None else None)
 
     def close(self, timeout: float = 1.0) -> bool:
         self._closed = True
@@ -144,7 +214,12 @@ class LiveModes(QObject):
     def _on_found(self, found: object) -> None:
         if self._closed:
             return
-        if isinstance(found, ViewSettled) and self.is_on(HANDS_FREE):
+        if isinstance(found, SettledView) and self.is_on(PREPARE):
+            self._controller.prepare_view(found.frame, found.small)
+        elif isinstance(found, CheckFailed) and found.name == PREPARE:
+            self._settled_views = None  # switched off by the loop; preparing only saves time
+            log.warning("preparing settled views stopped: %s", found.message)
+        elif isinstance(found, ViewSettled) and self.is_on(HANDS_FREE):
             log.info("hands-free: the view changed (%.1f) and settled", found.change)
             self._controller.describe_frame(found.frame)
         elif isinstance(found, CueFound) and self.is_on(GUIDANCE):
@@ -173,6 +248,9 @@ class LiveModes(QObject):
             self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=True)
         else:
             self._announcer.announce(words, interrupt=True)
+
+
+_SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
 
 
 def _mode_name(mode: str) -> str:

@@ -49,16 +49,18 @@ from describe_app.qt.labelled import add_labelled_control, name_control, relabel
 from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
+from describe_app.qt.quick_channels import LIGHT_METER, READ_CODES, QuickChannels
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from describe_app.qt.translate import _
 from describe_app.qt.window_actions import WindowActions
+from describe_app.qt.window_screen import WindowScreen
 from describe_app.qt.window_settings import WindowSettings
 from describe_app.qt.window_status import WindowStatus
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(WindowActions, WindowSettings, WindowStatus):
+class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
     """``settings`` (default: the defaults) are applied at once; ``language`` and
     ``check_pictures`` are command-line choices for this session that win over them.
     ``history`` defaults to a history kept in memory only; ``settings_file`` is where OK in
@@ -119,12 +121,15 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
         self.explorer.region_ready.connect(self.explore.region_ready)
         self.explore.detail_requested.connect(self._describe_part)
         self.live_modes = LiveModes(self.controller, self.announcer, parent=self)
+        self.quick_channels = QuickChannels(
+            self.controller, self.announcer, self.live_modes, parent=self
+        )
         self._handlers: dict[str, Callable[[], object]] = {
             "open_photo": self.open_photos,
             "paste_picture": self.paste_picture,
             "save_result": self.save_result,
             "settings": self.open_settings,
-            "quit": self.close,
+            "quit": self.quit_app,
             "describe": self.controller.describe,
             "describe_detail": lambda: self.controller.describe(Detail.HIGH),
             "read_text": self.controller.read_text,
@@ -133,6 +138,9 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
             "explore": self.start_exploring,
             "hands_free": self.live_modes.toggle_hands_free,
             "guidance": self.live_modes.toggle_guidance,
+            "read_codes": self.quick_channels.toggle_codes,
+            "colour": self.quick_channels.say_colour,
+            "light_meter": self.quick_channels.toggle_light_meter,
             "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
             "repeat": self.controller.repeat,
             "stop": self.stop,
@@ -153,6 +161,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.live_modes.mode_changed.connect(self._show_mode)
+        self.quick_channels.mode_changed.connect(self._show_quick_mode)
         self.open_button.clicked.connect(self.open_photos)
         self.ask_button.clicked.connect(self._ask)
         self.question.returnPressed.connect(self._ask)
@@ -289,11 +298,17 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         for mode in (GUIDANCE, HANDS_FREE):
             self._show_mode(mode, self.live_modes.is_on(mode))
+        for action_id in (READ_CODES, LIGHT_METER):
+            self._show_quick_mode(action_id, self.quick_channels.is_on(action_id))
         self._set_texts()
         row = self.history.currentRow()
         self.history.show_entries(self._history_store.entries)
         if row >= 0:
             self.history.setCurrentRow(min(row, self.history.count() - 1))
+
+    def _show_quick_mode(self, action_id: str, on: bool) -> None:
+        """The codes or light meter mode went on or off: its menu item's check mark."""
+        self.actions_by_id[action_id].setChecked(on)
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -311,6 +326,10 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
     # --- shutdown ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.keep_in_tray():  # the global keys keep working
+            event.ignore()
+            self.hide_to_tray()
+            return
         self.shutdown()
         super().closeEvent(event)
 
@@ -320,12 +339,14 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus):
         if self._closed:
             return
         self._closed = True
+        self.stop_screen()  # no key press starts a capture after this
         self._pending_photos.clear()
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         speech = self.announcer.speech
         speech.stop()
         self.live_modes.close(0.5)
+        self.quick_channels.close(0.5)
         self.explorer.close()
         camera = self.controller.camera
         if camera is not None and not camera.close(0.5):

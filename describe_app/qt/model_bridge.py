@@ -33,8 +33,10 @@ from describe_app.core.describe.worker import (
     Failed,
     Finished,
     Job,
+    Loading,
     ModelStopped,
     ModelWorker,
+    PrepareJob,
     Ready,
     TextRead,
     WorkerEvent,
@@ -78,6 +80,7 @@ class ModelBridge(QObject):
         super().__init__(parent)
         self._ready = False
         self._closed = False
+        self._stays_stopped = False
         self._generation = 0
         self._open_jobs: set[int] = set()  # submitted to the worker in use, not ended yet
         self._closers: list[threading.Thread] = []  # closing replaced workers
@@ -88,6 +91,12 @@ class ModelBridge(QObject):
     def is_ready(self) -> bool:
         return self._ready
 
+    @property
+    def stays_stopped(self) -> bool:
+        """The model process kept stopping and was not started again: a request now is
+        answered with that sentence, not queued behind a load."""
+        return self._stays_stopped
+
     def start_loading(self) -> None:
         self._worker.start_loading()
 
@@ -95,6 +104,15 @@ class ModelBridge(QObject):
         job_id = self._worker.submit(job)
         self._open_jobs.add(job_id)
         return job_id
+
+    def prepare(self, job: PrepareJob) -> None:
+        """Work on a picture in the background before it is asked about (the next
+        :meth:`submit` comes first); its ``Prepared`` event is never said."""
+        self._worker.prepare(job)
+
+    def stop_preparing(self) -> None:
+        """Drop the background work (the camera is off, the window hidden)."""
+        self._worker.stop_preparing()
 
     def cancel(self) -> None:
         self._worker.cancel()
@@ -171,10 +189,12 @@ class ModelBridge(QObject):
         if generation != self._generation:
             log.debug("dropped %s of a model worker since replaced", type(event).__name__)
             return
-        if isinstance(event, Ready):
-            self._ready = True
+        if isinstance(event, Ready | Loading):  # (started again after a quiet minute)
+            self._ready = self._ready or isinstance(event, Ready)
+            self._stays_stopped = False
         elif isinstance(event, ModelStopped):
             self._ready = False  # requests wait for the restarted process (or fail at once)
+            self._stays_stopped = not event.restarting
         elif isinstance(event, Finished | TextRead | Cancelled_ | Failed):
             self._open_jobs.discard(event.job_id)
         self.worker_event.emit(event)

@@ -3,7 +3,7 @@
 The pages live in :mod:`describe_app.qt.settings_pages`, one module each; this dialog puts
 them in tabs, runs the server connection test, and holds OK and Cancel. Every field is
 created with its label (:mod:`describe_app.qt.labelled`), which carries a mnemonic; the
-page tabs carry their own (Alt+C, Alt+D, Alt+P, Alt+H, Alt+I, Alt+T), and no field uses
+page tabs carry their own (Alt+C, Alt+D, Alt+P, Alt+H, Alt+I, Alt+Y, Alt+T), and no field uses
 those letters. Tab follows the order the fields are built in, top to bottom.
 :meth:`SettingsDialog.settings` reads the fields back into a new ``Settings`` value; the
 window saves and applies it on OK. Cancel (or Escape) changes nothing.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
@@ -28,6 +28,7 @@ from describe_app.qt.settings_pages.camera_page import CameraPage
 from describe_app.qt.settings_pages.describe_page import DescribePage
 from describe_app.qt.settings_pages.history_page import HistoryPage
 from describe_app.qt.settings_pages.live_page import LivePage
+from describe_app.qt.settings_pages.screen_page import ScreenPage
 from describe_app.qt.settings_pages.shortcuts_page import ShortcutsPage
 from describe_app.qt.settings_pages.speech_page import SpeechPage
 from describe_app.qt.translate import _
@@ -41,7 +42,8 @@ class SettingsPage(enum.IntEnum):
     SPEECH = 2
     HISTORY = 3
     LIVE = 4
-    SHORTCUTS = 5
+    SCREEN = 5
+    SHORTCUTS = 6
 
 
 class SettingsDialog(QDialog):
@@ -54,6 +56,7 @@ class SettingsDialog(QDialog):
         *,
         voices: Callable[[], list[Voice]],
         cameras: Callable[[], list[CameraDevice]] = list_cameras,
+        screen_problems: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,6 +78,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.history_page, _("&History and text"))
         self.live_page = LivePage(settings.live, self)
         self.tabs.addTab(self.live_page, _("Hands-free and gu&idance"))
+        self.screen_page = ScreenPage(settings.screen, screen_problems, self)
+        self.tabs.addTab(self.screen_page, _("Screen and ke&ys"))
         self.shortcuts = ShortcutsPage(settings.shortcuts, self)
         self.tabs.addTab(self.shortcuts, _("Shor&tcuts"))
         self.camera_page.refreshed.connect(self._announce)
@@ -105,6 +110,7 @@ class SettingsDialog(QDialog):
             history=self.history_page.history_settings(),
             display=self.history_page.display_settings(),
             live=self.live_page.live_settings(),
+            screen=self.screen_page.screen_settings(self._original.screen),
             shortcuts=dict(self.shortcuts.overrides),
         )
 
@@ -116,7 +122,8 @@ class SettingsDialog(QDialog):
         conflicts = self.shortcuts.conflicts_message()
         if conflicts:
             return SettingsPage.SHORTCUTS, conflicts
-        return None
+        screen = self.screen_page.problem()
+        return None if screen is None else (SettingsPage.SCREEN, screen)
 
     def accept(self) -> None:
         problem = self.problem()
@@ -126,6 +133,8 @@ class SettingsDialog(QDialog):
             if page is SettingsPage.SHORTCUTS:
                 self.shortcuts.say(message)
                 self.shortcuts.key_field.setFocus()
+            elif page is SettingsPage.SCREEN:
+                self.screen_page.show_problem(message)
             else:
                 self.camera_page.show_problem(message)
             self._announce(message)

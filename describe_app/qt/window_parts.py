@@ -70,6 +70,14 @@ class WindowParts(QMainWindow):
         """Rebuild the window's words in the interface language (the window's assembly)."""
         raise NotImplementedError
 
+    def apply_screen(self, old: Settings, new: Settings) -> list[str]:
+        """The Screen settings changed (:class:`~describe_app.qt.window_screen.WindowScreen`)."""
+        raise NotImplementedError
+
+    def screen_key_problems(self) -> dict[str, str]:
+        """Why each global key that does not work does not (``WindowScreen``)."""
+        raise NotImplementedError
+
     def replace_camera(self, camera: CameraWorker | None) -> None:
         """Use ``camera`` from now on (:class:`~describe_app.qt.window_status.WindowStatus`)."""
         raise NotImplementedError

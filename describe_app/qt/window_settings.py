@@ -41,6 +41,7 @@ class WindowSettings(WindowParts):
         self.explorer.language = language
         self.explorer.in_background = live.explore_in_background
         self.live_modes.cue_tones = live.cue_tones
+        self.live_modes.set_prepare_policy(live.prepare)
         self.live_modes.set_watch_settings(
             WatchSettings(
                 change=float(live.hands_free_change), min_interval_s=float(live.hands_free_interval)
@@ -72,6 +73,7 @@ class WindowSettings(WindowParts):
         if old.display.ui_language != settings.display.ui_language:
             set_language(settings.display.ui_language or None)
             self.retranslate()
+        changed_later += self.apply_screen(old, settings)
         if self._store_settings(settings):
             self.announcer.clear_status()
             self.announcer.announce(" ".join([_("Settings saved."), *changed_later]))
@@ -121,7 +123,12 @@ class WindowSettings(WindowParts):
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             return
-        dialog = SettingsDialog(self.settings, voices=self.voice_lister, parent=self)
+        dialog = SettingsDialog(
+            self.settings,
+            voices=self.voice_lister,
+            screen_problems=self.screen_key_problems(),
+            parent=self,
+        )
         dialog.setObjectName("settings_dialog")
         let_buttons_take_space(dialog, self._button_keys)
         if page is not None:

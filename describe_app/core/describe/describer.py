@@ -12,7 +12,7 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from describe_app.core.describe.prompts import PromptSpec
 from describe_app.core.pictures.images import Picture
@@ -67,6 +67,19 @@ class GenerationStats:
     cancelled: bool
     token_seconds: tuple[float, ...] = ()  # when each new token arrived
     stopped: AnswerLimit | None = None  # the answer was cut short by a limit
+    #: seconds the vision encoder took in this call; None: it did not run (a server, or
+    #: the picture's features were remembered from earlier work)
+    vision_seconds: float | None = None
+    picture_cached: bool = False  # the picture's features came from earlier work
+    prepared_tokens: int = 0  # tokens of the answer written ahead, handed out at once
+
+
+@dataclass(frozen=True)
+class PreparedWork:
+    """What a preparation left ready (see :class:`Preparer`)."""
+
+    first_sentence: str | None  # the answer's first sentence, cleaned; None: not written
+    reused: bool  # all of it was ready already: nothing was done
 
 
 class Describer(Protocol):
@@ -79,4 +92,27 @@ class Describer(Protocol):
         self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
     ) -> GenerationStats:
         """Stream the answer into ``on_text``; stop within one step once ``cancel`` is set."""
+        ...
+
+
+@runtime_checkable
+class Preparer(Protocol):
+    """A describer that can do the expensive part of a request before it is made.
+
+    Only the local model prepares: a server is never sent a picture the user did not ask
+    about. The model worker calls this only while no request of the user's runs or waits.
+    """
+
+    def prepare(
+        self,
+        request: DescribeRequest,
+        cancel: threading.Event,
+        *,
+        first_sentence: bool = True,
+        after_vision: threading.Event | None = None,
+    ) -> PreparedWork:
+        """Encode the picture (and with ``first_sentence``, write the answer to the prompt
+        until its first sentence ends), so that a later :meth:`Describer.describe` of it
+        starts from there. Raises ``Cancelled`` within one layer once ``cancel`` is set,
+        or right after the picture is encoded once ``after_vision`` is set."""
         ...

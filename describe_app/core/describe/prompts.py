@@ -33,6 +33,21 @@ HIGH_PROMPT = (
 
 QUESTION_SUFFIX = " Answer briefly and plainly."
 
+#: A screen is not a room: what program, what is in focus, what a picture or chart shows.
+SCREEN_PROMPT = (
+    "This is a computer screen. For a blind person, say in two or three short sentences "
+    "what program and window this is, what is selected or in focus, and what any picture "
+    "or chart shows. Use the exact names and numbers from the text on the screen."
+)
+#: A focused picture on the screen (a web page's image, a chart): the picture alone.
+SCREEN_IMAGE_PROMPT = (
+    "Describe this picture for a blind person in two or three short sentences. "
+    "Describe only the picture itself, not the program around it. For a chart, say what it "
+    "compares and its main numbers. Do not guess who anyone is."
+)
+#: Introduces text read by OCR, given with the picture so names and numbers are exact.
+READ_TEXT_INTRO = "The text read on this picture, line by line:\n"
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -48,6 +63,10 @@ class PromptSpec:
     question: str | None = None
     history: tuple[Turn, ...] = field(default_factory=tuple)
     language: str | None = None
+    #: Replaces the brief or detailed prompt (screens: :data:`SCREEN_PROMPT`).
+    instruction: str | None = None
+    #: Text already read from the picture (OCR), given with it in the first turn.
+    read_text: str | None = None
 
 
 def instruction_for(spec: PromptSpec) -> str:
@@ -58,7 +77,7 @@ def instruction_for(spec: PromptSpec) -> str:
             text += "?"
         text += QUESTION_SUFFIX
     else:
-        text = HIGH_PROMPT if spec.detail is Detail.HIGH else BRIEF_PROMPT
+        text = spec.instruction or (HIGH_PROMPT if spec.detail is Detail.HIGH else BRIEF_PROMPT)
     if spec.language and spec.language.strip().lower() not in ("", "english", "en"):
         text += f" Answer in {spec.language.strip()}."
     return text
@@ -73,6 +92,9 @@ def build_messages(spec: PromptSpec) -> list[dict[str, Any]]:
         messages.append({"role": "assistant", "content": [{"type": "text", "text": turn.answer}]})
         first = False
     messages.append(_user(instruction_for(spec), with_image=first))
+    if spec.read_text:  # with the picture, before the first question
+        first_text = messages[0]["content"][-1]
+        first_text["text"] = f"{READ_TEXT_INTRO}{spec.read_text}\n\n{first_text['text']}"
     return messages
 
 

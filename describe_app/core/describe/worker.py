@@ -9,8 +9,15 @@ through this worker:
 * **Queued, not refused, while loading.** The model loads on the worker thread
   (:meth:`ModelWorker.start_loading`); a request made meanwhile waits and runs when ready.
 * **Events, not widgets.** Everything the worker has to say arrives as one of the small
-  event objects below, through one callback, on the worker thread. The Qt layer turns that
-  callback into a queued signal; the command line prints.
+  event objects of :mod:`~describe_app.core.describe.worker_events`, through one callback,
+  on the worker thread. The Qt layer turns that callback into a queued signal; the command
+  line prints.
+* **The user comes first.** :meth:`ModelWorker.prepare` asks for work ahead of the user
+  (encoding a settled camera view, writing its first sentence ahead). It runs only while
+  no request of the user's runs or waits, gives way to one within one layer of the model,
+  goes on afterwards, and is never answered aloud: it ends with one ``Prepared`` event
+  (see :mod:`~describe_app.core.describe.preparation_queue`). A describer that cannot
+  prepare (a server: a picture is never sent to one in the background) ignores it.
 * **Shutdown in order**: :meth:`ModelWorker.close` sets the flag, cancels, wakes the thread
   and joins it with a time limit.
 """
@@ -19,124 +26,58 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from describe_app.core.describe.describer import Describer, DescribeRequest
-from describe_app.core.describe.pipeline import DescriptionResult, run_request
+from describe_app.core.describe.describer import Describer, DescribeRequest, Preparer
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.preparation_queue import Preparation, PreparationQueue
+from describe_app.core.describe.worker_events import (
+    Cancelled_,
+    DescribeJob,
+    EventSink,
+    Failed,
+    Finished,
+    Job,
+    LoadFailed,
+    Loading,
+    LoadProgress,
+    ModelStopped,
+    Prepared,
+    PrepareJob,
+    ReadTextJob,
+    Ready,
+    SentenceReady,
+    Started,
+    TextRead,
+    WorkerEvent,
+)
 from describe_app.core.errors import Cancelled, DescribeError
-from describe_app.core.pictures.images import Picture
 from describe_app.core.reading.ocr_reader import TextReader
 
+__all__ = [  # the jobs and events are used from here by the window and the command line
+    "Cancelled_",
+    "DescribeJob",
+    "EventSink",
+    "Failed",
+    "Finished",
+    "Job",
+    "LoadFailed",
+    "LoadProgress",
+    "Loading",
+    "ModelStopped",
+    "ModelWorker",
+    "PrepareJob",
+    "Prepared",
+    "ReadTextJob",
+    "Ready",
+    "SentenceReady",
+    "Started",
+    "TextRead",
+    "WorkerEvent",
+]
+
 log = logging.getLogger(__name__)
-
-
-# --- requests -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DescribeJob:
-    request: DescribeRequest
-    check: bool = True
-
-
-@dataclass(frozen=True)
-class ReadTextJob:
-    picture: Picture
-
-
-Job = DescribeJob | ReadTextJob
-
-
-# --- events ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Loading:
-    message: str
-
-
-@dataclass(frozen=True)
-class LoadProgress:
-    """First use: the model is downloading (``fraction`` 0.0 to 1.0, None: just started)."""
-
-    message: str
-    fraction: float | None = None
-
-
-@dataclass(frozen=True)
-class Ready:
-    model_name: str
-    load_seconds: float
-
-
-@dataclass(frozen=True)
-class LoadFailed:
-    message: str
-
-
-@dataclass(frozen=True)
-class ModelStopped:
-    """The model's process ended unexpectedly (the out-of-memory killer, a crash).
-
-    ``message`` says what happens now (empty when a job's ``Failed`` says it instead);
-    ``restarting``: the process is being started again, else it stays stopped."""
-
-    message: str
-    restarting: bool
-
-
-@dataclass(frozen=True)
-class Started:
-    job_id: int
-    job: Job
-
-
-@dataclass(frozen=True)
-class SentenceReady:
-    job_id: int
-    sentence: str
-    index: int
-
-
-@dataclass(frozen=True)
-class Finished:
-    job_id: int
-    result: DescriptionResult
-
-
-@dataclass(frozen=True)
-class TextRead:
-    job_id: int
-    lines: tuple[str, ...]
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Cancelled_:
-    job_id: int
-
-
-@dataclass(frozen=True)
-class Failed:
-    job_id: int
-    message: str
-
-
-WorkerEvent = (
-    Loading
-    | LoadProgress
-    | Ready
-    | LoadFailed
-    | ModelStopped
-    | Started
-    | SentenceReady
-    | Finished
-    | TextRead
-    | Cancelled_
-    | Failed
-)
-EventSink = Callable[[WorkerEvent], None]
 
 
 class ModelWorker:
@@ -149,7 +90,10 @@ class ModelWorker:
         *,
         text_reader_factory: Callable[[], TextReader] | None = None,
         name: str = "model-worker",
+        on_preparing: Callable[[bool], None] | None = None,
     ) -> None:
+        """``on_preparing`` is told, on the worker thread, when background work starts
+        (True) and ends (False): the model process tells its parent."""
         self._factory = describer_factory
         self._reader_factory = text_reader_factory
         self._on_event = on_event
@@ -162,6 +106,8 @@ class ModelWorker:
         self._describer: Describer | None = None
         self._load_error: str | None = None
         self._reader: TextReader | None = None
+        self._background = PreparationQueue()
+        self._on_preparing = on_preparing
         # daemon: a model load cannot be interrupted, and must not keep a closed app alive
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -189,10 +135,29 @@ class ModelWorker:
             self._pending = (job_id, job)
             if self._current_cancel is not None:
                 self._current_cancel.set()
+            picture = job.request.picture if isinstance(job, DescribeJob) else None
+            self._background.user_request(picture)
             self._cond.notify()
         if replaced is not None:
             self._emit(Cancelled_(replaced[0]))
         return job_id
+
+    def prepare(self, job: PrepareJob) -> None:
+        """Do ``job`` in the background, when no request of the user's runs or waits; it
+        replaces a preparation not started yet. Ends with ``Prepared``, never spoken."""
+        with self._cond:
+            if self._closing:
+                return
+            if self._describer is not None and not isinstance(self._describer, Preparer):
+                return  # a server: nothing is sent anywhere in the background
+            self._background.offer(job)
+            self._cond.notify()
+
+    def stop_preparing(self) -> None:
+        """Drop the background work, running or waiting (the camera is off, the app is
+        hidden). :meth:`cancel` leaves it alone: no request of the user's waits for it."""
+        with self._cond:
+            self._background.stop()
 
     def cancel(self) -> None:
         """Stop the request in flight and drop the one waiting (Escape)."""
@@ -211,6 +176,7 @@ class ModelWorker:
             self._pending = None
             if self._current_cancel is not None:
                 self._current_cancel.set()
+            self._background.stop()
             self._cond.notify()
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -224,16 +190,26 @@ class ModelWorker:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._closing and self._pending is None and not self._wants_load():
+                while not (
+                    self._closing
+                    or self._pending is not None
+                    or self._wants_load()
+                    or self._may_prepare()
+                ):
                     self._cond.wait()
                 if self._closing:
                     return
                 item = self._pending
                 self._pending = None
+                background = None
+                if item is None and not self._wants_load():
+                    background = self._background.take()
                 cancel = threading.Event()
                 self._current_cancel = cancel
             try:
-                if item is None:
+                if background is not None:
+                    self._prepare(background)
+                elif item is None:
                     self._ensure_describer()
                 else:
                     self._run_job(*item, cancel)
@@ -243,6 +219,52 @@ class ModelWorker:
 
     def _wants_load(self) -> bool:
         return self._load_requested and self._describer is None and self._load_error is None
+
+    def _may_prepare(self) -> bool:
+        return self._background.waiting is not None and self._describer is not None
+
+    def _prepare(self, preparation: Preparation) -> None:
+        """Run one preparation (on the worker thread, no request of the user's waiting)."""
+        describer = self._describer
+        job = preparation.job
+        if not isinstance(describer, Preparer):
+            with self._cond:
+                self._background.ended(preparation, gave_way=False)
+            return
+        if self._on_preparing is not None:
+            self._on_preparing(True)
+        wall, cpu = time.perf_counter(), time.process_time()
+        work = None
+        gave_way = False
+        try:
+            work = describer.prepare(
+                DescribeRequest(job.picture, job.prompt),
+                preparation.cancel,
+                first_sentence=job.first_sentence,
+                after_vision=preparation.after_vision,
+            )
+        except Cancelled:
+            gave_way = True
+            log.debug("preparing %s gave way", job.picture.source)
+        except Exception:  # background work: logged, never said to the user
+            log.exception("preparing %s failed", job.picture.source)
+        finally:
+            preparation.seconds += time.perf_counter() - wall
+            preparation.cpu_seconds += time.process_time() - cpu
+            with self._cond:
+                self._background.ended(preparation, gave_way=gave_way)
+            if self._on_preparing is not None:
+                self._on_preparing(False)
+        if work is not None:
+            self._emit(
+                Prepared(
+                    job.picture.source,
+                    preparation.seconds,
+                    preparation.cpu_seconds,
+                    work.first_sentence,
+                    reused=work.reused,
+                )
+            )
 
     def _ensure_describer(self) -> Describer | None:
         if self._describer is not None:

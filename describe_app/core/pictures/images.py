@@ -50,6 +50,13 @@ class Picture:
 
 def load_picture(path: str | os.PathLike[str], *, working_side: int = WORKING_SIDE) -> Picture:
     """Read a picture file. Raises :class:`ImageError` with one clear sentence."""
+    data = read_picture_file(path)
+    return picture_from_bytes(data, source=str(Path(path)), working_side=working_side)
+
+
+def read_picture_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a picture or document file, or :class:`ImageError` with one sentence
+    (missing, a folder, not allowed, not a regular file, empty)."""
     p = Path(path)
     name = p.name or str(p)
     if not p.exists():
@@ -62,7 +69,7 @@ def load_picture(path: str | os.PathLike[str], *, working_side: int = WORKING_SI
         raise ImageError(f"Describe is not allowed to read {name}.") from exc
     except OSError as exc:
         raise ImageError(f"{name} could not be read: {exc.strerror or exc}.") from exc
-    return picture_from_bytes(data, source=str(p), working_side=working_side)
+    return data
 
 
 def _read_regular_file(path: Path, name: str) -> bytes:

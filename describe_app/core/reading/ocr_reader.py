@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from describe_app.core.errors import OcrError
-from describe_app.core.reading.reading_order import TextBox, reading_order
+from describe_app.core.reading.reading_order import TextBox, group_lines
 from describe_app.core.untrusted_text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ class OcrResult:
 
     lines: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The recognised boxes of each line, in the same order as ``lines`` (their positions
+    #: place the words in a searchable PDF and give the page's layout).
+    line_boxes: list[list[TextBox]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -157,10 +160,11 @@ class OcrReader:
                 boxes = _text_boxes(output, rgb.width * rgb.height)
             except Exception as exc:
                 raise OcrError("The text in this picture could not be read.") from exc
-        lines = reading_order(boxes)
+        line_boxes = [line for line in group_lines(boxes) if _line_text(line)]
+        lines = [_line_text(line) for line in line_boxes]
         seconds = time.perf_counter() - start
         logger.debug("OCR found %d lines in %.3f s", len(lines), seconds)
-        return OcrResult(lines=lines, seconds=seconds)
+        return OcrResult(lines=lines, seconds=seconds, line_boxes=line_boxes)
 
     def _ensure_engine(self) -> Any:
         if self._engine is not None:
@@ -195,6 +199,11 @@ def _text_boxes(output: Any, image_area: int) -> list[TextBox]:
         for text, points, score in zip(texts, corners, scores, strict=True)
     ]
     return [box for box in boxes if _is_plausible(box, image_area)]
+
+
+def _line_text(line: Sequence[TextBox]) -> str:
+    """A line's words joined by one space, as :func:`reading_order` joins them."""
+    return " ".join(t for t in (b.text.strip() for b in line) if t)
 
 
 def _is_plausible(box: TextBox, image_area: int) -> bool:

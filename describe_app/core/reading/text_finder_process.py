@@ -128,7 +128,8 @@ class ProcessTextFinder:
         if self._conn is not None:
             return self._conn
         ctx = multiprocessing.get_context("spawn")
-        ours, theirs = ctx.Pipe()
+        pipe: tuple[Any, Any] = ctx.Pipe()  # a Connection pair (PipeConnection on Windows)
+        ours, theirs = pipe
         process = ctx.Process(
             target=_serve, args=(theirs, self._side_limit), name="text-finder", daemon=True
         )

@@ -35,6 +35,9 @@ from describe_app.core.describe.describer import GenerationSettings
 from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
 from describe_app.core.describe.prompts import Detail
 from describe_app.core.int_range import IntRange
+from describe_app.core.live.prepare_policy import PreparePolicy
+from describe_app.core.screen.global_keys import parse_key
+from describe_app.core.settings.shortcut_keys import normalize_key
 from describe_app.core.settings.shortcuts import clean_overrides
 from describe_app.core.speech.speech_settings import SpeechSettings
 
@@ -108,6 +111,8 @@ class DescribeSettings:
     picture_check: StrictBool = True  # warn about dark, blurred or blank pictures first
     server: StrictStr = ""  # a server profile (servers.json) that describes instead; "" = here
     fallback_local: StrictBool = False  # use this computer's model when that server is down
+    # screen captures may go to that server (they hold mail and passwords); asked once
+    send_screens: StrictBool = False
     answer_seconds: Annotated[WholeNumber, AfterValidator(ANSWER_SECONDS.clamp)] = (
         ANSWER_SECONDS.default
     )
@@ -131,6 +136,7 @@ class DescribeSettings:
 class HistorySettings:
     keep_history: StrictBool = True  # keep results on disk across runs
     store_pictures: StrictBool = True  # False: no picture is ever written to disk (privacy)
+    store_screen_pictures: StrictBool = False  # screen captures' pictures on disk too
     max_entries: Annotated[WholeNumber, AfterValidator(HISTORY_MAX_ENTRIES.clamp)] = (
         HISTORY_MAX_ENTRIES.default
     )
@@ -155,6 +161,33 @@ class LiveSettings:
     )
     cue_tones: StrictBool = False  # guidance cues as tones instead of words
     explore_in_background: StrictBool = True  # describe the parts of each picture after it
+    # prepare answers in the background (a settled camera view, a photo just opened)
+    prepare: PreparePolicy = PreparePolicy.MAINS
+
+
+def _global_key(value: str) -> str:
+    """A key for use from other programs, in the settings' spelling ("" = none); it needs
+    Ctrl, Alt or Meta (a plain letter would be taken from every program)."""
+    key = normalize_key(value)
+    if key:
+        parse_key(key)
+    return key
+
+
+#: A global key ("" = none); a bad one is reset to its default when the file is read.
+GlobalKey = Annotated[StrictStr, AfterValidator(_global_key)]
+
+
+@dataclass(frozen=True)
+class ScreenSettings:
+    """The screen: keys that work while another program has the focus (README, "Describe
+    the screen", says why these defaults), the tray, and starting with the session."""
+
+    focus_key: GlobalKey = "Ctrl+Alt+Shift+D"  # describe the focused object
+    screen_key: GlobalKey = "Ctrl+Alt+Shift+W"  # describe the whole screen
+    text_key: GlobalKey = "Ctrl+Alt+Shift+T"  # read the screen's text
+    keep_in_tray: StrictBool = True  # closing the window leaves Describe in the tray
+    start_with_session: StrictBool = False  # start (in the tray) when the user logs in
 
 
 #: The sections of :class:`Settings`, by their name in the JSON form.
@@ -165,6 +198,7 @@ SECTIONS: dict[str, type[Any]] = {
     "history": HistorySettings,
     "display": DisplaySettings,
     "live": LiveSettings,
+    "screen": ScreenSettings,
 }
 
 
@@ -183,6 +217,7 @@ class Settings:
     history: HistorySettings = field(default_factory=HistorySettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     live: LiveSettings = field(default_factory=LiveSettings)
+    screen: ScreenSettings = field(default_factory=ScreenSettings)
     shortcuts: Annotated[Mapping[str, str], BeforeValidator(_usable_shortcuts)] = field(
         default_factory=dict
     )

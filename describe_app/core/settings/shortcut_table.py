@@ -168,6 +168,38 @@ ACTIONS: tuple[Action, ...] = (
         checkable=True,
     ),
     Action(
+        "read_codes",
+        ("Ctrl+B",),
+        N_("Read &barcodes and QR codes"),
+        N_(
+            "Switch reading codes on or off: each QR code or barcode the camera sees is read "
+            "out once, with cues to aim at it (with no camera: the codes in the photo)."
+        ),
+        Menu.DESCRIBE,
+        checkable=True,
+    ),
+    Action(
+        "colour",
+        ("Ctrl+K",),
+        N_("C&olour of the middle"),
+        N_(
+            "Say the colour of what is in the middle of the camera's view or the photo; "
+            "press again at once for a more precise name."
+        ),
+        Menu.DESCRIBE,
+    ),
+    Action(
+        "light_meter",
+        ("Ctrl+I",),
+        N_("&Light meter"),
+        N_(
+            "Switch the light meter on or off: a tone that rises the more light the camera "
+            "sees, for finding a lamp or a window."
+        ),
+        Menu.DESCRIBE,
+        checkable=True,
+    ),
+    Action(
         "choose_camera",
         ("Ctrl+Shift+C",),
         N_("Choose &camera..."),

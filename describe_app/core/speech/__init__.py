@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from describe_app.core.i18n import _
 from describe_app.core.speech.audio import AudioClip, concatenate, write_wav
 from describe_app.core.speech.earcons import Earcon, Earcons, WorkingTicker
 from describe_app.core.speech.errors import AudioDeviceError, SpeechError, VoiceNotAvailableError
@@ -144,7 +145,11 @@ def synthesize_to_wav(
     try:
         write_wav(joined, path)
     except OSError as exc:
-        raise SpeechError(f"The spoken text could not be written to {path}: {exc}.") from exc
+        raise SpeechError(
+            _("The spoken text could not be written to {path}: {error}.").format(
+                path=path, error=exc
+            )
+        ) from exc
     return joined
 
 

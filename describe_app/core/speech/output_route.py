@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from describe_app.core.i18n import _
 from describe_app.core.sentences import split_sentences
 from describe_app.core.speech.audio import AudioClip
 from describe_app.core.speech.protocols import (
@@ -121,7 +122,7 @@ class RoutedSpeech:
             if self._voice is not None:
                 self._voice.say(text, interrupt=interrupt)
             elif new_request:  # once per request: our own voice could not start
-                message = self._voice_error or "Speech is not available."
+                message = self._voice_error or _("Speech is not available.")
                 self._emit(SpeechEvent(SpeechEventKind.ERROR, text, message))
         if route.screen_reader and self._channel is not None:
             self._channel.announce(text, interrupt=interrupt)

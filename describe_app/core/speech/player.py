@@ -29,19 +29,20 @@ from typing import Any
 
 import numpy as np
 
+from describe_app.core.i18n import N_, _
 from describe_app.core.speech.audio import AudioClip, FloatArray
 from describe_app.core.speech.errors import AudioDeviceError
 from describe_app.core.speech.protocols import PlaybackReport
 
 logger = logging.getLogger(__name__)
 
-_NO_PORTAUDIO = (
+_NO_PORTAUDIO = N_(
     "Speech cannot play because the PortAudio sound library is missing "
     "(install the libportaudio2 package)."
 )
-_NO_DEVICE = "Speech cannot play because no audio output device was found."
-_DEVICE_FAILED = "Speech cannot play because the audio output could not be started."
-_DEVICE_LOST = "Speech stopped because the audio output device was lost."
+_NO_DEVICE = N_("Speech cannot play because no audio output device was found.")
+_DEVICE_FAILED = N_("Speech cannot play because the audio output could not be started.")
+_DEVICE_LOST = N_("Speech stopped because the audio output device was lost.")
 
 
 _live_streams = 0  # streams open in this process; PortAudio may only be restarted at 0
@@ -52,7 +53,7 @@ def _import_sounddevice() -> Any:
     try:
         import sounddevice
     except (OSError, ImportError) as exc:  # OSError: "PortAudio library not found"
-        raise AudioDeviceError(_NO_PORTAUDIO) from exc
+        raise AudioDeviceError(_(_NO_PORTAUDIO)) from exc
     return sounddevice
 
 
@@ -197,7 +198,7 @@ class SoundDevicePlayer:
             )
         except (ValueError, sd.PortAudioError) as exc:
             logger.debug("no output device %r: %r", self._device, exc)
-            raise AudioDeviceError(_NO_DEVICE) from exc
+            raise AudioDeviceError(_(_NO_DEVICE)) from exc
         return stream
 
     def _start(self) -> None:
@@ -219,7 +220,7 @@ class SoundDevicePlayer:
                 with self._lock:
                     self._running = False
                 self.stop()
-                raise AudioDeviceError(_DEVICE_FAILED) from exc
+                raise AudioDeviceError(_(_DEVICE_FAILED)) from exc
 
     def _open_locked(self) -> None:
         if self._stream is not None:
@@ -273,7 +274,7 @@ class SoundDevicePlayer:
             self._start()
         except AudioDeviceError as exc:
             self.stop()
-            raise AudioDeviceError(_DEVICE_LOST) from exc
+            raise AudioDeviceError(_(_DEVICE_LOST)) from exc
 
     def _drop_stream(self, wait_s: float | None = None) -> None:
         """Close the stream (the caller holds ``_control``); on a lost device, on another

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from describe_app.core.i18n import _
 from describe_app.core.speech.audio import AudioClip, read_audio_file
 from describe_app.core.speech.errors import SpeechError, VoiceNotAvailableError
 from describe_app.core.speech.protocols import Voice
@@ -41,15 +42,15 @@ _ENGINE_LOCK = threading.RLock()
 
 def _engine_missing_message() -> str:
     if sys.platform.startswith("linux"):
-        return (
+        return _(
             "Speech is not available because the espeak-ng speech synthesizer is not "
             "installed (install the espeak-ng package)."
         )
     if sys.platform == "win32":
-        return "Speech is not available because Windows speech (SAPI5) could not be started."
+        return _("Speech is not available because Windows speech (SAPI5) could not be started.")
     if sys.platform == "darwin":
-        return "Speech is not available because macOS speech could not be started."
-    return "Speech is not available because no speech synthesizer could be started."
+        return _("Speech is not available because macOS speech could not be started.")
+    return _("Speech is not available because no speech synthesizer could be started.")
 
 
 def _quiet_print(*args: object, **_kwargs: object) -> None:
@@ -78,7 +79,9 @@ class Pyttsx3Synthesizer:
             self._ensure_engine()
             if voice_id is not None and voice_id not in {v.id for v in self.voices()}:
                 raise VoiceNotAvailableError(
-                    f"The voice {voice_id} is not installed; choose another voice in the settings."
+                    _(
+                        "The voice {voice} is not installed; choose another voice in the settings."
+                    ).format(voice=voice_id)
                 )
             self._rate = int(rate)
             self._voice_id = voice_id
@@ -94,7 +97,7 @@ class Pyttsx3Synthesizer:
                 if clip is not None:
                     return clip
                 logger.debug("synthesis of %r was cancelled (attempt %d)", text[:40], attempt + 1)
-            raise SpeechError("The speech synthesizer failed: synthesis was cancelled.")
+            raise SpeechError(_("The speech synthesizer failed: synthesis was cancelled."))
 
     def _synthesize_once(self, engine: Any, espeak: Any, text: str) -> AudioClip | None:
         """One try; None when espeak-ng cancelled it."""
@@ -112,17 +115,20 @@ class Pyttsx3Synthesizer:
             engine.save_to_file(text, str(path))
             engine.runAndWait()
         except Exception as exc:  # the drivers raise anything from RuntimeError to COMError
-            raise SpeechError(f"The speech synthesizer failed: {exc}.") from exc
+            failed = _("The speech synthesizer failed: {error}.").format(error=exc)
+            raise SpeechError(failed) from exc
         if self._waits_for_notification(engine) and not self._finished.wait(self._timeout_s):
-            raise SpeechError("The speech synthesizer did not finish in time.")
+            raise SpeechError(_("The speech synthesizer did not finish in time."))
         if self._cancelled:
             return None
         if self._failure is not None:
-            raise SpeechError(f"The speech synthesizer failed: {self._failure}.")
+            raise SpeechError(
+                _("The speech synthesizer failed: {error}.").format(error=self._failure)
+            )
         try:
             clip = read_audio_file(path, label=text)
         except (OSError, EOFError, ValueError) as exc:
-            raise SpeechError("The speech synthesizer wrote no usable audio.") from exc
+            raise SpeechError(_("The speech synthesizer wrote no usable audio.")) from exc
         logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
         return clip
 
@@ -133,7 +139,7 @@ class Pyttsx3Synthesizer:
                 raw = engine.getProperty("voices") or []
             except Exception as exc:
                 raise VoiceNotAvailableError(
-                    "Speech is not available because the list of voices could not be read."
+                    _("Speech is not available because the list of voices could not be read.")
                 ) from exc
             voices = [
                 Voice(
@@ -144,7 +150,9 @@ class Pyttsx3Synthesizer:
                 for v in raw
             ]
         if not voices:
-            raise VoiceNotAvailableError("Speech is not available because no voices are installed.")
+            raise VoiceNotAvailableError(
+                _("Speech is not available because no voices are installed.")
+            )
         return voices
 
     def close(self) -> None:
@@ -167,7 +175,7 @@ class Pyttsx3Synthesizer:
             import pyttsx3
         except ImportError as exc:
             raise VoiceNotAvailableError(
-                "Speech is not available because the pyttsx3 package is not installed."
+                _("Speech is not available because the pyttsx3 package is not installed.")
             ) from exc
         try:
             engine = pyttsx3.init(self._driver_name)

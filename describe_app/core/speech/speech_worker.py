@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from describe_app.core.i18n import _
 from describe_app.core.sentences import split_sentences
 from describe_app.core.speech.audio import AudioClip
 from describe_app.core.speech.errors import SpeechError, VoiceNotAvailableError
@@ -92,7 +93,7 @@ class SpeechWorker:
         self._thread.start()
         if not self._ready.wait(timeout):
             self.close()
-            raise SpeechError("Speech did not start in time.")
+            raise SpeechError(_("Speech did not start in time."))
         if self._startup_error is not None:
             self._thread.join(timeout)
             with self._cond:
@@ -219,7 +220,7 @@ class SpeechWorker:
         except Exception as exc:
             if not isinstance(exc, SpeechError):
                 logger.exception("speech could not start")
-                exc = SpeechError(f"Speech could not start: {exc}.")
+                exc = SpeechError(_("Speech could not start: {error}.").format(error=exc))
             self._startup_error = exc
             self._ready.set()
             self._release()

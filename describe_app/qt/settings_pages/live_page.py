@@ -1,14 +1,17 @@
 """The "Hands-free and guidance" page of the settings: how big a change in the picture
 starts a new hands-free description and how often, whether reading guidance speaks its
-cues as tones, and whether the parts of each picture are described in the background
-for exploring."""
+cues as tones, whether the parts of each picture are described in the background
+for exploring, and when answers are prepared in the background (always, on mains power,
+never)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 
+from describe_app.core.live.prepare_policy import PreparePolicy
 from describe_app.core.settings.schema import HANDS_FREE_CHANGE, HANDS_FREE_INTERVAL, LiveSettings
 from describe_app.qt.labelled import add_form_row, labelled_button
+from describe_app.qt.settings_pages.combo_boxes import choice_combo
 from describe_app.qt.translate import _
 
 
@@ -49,6 +52,24 @@ class LivePage(QWidget):
         )
         self.explore_background.setChecked(live.explore_in_background)
         form.addRow(self.explore_background)
+        self.prepare = choice_combo(
+            self,
+            [
+                (_("Always"), PreparePolicy.ALWAYS),
+                (_("On mains power"), PreparePolicy.MAINS),
+                (_("Never"), PreparePolicy.NEVER),
+            ],
+            live.prepare,
+        )
+        add_form_row(
+            form,
+            _("P&repare answers in the background:"),
+            self.prepare,
+            _(
+                "When the camera view stays still, or a photo is opened, the model starts on "
+                "it before you ask, so the answer comes sooner. This uses battery."
+            ),
+        )
 
     def live_settings(self) -> LiveSettings:
         """The hands-free and guidance settings as the fields show them."""
@@ -57,4 +78,5 @@ class LivePage(QWidget):
             hands_free_interval=self.hands_free_interval.value(),
             cue_tones=self.cue_tones.isChecked(),
             explore_in_background=self.explore_background.isChecked(),
+            prepare=PreparePolicy(self.prepare.currentData()),
         )

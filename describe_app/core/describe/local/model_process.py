@@ -15,7 +15,9 @@ does not care which one it holds:
 * a child that dies unexpectedly (the out-of-memory killer, a native crash) is noticed by
   the pump within a tenth of a second, said (``ModelStopped``) and started again, with the
   job in hand sent again (:mod:`~describe_app.core.describe.local.supervisor` decides). The
-  child sends ``Started`` without the job's picture: the parent has it.
+  child sends ``Started`` without the job's picture: the parent has it;
+* work ahead of the user (``prepare``) goes the same way; the child says when it does
+  such work, so a crash then blames no picture, and the work is never sent again.
 
 The describer and text-reader factories must be picklable: a module-level class or
 function, or an instance such as :class:`LocalModelRecipe`.
@@ -44,6 +46,7 @@ from describe_app.core.describe.worker import (
     Job,
     LoadProgress,
     ModelWorker,
+    PrepareJob,
     Ready,
     Started,
     TextRead,
@@ -55,6 +58,7 @@ log = logging.getLogger(__name__)
 
 _STOP = None  # sentinel on the event queue: the pump ends
 _STARTED = "started"  # (_STARTED, job_id) from the child stands for Started(job_id, job)
+_PREPARING = "preparing"  # (_PREPARING, bool) from the child: work ahead starts or ends
 _POLL_S = 0.1  # how often the pump looks whether the child is still alive
 
 
@@ -143,9 +147,7 @@ class ProcessModelWorker:
     def start_loading(self) -> None:
         with self._lock:
             self._load_requested = True
-            child = self._child
-        if child is not None:
-            child.send(("load",))
+        self._tell_child(("load",))
 
     def submit(self, job: Job) -> int:
         dropped: list[WorkerEvent] = []
@@ -170,6 +172,19 @@ class ProcessModelWorker:
         if refused is not None:
             self._emit(refused)
         return job_id
+
+    def prepare(self, job: PrepareJob) -> None:
+        """:meth:`ModelWorker.prepare` in the child (dropped while it is started again)."""
+        self._tell_child(("prepare", job))
+
+    def stop_preparing(self) -> None:
+        self._tell_child(("stop_preparing",))
+
+    def _tell_child(self, command: tuple[Any, ...]) -> None:
+        with self._lock:
+            child = None if self._closed else self._child
+        if child is not None:
+            child.send(command)
 
     def cancel(self) -> None:
         with self._lock:
@@ -251,7 +266,8 @@ class ProcessModelWorker:
     def _handle(self, child: _Child, event: Any) -> None:
         if isinstance(event, tuple):  # (_STARTED, job_id): the job itself stayed here
             with self._lock:
-                job = self._jobs.job(event[1])
+                job = self._jobs.job(event[1]) if event[0] == _STARTED else None
+            child.preparing = event[0] == _PREPARING and bool(event[1])
             if job is None:
                 return
             event = Started(event[1], job)
@@ -273,7 +289,9 @@ class ProcessModelWorker:
             log.error("the model process ended unexpectedly (exit code %s)", code)
             self._child = None
             self._ready = False
-            events, delay = self._jobs.crashed(was_loaded=child.loaded)
+            # during work ahead of the user, no job of theirs was being worked on
+            busy = child.loaded and not child.preparing
+            events, delay = self._jobs.crashed(was_loaded=busy)
         for event in events:
             self._emit(event)
         if delay is None:
@@ -306,6 +324,7 @@ class _Child:
         self.commands: Any = ctx.Queue()
         self.events: Any = ctx.Queue()
         self.loaded = False  # its model was ready: a crash now is laid at the job's door
+        self.preparing = False  # it works ahead of the user: a crash is laid at no door
         self.process = ctx.Process(
             target=_serve,
             args=(*factories, self.commands, self.events, os.getpid()),
@@ -346,7 +365,12 @@ def _serve(
         else:
             events.put(event)
 
-    worker = ModelWorker(describer_factory, forward, text_reader_factory=text_reader_factory)
+    worker = ModelWorker(
+        describer_factory,
+        forward,
+        text_reader_factory=text_reader_factory,
+        on_preparing=lambda busy: events.put((_PREPARING, busy)),
+    )
     try:
         while True:
             try:
@@ -362,6 +386,10 @@ def _serve(
                 worker.submit(command[2], job_id=command[1])
             elif kind == "cancel":
                 worker.cancel()
+            elif kind == "prepare":
+                worker.prepare(command[1])
+            elif kind == "stop_preparing":
+                worker.stop_preparing()
             elif kind == "close":
                 worker.close(command[1])
                 return

@@ -7,14 +7,17 @@ Speed decisions, measured in ``benchmarks/bench_engine.py``:
   15-20 times less work before the first word, and it is the model's own global view.
 * We scale the picture to 512 px ourselves (Pillow, in C) and tell the processor not to
   resize again.
+* The vision encoder (about 85% of the time to the first word on a laptop CPU) runs once
+  per picture: its features are remembered for the last few pictures
+  (:mod:`~describe_app.core.describe.local.picture_features`), so a follow-up question or
+  "describe in more detail" starts from them, and :meth:`VlmDescriber.prepare` encodes a
+  picture - and may write the first sentence of its answer - before the user asks.
 * Generation runs in the caller's thread (the model worker); a streamer decodes each new
   token and hands out text at once, and a stopping criterion checks the cancel flag
-  between decoding steps.
-* Reading the picture and the prompt (the "prefill", about 0.8 s on a 2-core CPU) is one
-  step of generation, so a stopping criterion cannot end it. A hook before each layer of
-  the vision encoder and of the language model checks the cancel flag too, so a newer
-  request never waits for a whole prefill: it waits for one layer (a few milliseconds).
-  This matters when the parts of a picture are described in the background.
+  between decoding steps. A hook before each layer of the vision encoder and of the
+  language model checks it too, so a newer request waits for one layer (a few
+  milliseconds), never for a whole picture (see
+  :mod:`~describe_app.core.describe.local.generation_controls`).
 """
 
 from __future__ import annotations
@@ -22,30 +25,60 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from describe_app.core.describe.answer_limits import AnswerGuard
 from describe_app.core.describe.describer import (
     DescribeRequest,
     GenerationSettings,
     GenerationStats,
+    PreparedWork,
     TextSink,
+)
+from describe_app.core.describe.local.generation_controls import (
+    CancelCriterion,
+    CancelHooks,
+    DeltaStreamer,
+    EitherFlag,
+    SentenceEnd,
+    StopFlag,
+)
+from describe_app.core.describe.local.model_calls import ModelCalls
+from describe_app.core.describe.local.picture_features import (
+    PICTURES_KEPT,
+    AnswerStart,
+    PictureMemory,
+    picture_key,
 )
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
 from describe_app.core.describe.prompts import Detail, PromptSpec, build_messages
 from describe_app.core.errors import Cancelled
+from describe_app.core.pictures.images import Picture
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
+
+#: A preparation writes at most this many tokens while looking for the first sentence's end.
+WRITE_AHEAD_TOKENS = 48
 
 
 class VlmDescriber:
     """Describes pictures with a loaded model. Not thread-safe: one worker calls it."""
 
-    def __init__(self, loaded: LoadedVLM, settings: GenerationSettings | None = None) -> None:
+    def __init__(
+        self,
+        loaded: LoadedVLM,
+        settings: GenerationSettings | None = None,
+        *,
+        pictures_kept: int = PICTURES_KEPT,
+    ) -> None:
         self._loaded = loaded
         self._settings = settings or GenerationSettings()
-        self._hooks = _CancelHooks.of(loaded.model)
+        self._hooks = CancelHooks.of(loaded.model)
+        self._memory = PictureMemory(pictures_kept)
+        self._calls = ModelCalls(loaded, self._settings)
 
     @property
     def model_name(self) -> str:
@@ -60,21 +93,35 @@ class VlmDescriber:
         """The picture size the vision encoder was trained on."""
         return int(self._loaded.model.config.vision_config.image_size)
 
+    def forget_pictures(self) -> None:
+        """Drop every remembered picture: the next request encodes its picture afresh."""
+        self._memory.forget()
+
     def prepare_inputs(self, request: DescribeRequest) -> Any:
         """Prompt and picture as model tensors (on the model's device)."""
+        return self._inputs(self._view(request.picture), self._prompt_text(request.prompt))
+
+    def _view(self, picture: Picture) -> Image.Image:
+        """The picture as the model sees it: one square view at the encoder's side."""
         from PIL import Image
 
-        processor = self._loaded.processor
         side = self._settings.image_side or self.native_side
-        image = request.picture.image
+        image = picture.image
         if image.size != (side, side):
             image = image.resize((side, side), Image.Resampling.BICUBIC, reducing_gap=2.0)
-        prompt = processor.apply_chat_template(
-            build_messages(request.prompt), add_generation_prompt=True
+        return image
+
+    def _prompt_text(self, prompt: PromptSpec) -> str:
+        text = self._loaded.processor.apply_chat_template(
+            build_messages(prompt), add_generation_prompt=True
         )
-        inputs = processor(
+        return str(text)
+
+    def _inputs(self, view: Image.Image, prompt: str) -> Any:
+        side = view.size[0]
+        inputs = self._loaded.processor(
             text=prompt,
-            images=[[image]],
+            images=[[view]],
             return_tensors="pt",
             do_image_splitting=False,
             do_resize=False,
@@ -104,14 +151,12 @@ class VlmDescriber:
         """
         from PIL import Image
 
-        from describe_app.core.pictures.images import Picture
-
         start = time.perf_counter()
         grey = Image.new("RGB", (self.native_side, self.native_side), (128, 128, 128))
         request = DescribeRequest(
             Picture(grey, "warm-up", grey.size), PromptSpec(), max_new_tokens=2
         )
-        self.describe(request, lambda _text: None, threading.Event())
+        self._describe(request, lambda _text: None, threading.Event(), remember=False)
         return time.perf_counter() - start
 
     def max_new_tokens(self, request: DescribeRequest) -> int:
@@ -129,25 +174,53 @@ class VlmDescriber:
     def describe(
         self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
     ) -> GenerationStats:
+        return self._describe(request, on_text, cancel, remember=True)
+
+    def _describe(
+        self,
+        request: DescribeRequest,
+        on_text: TextSink,
+        cancel: threading.Event,
+        *,
+        remember: bool,
+    ) -> GenerationStats:
         import torch
 
         start = time.perf_counter()
         if cancel.is_set():
             raise Cancelled
-        inputs = self.prepare_inputs(request)
+        view = self._view(request.picture)
+        key, prompt = picture_key(view), self._prompt_text(request.prompt)
+        inputs = self._inputs(view, prompt)
         preprocess = time.perf_counter() - start
-        guard = AnswerGuard(self._settings, self.max_new_tokens(request), start)
-        streamer = _DeltaStreamer(
+        limit = self.max_new_tokens(request)
+        guard = AnswerGuard(self._settings, limit, start)
+        streamer = DeltaStreamer(
             self._loaded.processor.tokenizer, on_text, start, self._decode_mode, guard
         )
-        stop = _CancelCriterion(cancel, guard)
-        model = self._loaded.model
-        eos = model.generation_config.eos_token_id
+        stop = CancelCriterion(cancel, guard)
+        ahead = self._memory.answer_start(key, prompt)
+        if ahead is not None and len(ahead.token_ids) > limit:
+            ahead = None  # written for a longer answer than this request allows
+        features = self._memory.features(key) if self._calls.takes_features else None
+        vision_seconds: float | None = None
         self._prefill_mode()
         self._hooks.cancel = cancel
         with torch.inference_mode():
             try:
-                self._generate(model, inputs, request, streamer, stop, eos)
+                if ahead is not None:
+                    log.debug("answer written ahead: %d tokens", len(ahead.token_ids))
+                    self._continue(inputs, ahead, limit, streamer, stop)
+                else:
+                    if features is None and self._calls.takes_features:
+                        vision_start = time.perf_counter()
+                        features = self._calls.encode(inputs)
+                        vision_seconds = time.perf_counter() - vision_start
+                        if remember:
+                            self._memory.keep_features(key, features)
+                    elif features is not None:
+                        log.debug("picture features remembered: no vision encoder call")
+                    self._calls.generate(inputs, features, limit, streamer, [stop])
             finally:
                 self._hooks.cancel = None
         total = time.perf_counter() - start
@@ -162,132 +235,102 @@ class VlmDescriber:
             cancelled=False,
             token_seconds=tuple(streamer.token_seconds),
             stopped=guard.stopped,
+            vision_seconds=vision_seconds,
+            picture_cached=ahead is not None or (features is not None and vision_seconds is None),
+            prepared_tokens=len(ahead.token_ids) if ahead is not None else 0,
         )
 
-    def _generate(
+    def prepare(
         self,
-        model: Any,
-        inputs: Any,
         request: DescribeRequest,
-        streamer: _DeltaStreamer,
-        stop: _CancelCriterion,
-        eos: Any,
-    ) -> None:
-        model.generate(
-            **inputs,
-            max_new_tokens=self.max_new_tokens(request),
-            do_sample=False,
-            repetition_penalty=self._settings.repetition_penalty,
-            min_new_tokens=self._settings.min_new_tokens or None,
-            streamer=streamer,
-            stopping_criteria=[stop],
-            eos_token_id=eos,
-            pad_token_id=model.generation_config.pad_token_id,
-        )
-
-
-class _CancelHooks:
-    """A check of the cancel flag before each transformer layer (vision and language).
-
-    Added once per model (describers made later for the same model share it). The layers
-    are found by their class names (``...EncoderLayer``/``...DecoderLayer``), which every
-    transformers architecture uses."""
-
-    def __init__(self, model: Any) -> None:
-        self.cancel: threading.Event | None = None  # the request in progress
-        self.layers = 0
-        for module in model.modules():
-            if type(module).__name__.endswith(("EncoderLayer", "DecoderLayer")):
-                module.register_forward_pre_hook(self._check)
-                self.layers += 1
-
-    @classmethod
-    def of(cls, model: Any) -> _CancelHooks:
-        hooks = getattr(model, "_describe_cancel_hooks", None)
-        if not isinstance(hooks, cls):
-            hooks = cls(model)
-            model._describe_cancel_hooks = hooks
-        return hooks
-
-    def _check(self, _module: Any, _args: Any) -> None:
-        cancel = self.cancel
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
-
-
-class _CancelCriterion:
-    """A stopping criterion that ends generation once the cancel flag is set, or the answer
-    reaches its deadline or length cap."""
-
-    def __init__(self, cancel: threading.Event, guard: AnswerGuard) -> None:
-        self._cancel = cancel
-        self._guard = guard
-
-    def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+        cancel: threading.Event,
+        *,
+        first_sentence: bool = True,
+        after_vision: threading.Event | None = None,
+    ) -> PreparedWork:
+        """Encode the picture and remember its features; with ``first_sentence``, also write
+        the answer to ``request.prompt`` up to the end of its first sentence (at most
+        :data:`WRITE_AHEAD_TOKENS` tokens). Work already done is not done again."""
         import torch
 
-        stop = self._cancel.is_set() or self._guard.must_stop()
-        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+        if cancel.is_set():
+            raise Cancelled
+        if not self._calls.takes_features:  # a model that cannot start from encoded pictures
+            return PreparedWork(first_sentence=None, reused=True)
+        view = self._view(request.picture)
+        key, prompt = picture_key(view), self._prompt_text(request.prompt)
+        features = self._memory.features(key)
+        ahead = self._memory.answer_start(key, prompt)
+        if features is not None and (ahead is not None or not first_sentence):
+            said = ahead.first_sentence if ahead is not None else None
+            return PreparedWork(first_sentence=said, reused=True)
+        inputs = self._inputs(view, prompt)
+        stop = cancel if after_vision is None else EitherFlag(cancel, after_vision)
+        self._prefill_mode()
+        self._hooks.cancel = cancel
+        with torch.inference_mode():
+            try:
+                if features is None:
+                    features = self._calls.encode(inputs)
+                    self._memory.keep_features(key, features)
+                if stop.is_set():
+                    raise Cancelled
+                if first_sentence:
+                    self._hooks.cancel = stop
+                    ahead = self._write_ahead(request, inputs, features, stop)
+            finally:
+                self._hooks.cancel = None
+        if ahead is None:
+            return PreparedWork(first_sentence=None, reused=False)
+        self._memory.keep_answer_start(key, prompt, ahead)
+        return PreparedWork(first_sentence=ahead.first_sentence, reused=False)
 
-
-class _DeltaStreamer:
-    """A transformers streamer that hands out each new piece of text as soon as it decodes.
-
-    Unlike ``TextIteratorStreamer`` it does not wait for a space, and it needs no second
-    thread. Partial UTF-8 characters (decoded as U+FFFD) are held back until complete.
-    """
-
-    def __init__(
+    def _continue(
         self,
-        tokenizer: Any,
-        on_text: TextSink,
-        start: float,
-        on_first_token: Callable[[], None] | None = None,
-        guard: AnswerGuard | None = None,
+        inputs: Any,
+        ahead: AnswerStart,
+        limit: int,
+        streamer: DeltaStreamer,
+        stop: CancelCriterion,
     ) -> None:
-        self._guard = guard
-        self._tokenizer = tokenizer
-        self._on_first_token = on_first_token
-        self._on_text = on_text
-        self._start = start
-        self._prompt_seen = False
-        self._ids: list[int] = []
-        self._emitted = ""
-        self.new_tokens = 0
-        self.first_token_seconds: float | None = None
-        self.token_seconds: list[float] = []
-
-    def put(self, value: Any) -> None:
-        if not self._prompt_seen:  # generate() first sends the prompt
-            self._prompt_seen = True
+        """Hand out the answer written ahead at once, then write the rest."""
+        streamer.resume(ahead.token_ids, ahead.text, ahead.spoken)
+        if ahead.finished or len(ahead.token_ids) >= limit:
+            streamer.end()
             return
-        ids = value.reshape(-1).tolist()
-        now = time.perf_counter() - self._start
-        if self.first_token_seconds is None:
-            self.first_token_seconds = now
-            if self._on_first_token is not None:
-                self._on_first_token()  # the prompt is read: switch to decoding threads
-        self.token_seconds.extend([now] * len(ids))
-        self.new_tokens += len(ids)
-        if self._guard is not None:
-            self._guard.add_tokens(len(ids))
-        self._ids.extend(ids)
-        self._flush(final=False)
+        self._decode_mode()
+        self._calls.go_on(inputs, ahead, limit, streamer, [stop])
 
-    def end(self) -> None:
-        self._flush(final=True)
+    def _write_ahead(
+        self, request: DescribeRequest, inputs: Any, features: Any, cancel: StopFlag
+    ) -> AnswerStart | None:
+        """The answer up to the end of its first sentence, and the model's cache there."""
+        start = time.perf_counter()
+        sentence = SentenceEnd()
+        spoken: list[str] = []
 
-    def _flush(self, *, final: bool) -> None:
-        text = self._tokenizer.decode(self._ids, skip_special_tokens=True)
-        if not final and text.endswith("\ufffd"):
-            return
-        if text.startswith(self._emitted):
-            delta = text[len(self._emitted) :]
-        else:  # a tokenizer that rewrites earlier text (rare): send only what is new
-            delta = text[len(self._emitted) :] if len(text) > len(self._emitted) else ""
-        self._emitted = text
-        delta = delta.replace("\ufffd", "")
-        if self._guard is not None:
-            delta = self._guard.admit(delta)
-        if delta:
-            self._on_text(delta)
+        def on_text(piece: str) -> None:
+            spoken.append(piece)
+            sentence.feed(piece)
+
+        limit = self.max_new_tokens(request)
+        tokenizer = self._loaded.processor.tokenizer
+        streamer = DeltaStreamer(tokenizer, on_text, start, self._decode_mode, final_flush=False)
+        stop = CancelCriterion(cancel, AnswerGuard(self._settings, limit, start))
+        cache = self._calls.new_cache()
+        self._calls.generate(
+            inputs, features, min(limit, WRITE_AHEAD_TOKENS), streamer, [stop, sentence], cache
+        )
+        if cancel.is_set():
+            raise Cancelled
+        ids = streamer.token_ids
+        if not ids:
+            return None
+        return AnswerStart(
+            token_ids=ids,
+            text=streamer.text,
+            spoken="".join(spoken),
+            first_sentence=sentence.first_sentence,
+            cache=cache,
+            finished=self._calls.is_end(ids[-1]),
+        )

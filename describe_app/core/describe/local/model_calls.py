@@ -1,0 +1,122 @@
+"""The three calls into a vision-language model that a description is made of.
+
+* :meth:`ModelCalls.encode`: the picture's features (the vision encoder and the
+  connector), the expensive part: remembered per picture by the describer.
+* :meth:`ModelCalls.generate`: the answer, from the prompt and those features (the model
+  does not see the picture's pixels again).
+* :meth:`ModelCalls.go_on`: the rest of an answer whose start was written ahead, from its
+  key-value cache.
+
+All greedy, with the same settings, so the three ways to an answer give the same tokens.
+torch and transformers are imported lazily.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from typing import Any
+
+from describe_app.core.describe.describer import GenerationSettings
+from describe_app.core.describe.local.generation_controls import DeltaStreamer
+from describe_app.core.describe.local.picture_features import AnswerStart
+from describe_app.core.describe.local.vlm_loader import LoadedVLM
+
+
+class ModelCalls:
+    def __init__(self, loaded: LoadedVLM, settings: GenerationSettings) -> None:
+        self._model = loaded.model
+        self._settings = settings
+        params = inspect.signature(self._model.forward).parameters
+        #: the model starts from encoded pictures (transformers 5: ``mm_encoder_outputs``)
+        self.takes_features = "mm_encoder_outputs" in params
+        self._cache_arg = "cache" if "cache" in params else "past_key_values"
+        eos = self._model.generation_config.eos_token_id
+        self._ends = set(eos) if isinstance(eos, list | tuple) else {eos}
+
+    def encode(self, inputs: Any) -> Any:
+        """The picture's features (SmolVLM: 64 vectors for one view)."""
+        import torch
+
+        encoded = self._model.get_image_features(
+            pixel_values=inputs["pixel_values"],
+            pixel_attention_mask=inputs.get("pixel_attention_mask"),
+            return_dict=True,
+        )
+        return torch.cat(list(encoded.pooler_output), dim=0)
+
+    def new_cache(self) -> Any:
+        from transformers import DynamicCache
+
+        return DynamicCache(config=self._model.config)
+
+    def is_end(self, token_id: int) -> bool:
+        return token_id in self._ends
+
+    def generate(
+        self,
+        inputs: Any,
+        features: Any,
+        limit: int,
+        streamer: DeltaStreamer,
+        criteria: list[Any],
+        cache: Any = None,
+    ) -> None:
+        """Write the answer to ``inputs`` (None ``features``: encode the picture inside)."""
+        model_inputs = dict(inputs)
+        if features is not None:  # the picture is encoded already: only its features go in
+            from transformers.modeling_outputs import BaseModelOutputWithPooling
+
+            model_inputs.pop("pixel_values", None)
+            model_inputs.pop("pixel_attention_mask", None)
+            pooled: Any = [features]  # one picture's features, as the encoder gives them
+            encoded = BaseModelOutputWithPooling(pooler_output=pooled)
+            model_inputs["mm_encoder_outputs"] = {"image": encoded}
+        if cache is not None:
+            model_inputs[self._cache_arg] = cache
+        self._run(model_inputs, limit, self._settings.min_new_tokens, streamer, criteria)
+
+    def go_on(
+        self,
+        inputs: Any,
+        ahead: AnswerStart,
+        limit: int,
+        streamer: DeltaStreamer,
+        criteria: list[Any],
+    ) -> None:
+        """The rest of the answer after ``ahead``, from (a copy of) its key-value cache:
+        the same computation as one uninterrupted generation."""
+        import torch
+
+        written = len(ahead.token_ids)
+        prompt_ids = inputs["input_ids"]
+        tokens = torch.tensor([ahead.token_ids], dtype=prompt_ids.dtype, device=prompt_ids.device)
+        input_ids = torch.cat([prompt_ids, tokens], dim=1)
+        model_inputs = {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            self._cache_arg: copy.deepcopy(ahead.cache),
+        }
+        at_least = max(0, self._settings.min_new_tokens - written)
+        self._run(model_inputs, limit - written, at_least, streamer, criteria)
+
+    def _run(
+        self,
+        model_inputs: dict[str, Any],
+        limit: int,
+        at_least: int,
+        streamer: DeltaStreamer,
+        criteria: list[Any],
+    ) -> None:
+        config = self._model.generation_config
+        self._model.generate(
+            **model_inputs,
+            max_new_tokens=limit,
+            do_sample=False,
+            repetition_penalty=self._settings.repetition_penalty,
+            min_new_tokens=min(at_least, limit) or None,
+            streamer=streamer,
+            stopping_criteria=criteria,
+            eos_token_id=config.eos_token_id,
+            pad_token_id=config.pad_token_id,
+        )

@@ -1,0 +1,169 @@
+"""Read a PDF or a multi-page TIFF page by page into a :class:`Document`, with progress, and
+stop between pages when asked.
+
+A PDF page with a text layer is read from it (exact and instant); a page whose text layer
+has fewer than :data:`MIN_TEXT_LAYER_CHARS` letters is a scan: it is rendered at
+:data:`SCAN_DPI` and read by OCR. A TIFF's pages are pictures, read by OCR. Reading runs on
+the caller's thread (the CLI's main thread, or a worker): ``on_progress`` is called before
+each page ("Page 3 of 12."), ``on_page`` after it, and ``cancel`` is checked between pages,
+so a stop keeps the pages read so far (``Document.stopped`` is then True).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from describe_app.core.i18n import _
+from describe_app.core.reading.document import Document, Line, Page
+from describe_app.core.reading.ocr_reader import OcrSettings
+from describe_app.core.reading.page_range import parse_pages
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from describe_app.core.reading.ocr_reader import TextReader
+
+logger = logging.getLogger(__name__)
+
+#: A PDF page whose text layer has fewer letters than this is read as a scan (a scanner
+#: that stamps a page number or a date leaves a few).
+MIN_TEXT_LAYER_CHARS = 16
+#: Scanned PDF pages are rendered at this resolution for OCR, which finds text at up to
+#: 960 px (its usual setting) and reads the letters from the full picture.
+#: Measured on Letter pages of 8 pt print (benchmarks/bench_document.py): 100, 150 and
+#: 200 dpi all read every word; finding text at 1400 or 2048 px instead of 960 read no
+#: more and took 3 to 5 times as long; 150 dpi gives the letters a margin over 100.
+SCAN_DPI = 150
+#: OCR for scanned pages: the usual text finding, without the 0/180 degree classifier,
+#: which read 2 of 30 level lines of a scanned page as upside down ("rn rn n n n n");
+#: without it all 30 were right. (An upside-down scan is then not turned round.)
+SCAN_OCR_SETTINGS = OcrSettings(use_angle_classifier=False)
+#: File name endings read as documents rather than single pictures.
+DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff")
+
+#: Describes a picture found on a page, in sentences (the model, as ``describe`` does).
+PictureDescriber = Callable[["Image.Image"], str]
+
+
+def is_document_file(path: str | Path) -> bool:
+    """True for a file read page by page (a PDF or a TIFF, which may have many pages)."""
+    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def progress_sentence(number: int, total: int) -> str:
+    """What the user hears before a page is read."""
+    return _("Page {number} of {total}.").format(number=number, total=total)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Which pages to read and what to keep."""
+
+    #: The pages asked for, as typed ("2-5", "1,3,7-9"); None for all.
+    pages: str | None = None
+    #: Keep each scanned page's picture (for a searchable PDF; 12 MB a page in memory).
+    keep_images: bool = False
+    #: Describe the pictures printed on PDF pages with this, when given.
+    describe_picture: PictureDescriber | None = None
+
+
+class PageSource(Protocol):
+    """The pages of one file, read one at a time by one thread."""
+
+    page_count: int
+
+    def read_page(self, index: int, reader: TextReader, options: ReadOptions) -> Page:
+        """Read page ``index`` (0 for the first)."""
+
+    def close(self) -> None:
+        """Let go of the file."""
+
+
+def read_document(
+    path: str | Path,
+    reader: TextReader,
+    options: ReadOptions | None = None,
+    *,
+    on_progress: Callable[[str], None] | None = None,
+    on_page: Callable[[Page], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Document:
+    """Read the pages of ``path`` asked for in ``options``. A file that cannot be opened,
+    or a page range that does not fit, raises :class:`ImageError` with one sentence."""
+    options = options or ReadOptions()
+    source = open_pages(path)
+    try:
+        document = Document(source=str(path), page_count=source.page_count)
+        for index in parse_pages(options.pages, source.page_count):
+            if cancel is not None and cancel.is_set():
+                document.stopped = True
+                break
+            if on_progress is not None:
+                on_progress(progress_sentence(index + 1, source.page_count))
+            page = source.read_page(index, reader, options)
+            document.pages.append(page)
+            if on_page is not None:
+                on_page(page)
+        return document
+    finally:
+        source.close()
+
+
+def open_pages(path: str | Path) -> PageSource:
+    """The pages of a PDF or TIFF file; :class:`ImageError` if it cannot be opened."""
+    from describe_app.core.pictures.images import read_picture_file
+
+    name = Path(path).name or str(path)
+    data = read_picture_file(path)
+    if data[:5] == b"%PDF-" or Path(path).suffix.lower() == ".pdf":
+        return _PdfSource(data, name)
+    from describe_app.core.reading.picture_pages import PicturePages
+
+    return PicturePages(data, name)
+
+
+def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bool) -> Page:
+    """A page read from its picture by OCR."""
+    result = reader.read(image)
+    lines = [Line.from_boxes(boxes) for boxes in result.line_boxes]
+    if not result.line_boxes:  # a reader that gives lines without boxes (a fake)
+        lines = [Line(text) for text in result.lines]
+    return Page(
+        number=number,
+        lines=[line for line in lines if line.text],
+        size=(float(image.width), float(image.height)),
+        image=image if keep_image else None,
+    )
+
+
+class _PdfSource:
+    def __init__(self, data: bytes, name: str) -> None:
+        from describe_app.core.reading.pdf_pages import PdfPages
+
+        self._pdf = PdfPages(data, name)
+        self.page_count = self._pdf.page_count
+
+    def read_page(self, index: int, reader: TextReader, options: ReadOptions) -> Page:
+        lines = self._pdf.text_lines(index)
+        if _letters(lines) >= MIN_TEXT_LAYER_CHARS:
+            page = Page(index + 1, lines, self._pdf.page_size(index), from_text_layer=True)
+        else:
+            image = self._pdf.render(index, SCAN_DPI)
+            page = ocr_page(index + 1, image, reader, options.keep_images)
+        if options.describe_picture is not None and page.from_text_layer:
+            # (a scanned page's only picture is the scan itself)
+            for picture in self._pdf.pictures(index):
+                page.picture_descriptions.append(options.describe_picture(picture))
+        return page
+
+    def close(self) -> None:
+        self._pdf.close()
+
+
+def _letters(lines: Sequence[Line]) -> int:
+    return sum(1 for line in lines for char in line.text if char.isalnum())

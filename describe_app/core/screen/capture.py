@@ -1,0 +1,213 @@
+"""Capturing the screen as a :class:`Picture`: the one entry point is :func:`capture`.
+
+    from describe_app.core.screen.capture import ScreenTarget, capture
+    picture = capture(ScreenTarget.FOCUS)            # the control that has the keyboard focus
+    picture = capture(ScreenTarget.WINDOW)           # the active window
+    picture = capture(ScreenTarget.SCREEN)           # the monitor with the focus (or pointer)
+    picture = capture(ScreenTarget.REGION, region=Rect(10, 20, 400, 300))
+    picture = capture(ScreenTarget.CLIPBOARD, clipboard=read_clipboard_picture)
+
+The picture keeps the screen's native pixels (a high-DPI screen is not squeezed: the model
+and OCR get the part that matters at full sharpness) and its ``source`` says what was taken:
+"screen: focused object", "screen: active window", "screen: whole screen", "screen: region
+10,20 400x300", "screen: clipboard". When the focused object cannot be found, the active
+window is taken, and failing that the whole monitor; the source then says so, e.g.
+"screen: active window (no focused object found)".
+
+How: ``mss`` on X11, Windows and macOS (:mod:`.grabbers`); on Wayland the desktop portal
+``org.freedesktop.portal.Screenshot`` (:mod:`.wayland_portal`), which gives the whole screen
+only, so there every target but a region and the clipboard becomes the whole screen.
+Where the focus is comes from :mod:`.focus` (AT-SPI, UI Automation, the AX API).
+
+Blocking (tens of milliseconds with mss; the portal may show a permission dialog once):
+call it from a worker thread, never the GUI thread. Every failure is a
+:class:`ScreenCaptureError` with one sentence for the user. The clipboard is read by the
+caller (Qt's clipboard lives in the window or the command line, never in the core) and
+handed in as a function that returns the picture on it, or None.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Protocol
+
+from describe_app.core.errors import DescribeError
+from describe_app.core.i18n import N_, _
+from describe_app.core.pictures.images import Picture
+from describe_app.core.screen.geometry import Rect, monitor_for
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+
+class ScreenTarget(Enum):
+    """What on the screen to capture."""
+
+    FOCUS = "focus"  #: the control with the keyboard focus (else the active window)
+    WINDOW = "window"  #: the active window
+    SCREEN = "screen"  #: the whole monitor that holds the focus (else the pointer)
+    REGION = "region"  #: a rectangle given in screen pixels
+    CLIPBOARD = "clipboard"  #: the picture copied to the clipboard
+
+
+class ScreenCaptureError(DescribeError):
+    """The screen (or the clipboard) could not be captured; ``str()`` says why."""
+
+    exit_code = 5
+
+
+class Grabber(Protocol):
+    """Takes pixels off the screen: one per capture (not shared between threads)."""
+
+    def monitors(self) -> list[Rect]:
+        """Each monitor's rectangle in desktop pixels; the primary one first."""
+        ...
+
+    def grab(self, rect: Rect) -> Image.Image:
+        """The pixels of ``rect`` (inside one monitor) as an RGB image at native size."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the display connection."""
+        ...
+
+
+@dataclass(frozen=True)
+class Focused:
+    """The object with the keyboard focus: where it is, and whether it is a picture (an
+    image or icon, described alone rather than as part of a program)."""
+
+    rect: Rect
+    is_picture: bool = False
+
+
+class Locator(Protocol):
+    """Where the focus, the active window and the pointer are (None: not known)."""
+
+    def focused_object(self) -> Focused | None: ...
+
+    def active_window(self) -> Rect | None: ...
+
+    def pointer(self) -> tuple[int, int] | None: ...
+
+
+#: Reads the clipboard: its picture, or None when it holds none.
+ClipboardReader = Callable[[], "Picture | None"]
+
+#: The ``source`` of a focused object that is a picture (see :func:`is_focused_picture`).
+FOCUSED_PICTURE = "screen: focused picture"
+NO_CLIPBOARD_PICTURE = N_("There is no picture on the clipboard.")
+
+
+def capture(
+    target: ScreenTarget,
+    *,
+    region: Rect | None = None,
+    clipboard: ClipboardReader | None = None,
+    grabber: Grabber | None = None,
+    locator: Locator | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Picture:
+    """Capture ``target`` and return it as a picture with a ``source`` that says what it is.
+
+    ``region`` is required for :attr:`ScreenTarget.REGION` and ``clipboard`` for
+    :attr:`ScreenTarget.CLIPBOARD`. ``grabber`` and ``locator`` default to this platform's
+    (:func:`.grabbers.open_grabber`, :func:`.focus.open_locator`); tests pass fakes.
+    ``environ`` (default ``os.environ``) decides X11 or Wayland."""
+    if target is ScreenTarget.CLIPBOARD:
+        return _from_clipboard(clipboard)
+    if target is ScreenTarget.REGION and (region is None or region.is_empty):
+        raise ScreenCaptureError(_("Give the region as X,Y,WIDTH,HEIGHT in pixels."))
+    if grabber is not None:
+        return _capture_screen(target, region, grabber, locator, environ)
+    from describe_app.core.screen.grabbers import open_grabber
+
+    grabber = open_grabber(environ)
+    try:
+        return _capture_screen(target, region, grabber, locator, environ)
+    finally:
+        grabber.close()
+
+
+def _capture_screen(
+    target: ScreenTarget,
+    region: Rect | None,
+    grabber: Grabber,
+    locator: Locator | None,
+    environ: Mapping[str, str] | None,
+) -> Picture:
+    if region is not None and target is ScreenTarget.REGION:
+        return _grab(grabber, _inside_a_monitor(grabber, region), f"screen: region {region}")
+    if locator is None:
+        from describe_app.core.screen.focus import open_locator
+
+        locator = open_locator(environ)
+    return _grab_located(target, grabber, locator)
+
+
+def _grab_located(target: ScreenTarget, grabber: Grabber, locator: Locator) -> Picture:
+    """The focused object, active window or monitor, falling back in that order."""
+    monitors = grabber.monitors()
+    missing = ""
+    focused = locator.focused_object() if target is not ScreenTarget.WINDOW else None
+    focus_rect = _usable(focused.rect if focused else None, monitors)
+    if target is ScreenTarget.FOCUS:
+        if focused is not None and focus_rect is not None:
+            source = FOCUSED_PICTURE if focused.is_picture else "screen: focused object"
+            return _grab(grabber, focus_rect, source)
+        missing = "no focused object found"
+    if target in (ScreenTarget.FOCUS, ScreenTarget.WINDOW):
+        rect = _usable(locator.active_window(), monitors)
+        if rect is not None:
+            return _grab(grabber, rect, _source("screen: active window", missing))
+        missing = "no active window found"
+    point = focus_rect.centre if focus_rect is not None else locator.pointer()
+    monitor = monitor_for(monitors, point)
+    name = "screen: whole screen"
+    if len(monitors) > 1:
+        name += f", monitor {monitors.index(monitor) + 1} of {len(monitors)}"
+    return _grab(grabber, monitor, _source(name, missing))
+
+
+def _source(name: str, missing: str) -> str:
+    return f"{name} ({missing})" if missing else name
+
+
+def _usable(rect: Rect | None, monitors: list[Rect]) -> Rect | None:
+    """``rect`` cut to the monitor that holds most of it; None if it is on none."""
+    if rect is None or rect.is_empty:
+        return None
+    best = max((rect.intersection(m) for m in monitors), key=lambda r: r.area, default=None)
+    return best if best is not None and best.area > 0 else None
+
+
+def _inside_a_monitor(grabber: Grabber, region: Rect) -> Rect:
+    rect = _usable(region, grabber.monitors())
+    if rect is None:
+        raise ScreenCaptureError(
+            _("The region {region} is outside every screen.").format(region=str(region))
+        )
+    return rect
+
+
+def _grab(grabber: Grabber, rect: Rect, source: str) -> Picture:
+    image = grabber.grab(rect).convert("RGB")
+    log.debug("captured %s: %s, %dx%d pixels", source, rect, image.width, image.height)
+    return Picture(image=image, source=source, original_size=image.size)
+
+
+def _from_clipboard(clipboard: ClipboardReader | None) -> Picture:
+    picture = clipboard() if clipboard is not None else None
+    if picture is None:
+        raise ScreenCaptureError(_(NO_CLIPBOARD_PICTURE))
+    return Picture(image=picture.image, source="screen: clipboard", original_size=picture.size)
+
+
+def is_focused_picture(picture: Picture) -> bool:
+    """True for a capture of a focused image or icon (its prompt is the picture's alone)."""
+    return picture.source == FOCUSED_PICTURE

@@ -1,0 +1,134 @@
+"""Screen captures for the global keys and the tray, taken off the GUI thread.
+
+One thread ("screen-capture") captures the screen (tens of milliseconds with mss; the
+Wayland portal may ask the user first) and, for a description, reads the screen's text
+(OCR) so the model gets names and numbers exactly; reading the screen's text aloud is left
+to the model worker's own reader, as for a photo. The newest request wins: one that arrives
+while another waits replaces it. Results reach the GUI thread as signals.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from describe_app.core.errors import DescribeError
+from describe_app.core.pictures.images import Picture
+from describe_app.core.reading.ocr_reader import TextReader
+from describe_app.core.screen.capture import ScreenTarget
+from describe_app.qt.gui_thread import GuiThread
+from describe_app.qt.translate import _
+
+log = logging.getLogger(__name__)
+
+
+class ScreenJob(enum.Enum):
+    """What a global key or the tray asked for."""
+
+    DESCRIBE_FOCUS = "describe focus"
+    DESCRIBE_SCREEN = "describe screen"
+    READ_SCREEN = "read screen"
+
+    @property
+    def target(self) -> ScreenTarget:
+        return ScreenTarget.FOCUS if self is ScreenJob.DESCRIBE_FOCUS else ScreenTarget.SCREEN
+
+    @property
+    def reads_first(self) -> bool:
+        """A description gets the screen's text with the picture."""
+        return self is not ScreenJob.READ_SCREEN
+
+
+@dataclass(frozen=True)
+class ScreenCapture:
+    job: ScreenJob
+    picture: Picture
+    read_text: str = ""  # the screen's text, for a description ("" when none or not read)
+
+
+Capture = Callable[[ScreenTarget], Picture]
+
+
+def _capture(target: ScreenTarget) -> Picture:
+    from describe_app.core.screen.capture import capture
+
+    return capture(target)
+
+
+class ScreenCaptureWorker(QObject):
+    captured = Signal(object)  # ScreenCapture
+    failed = Signal(str)  # the sentence to say
+
+    def __init__(
+        self,
+        capture: Capture = _capture,
+        text_reader_factory: Callable[[], TextReader] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``text_reader_factory`` makes the reader of the screen's text (on first use, on
+        the worker's thread); None: descriptions go without it."""
+        super().__init__(parent)
+        self._capture = capture
+        self._reader_factory = text_reader_factory
+        self._reader: TextReader | None = None
+        self._gui = GuiThread(self)
+        self._wake = threading.Condition()
+        self._pending: ScreenJob | None = None
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="screen-capture", daemon=True)
+        self._thread.start()
+
+    def request(self, job: ScreenJob) -> None:
+        """Capture for ``job`` soon (a request still waiting is replaced)."""
+        with self._wake:
+            self._pending = job
+            self._wake.notify()
+
+    def close(self, timeout: float) -> None:
+        with self._wake:
+            self._closing = True
+            self._pending = None
+            self._wake.notify()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._pending is None and not self._closing:
+                    self._wake.wait()
+                job, self._pending = self._pending, None
+            if job is None:  # closing
+                return
+            self._take(job)
+
+    def _take(self, job: ScreenJob) -> None:
+        try:
+            picture = self._capture(job.target)
+        except DescribeError as exc:
+            self._gui.call(self.failed.emit, str(exc))
+            return
+        except Exception as exc:  # a bug must still end in a sentence
+            log.exception("screen capture failed")
+            self._gui.call(
+                self.failed.emit,
+                _("Describe could not capture the screen ({error}).").format(error=exc),
+            )
+            return
+        text = self._read(picture) if job.reads_first else ""
+        self._gui.call(self.captured.emit, ScreenCapture(job, picture, text))
+
+    def _read(self, picture: Picture) -> str:
+        if self._reader_factory is None:
+            return ""
+        try:
+            if self._reader is None:
+                self._reader = self._reader_factory()
+            return self._reader.read(picture.image).text
+        except Exception as exc:  # the description goes on without the text
+            log.info("the screen's text could not be read: %s", exc)
+            return ""

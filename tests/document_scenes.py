@@ -1,0 +1,94 @@
+"""Documents for the PDF, TIFF and export tests and the document benchmark, made at test
+time: printed pages with known words (Pillow), text PDFs and scanned PDFs (fpdf2)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from fpdf import FPDF
+from PIL import Image, ImageDraw
+
+from tests.sign_scenes import font
+
+#: Words of the printed pages, cycled: plain words a letter would hold.
+WORDS = (
+    "Dear customer your account number and the payment date are shown below please keep "
+    "this letter with your other papers because the office will close early on Friday "
+    "and open again on Monday morning at nine"
+).split()
+
+
+def page_lines(page: int, count: int = 12, per_line: int = 8) -> list[str]:
+    """The known lines of page ``page`` (1-based): a page title, then words."""
+    start = (page * 7) % len(WORDS)
+    words = [WORDS[(start + i) % len(WORDS)] for i in range(count * per_line)]
+    lines = [f"Page {page} notice"]
+    lines += [" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line)]
+    return lines[:count]
+
+
+def printed_page(lines: list[str], dpi: int = 150, point_size: float = 12.0) -> Image.Image:
+    """A US Letter page at ``dpi``: black print of ``point_size`` points on white."""
+    width, height = int(8.5 * dpi), int(11 * dpi)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    face = font(round(point_size * dpi / 72))
+    step = point_size * 1.8 * dpi / 72
+    for i, line in enumerate(lines):
+        draw.text((dpi, dpi + i * step), line, font=face, fill=(15, 15, 15))
+    return image
+
+
+def text_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with a text layer: each page's lines in Helvetica 12 pt."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("Helvetica", size=12)
+    for lines in pages:
+        pdf.add_page()
+        for i, line in enumerate(lines):
+            pdf.text(72, 90 + i * 20, line)
+    return bytes(pdf.output())
+
+
+def scanned_pdf(pictures: list[Image.Image]) -> bytes:
+    """A PDF of page pictures only (a scanner's output), each filling a Letter page."""
+    pdf = FPDF(unit="pt", format="letter")
+    for picture in pictures:
+        pdf.add_page()
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=85)
+        pdf.image(buffer, x=0, y=0, w=pdf.w, h=pdf.h)
+    return bytes(pdf.output())
+
+
+def encrypted_pdf(lines: list[str]) -> bytes:
+    """A text PDF that opens only with a password."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_encryption(owner_password="owner secret", user_password="user secret")
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    for i, line in enumerate(lines):
+        pdf.text(72, 90 + i * 20, line)
+    return bytes(pdf.output())
+
+
+def multipage_tiff(pictures: list[Image.Image], path: Path) -> Path:
+    """Save ``pictures`` as one multi-page TIFF."""
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], compression="tiff_lzw")
+    return path
+
+
+def word_accuracy(expected: list[str], read: str) -> float:
+    """Share of the expected words found in order in the text read (0 to 1)."""
+    want = [w.lower() for line in expected for w in re.findall(r"\w+", line)]
+    got = [w.lower() for w in re.findall(r"\w+", read)]
+    # longest common subsequence of words: dropped, split and misread words all count
+    previous = [0] * (len(got) + 1)
+    for word in want:
+        current = [0]
+        for j, other in enumerate(got):
+            current.append(previous[j] + 1 if word == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1] / len(want) if want else 1.0

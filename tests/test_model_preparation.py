@@ -1,0 +1,127 @@
+"""Prepared pictures in the describer: the model encodes a picture (and writes its first
+sentence) before the user asks, answers from that exactly as it would have afresh, and
+reuses it for follow-up questions; another picture is never answered from it.
+
+Real parts: tiny random-weight models of the real SmolVLM architecture through the app's
+loader; the vision encoder's runs are counted with a forward hook on its vision tower.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from describe_app.core.describe.conversation import Conversation
+from describe_app.core.describe.describer import (
+    DescribeRequest,
+)
+from describe_app.core.describe.local.vlm_describer import WRITE_AHEAD_TOKENS, VlmDescriber
+from describe_app.core.describe.local.vlm_loader import LoadedVLM
+from describe_app.core.describe.pipeline import run_request
+from describe_app.core.describe.prompts import Detail, PromptSpec
+from describe_app.core.pictures.images import Picture
+from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
+from tests import preparation_fixtures
+from tests.preparation_fixtures import VisionCalls, describe_text, fresh_answer, picture
+
+speaking = preparation_fixtures.speaking
+lively = preparation_fixtures.lively
+astronaut = preparation_fixtures.astronaut
+coffee = preparation_fixtures.coffee
+speaking_vision = preparation_fixtures.speaking_vision
+lively_vision = preparation_fixtures.lively_vision
+
+
+# --- the describer ------------------------------------------------------------------------
+
+
+def test_a_prepared_picture_gives_the_fresh_answer_without_encoding_it_again(
+    speaking: LoadedVLM, speaking_vision: VisionCalls, astronaut: Picture
+) -> None:
+    request = DescribeRequest(astronaut, PromptSpec())
+    fresh = fresh_answer(speaking, request)
+    assert fresh == " ".join(DEFAULT_SENTENCES)
+    describer = VlmDescriber(speaking)
+    before = speaking_vision.count
+    work = describer.prepare(request, threading.Event(), first_sentence=True)
+    assert work.first_sentence == DEFAULT_SENTENCES[0] and not work.reused
+    assert speaking_vision.count == before + 1
+    pieces: list[str] = []
+    stats = describer.describe(request, pieces.append, threading.Event())
+    assert "".join(pieces) == fresh
+    assert pieces[0].startswith(DEFAULT_SENTENCES[0])  # the first sentence at once, whole
+    assert speaking_vision.count == before + 1  # the vision encoder did not run again
+    assert stats.picture_cached and stats.vision_seconds is None
+    assert stats.prepared_tokens > 0
+    assert stats.first_token_seconds is not None
+    assert stats.first_token_seconds <= stats.token_seconds[stats.prepared_tokens]
+    # preparing it again does nothing
+    again = describer.prepare(request, threading.Event(), first_sentence=True)
+    assert again.reused and again.first_sentence == DEFAULT_SENTENCES[0]
+    assert speaking_vision.count == before + 1
+
+
+@pytest.mark.parametrize("tokens", [20, 48, 90])
+def test_an_answer_written_ahead_goes_on_exactly_as_the_fresh_one(
+    lively: LoadedVLM, lively_vision: VisionCalls, astronaut: Picture, tokens: int
+) -> None:
+    """The random model writes on without a full stop: the start written ahead is cut
+    off mid-answer, and the rest must be the fresh answer's rest, token for token."""
+    request = DescribeRequest(astronaut, PromptSpec(), max_new_tokens=tokens)
+    fresh = fresh_answer(lively, request)
+    assert len(set(fresh)) >= 5  # a varied answer, not one character over and over
+    describer = VlmDescriber(lively)
+    describer.prepare(request, threading.Event(), first_sentence=True)
+    count = lively_vision.count
+    text, stats = describe_text(describer, request)
+    assert text == fresh
+    assert stats.new_tokens == tokens
+    assert 0 < stats.prepared_tokens <= min(tokens, WRITE_AHEAD_TOKENS)
+    assert lively_vision.count == count
+    # a request of the user's with the features only (nothing written ahead) agrees too
+    describer.forget_pictures()
+    describer.prepare(request, threading.Event(), first_sentence=False)
+    text, stats = describe_text(describer, request)
+    assert text == fresh and stats.prepared_tokens == 0 and stats.picture_cached
+
+
+def test_follow_up_questions_and_more_detail_reuse_thepicture(
+    speaking: LoadedVLM, speaking_vision: VisionCalls, astronaut: Picture
+) -> None:
+    describer = VlmDescriber(speaking)
+    conversation = Conversation(astronaut)
+    first = conversation.describe_request(Detail.BRIEF)
+    before = speaking_vision.count
+    result = run_request(describer, first, check=False)
+    assert speaking_vision.count == before + 1
+    conversation.record(first, result.text)
+    question = conversation.question_request("What colour is the mug")
+    _, stats = describe_text(describer, question)
+    assert stats.picture_cached and stats.vision_seconds is None
+    _, stats = describe_text(describer, conversation.describe_request(Detail.HIGH))
+    assert stats.picture_cached
+    assert speaking_vision.count == before + 1  # one encoding for all three
+
+
+def test_a_changed_picture_is_never_answered_from_another_pictures_features(
+    lively: LoadedVLM, lively_vision: VisionCalls, astronaut: Picture, coffee: Picture
+) -> None:
+    describer = VlmDescriber(lively)
+    old = DescribeRequest(astronaut, PromptSpec(), max_new_tokens=30)
+    new = DescribeRequest(coffee, PromptSpec(), max_new_tokens=30)
+    expected = fresh_answer(lively, new)
+    assert fresh_answer(lively, old) != expected  # the two pictures differ to the model
+    describer.prepare(old, threading.Event(), first_sentence=True)
+    count = lively_vision.count
+    text, stats = describe_text(describer, new)
+    assert text == expected
+    assert stats.vision_seconds is not None and not stats.picture_cached
+    assert lively_vision.count == count + 1
+    # a small change in a corner (a few pixels of the model's view) makes it another picture
+    pixels = np.asarray(astronaut.image).copy()
+    pixels[:32, :32] = 255 - pixels[:32, :32]
+    touched = picture(pixels, "touched")
+    _, stats = describe_text(describer, DescribeRequest(touched, PromptSpec(), max_new_tokens=3))
+    assert not stats.picture_cached and stats.vision_seconds is not None
