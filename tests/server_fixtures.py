@@ -3,7 +3,8 @@
 :func:`transformers_server` starts transformers' own OpenAI-compatible server on 127.0.0.1
 (a free port, offline, pinned to a local model folder) as a subprocess, waits until
 ``/v1/models`` answers, and stops it afterwards. :class:`StubServer` is a tiny HTTP server
-on a thread that misbehaves on purpose (errors, broken streams, silence) for the fault tests.
+on a thread that misbehaves on purpose (errors, broken streams, silence) for the fault tests;
+other tests build their own on :class:`LocalServer` and :class:`QuietHandler`.
 """
 
 from __future__ import annotations
@@ -120,6 +121,60 @@ def content_chunk(text: str, finish: str | None = None) -> bytes:
     return sse({"object": "chat.completion.chunk", "model": "stub", "choices": [choice]})
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for the test servers: HTTP/1.1, no log lines, small helpers."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def read_body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+    def send_body(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def start_stream(self) -> None:
+        """A 200 event stream that ends when the connection closes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+
+class LocalServer:
+    """A threaded HTTP server on a free port of 127.0.0.1, in this process; ``release`` ends
+    answers that wait on it, and :meth:`close` sets it before stopping the server."""
+
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.release = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
 @dataclass
 class StubServer:
     """An HTTP server whose answer to ``POST /v1/chat/completions`` is set by ``mode``.
@@ -141,69 +196,41 @@ class StubServer:
     tls: ssl.SSLContext | None = None  # serve https with this context
 
     def __post_init__(self) -> None:
-        self.release = threading.Event()  # ends 'silent' and 'stall' answers
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self.port = int(self._server.server_address[1])
-        scheme = "http"
-        if self.tls is not None:
-            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-            scheme = "https"
-        self.url = f"{scheme}://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalServer(self._handler_class(), self.tls)
+        self.release = self._http.release  # ends 'silent' and 'stall' answers
+        self.port = self._http.port
+        self.url = self._http.url
 
     def close(self) -> None:
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+        self._http.close()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 stub.headers.append(dict(self.headers.items()))
                 if stub.mode == "status":
-                    self._send(stub.status, stub.error_body)
+                    self.send_body(stub.status, stub.error_body)
                     return
                 data = {"object": "list", "data": [{"id": m} for m in stub.models]}
-                self._send(200, json.dumps(data).encode())
+                self.send_body(200, json.dumps(data).encode())
 
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                stub.requests.append(json.loads(self.rfile.read(length)))
+                stub.requests.append(json.loads(self.read_body()))
                 stub.headers.append(dict(self.headers.items()))
                 mode = stub.mode
                 if mode == "status":
-                    self._send(stub.status, stub.error_body)
+                    self.send_body(stub.status, stub.error_body)
                 elif mode == "html":
-                    self._send(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
+                    self.send_body(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
                 elif mode == "silent":
                     stub.release.wait(30)
                 else:
                     self._stream(mode)
 
-            def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
             def _stream(self, mode: str) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Connection", "close")
-                self.end_headers()
+                self.start_stream()
                 write = self.wfile.write
                 if mode == "malformed":
                     write(b"data: {this is not json\n\n")

@@ -14,7 +14,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from describe_app.core.describe.remote.remote_describer import RemoteDescriber, 
 from describe_app.core.describe.remote.remote_errors import ServerTimeoutError
 from describe_app.core.errors import DescribeError, ModelLoadError
 from describe_app.core.pictures.images import Picture
-from tests.server_fixtures import content_chunk
+from tests.server_fixtures import LocalServer, QuietHandler, content_chunk
 
 #: A fake answer: the pieces the server writes, in order (None: the connection is cut there).
 Script = Callable[[Callable[[bytes], None]], None]
@@ -46,38 +45,22 @@ class FakeServer:
 
     def __init__(self, script: Script) -> None:
         self.script = script
-        self.release = threading.Event()
         self.requests = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalServer(self._handler())
+        self.release = self._http.release
+        self.url = self._http.url
 
     def close(self) -> None:
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+        self._http.close()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[QuietHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.read_body()
                 fake.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Connection", "close")
-                self.end_headers()
+                self.start_stream()
 
                 def write(data: bytes) -> None:
                     self.wfile.write(data)

@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -18,6 +16,7 @@ from PIL import Image
 from describe_app.cli import main
 from describe_app.core.describe.describer import DescribeRequest, GenerationStats, TextSink
 from describe_app.core.untrusted_text import MAX_STRING, TextCleaner, clean_text
+from tests.server_fixtures import LocalServer, QuietHandler, sse
 
 # --- the cleaner --------------------------------------------------------------------------
 
@@ -149,66 +148,40 @@ def assert_clean(text: str) -> None:
         assert leftover not in text, f"{leftover!r} in {text!r}"
 
 
-def _sse(obj: Any) -> bytes:
-    return f"data: {json.dumps(obj)}\n\n".encode()
-
-
 class HostileServer:
     """Answers chat completions with escape sequences in the text and in the model name; with
     ``status`` set, answers that error with the escapes in the error body instead."""
 
     def __init__(self) -> None:
         self.status = 200
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._http = LocalServer(self._handler())
+        self.url = self._http.url
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+        self._http.close()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _handler(self) -> type[QuietHandler]:
         hostile = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = json.dumps({"object": "list", "data": [{"id": HOSTILE_MODEL}]})
-                self._send(200, body.encode())
+                self.send_body(200, body.encode())
 
             def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.read_body()
                 if hostile.status != 200:
                     error = {"error": {"message": "Bad \x1b]0;owned\x07thing\x1b[2J happened"}}
-                    self._send(hostile.status, json.dumps(error).encode())
+                    self.send_body(hostile.status, json.dumps(error).encode())
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Connection", "close")
-                self.end_headers()
+                self.start_stream()
                 for piece in HOSTILE_PIECES:
                     choice = {"index": 0, "delta": {"content": piece}}
-                    self.wfile.write(_sse({"model": HOSTILE_MODEL, "choices": [choice]}))
+                    self.wfile.write(sse({"model": HOSTILE_MODEL, "choices": [choice]}))
                     self.wfile.flush()
                 done = {"index": 0, "delta": {}, "finish_reason": "stop"}
-                self.wfile.write(_sse({"model": HOSTILE_MODEL, "choices": [done]}))
+                self.wfile.write(sse({"model": HOSTILE_MODEL, "choices": [done]}))
                 self.wfile.write(b"data: [DONE]\n\n")
-
-            def _send(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
         return Handler
 

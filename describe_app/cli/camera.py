@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.prepare_option import add_prepare_option
 from describe_app.cli.speech import CommandLineSpeech
 
 if TYPE_CHECKING:
-    from describe_app.core.camera.frame_source import FrameSource
     from describe_app.core.describe.describer import Describer
 
 log = logging.getLogger(__name__)
@@ -41,12 +40,12 @@ def add_camera_commands(
     speech_opts: argparse.ArgumentParser,
 ) -> None:
     """Register ``watch`` and ``guide``."""
-    camera_opts = _camera_options()
+    camera_opts = camera_options()
     _add_watch(commands, parents=[model_opts, speech_opts, camera_opts])
     _add_guide(commands, parents=[speech_opts, camera_opts])
 
 
-def _camera_options() -> argparse.ArgumentParser:
+def camera_options() -> argparse.ArgumentParser:
     """The options both commands share: which camera, and for how long."""
     camera_opts = argparse.ArgumentParser(add_help=False)
     group = camera_opts.add_argument_group("camera")
@@ -167,7 +166,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
             prompt=PromptSpec(detail=Detail.BRIEF, language=args.language),
             clock=lambda: frames.now,
         )
-        _announce(frames, speech, f"Hands-free mode on, watching {frames.name}.")
+        announce(frames, speech, f"Hands-free mode on, watching {frames.name}.")
         try:
             for frame in frames:
                 answers.look(frame.image)
@@ -182,13 +181,13 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
                     request = replace(request, max_new_tokens=args.max_tokens)
 
                 def on_sentence(sentence: str, index: int) -> None:
-                    print(f"[{_stamp(frames)}] {sentence}", flush=True)
+                    print(f"[{stamp(frames)}] {sentence}", flush=True)
                     speech.sentence(sentence, index)
 
                 answers.describe(request, on_sentence, check=not args.describe_anyway)
         finally:
             answers.close()
-        _announce(frames, speech, "Hands-free mode off.")
+        announce(frames, speech, "Hands-free mode off.")
     return 0
 
 
@@ -220,7 +219,7 @@ def run_guide(args: argparse.Namespace) -> int:
         FrameSource(args.camera, every_s=every_s, max_seconds=args.max_seconds) as frames,
     ):
         coach = GuidanceCoach(clock=lambda: frames.now)
-        _announce(frames, speech, "Reading guidance on. Point the camera at the page.")
+        announce(frames, speech, "Reading guidance on. Point the camera at the page.")
         previous = None
         for frame in frames:
             look, previous = look_at_frame(frame.image, finder, previous_small=previous)
@@ -228,32 +227,19 @@ def run_guide(args: argparse.Namespace) -> int:
             if cue is None:
                 continue
             if cue is not Cue.READY and tones:
-                print(f"[{_stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+                print(f"[{stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
                 speech.sound(cue_tone(cue))  # cuts off the last cue, as a spoken one does
                 continue
             if cue is not Cue.READY:
-                _announce(frames, speech, CUE_WORDS[cue])
+                announce(frames, speech, CUE_WORDS[cue])
                 continue
             speech.earcon("picture_taken")  # first, then the words after it
-            print(f"[{_stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+            print(f"[{stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
             speech.sentence(CUE_WORDS[cue], 1)
             result = reader.read(picture_from_frame(frame.image, source=frames.name).image)
             for index, line in enumerate(result.lines or [result.sentence]):
-                print(f"[{_stamp(frames)}] {line}", flush=True)
+                print(f"[{stamp(frames)}] {line}", flush=True)
                 speech.sentence(line, index + 1)
             if args.once:
                 break
     return 0
-
-
-def _announce(frames: FrameSource, speech: CommandLineSpeech, text: str) -> None:
-    print(f"[{_stamp(frames)}] {text}", flush=True)
-    speech.sentence(text, 0)
-
-
-def _stamp(frames: FrameSource) -> str:
-    """Wall-clock time for a camera; the position in the video for a file."""
-    if frames.is_file:
-        minutes, seconds = divmod(frames.now, 60.0)
-        return f"{int(minutes):02d}:{seconds:04.1f}"
-    return time.strftime("%H:%M:%S")

@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from describe_app.cli.camera import _announce, _camera_options, _stamp
+from describe_app.cli.camera import camera_options
+from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.output import error, print_json, status
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.i18n import _
@@ -40,7 +41,7 @@ def add_document_command(
     """Register ``document``."""
     p = commands.add_parser(
         "document",
-        parents=[speech_opts, _camera_options()],
+        parents=[speech_opts, camera_options()],
         help="document mode: guide the camera onto a page, capture it and read it",
         description=(
             "Document mode: say what is missing (an edge out of view, too close, too far, "
@@ -104,7 +105,7 @@ def run_document(args: argparse.Namespace) -> int:
     ):
         check = DocumentCheck(clock=lambda: frames.now)
         document = Document(source=frames.name)
-        _announce(frames, speech, _("Document mode on. Put a page in front of the camera."))
+        announce(frames, speech, _("Document mode on. Put a page in front of the camera."))
         for frame in frames:
             event = check.check(frame.image)
             if event is None:
@@ -112,13 +113,13 @@ def run_document(args: argparse.Namespace) -> int:
             words = _(event.words)
             if event.cue is not Cue.READY:
                 if args.tones:
-                    print(f"[{_stamp(frames)}] {words}", flush=True)
+                    print(f"[{stamp(frames)}] {words}", flush=True)
                     speech.sound(cue_tone(event.cue))
                 else:
-                    _announce(frames, speech, words)
+                    announce(frames, speech, words)
                 continue
             speech.earcon("picture_taken")  # first, then the words after it
-            print(f"[{_stamp(frames)}] {words}", flush=True)
+            print(f"[{stamp(frames)}] {words}", flush=True)
             speech.sentence(words, 1)
             captured = time.perf_counter()
             page = read_page(
@@ -134,7 +135,7 @@ def run_document(args: argparse.Namespace) -> int:
             if args.pages and len(document.pages) >= args.pages:
                 break
         if not document.pages:
-            _announce(frames, speech, _("No page was captured."))
+            announce(frames, speech, _("No page was captured."))
     return 0
 
 
@@ -144,7 +145,7 @@ def _say_page(page: Page, frames: FrameSource, speech: CommandLineSpeech) -> Non
     from describe_app.core.reading.page_reader import spoken_blocks
 
     heading = _("Page {number}.").format(number=page.number)
-    print(f"[{_stamp(frames)}] {heading}", flush=True)
+    print(f"[{stamp(frames)}] {heading}", flush=True)
     speech.sentence(heading, 1)
     if not page.lines:
         print(_("No text found."), flush=True)

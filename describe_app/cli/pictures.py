@@ -113,7 +113,7 @@ def run_describe(args: argparse.Namespace) -> int:
 
         return describe, _privacy_notice(describer)
 
-    return _for_each_picture(args, prepare)
+    return for_each_picture(args, prepare)
 
 
 def _privacy_notice(describer: object) -> str | None:
@@ -125,7 +125,7 @@ def _privacy_notice(describer: object) -> str | None:
 Handler = Callable[["Picture", CommandLineSpeech], int]
 
 
-def _for_each_picture(
+def for_each_picture(
     args: argparse.Namespace, prepare: Callable[[], tuple[Handler, str | None]]
 ) -> int:
     """Run a handler on each picture named in ``args.images``; a bad file is said in one
@@ -230,7 +230,7 @@ def run_read(args: argparse.Namespace) -> int:
         reader = OcrReader()
         return (lambda picture, speech: _read_one(reader, picture, args, speech)), None
 
-    return _for_each_picture(args, prepare)
+    return for_each_picture(args, prepare)
 
 
 def _read_one(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from describe_app.cli.camera import _announce, _stamp
+from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.output import error, print_json
-from describe_app.cli.pictures import Handler, _for_each_picture
+from describe_app.cli.pictures import Handler, for_each_picture
 from describe_app.cli.speech import CommandLineSpeech
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def run_codes(args: argparse.Namespace) -> int:
         reader = ZxingCodeReader()
         return (lambda picture, speech: _codes_in(reader, picture, args, speech)), None
 
-    return _for_each_picture(args, prepare)
+    return for_each_picture(args, prepare)
 
 
 def _codes_in(
@@ -176,10 +176,10 @@ def _live_codes(args: argparse.Namespace, reader: CodeReader) -> int:
             if isinstance(found, CodesFound):
                 for index, code in enumerate(found.codes):
                     if args.json:
-                        print_json({"at": _stamp(frames), **code.to_json()})
+                        print_json({"at": stamp(frames), **code.to_json()})
                         speech.sentence(code.sentence(), index)
                     else:
-                        _announce(frames, speech, code.sentence())
+                        announce(frames, speech, code.sentence())
             elif isinstance(found, CodeCueFound):
                 _say(frames, speech, args, _(CODE_CUE_WORDS[found.cue]))
     return 0
@@ -189,17 +189,17 @@ def _say(
     frames: FrameSource, speech: CommandLineSpeech, args: argparse.Namespace, text: str
 ) -> None:
     if args.json:
-        print_json({"at": _stamp(frames), "message": text})
+        print_json({"at": stamp(frames), "message": text})
         speech.sentence(text, 0)
     else:
-        _announce(frames, speech, text)
+        announce(frames, speech, text)
 
 
 def _print(frames: FrameSource, args: argparse.Namespace, text: str) -> None:
     if args.json:
-        print_json({"at": _stamp(frames), "message": text})
+        print_json({"at": stamp(frames), "message": text})
     else:
-        print(f"[{_stamp(frames)}] {text}", flush=True)
+        print(f"[{stamp(frames)}] {text}", flush=True)
 
 
 # --- colour -----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def run_colour(args: argparse.Namespace) -> int:
 
         return name, None
 
-    return _for_each_picture(args, prepare)
+    return for_each_picture(args, prepare)
 
 
 # --- light ------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def run_light(args: argparse.Namespace) -> int:
 
         return measure, None
 
-    return _for_each_picture(args, prepare)
+    return for_each_picture(args, prepare)
 
 
 def _light_meter(args: argparse.Namespace) -> int:
