@@ -8,8 +8,10 @@ queued signal, on the GUI thread:
 * guidance: a cue -> said in words or played as a tone (the user's choice); "ready" -> the
   picture-taken sound, "Ready. Reading." and the controller reads that frame.
 
-The two modes exclude each other (one would talk over the other); switching one on
-switches the other off. Each start and stop is announced.
+Other parts of the window add modes of their own to the same loop with :meth:`LiveModes.add_mode`
+(the codes and the light meter: :mod:`describe_app.qt.quick_channels`). The user's modes
+exclude each other (one would talk over the other); switching one on switches the others off.
+Each start and stop is announced; a mode whose check fails is switched off and that is said.
 
 A third check, silent, runs whenever the camera is on and the window is shown (not
 minimized or hidden), unless the user chose never to prepare: each newly settled view
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -48,15 +51,29 @@ from describe_app.core.reading.text_finder_process import ProcessTextFinder
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.gui_thread import GuiThread
-from describe_app.qt.translate import _
+from describe_app.qt.translate import N_, _
 
 log = logging.getLogger(__name__)
 
 CheckFactory = Callable[[], FrameCheck]
 
 
+@dataclass(frozen=True)
+class LiveMode:
+    """A mode the user switches on the frame-check loop. The three sentences are marked
+    with ``N_()`` and translated when said; ``found`` gets what its check finds, on the GUI
+    thread, while the mode is on (and must ignore what another mode's check found)."""
+
+    check: CheckFactory
+    name: str  # "Reading guidance", in "{mode} stopped because of an error"
+    on_text: str
+    off_text: str
+    found: Callable[[object], None]
+    switched_on: Callable[[], None] | None = None
+
+
 class LiveModes(QObject):
-    mode_changed = Signal(str, bool)  # GUIDANCE or HANDS_FREE, on
+    mode_changed = Signal(str, bool)  # a mode's id (its action's id), on
 
     def __init__(
         self,
@@ -80,6 +97,22 @@ class LiveModes(QObject):
         self._hands_free_factory = hands_free_factory or (
             lambda: HandsFreeCheck(self.watch_settings)
         )
+        self._modes: dict[str, LiveMode] = {
+            GUIDANCE: LiveMode(
+                lambda: self._guidance_factory(),
+                N_("Reading guidance"),
+                N_("Reading guidance on. Point the camera at a page."),
+                N_("Reading guidance off."),
+                self._on_cue,
+            ),
+            HANDS_FREE: LiveMode(
+                lambda: self._hands_free_factory(),
+                N_("Hands-free mode"),
+                N_("Hands-free mode on. Describe speaks when the view changes."),
+                N_("Hands-free mode off."),
+                self._on_view_settled,
+            ),
+        }
         self._gui = GuiThread(self)
         self.loop = FrameCheckLoop(self._newest_frame, self._from_loop)
         self._closed = False
@@ -97,13 +130,19 @@ class LiveModes(QObject):
 
     # --- switching --------------------------------------------------------------------------------
 
+    def add_mode(self, mode: str, spec: LiveMode) -> None:
+        self._modes[mode] = spec
+
+    def toggle(self, mode: str) -> None:
+        self._switch(mode, not self.is_on(mode))
+
     @Slot()
     def toggle_hands_free(self) -> None:
-        self._switch(HANDS_FREE, not self.is_on(HANDS_FREE))
+        self.toggle(HANDS_FREE)
 
     @Slot()
     def toggle_guidance(self) -> None:
-        self._switch(GUIDANCE, not self.is_on(GUIDANCE))
+        self.toggle(GUIDANCE)
 
     def set_watch_settings(self, settings: WatchSettings) -> None:
         """New hands-free settings; applied at once if hands-free mode is on."""
@@ -128,7 +167,7 @@ class LiveModes(QObject):
         self._update_prepare()
 
     def switch_off_all(self) -> None:
-        for mode in (GUIDANCE, HANDS_FREE):
+        for mode in self._modes:
             if self.is_on(mode):
                 self._switch(mode, False)
 
@@ -139,15 +178,18 @@ class LiveModes(QObject):
             )
             self.mode_changed.emit(mode, False)
             return
-        other = HANDS_FREE if mode == GUIDANCE else GUIDANCE
-        if on and self.is_on(other):
-            self.loop.set_check(other, None)
-            self.mode_changed.emit(other, False)
-        factory = self._guidance_factory if mode == GUIDANCE else self._hands_free_factory
-        self.loop.set_check(mode, factory() if on else None)
+        spec = self._modes[mode]
+        if on:
+            for other in self._modes:
+                if other != mode and self.is_on(other):  # quietly: what is on now is said
+                    self.loop.set_check(other, None)
+                    self.mode_changed.emit(other, False)
+        self.loop.set_check(mode, spec.check() if on else None)
+        if on and spec.switched_on is not None:
+            spec.switched_on()
         self.mode_changed.emit(mode, on)
         self._announcer.clear_status()
-        self._announcer.announce(_announcement(mode, on), interrupt=True)
+        self._announcer.announce(_(spec.on_text if on else spec.off_text), interrupt=True)
 
     # --- preparing settled views --------------------------------------------------------------
 
@@ -219,21 +261,27 @@ class LiveModes(QObject):
         elif isinstance(found, CheckFailed) and found.name == PREPARE:
             self._settled_views = None  # switched off by the loop; preparing only saves time
             log.warning("preparing settled views stopped: %s", found.message)
-        elif isinstance(found, ViewSettled) and self.is_on(HANDS_FREE):
-            log.info("hands-free: the view changed (%.1f) and settled", found.change)
-            self._controller.describe_frame(found.frame)
-        elif isinstance(found, CueFound) and self.is_on(GUIDANCE):
-            self._on_cue(found)
-        elif isinstance(found, CheckFailed):
+        elif isinstance(found, CheckFailed) and found.name in self._modes:
             self.mode_changed.emit(found.name, False)
             self._announcer.announce(
                 _("{mode} stopped because of an error: {reason}").format(
-                    mode=_mode_name(found.name), reason=found.message
+                    mode=_(self._modes[found.name].name), reason=found.message
                 ),
                 interrupt=True,
             )
+        else:
+            for mode, spec in self._modes.items():
+                if self.is_on(mode):
+                    spec.found(found)
 
-    def _on_cue(self, found: CueFound) -> None:
+    def _on_view_settled(self, found: object) -> None:
+        if isinstance(found, ViewSettled):
+            log.info("hands-free: the view changed (%.1f) and settled", found.change)
+            self._controller.describe_frame(found.frame)
+
+    def _on_cue(self, found: object) -> None:
+        if not isinstance(found, CueFound):
+            return
         words = core_(CUE_WORDS[found.cue])
         if found.cue is Cue.READY:
             # the picture-taken sound, then the reading itself (words here would be cut off
@@ -251,17 +299,3 @@ class LiveModes(QObject):
 
 
 _SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)
-
-
-def _mode_name(mode: str) -> str:
-    return _("Reading guidance") if mode == GUIDANCE else _("Hands-free mode")
-
-
-def _announcement(mode: str, on: bool) -> str:
-    if mode == GUIDANCE:
-        if on:
-            return _("Reading guidance on. Point the camera at a page.")
-        return _("Reading guidance off.")
-    if on:
-        return _("Hands-free mode on. Describe speaks when the view changes.")
-    return _("Hands-free mode off.")

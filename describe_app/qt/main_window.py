@@ -161,7 +161,6 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.live_modes.mode_changed.connect(self._show_mode)
-        self.quick_channels.mode_changed.connect(self._show_quick_mode)
         self.open_button.clicked.connect(self.open_photos)
         self.ask_button.clicked.connect(self._ask)
         self.question.returnPressed.connect(self._ask)
@@ -296,19 +295,13 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
-        for mode in (GUIDANCE, HANDS_FREE):
+        for mode in (GUIDANCE, HANDS_FREE, READ_CODES, LIGHT_METER):
             self._show_mode(mode, self.live_modes.is_on(mode))
-        for action_id in (READ_CODES, LIGHT_METER):
-            self._show_quick_mode(action_id, self.quick_channels.is_on(action_id))
         self._set_texts()
         row = self.history.currentRow()
         self.history.show_entries(self._history_store.entries)
         if row >= 0:
             self.history.setCurrentRow(min(row, self.history.count() - 1))
-
-    def _show_quick_mode(self, action_id: str, on: bool) -> None:
-        """The codes or light meter mode went on or off: its menu item's check mark."""
-        self.actions_by_id[action_id].setChecked(on)
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -346,7 +339,6 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         speech = self.announcer.speech
         speech.stop()
         self.live_modes.close(0.5)
-        self.quick_channels.close(0.5)
         self.explorer.close()
         camera = self.controller.camera
         if camera is not None and not camera.close(0.5):

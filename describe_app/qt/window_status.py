@@ -15,7 +15,6 @@ from PySide6.QtGui import QImage, QPixmap
 
 from describe_app.core.history.entry import HistoryEntry
 from describe_app.core.history.writer import AddEntry, Written
-from describe_app.core.live.frame_checks import GUIDANCE, HANDS_FREE
 from describe_app.core.speech import SpeechEvent, SpeechEventKind, SpeechOutput
 from describe_app.qt.camera_worker import CameraState, CameraWorker
 from describe_app.qt.gui_thread import GuiThread
@@ -135,5 +134,6 @@ class WindowStatus(WindowParts):
 
     @Slot(str, bool)
     def _show_mode(self, mode: str, on: bool) -> None:
-        action_id = {GUIDANCE: "guidance", HANDS_FREE: "hands_free"}[mode]
-        self.actions_by_id[action_id].setChecked(on)
+        """A live mode went on or off: its menu item's check mark (a mode's id is its
+        action's id)."""
+        self.actions_by_id[mode].setChecked(on)
