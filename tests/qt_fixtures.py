@@ -26,7 +26,14 @@ from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.quiet_speech import QuietSpeech
 
-OUR_THREADS = ("model-worker", "camera-worker", "speech-starter", "frame-checks")
+OUR_THREADS = (
+    "model-worker",
+    "camera-worker",
+    "speech-starter",
+    "frame-checks",
+    "document-reader",
+    "model-download",
+)
 
 #: Said by Qt's offscreen platform plugin itself, not by our code, whenever a window shows.
 PLATFORM_NOISE = (
@@ -67,7 +74,13 @@ class FakeSpeech(QuietSpeech):
 
 class Heartbeat:
     """A 5 ms timer on the GUI thread that records every gap between its beats: a gap over
-    50 ms is a stall the user would feel. :meth:`start` (again) measures from now on."""
+    50 ms is a stall the user would feel. :meth:`start` (again) measures from now on.
+
+    A watcher thread looks at what the GUI thread is doing while a beat is late, so a
+    failing test says where the stall was (:meth:`stall_report`): our code, or the GUI
+    thread waiting idle in the event loop while the machine was busy elsewhere."""
+
+    LATE_S = 0.04
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
@@ -75,24 +88,55 @@ class Heartbeat:
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._beat)
+        self._gui_thread = threading.get_ident()
+        self._stacks: dict[float, str] = {}  # the beat a stall ended -> where the GUI was
+        self._late_stack = ""
+        self._watching = threading.Event()
 
     def _beat(self) -> None:
         now = time.perf_counter()
         self.gaps.append(now - self._last)
+        if self._late_stack:
+            self._stacks[self.gaps[-1]] = self._late_stack
+            self._late_stack = ""
         self._last = now
+
+    def _watch(self) -> None:
+        import sys
+        import traceback
+
+        while self._watching.is_set():
+            if time.perf_counter() - self._last > self.LATE_S and not self._late_stack:
+                frame = sys._current_frames().get(self._gui_thread)
+                if frame is not None:
+                    lines = traceback.format_stack(frame)[-8:]
+                    self._late_stack = "".join(lines)
+            time.sleep(0.01)
 
     def start(self) -> None:
         self.gaps.clear()
+        self._stacks.clear()
         self._last = time.perf_counter()
         self.timer.start()
+        if not self._watching.is_set():
+            self._watching.set()
+            threading.Thread(target=self._watch, name="heartbeat-watch", daemon=True).start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self._watching.clear()
 
     def worst_ms(self) -> float:
         """Stop, and the longest gap in milliseconds (0 if it never beat)."""
-        self.timer.stop()
+        self.stop()
         return max(self.gaps, default=0.0) * 1000
+
+    def stall_report(self) -> str:
+        """Where the GUI thread was during the longest stall (for a failing assertion)."""
+        if not self._stacks:
+            return "(the GUI thread was not caught during a stall)"
+        worst = max(self._stacks)
+        return f"the GUI thread {worst * 1000:.0f} ms into a stall:\n{self._stacks[worst]}"
 
 
 @pytest.fixture

@@ -65,7 +65,11 @@ def test_gui_never_stalls_while_the_model_loads_and_generates(
     heartbeat = qt_fixtures.Heartbeat()
     heartbeat.start()
     try:
-        window, _ = make_window(tiny_model_dir, video=scene_video, max_new_tokens=60)
+        # as the app runs it: the model in a child process (one in a thread of the GUI's
+        # process shares its interpreter lock, and a busy machine turns that into stalls)
+        window, _ = make_window(
+            tiny_model_dir, video=scene_video, max_new_tokens=60, separate_process=True
+        )
         heartbeat.start()  # measure from here: loading, camera preview and generation
         qtbot.waitUntil(lambda: window.controller.camera.latest_frame() is not None)
         window.actions_by_id["describe"].trigger()
@@ -73,7 +77,7 @@ def test_gui_never_stalls_while_the_model_loads_and_generates(
     finally:
         heartbeat.stop()
     worst = max(heartbeat.gaps) * 1000
-    assert worst < 50, f"the GUI stalled for {worst:.0f} ms"
+    assert worst < 50, f"the GUI stalled for {worst:.0f} ms; {heartbeat.stall_report()}"
 
 
 @pytest.mark.slow

@@ -72,13 +72,18 @@ class LocalModelRecipe:
     quantize: str = "auto"
     threads: int | None = None
     generation: GenerationSettings = field(default_factory=GenerationSettings)  # answer limits
+    #: how to get a missing model, said when ``allow_download`` is off ("": the command)
+    download_hint: str = ""
 
     #: ModelWorker passes its event sink, so a first-use download is announced with progress
     reports_progress = True
 
     def __call__(self, report: Callable[[WorkerEvent], None] | None = None) -> Describer:
+        from describe_app.core.describe.local.model_choices import refuse_if_unusable
         from describe_app.core.describe.local.model_registry import ModelSpec
         from describe_app.core.describe.local.model_store import locate_model
+
+        refuse_if_unusable(self.model, device=self.device)  # before any download or loading
         from describe_app.core.describe.local.vlm_describer import VlmDescriber
         from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
 
@@ -108,6 +113,7 @@ class LocalModelRecipe:
             allow_download=self.allow_download,
             on_download=started,
             on_progress=progressed,
+            download_hint=self.download_hint or None,
         )
         if name["model"] and report is not None:
             report(LoadProgress(f"Downloaded {name['model']}.", 1.0))
@@ -326,7 +332,7 @@ class _Child:
         self.loaded = False  # its model was ready: a crash now is laid at the job's door
         self.preparing = False  # it works ahead of the user: a crash is laid at no door
         self.process = ctx.Process(
-            target=_serve,
+            target=_serve_then_exit,
             args=(*factories, self.commands, self.events, os.getpid()),
             name=name,
             daemon=True,
@@ -345,6 +351,15 @@ class _Child:
         self.commands.cancel_join_thread()
         self.commands.close()
         self.events.close()
+
+
+def _serve_then_exit(*args: Any) -> None:
+    """The child process's life: serve, then end at once. Its events are flushed by then;
+    the interpreter's own teardown (torch's modules and threads) takes a second or more,
+    several on a busy machine, and would hold up the window's close for nothing."""
+    _serve(*args)
+    logging.shutdown()
+    os._exit(0)
 
 
 def _serve(
