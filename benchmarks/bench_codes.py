@@ -144,8 +144,10 @@ def main() -> int:
         print(f"{name} missed: {', '.join(row['missed']) or 'none'}")
     colour = colour_ms(args.repeat)
     print(f"colour of the middle: {colour} ms per picture")
+    from machine import stamp
+
     RESULTS.mkdir(exist_ok=True)
-    out = {"codes": rows, "colour_ms": colour, "repeat": args.repeat}
+    out = stamp({"codes": rows, "colour_ms": colour, "repeat": args.repeat})
     (RESULTS / "bench_codes.json").write_text(json.dumps(out, indent=2))
     return 0
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -175,13 +174,10 @@ def main() -> None:
             report[name] = part(args.pages)
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} (1 min) on {os.cpu_count()} cores")
-    report["machine"] = {
-        "cpu_count": os.cpu_count(),
-        "load_average_1_5_15_min": [round(x, 2) for x in load],
-        "machine": platform.machine(),
-        "processor": platform.processor(),
-        "python": platform.python_version(),
-    }
+    from machine import stamp
+
+    stamp(report)
+    report["machine"]["load_average_1_5_15_min"] = [round(x, 2) for x in load]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written {RESULTS}")

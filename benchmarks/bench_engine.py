@@ -25,6 +25,11 @@ speed from a real ``describe()``. Denormal numbers are flushed (random weights m
 
     python benchmarks/bench_engine.py [--runs 3] [--rounds 1] [--model 256m,500m]
         [--configs app,app-fp32,defaults] [--isa avx2] [--busy]
+    python benchmarks/bench_engine.py --model-family qwen3_vl --configs app
+
+``--model-family F`` benchmarks another family of the ladder at its real size (random
+weights from :mod:`describe_app.devtools.random_models`; ``smolvlm`` takes ``--model``
+sizes, the others their one size: Qwen3-VL 2B, Gemma 3 4B).
 
 Prints a table and writes benchmarks/results/bench_engine.json.
 """
@@ -81,6 +86,7 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
     import torch
 
     from describe_app.core.describe.describer import DescribeRequest, GenerationSettings
+    from describe_app.core.describe.local.model_calls import ModelCalls
     from describe_app.core.describe.local.vlm_describer import VlmDescriber
     from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
     from describe_app.core.describe.prompts import PromptSpec
@@ -92,7 +98,9 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
         name=f"{model_dir.name} (random weights)",
         options=LoadOptions(quantize=quantize),
     )
-    describer = VlmDescriber(loaded, GenerationSettings(min_new_tokens=NEW_TOKENS))
+    settings = GenerationSettings(min_new_tokens=NEW_TOKENS)
+    describer = VlmDescriber(loaded, settings)
+    calls = ModelCalls(loaded, settings)
     model = loaded.model
     frame = camera_frame()
     rows = []
@@ -106,7 +114,7 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
         torch.set_num_threads(loaded.threads)
         with torch.inference_mode():
             v0 = time.perf_counter()
-            model.model.get_image_features(inputs["pixel_values"], inputs["pixel_attention_mask"])
+            calls.encode(inputs)
             vision = time.perf_counter() - v0
             p0 = time.perf_counter()
             model(**inputs, use_cache=True, logits_to_keep=1)
@@ -264,33 +272,19 @@ def run_worker(config: str, model_dir: Path, runs: int, busy: bool = False) -> d
     return result
 
 
-def model_dir_for(size: str) -> Path:
-    return CACHE / f"smolvlm-{size}-random-bf16"
+def model_dir_for(size: str, family: str = "smolvlm") -> Path:
+    return CACHE / f"{family}-{size}-random-bf16"
 
 
-def ensure_model(model_dir: Path, size: str) -> None:
-    """Build the random-weight model of ``size`` once (about 15 s for 256M, 25 s for 500M)."""
+def ensure_model(model_dir: Path, size: str, family: str = "smolvlm") -> None:
+    """Build the random-weight model once (about 15 s for SmolVLM-256M, 25 s for 500M)."""
     if (model_dir / "config.json").is_file():
         return
-    from dataclasses import replace
+    from describe_app.devtools.random_models import build
 
-    from describe_app.devtools.random_smolvlm import SMOLVLM_256M, build_model
-
-    dims = {
-        "256m": SMOLVLM_256M,
-        # SmolVLM-500M-Instruct: the same SigLIP vision tower, SmolLM2-360M as the text model
-        "500m": replace(
-            SMOLVLM_256M,
-            text_hidden=960,
-            text_layers=32,
-            text_heads=15,
-            text_kv_heads=5,
-            text_intermediate=2560,
-        ),
-    }[size]
-    print(f"Building the random-weight SmolVLM-{size.upper()} in {model_dir} ...", flush=True)
+    print(f"Building a random-weight {family} ({size}) in {model_dir} ...", flush=True)
     t0 = time.perf_counter()
-    build_model(model_dir, dims, dtype="bfloat16")
+    build(family, model_dir, size, dtype="bfloat16")
     print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
@@ -331,6 +325,7 @@ def main() -> int:
     parser.add_argument("--defaults-runs", type=int, default=1)
     parser.add_argument("--model", default="256m", help="sizes: 256m, 500m or 256m,500m")
     parser.add_argument("--model-dir", type=Path, help="a model folder instead of --model")
+    parser.add_argument("--model-family", default="smolvlm", help="smolvlm, qwen3_vl or gemma3")
     parser.add_argument("--configs", default="app,app-fp32,defaults")
     parser.add_argument(
         "--busy", action="store_true", help="keep one core busy with another program meanwhile"
@@ -360,9 +355,11 @@ def main() -> int:
     if args.model_dir:
         models = {args.model_dir.name: args.model_dir}
     else:
-        models = {size: model_dir_for(size) for size in args.model.split(",")}
-        for size, folder in models.items():
-            ensure_model(folder, size)
+        family = args.model_family
+        sizes = args.model.split(",") if family == "smolvlm" else ["full"]
+        models = {f"{family} {size}": model_dir_for(size, family) for size in sizes}
+        for size, folder in zip(sizes, models.values(), strict=True):
+            ensure_model(folder, size, family)
 
     rounds: dict[str, list[dict[str, Any]]] = {}
     for round_no in range(args.rounds):
@@ -418,6 +415,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = (
         "bench_engine"
+        + (f"_{args.model_family}" if args.model_family != "smolvlm" else "")
         + ("_busy" if args.busy else "")
         + (f"_{args.isa}" if args.isa != "native" else "")
     )

@@ -8,7 +8,7 @@ limited to 960 px on the long side (the camera's setting) and 2560 px (the scree
 how many of the known words each read finds.
 
 Key to first audio (a global key pressed in another program until the first word is heard)
-needs the global keys and the tray: see KEY_TO_FIRST_AUDIO below, still empty.
+is measured by bench_screen_keys.py.
 
 Run: .venv/bin/python benchmarks/bench_screen.py  (writes benchmarks/results/bench_screen.json)
 """
@@ -16,8 +16,6 @@ Run: .venv/bin/python benchmarks/bench_screen.py  (writes benchmarks/results/ben
 from __future__ import annotations
 
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -44,10 +42,6 @@ PAGE = (
 )
 FIELD = "Invoice 7731 overdue"
 DETECT_SIDES = (960, 2560)
-
-#: The place for key to first audio (global key -> first word heard), per mode, once the
-#: global keys and the tray can be driven here with xdotool; None until then.
-KEY_TO_FIRST_AUDIO: dict[str, float | None] = {"focus": None, "screen": None}
 
 
 @dataclass
@@ -120,19 +114,12 @@ def main() -> int:
             f"{r.mode:7} {r.pixels:10} {r.capture_median_s:9.4f} {r.detect_side:6d} "
             f"{r.ocr_median_s:7.3f} {r.words_found:3d}/{r.words_known}"
         )
-    print("key to first audio: not measured yet (needs the global keys)")
+    print("key to first audio: benchmarks/bench_screen_keys.py")
+    from machine import stamp
+
+    result = stamp({"rows": [asdict(r) for r in rows]})
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "machine": platform.processor() or platform.machine(),
-                "cpus": os.cpu_count(),
-                "rows": [asdict(r) for r in rows],
-                "key_to_first_audio_s": KEY_TO_FIRST_AUDIO,
-            },
-            indent=2,
-        )
-    )
+    RESULTS.write_text(json.dumps(result, indent=2))
     return 0
 
 

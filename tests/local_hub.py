@@ -1,8 +1,11 @@
 """A small local stand-in for the model hub, serving a model folder over HTTP on loopback.
 
-It answers the few requests ``huggingface_hub.snapshot_download`` makes (revision info,
-file tree, file metadata and contents), so the app's real download path - progress bar,
-cache layout, later offline use - runs in tests without the internet.
+It answers the few requests the app's download makes (revision info, the file tree with
+each file's git blob id and, for ``*.safetensors``, its LFS sha256, and the files
+themselves, whole or from a byte offset with ``Range``), as the real hub does, so the real
+download path - progress, resuming, checksums, cache layout, later offline use - runs in
+tests without the internet. It counts the bytes it sends, can hold a file part-way
+(``hold_after``) until ``release`` is set, and can send damaged bytes (``damaged``).
 """
 
 from __future__ import annotations
@@ -10,41 +13,102 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import pytest
+
+from describe_app.core.describe.local import model_registry
+from describe_app.core.describe.local.model_registry import ModelSpec
+from tests.server_fixtures import LocalServer, QuietHandler
+
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
+#: A registry entry for the tiny test models (``hub_env`` puts it in the registry).
+TINY_SPEC = ModelSpec(
+    name="Tiny-Test",
+    repo_id="describe-tests/tiny-smolvlm",
+    revision="main",
+    architecture="Idefics3ForConditionalGeneration",
+    download_mb=1,
+    summary="A tiny random-weight model for tests.",
+    expected_config={"architectures": ["Idefics3ForConditionalGeneration"], "scale_factor": 2},
+)
+_PIECE = 16 * 1024  # bytes written at a time, so a download can be held or cut part-way
 
-class _Hub:
+
+class Hub:
     def __init__(self, repo_id: str, folder: Path) -> None:
         self.repo_id = repo_id
         self.files = {
             p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()
         }
         self.requests: list[str] = []
+        self.bytes_sent: Counter[str] = Counter()  # file name -> bytes of it sent
+        self.ranges: list[str] = []  # the Range headers of the file requests, in order
+        self.damaged: set[str] = set()  # these files are sent with one byte changed
+        #: (file name, offset): sending that file stops at that offset until ``release``
+        self.hold_after: tuple[str, int] | None = None
+        self.holding = threading.Event()  # set while a file is held
+        self.release = threading.Event()
+
+    def data(self, name: str) -> bytes:
+        return self.files[name].read_bytes()
 
     def blob_id(self, name: str) -> str:
-        return hashlib.sha1(self.files[name].read_bytes()).hexdigest()
+        """The file's git blob id, as the hub lists it (the ETag of a file kept in git)."""
+        data = self.data(name)
+        return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+    @staticmethod
+    def is_lfs(name: str) -> bool:
+        return name.endswith(".safetensors")
+
+    def etag(self, name: str) -> str:
+        """The hub's ETag: the sha256 for a file kept in LFS, else the git blob id."""
+        return (
+            hashlib.sha256(self.data(name)).hexdigest() if self.is_lfs(name) else self.blob_id(name)
+        )
+
+    def tree_entry(self, name: str) -> dict[str, Any]:
+        size = self.files[name].stat().st_size
+        entry: dict[str, Any] = {
+            "type": "file",
+            "path": name,
+            "size": size,
+            "oid": self.blob_id(name),
+        }
+        if self.is_lfs(name):
+            entry["lfs"] = {"oid": self.etag(name), "size": size, "pointerSize": 134}
+        return entry
 
 
-def _handler(hub: _Hub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
+def wait_until_written(cache: Path, hub: Hub, name: str, timeout: float = 30.0) -> None:
+    """Wait until the download has written what ``hub`` sent of ``name`` (all but the piece
+    its reader may still be gathering) to its ``.incomplete`` file in ``cache``."""
+    from describe_app.core.describe.local.hub_files import CHUNK_BYTES
 
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        written = sum(p.stat().st_size for p in cache.rglob("*.incomplete"))
+        if written > 0 and written >= hub.bytes_sent[name] - CHUNK_BYTES:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the download did not write what it received of {name}")
+
+
+def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
+    class Handler(QuietHandler):
         def _json(self, obj: Any) -> None:
-            body = json.dumps(obj).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(200, json.dumps(obj).encode())
 
         def _not_found(self) -> None:
             self.send_response(404)
@@ -56,36 +120,47 @@ def _handler(hub: _Hub) -> type[BaseHTTPRequestHandler]:
             path = unquote(urlparse(self.path).path)
             hub.requests.append(f"{self.command} {path}")
             repo = re.escape(hub.repo_id)
-            if m := re.fullmatch(rf"/api/models/{repo}/revision/([^/]+)", path):
-                return self._json(
-                    {
-                        "id": hub.repo_id,
-                        "sha": COMMIT,
-                        "siblings": [{"rfilename": n} for n in hub.files],
-                    }
-                )
+            if re.fullmatch(rf"/api/models/{repo}/revision/([^/]+)", path):
+                siblings = [{"rfilename": n} for n in hub.files]
+                return self._json({"id": hub.repo_id, "sha": COMMIT, "siblings": siblings})
             if re.fullmatch(rf"/api/models/{repo}/tree/{COMMIT}(/.*)?", path):
-                return self._json(
-                    [
-                        {"type": "file", "path": n, "size": p.stat().st_size, "oid": hub.blob_id(n)}
-                        for n, p in hub.files.items()
-                    ]
-                )
+                return self._json([hub.tree_entry(n) for n in hub.files])
             if m := re.fullmatch(rf"/{repo}/resolve/([^/]+)/(.+)", path):
-                name = m.group(2)
-                if name not in hub.files:
+                if m.group(2) not in hub.files:
                     return self._not_found()
-                data = hub.files[name].read_bytes()
-                self.send_response(200)
-                self.send_header("X-Repo-Commit", COMMIT)
-                self.send_header("ETag", f'"{hub.blob_id(name)}"')
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Content-Type", "application/octet-stream")
-                self.end_headers()
-                if not head:
-                    self.wfile.write(data)
-                return None
+                return self._file(m.group(2), head)
             return self._not_found()
+
+        def _file(self, name: str, head: bool) -> None:
+            data = hub.data(name)
+            if name in hub.damaged:
+                data = data[:-1] + bytes([data[-1] ^ 0xFF])
+            start = 0
+            if "Range" in self.headers and not head:
+                hub.ranges.append(self.headers["Range"])
+            if m := re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", "")):
+                start = min(int(m.group(1)), len(data))
+            self.send_response(206 if start else 200)
+            if start:
+                self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("X-Repo-Commit", COMMIT)
+            self.send_header("ETag", f'"{hub.etag(name)}"')
+            self.send_header("Content-Length", str(len(data) - start))
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()
+            if head:
+                return
+            held = hub.hold_after
+            for offset in range(start, len(data), _PIECE):
+                if held is not None and held[0] == name and offset >= held[1]:
+                    hub.holding.set()
+                    hub.release.wait(30)
+                    hub.holding.clear()
+                    self.connection.shutdown(socket.SHUT_WR)  # after what was sent
+                    return  # the connection drops part-way, as a lost network would
+                piece = data[offset : offset + _PIECE]
+                self.wfile.write(piece)
+                hub.bytes_sent[name] += len(piece)
 
         def do_GET(self) -> None:
             self._route(head=False)
@@ -97,15 +172,36 @@ def _handler(hub: _Hub) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_model(repo_id: str, folder: Path) -> Iterator[tuple[str, _Hub]]:
+def serve_model(repo_id: str, folder: Path) -> Iterator[tuple[str, Hub]]:
     """Serve ``folder`` as ``repo_id``; yields (endpoint URL, hub with its request log)."""
-    hub = _Hub(repo_id, folder)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(hub))
-    thread = threading.Thread(target=server.serve_forever, name="local-hub", daemon=True)
-    thread.start()
+    hub = Hub(repo_id, folder)
+    server = LocalServer(_handler(hub))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hub
+        yield server.url, hub
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        hub.release.set()
+        server.close()
+
+
+@pytest.fixture
+def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An empty model cache, and the tiny model in the registry (import it into a test
+    module to use it)."""
+    from huggingface_hub import constants
+
+    cache = tmp_path / "hub-cache"
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setitem(model_registry.MODELS, TINY_SPEC.name, TINY_SPEC)
+    return cache
+
+
+def point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    """Send the hub library's requests to ``endpoint``."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
+    monkeypatch.setattr(
+        constants,
+        "HUGGINGFACE_CO_URL_TEMPLATE",
+        endpoint + "/{repo_id}/resolve/{revision}/{filename}",
+    )

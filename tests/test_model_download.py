@@ -10,40 +10,10 @@ from skimage import data
 
 from describe_app.cli import main
 from describe_app.core.describe.local import model_registry
-from describe_app.core.describe.local.model_registry import ModelSpec
-from tests.local_hub import serve_model
+from tests import local_hub
+from tests.local_hub import TINY_SPEC, point_at, serve_model
 
-TINY_SPEC = ModelSpec(
-    name="Tiny-Test",
-    repo_id="describe-tests/tiny-smolvlm",
-    revision="main",
-    architecture="Idefics3ForConditionalGeneration",
-    download_mb=1,
-    summary="A tiny random-weight model for tests.",
-    expected_config={"architectures": ["Idefics3ForConditionalGeneration"], "scale_factor": 2},
-)
-
-
-@pytest.fixture
-def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty model cache, and the tiny model in the registry."""
-    from huggingface_hub import constants
-
-    cache = tmp_path / "hub-cache"
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
-    monkeypatch.setitem(model_registry.MODELS, TINY_SPEC.name, TINY_SPEC)
-    return cache
-
-
-def _point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
-    from huggingface_hub import constants
-
-    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
-    monkeypatch.setattr(
-        constants,
-        "HUGGINGFACE_CO_URL_TEMPLATE",
-        endpoint + "/{repo_id}/resolve/{revision}/{filename}",
-    )
+hub_env = local_hub.hub_env
 
 
 def test_download_once_then_offline(
@@ -56,11 +26,9 @@ def test_download_once_then_offline(
     photo = tmp_path / "coffee.jpg"
     Image.fromarray(data.coffee()).save(photo)
     with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, hub):
-        _point_at(monkeypatch, endpoint)
-        assert main(["models", "list"]) == 0
-        assert "Tiny-Test: A tiny random-weight model for tests. [not downloaded (1 MB)]" in (
-            capsys.readouterr().out
-        )
+        point_at(monkeypatch, endpoint)
+        assert main(["models", "path", "Tiny-Test"]) == 3
+        assert "Tiny-Test is not on this computer yet (1 MB)" in capsys.readouterr().err
         assert main(["models", "download", "Tiny-Test"]) == 0
         captured = capsys.readouterr()
         assert "Tiny-Test is ready: " in captured.out
@@ -89,7 +57,7 @@ def test_first_use_downloads_by_itself(
     photo = tmp_path / "coffee.jpg"
     Image.fromarray(data.coffee()).save(photo)
     with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, _hub):
-        _point_at(monkeypatch, endpoint)
+        point_at(monkeypatch, endpoint)
         assert main(["describe", str(photo), "--model", "Tiny-Test", "--no-download"]) == 3
         assert "describe-app models download Tiny-Test" in capsys.readouterr().err
         assert main(["describe", str(photo), "--model", "Tiny-Test"]) == 0
@@ -106,7 +74,7 @@ def test_files_that_are_not_the_model_asked_for_are_refused(
 ) -> None:
     real = model_registry.MODELS["SmolVLM-256M-Instruct"]
     with serve_model(real.repo_id, speaking_model_dir) as (endpoint, _hub):
-        _point_at(monkeypatch, endpoint)
+        point_at(monkeypatch, endpoint)
         assert main(["models", "download"]) == 3
     err = capsys.readouterr().err
     assert "are not SmolVLM-256M-Instruct" in err
@@ -131,7 +99,7 @@ def test_the_window_worker_reports_download_progress(
 
     events: queue.Queue[WorkerEvent] = queue.Queue()
     with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, _hub):
-        _point_at(monkeypatch, endpoint)
+        point_at(monkeypatch, endpoint)
         worker = ModelWorker(LocalModelRecipe("Tiny-Test"), events.put)
         try:
             worker.start_loading()
@@ -147,3 +115,57 @@ def test_the_window_worker_reports_download_progress(
     assert fractions and fractions[-1] == 1.0
     assert fractions == sorted(fractions)  # type: ignore[type-var]
     assert progress[-1].message == "Downloaded Tiny-Test."
+
+
+def test_the_command_says_tenths_stops_on_ctrl_c_and_continues(
+    hub_env: Path,
+    speaking_model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import signal
+    import threading
+    import time
+
+    from describe_app.cli import interrupts
+
+    monkeypatch.setattr(interrupts, "GRACE_S", 30.0)  # this test process must not end
+    weights = speaking_model_dir / "model.safetensors"
+    size = weights.stat().st_size
+    with serve_model(TINY_SPEC.repo_id, speaking_model_dir) as (endpoint, hub):
+        point_at(monkeypatch, endpoint)
+        hub.hold_after = ("model.safetensors", size // 2)
+
+        def press_ctrl_c() -> None:
+            assert hub.holding.wait(30)
+            local_hub.wait_until_written(hub_env, hub, "model.safetensors")
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+            deadline = time.monotonic() + 10
+            while interrupts.stop_code() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            hub.release.set()
+
+        presser = threading.Thread(target=press_ctrl_c, name="ctrl-c", daemon=True)
+        presser.start()
+        assert main(["models", "download", "Tiny-Test"]) == 130
+        presser.join(10)
+        err = capsys.readouterr().err
+        assert "Downloading Tiny-Test (1 MB)..." in err
+        assert err.rstrip().endswith(
+            "describe-app: Download stopped; run the same command again to continue where "
+            "it stopped."
+        )
+        assert main(["models", "path", "Tiny-Test"]) == 3  # nothing half is usable
+        capsys.readouterr()
+
+        hub.hold_after = None
+        hub.release.clear()
+        sent_before = hub.bytes_sent["model.safetensors"]
+        assert main(["models", "download", "Tiny-Test"]) == 0
+        captured = capsys.readouterr()
+    assert 0 < hub.bytes_sent["model.safetensors"] - sent_before < size  # only the rest
+    lines = captured.err.splitlines()
+    assert lines[0] == "Downloading Tiny-Test (1 MB)..."
+    assert lines[-1] == "100 percent."
+    assert 1 <= len(lines) - 1 <= 10
+    assert "Tiny-Test is ready: " in captured.out

@@ -96,8 +96,10 @@ def test_follow_up_questions_and_more_detail_reuse_thepicture(
     before = speaking_vision.count
     result = run_request(describer, first, check=False)
     assert speaking_vision.count == before + 1
+    assert result.timings["vision"] > 0  # the request's timings say the encoder ran
     conversation.record(first, result.text)
     question = conversation.question_request("What colour is the mug")
+    assert "vision" not in run_request(describer, question, check=False).timings
     _, stats = describe_text(describer, question)
     assert stats.picture_cached and stats.vision_seconds is None
     _, stats = describe_text(describer, conversation.describe_request(Detail.HIGH))

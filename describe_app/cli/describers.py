@@ -26,10 +26,12 @@ def open_describer(args: argparse.Namespace) -> Describer:
 
 def open_local_describer(args: argparse.Namespace) -> Describer:
     """Load the model named by ``--model`` (downloading it first unless ``--no-download``)."""
+    from describe_app.core.describe.local.model_choices import refuse_if_unusable
     from describe_app.core.describe.local.model_store import locate_model
     from describe_app.core.describe.local.vlm_describer import VlmDescriber
     from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
 
+    refuse_if_unusable(args.model, device=args.device)  # before any download or loading
     location = locate_model(
         args.model, allow_download=not args.no_download, on_download=_announce_download
     )

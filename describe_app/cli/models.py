@@ -1,6 +1,7 @@
 """The ``models`` command: which models Describe can use, and getting them.
 
-    describe-app models list             the models, and which are on this computer
+    describe-app models list [--json]    the models: size, memory, license, on this
+                                         computer or not, first-word estimate, the suggested one
     describe-app models download [NAME]  download one (default: SmolVLM-256M-Instruct)
     describe-app models path [NAME]      print the folder it is stored in
 
@@ -10,14 +11,19 @@ A model is also any folder holding a SmolVLM/Idefics3 model, given as ``--model 
 from __future__ import annotations
 
 import argparse
-import sys
+
+from describe_app.cli.output import print_json
+from describe_app.core.i18n import _
 
 
 def add_models_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``models`` and its actions."""
     p = commands.add_parser("models", help="list, download or locate models")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("list", help="the models Describe can use, and which are on this computer")
+    listing = actions.add_parser(
+        "list", help="the models Describe can use, what each costs here, which are downloaded"
+    )
+    listing.add_argument("--json", action="store_true", help="print one JSON object per model")
     d = actions.add_parser("download", help="download a model (default: SmolVLM-256M-Instruct)")
     d.add_argument("name", nargs="?", metavar="NAME")
     d = actions.add_parser("path", help="print the folder a model is stored in")
@@ -26,37 +32,45 @@ def add_models_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def run_models(args: argparse.Namespace) -> int:
     if args.action == "list":
-        return _list()
+        return _list(as_json=args.json)
     if args.action == "download":
         return _download(args.name)
     return _path(args.name)
 
 
-def _list() -> int:
-    from describe_app.core.describe.local.model_registry import DEFAULT_MODEL, MODELS
-    from describe_app.core.describe.local.model_store import cached_path
+def _list(*, as_json: bool) -> int:
+    from describe_app.core.describe.local.model_choices import choice_details, model_choices
+    from describe_app.core.describe.local.model_recommend import machine_facts, recommend
+    from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
 
-    for spec in MODELS.values():
-        where = cached_path(spec)
-        state = "on this computer" if where else f"not downloaded ({spec.download_mb} MB)"
-        default = " (default)" if spec.name == DEFAULT_MODEL else ""
-        print(f"{spec.name}{default}: {spec.summary} [{state}]")
-    print("Any folder holding a SmolVLM/Idefics3 model also works: --model /path/to/folder")
+    machine = machine_facts()
+    suggested = recommend(machine)
+    for choice in model_choices(machine):
+        spec = choice.spec
+        if as_json:
+            print_json(choice.as_json())
+            continue
+        state = (
+            _("on this computer")
+            if choice.installed
+            else _("not downloaded ({size} MB)").format(size=spec.download_mb)
+        )
+        default = _(" (default)") if spec.name == DEFAULT_MODEL else ""
+        print(f"{spec.name}{default}: {_(spec.summary)} [{state}]")
+        if choice.recommended:
+            print("  " + _("Recommended: {reason}").format(reason=suggested.reason))
+        print("  " + choice_details(choice, with_download=False))
+        if choice.unavailable:
+            print("  " + choice.unavailable)
+    if not as_json:
+        print(_("Any folder holding a SmolVLM/Idefics3 model also works: --model /path/to/folder"))
     return 0
 
 
 def _download(name: str | None) -> int:
-    from describe_app.core.describe.local.model_store import cached_path, download, resolve_spec
+    from describe_app.cli.model_download_lines import run_download
 
-    spec = resolve_spec(name)
-    existing = cached_path(spec)
-    if existing:
-        print(f"{spec.name} is already on this computer: {existing}")
-        return 0
-    print(f"Downloading {spec.name} ({spec.download_mb} MB)...", file=sys.stderr, flush=True)
-    path = download(spec)
-    print(f"{spec.name} is ready: {path}")
-    return 0
+    return run_download(name)
 
 
 def _path(name: str | None) -> int:

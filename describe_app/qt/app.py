@@ -35,6 +35,7 @@ from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.crash_hooks import install_crash_hooks
 from describe_app.qt.main_window import MainWindow
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
+from describe_app.qt.model_downloads import download_hint
 from describe_app.qt.quiet_speech import QuietSpeech
 from describe_app.qt.screen_reader_channel import QtScreenReaderChannel
 from describe_app.qt.speech_starter import SpeechStarter
@@ -65,7 +66,11 @@ def run_window(args: argparse.Namespace) -> int:
         window.announcer.announce(key_problems)
         starter.started.connect(lambda speech: speech.say(key_problems))
     QTimer.singleShot(0, starter.start)
-    QTimer.singleShot(0, window._bridge.start_loading)
+    # load the model, or offer to download it when it is not on this computer yet
+    describe = window.settings.describe
+    local = not (getattr(args, "server", None) or describe.server)
+    model = getattr(args, "model", None) or describe.model or None
+    QTimer.singleShot(0, lambda: window.model_downloads.load_or_offer(model, local=local))
     files = list(getattr(args, "files", None) or [])
     if files:
         QTimer.singleShot(0, lambda: window.describe_files(files))
@@ -110,7 +115,8 @@ def model_choice(args: argparse.Namespace, settings: Settings) -> ModelChoice:
     model = getattr(args, "model", None) or settings.describe.model or None
     recipe = LocalModelRecipe(
         model,
-        allow_download=not getattr(args, "no_download", False),
+        allow_download=False,  # never behind the user's back: the window offers a download
+        download_hint=download_hint(),
         device=getattr(args, "device", "auto"),
         quantize=getattr(args, "quantize", "auto"),
         threads=getattr(args, "threads", None),

@@ -386,6 +386,7 @@ class DescribeController(QObject):
             self.conversation = job.conversation
         if job.kind.describes_a_picture and job.by_user and result.picture_problem is None:
             self.picture_described.emit(job.picture)
+        job.confidence = result.confidence
         self._finish(job, f"{job.lead} {result.text}" if job.lead else result.text)
 
     def _say(self, job: JobInHand, sentence: str) -> None:
@@ -396,4 +397,4 @@ class DescribeController(QObject):
 
     def _finish(self, job: JobInHand, text: str) -> None:
         """The result is complete: kept for Control+R at once, shown once in the history."""
-        self.results.keep(job.picture, job.kind.entry_kind, text, job.question)
+        self.results.keep(job.picture, job.kind.entry_kind, text, job.question, job.confidence)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from describe_app.core.describe.confidence import AnswerConfidence
 from describe_app.core.describe.conversation import Conversation
 from describe_app.core.describe.describer import DescribeRequest
 from describe_app.core.describe.prompts import Detail
@@ -83,6 +84,7 @@ class JobInHand:
     check: bool = False  # check the picture (dark, blurred) before describing it
     job_id: int = 0
     sentences: int = 0  # said so far
+    confidence: AnswerConfidence | None = None  # how sure the model was (kept in the history)
 
     @property
     def work(self) -> Job:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from describe_app.core.describe.confidence import AnswerConfidence
 from describe_app.core.history.entry import SOURCE_CAMERA, SOURCE_PASTED, EntryKind, HistoryEntry
 from describe_app.core.history.store import History, PictureNotStored
 from describe_app.core.history.writer import AddEntry, Written
@@ -57,7 +58,12 @@ class ResultKeeper(QObject):
         self.writer.written.connect(self._on_written)
 
     def keep(
-        self, picture: Picture, kind: EntryKind, text: str, question: str | None = None
+        self,
+        picture: Picture,
+        kind: EntryKind,
+        text: str,
+        question: str | None = None,
+        confidence: AnswerConfidence | None = None,
     ) -> None:
         """The result is complete: Control+R repeats it at once; ``stored`` follows once it
         is on disk (:meth:`_on_written`)."""
@@ -72,12 +78,13 @@ class ResultKeeper(QObject):
             kind=kind,
             text=text,
             question=question,
+            confidence=confidence,
         )
         self.last_entry = entry
         self._announcer.announce(_("Done."), speak=False)
         try:
             operation = self.writer.write(
-                AddEntry(source=source, kind=kind, text=text, question=question, picture=kept)
+                AddEntry(source, kind, text, question=question, picture=kept, confidence=confidence)
             )
         except RuntimeError:  # the writer is closed: the window is shutting down
             self.stored.emit(entry)

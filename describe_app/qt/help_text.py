@@ -10,6 +10,7 @@ from describe_app.core.settings.shortcut_table import Menu, actions_in_menu, men
 from describe_app.core.settings.shortcuts import effective_keys
 from describe_app.qt.action_table import key_text
 from describe_app.qt.labelled import plain
+from describe_app.qt.reading_view import READING_VIEW_KEYS
 from describe_app.qt.translate import _
 
 
@@ -34,5 +35,21 @@ def help_html(overrides: Mapping[str, str] | None = None) -> str:
         + "</p><ul>"
     )
     parts += [f"<li>{html.escape(sentence)}</li>" for _cue, sentence in tone_legend()]
+    parts.append("</ul>")
+    parts.append(f"<h2>{html.escape(_('In the reading view'))}</h2>")
+    parts.append(
+        "<p>"
+        + html.escape(
+            _(
+                "A PDF, a scan or a page from document mode opens in the reading view: arrow "
+                "keys read it by line, with its headings, lists and tables. Its keys:"
+            )
+        )
+        + "</p><ul>"
+    )
+    parts += [
+        f"<li><b>{html.escape(key_text(key))}</b>: {html.escape(_(sentence))}</li>"
+        for key, sentence in READING_VIEW_KEYS
+    ]
     parts.append("</ul>")
     return "".join(parts)

@@ -41,6 +41,8 @@ from describe_app.qt.announcer import Announcer
 from describe_app.qt.button_keys import ButtonSpaceFilter, let_buttons_take_space
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.describe_controller import DescribeController
+from describe_app.qt.document_mode import DOCUMENT_MODE
+from describe_app.qt.documents import Documents
 from describe_app.qt.explore_controller import ExploreController
 from describe_app.qt.explore_grid import ExploreGrid
 from describe_app.qt.history_bridge import HistoryBridge
@@ -49,6 +51,7 @@ from describe_app.qt.labelled import add_labelled_control, name_control, relabel
 from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
+from describe_app.qt.model_downloads import ModelDownloads
 from describe_app.qt.quick_channels import LIGHT_METER, READ_CODES, QuickChannels
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from describe_app.qt.translate import _
@@ -124,6 +127,8 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.quick_channels = QuickChannels(
             self.controller, self.announcer, self.live_modes, parent=self
         )
+        self.documents = Documents(self.announcer, self.live_modes, parent=self)
+        self.model_downloads = ModelDownloads(self)  # first start, File > Download a model
         self._handlers: dict[str, Callable[[], object]] = {
             "open_photo": self.open_photos,
             "paste_picture": self.paste_picture,
@@ -141,6 +146,9 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             "read_codes": self.quick_channels.toggle_codes,
             "colour": self.quick_channels.say_colour,
             "light_meter": self.quick_channels.toggle_light_meter,
+            "download_model": self.model_downloads.open_dialog,
+            "document_mode": self.documents.toggle_mode,
+            "show_document": self.documents.show_view,
             "choose_camera": lambda: self.open_settings(SettingsPage.CAMERA),
             "repeat": self.controller.repeat,
             "stop": self.stop,
@@ -295,9 +303,10 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
-        for mode in (GUIDANCE, HANDS_FREE, READ_CODES, LIGHT_METER):
+        for mode in (GUIDANCE, HANDS_FREE, READ_CODES, LIGHT_METER, DOCUMENT_MODE):
             self._show_mode(mode, self.live_modes.is_on(mode))
         self._set_texts()
+        self.documents.retranslate()
         row = self.history.currentRow()
         self.history.show_entries(self._history_store.entries)
         if row >= 0:
@@ -339,6 +348,8 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         speech = self.announcer.speech
         speech.stop()
         self.live_modes.close(0.5)
+        self.documents.close(0.5)
+        self.model_downloads.close(0.5)  # kept part-way: it resumes next time
         self.explorer.close()
         camera = self.controller.camera
         if camera is not None and not camera.close(0.5):

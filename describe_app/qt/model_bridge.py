@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,6 +30,7 @@ from describe_app.core.describe.describer import Describer
 from describe_app.core.describe.local.model_process import ProcessModelWorker
 from describe_app.core.describe.worker import (
     Cancelled_,
+    DescribeJob,
     Failed,
     Finished,
     Job,
@@ -100,7 +101,12 @@ class ModelBridge(QObject):
     def start_loading(self) -> None:
         self._worker.start_loading()
 
+    #: The setting: a sentence the model was unsure of is said with "Possibly".
+    show_doubt = True
+
     def submit(self, job: Job) -> int:
+        if isinstance(job, DescribeJob) and job.show_doubt != self.show_doubt:
+            job = replace(job, show_doubt=self.show_doubt)
         job_id = self._worker.submit(job)
         self._open_jobs.add(job_id)
         return job_id

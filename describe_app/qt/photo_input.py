@@ -25,7 +25,12 @@ def choose_photos(parent: QWidget) -> list[str]:
         parent,
         _("Open photo"),
         "",
-        _("Pictures") + f" ({PHOTO_FILTER});;" + _("All files") + " (*)",
+        _("Pictures and documents")
+        + f" ({PHOTO_FILTER} *.pdf);;"
+        + _("Pictures")
+        + f" ({PHOTO_FILTER});;"
+        + _("All files")
+        + " (*)",
     )
     return list(paths)
 

@@ -3,8 +3,8 @@
 The pages live in :mod:`describe_app.qt.settings_pages`, one module each; this dialog puts
 them in tabs, runs the server connection test, and holds OK and Cancel. Every field is
 created with its label (:mod:`describe_app.qt.labelled`), which carries a mnemonic; the
-page tabs carry their own (Alt+C, Alt+D, Alt+P, Alt+H, Alt+I, Alt+Y, Alt+T), and no field uses
-those letters. Tab follows the order the fields are built in, top to bottom.
+page tabs carry their own (Alt+C, Alt+D, Alt+E, Alt+P, Alt+H, Alt+I, Alt+Y, Alt+T), and no
+field uses those letters. Tab follows the order the fields are built in, top to bottom.
 :meth:`SettingsDialog.settings` reads the fields back into a new ``Settings`` value; the
 window saves and applies it on OK. Cancel (or Escape) changes nothing.
 """
@@ -28,6 +28,7 @@ from describe_app.qt.settings_pages.camera_page import CameraPage
 from describe_app.qt.settings_pages.describe_page import DescribePage
 from describe_app.qt.settings_pages.history_page import HistoryPage
 from describe_app.qt.settings_pages.live_page import LivePage
+from describe_app.qt.settings_pages.models_page import ModelsPage
 from describe_app.qt.settings_pages.screen_page import ScreenPage
 from describe_app.qt.settings_pages.shortcuts_page import ShortcutsPage
 from describe_app.qt.settings_pages.speech_page import SpeechPage
@@ -39,11 +40,12 @@ log = logging.getLogger(__name__)
 class SettingsPage(enum.IntEnum):
     CAMERA = 0
     DESCRIBE = 1
-    SPEECH = 2
-    HISTORY = 3
-    LIVE = 4
-    SCREEN = 5
-    SHORTCUTS = 6
+    MODELS = 2
+    SPEECH = 3
+    HISTORY = 4
+    LIVE = 5
+    SCREEN = 6
+    SHORTCUTS = 7
 
 
 class SettingsDialog(QDialog):
@@ -72,6 +74,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.camera_page, _("&Camera"))
         self.describe_page = DescribePage(settings.describe, self)
         self.tabs.addTab(self.describe_page, _("&Description"))
+        self.models_page = ModelsPage(settings.describe.model, self)
+        self.tabs.addTab(self.models_page, _("Mod&els"))
+        self.models_page.chosen.connect(self._model_chosen)
+        self.describe_page.model.currentTextChanged.connect(self.models_page.show_model)
         self.speech_page = SpeechPage(settings.speech, voices, self)
         self.tabs.addTab(self.speech_page, _("S&peech"))
         self.history_page = HistoryPage(settings.history, settings.display, self)
@@ -147,6 +153,16 @@ class SettingsDialog(QDialog):
         self.camera_page.refresh_cameras()
 
     # --- inside ------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _model_chosen(self, name: str) -> None:
+        """A model chosen on the Models page is the Description page's model too."""
+        combo = self.describe_page.model
+        index = combo.findData(name)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        else:
+            combo.setEditText(name)
 
     @Slot(str)
     def _announce(self, message: str) -> None:

@@ -16,6 +16,7 @@ from describe_app.core.history.writer import ClearHistory, DeleteEntry
 from describe_app.core.pictures.images import Picture
 from describe_app.core.pictures.picture_regions import Cell, crop_cell
 from describe_app.qt.confirm import choose_text_file, confirm
+from describe_app.qt.documents import is_window_document
 from describe_app.qt.help_dialog import HelpDialog
 from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
 from describe_app.qt.translate import _, ngettext
@@ -31,6 +32,7 @@ class WindowActions(WindowParts):
     def stop(self) -> None:
         self._pending_photos.clear()
         self._paused = False
+        self.documents.stop()
         self.controller.stop()
 
     @Slot()
@@ -51,7 +53,12 @@ class WindowActions(WindowParts):
             self.describe_files(paths)
 
     def describe_files(self, paths: list[str]) -> None:
-        """Describe each file in turn (the command line, the dialog, a drop)."""
+        """Describe each file in turn (the command line, the dialog, a drop); a PDF or a
+        TIFF of several pages is read as a document instead (the last one given)."""
+        documents = [path for path in paths if is_window_document(path)]
+        if documents:
+            self.documents.open_file(documents[-1])
+            paths = [path for path in paths if path not in documents]
         pictures, errors = load_photos(paths)
         for message in errors:
             self.announcer.announce(message, interrupt=True)

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from describe_app.qt.button_keys import ButtonSpaceFilter
     from describe_app.qt.camera_worker import CameraWorker
     from describe_app.qt.describe_controller import DescribeController
+    from describe_app.qt.documents import Documents
     from describe_app.qt.explore_controller import ExploreController
     from describe_app.qt.explore_grid import ExploreGrid
     from describe_app.qt.history_bridge import HistoryBridge
     from describe_app.qt.history_list import HistoryList
     from describe_app.qt.live_modes import LiveModes
     from describe_app.qt.model_bridge import ModelBridge, ModelChoice
+    from describe_app.qt.model_downloads import ModelDownloads
     from describe_app.qt.settings_dialog import SettingsDialog
 
 
@@ -49,6 +51,8 @@ class WindowParts(QMainWindow):
     controller: DescribeController
     explorer: ExploreController
     live_modes: LiveModes
+    documents: Documents
+    model_downloads: ModelDownloads
     history_writer: HistoryBridge
     actions_by_id: dict[str, QAction]
     _bridge: ModelBridge
@@ -76,6 +80,10 @@ class WindowParts(QMainWindow):
 
     def screen_key_problems(self) -> dict[str, str]:
         """Why each global key that does not work does not (``WindowScreen``)."""
+        raise NotImplementedError
+
+    def _change_settings(self, settings: Settings, said: str | None = None) -> None:
+        """Apply one changed setting, say ``said``, save quietly (``WindowSettings``)."""
         raise NotImplementedError
 
     def replace_camera(self, camera: CameraWorker | None) -> None:

@@ -12,6 +12,7 @@ or Control+Q) ends Describe.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -34,6 +35,7 @@ from describe_app.qt.screen_capture_worker import (
     ScreenCaptureWorker,
     ScreenJob,
 )
+from describe_app.qt.screen_consent import ScreenSending, ask_to_send_screen
 from describe_app.qt.screen_keys import ScreenKeys
 from describe_app.qt.translate import _
 from describe_app.qt.tray import DescribeTray, tray_available
@@ -118,14 +120,7 @@ class WindowScreen(WindowParts):
         if taken.job is ScreenJob.READ_SCREEN:
             self.controller.read_text(screen=picture)
             return
-        describe = self.settings.describe
-        if describe.server and not describe.send_screens:  # screens hold mail and passwords
-            self._screen_failed(
-                _(
-                    "Screens can hold mail, banking and passwords, so Describe does not send "
-                    "them to a server unless you allow it in the settings."
-                )
-            )
+        if not self._may_send_screen():
             return
         conversation = ScreenConversation(
             picture,
@@ -134,6 +129,34 @@ class WindowScreen(WindowParts):
             picture_only=is_focused_picture(picture),
         )
         self.controller.describe_photo(picture, conversation)
+
+    _asking_to_send = False  # the question is open: other captures wait for its answer
+
+    def _may_send_screen(self) -> bool:
+        """The describer is this computer's, screens may go to the server, or the user says
+        so now (asked in a dialog; "always" switches the setting on)."""
+        describe = self.settings.describe
+        if not describe.server or describe.send_screens:
+            return True
+        if self._asking_to_send:
+            log.info("a screen capture while the question about sending is open: dropped")
+            return False
+        self._asking_to_send = True
+        try:
+            answer = ask_to_send_screen(self, describe.server)
+        finally:
+            self._asking_to_send = False
+        if answer is ScreenSending.NO:
+            self.announcer.clear_status()
+            self.announcer.announce(_("The screen was not sent."), interrupt=True)
+            return False
+        if answer is ScreenSending.ALWAYS:
+            allowed = dataclasses.replace(describe, send_screens=True)
+            self._change_settings(
+                self.settings.replace(describe=allowed),
+                _("Screens will be sent to {server} from now on.").format(server=describe.server),
+            )
+        return True
 
     @Slot(str)
     def _screen_failed(self, message: str) -> None:

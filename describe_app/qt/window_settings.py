@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QEvent, Slot
+from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
+from describe_app.core.describe.local.model_store import missing_model
 from describe_app.core.history.writer import Configure, DeletePictures
 from describe_app.core.i18n import set_language
 from describe_app.core.live.hands_free import WatchSettings
@@ -37,6 +38,7 @@ class WindowSettings(WindowParts):
         language = self._language_override or describe.language_or_none()
         check = describe.picture_check if self._check_override is None else self._check_override
         self.controller.set_options(language=language, check_pictures=check, detail=describe.detail)
+        self._bridge.show_doubt = describe.show_doubt
         live = settings.live
         self.explorer.language = language
         self.explorer.in_background = live.explore_in_background
@@ -83,6 +85,10 @@ class WindowSettings(WindowParts):
         tell the user. Loading and ready are announced as the new worker reports them."""
         if self.worker_factory is None:
             return _("The new model is used the next time Describe starts.")
+        missing = None if settings.describe.server else missing_model(settings.describe.model)
+        if missing is not None:  # chosen on the Models page, not downloaded yet: offer it
+            QTimer.singleShot(0, lambda: self.model_downloads.open_dialog(missing))
+            return _("{name} is not on this computer yet.").format(name=missing.name)
         choice = self.worker_factory(settings)
         self._bridge.replace_worker(
             choice.describer_factory,

@@ -11,9 +11,10 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from describe_app.core.describe.confidence import ConfidenceSink
 from describe_app.core.describe.prompts import PromptSpec
 from describe_app.core.pictures.images import Picture
 
@@ -26,6 +27,9 @@ class DescribeRequest:
     picture: Picture
     prompt: PromptSpec
     max_new_tokens: int | None = None  # None: the describer's default for the detail level
+    #: A describer that knows its tokens' probabilities calls this with their logarithms
+    #: just before it hands out their text (set by the pipeline; see ``confidence``).
+    on_confidence: ConfidenceSink | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

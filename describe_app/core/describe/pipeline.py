@@ -3,7 +3,9 @@
 This is where "fast first words" and "honest answers" meet: a frame that is black, white,
 blank or blurred gets a short sentence about the picture instead of a model call that
 would invent a scene; a good frame streams, and each sentence leaves as soon as it ends.
-Every step is timed from the moment the request was made.
+Every step is timed from the moment the request was made. Where the describer gives its
+tokens' probabilities, each sentence's figure is measured (:mod:`.confidence`), a doubtful
+sentence is said with a hedge ("Possibly: ..."), and the result keeps the figures.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from describe_app.core.describe.answer_limits import AnswerCutOffError, stopped_sentence
+from describe_app.core.describe.confidence import DOUBT_BELOW, AnswerConfidence, ConfidenceMeter
 from describe_app.core.describe.describer import Describer, DescribeRequest
+from describe_app.core.describe.doubt_wording import hedged
 from describe_app.core.describe.prompts import tidy_sentence
 from describe_app.core.errors import Cancelled
 from describe_app.core.pictures.picture_check import PictureCheck, check_picture
@@ -42,6 +46,9 @@ class DescriptionResult:
     stopped: str | None = None  # the sentence said when a limit cut the answer short
     #: seconds since the request, by step: check, preprocess, first_token, first_sentence, total
     timings: dict[str, float] = field(default_factory=dict)
+    #: how sure the model was (None: the describer gave no token probabilities); ``text``
+    #: and ``sentences`` are the model's words, without the hedges that were said
+    confidence: AnswerConfidence | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -54,6 +61,7 @@ class DescriptionResult:
             "new_tokens": self.new_tokens,
             "stopped": self.stopped,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "confidence": self.confidence.to_json() if self.confidence else None,
         }
 
 
@@ -65,18 +73,25 @@ def run_request(
     cancel: threading.Event | None = None,
     check: bool = True,
     requested_at: float | None = None,
+    doubt_below: float | None = DOUBT_BELOW,
 ) -> DescriptionResult:
-    """Describe one picture. Raises :class:`Cancelled` if ``cancel`` was set before the end."""
+    """Describe one picture. Raises :class:`Cancelled` if ``cancel`` was set before the end.
+
+    A sentence the model was less sure of than ``doubt_below`` is handed to ``on_sentence``
+    with a hedge before it (None: never)."""
     t0 = requested_at if requested_at is not None else time.perf_counter()
     cancel = cancel or threading.Event()
     timings: dict[str, float] = {}
     sentences: list[str] = []
+    meter = ConfidenceMeter()
 
-    def emit(sentence: str) -> None:
+    def emit(sentence: str, figure: float | None = None) -> None:
         sentence = tidy_sentence(sentence) if not sentences else sentence
         if not sentences:
             timings["first_sentence"] = time.perf_counter() - t0
         sentences.append(sentence)
+        if doubt_below is not None and figure is not None and figure < doubt_below:
+            sentence = hedged(sentence, request.prompt.language)
         if on_sentence is not None:
             on_sentence(sentence, len(sentences) - 1)
 
@@ -101,16 +116,20 @@ def run_request(
     def on_text(delta: str) -> None:
         if "first_text" not in timings:
             timings["first_text"] = time.perf_counter() - t0
-        for sentence in splitter.feed(cleaner.feed(delta)):
-            emit(sentence)
+        cleaned = cleaner.feed(delta)
+        meter.text(cleaned)
+        for sentence in splitter.feed(cleaned):
+            emit(sentence, meter.sentence(sentence))
 
     def flush() -> None:
-        for sentence in [*splitter.feed(cleaner.flush()), *splitter.flush()]:
-            emit(sentence)
+        rest = cleaner.flush()
+        meter.text(rest)
+        for sentence in [*splitter.feed(rest), *splitter.flush()]:
+            emit(sentence, meter.sentence(sentence))
 
     call_start = time.perf_counter() - t0
     try:
-        stats = describer.describe(request, on_text, cancel)
+        stats = describer.describe(replace(request, on_confidence=meter.logprobs), on_text, cancel)
     except Exception as exc:
         if isinstance(exc, Cancelled) or cancel.is_set() or "first_text" not in timings:
             raise
@@ -126,10 +145,13 @@ def run_request(
         if sentences and on_sentence is not None:
             on_sentence(stopped, len(sentences))
     if not sentences:
+        meter.not_the_models()
         emit(stopped or EMPTY_ANSWER)
     timings["preprocess"] = call_start + stats.preprocess_seconds
     if stats.first_token_seconds is not None:
         timings["first_token"] = call_start + stats.first_token_seconds
+    if stats.vision_seconds is not None:  # the vision encoder ran (not a prepared picture)
+        timings["vision"] = stats.vision_seconds
     timings["total"] = time.perf_counter() - t0
     return DescriptionResult(
         text=" ".join(sentences),
@@ -139,4 +161,5 @@ def run_request(
         new_tokens=stats.new_tokens,
         timings=timings,
         stopped=stopped,
+        confidence=meter.result(),
     )

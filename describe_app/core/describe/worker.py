@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from describe_app.core.describe.confidence import DOUBT_BELOW
 from describe_app.core.describe.describer import Describer, DescribeRequest, Preparer
 from describe_app.core.describe.pipeline import run_request
 from describe_app.core.describe.preparation_queue import Preparation, PreparationQueue
@@ -314,6 +315,7 @@ class ModelWorker:
                 on_sentence=lambda s, i: self._emit(SentenceReady(job_id, s, i)),
                 cancel=cancel,
                 check=job.check,
+                doubt_below=DOUBT_BELOW if job.show_doubt else None,
             )
             self._emit(Finished(job_id, result))
         except Cancelled:

@@ -23,6 +23,7 @@ from describe_app.core.pictures.images import Picture
 class DescribeJob:
     request: DescribeRequest
     check: bool = True
+    show_doubt: bool = True  # a sentence the model was unsure of is said with "Possibly"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from describe_app.core.describe.confidence import AnswerConfidence
 from describe_app.core.i18n import N_, _
 
 #: The file name of an entry's picture in ``pictures/``: its id, then ``.jpg``.
@@ -63,6 +64,9 @@ class HistoryEntry:
     model: str = ""
     question: str | None = None
     picture: str | None = None
+    #: how sure the model was (its figures; ``text`` is its words, without hedges); None:
+    #: not known (a server without log-probabilities, text read, an entry from before)
+    confidence: AnswerConfidence | None = None
 
     def when(self) -> datetime:
         return datetime.fromisoformat(self.time)
@@ -70,6 +74,7 @@ class HistoryEntry:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["kind"] = self.kind.value
+        data["confidence"] = self.confidence.to_json() if self.confidence else None
         return data
 
     @classmethod
@@ -98,6 +103,7 @@ class HistoryEntry:
             model=model if isinstance(model, str) else "",
             question=optional["question"],
             picture=picture,
+            confidence=AnswerConfidence.from_json(data.get("confidence")),
         )
 
     def as_text(self) -> str:
@@ -107,4 +113,8 @@ class HistoryEntry:
         if self.question:
             lines.append(_("Question: {question}").format(question=self.question))
         lines.append(self.text.strip())
+        overall = self.confidence.overall if self.confidence else None
+        if overall is not None:
+            sure = _("The model was {percent}% sure of this answer.")
+            lines.append(sure.format(percent=round(overall * 100)))
         return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ from describe_app.core.settings.schema import HISTORY_MAX_ENTRIES
 if TYPE_CHECKING:
     from PIL import Image
 
+    from describe_app.core.describe.confidence import AnswerConfidence
     from describe_app.core.pictures.images import Picture
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,7 @@ class History:
         model: str = "",
         question: str | None = None,
         picture: Picture | Image.Image | None = None,
+        confidence: AnswerConfidence | None = None,
     ) -> HistoryEntry:
         """Record a finished result (and its picture, if pictures are stored)."""
         entry_id = uuid.uuid4().hex
@@ -198,6 +200,7 @@ class History:
                 model=model,
                 question=question,
                 picture=picture_name,
+                confidence=confidence,
             )
             if persist:
                 self._append(entry)

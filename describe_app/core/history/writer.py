@@ -40,6 +40,7 @@ from describe_app.core.history.store import History
 if TYPE_CHECKING:
     from PIL import Image
 
+    from describe_app.core.describe.confidence import AnswerConfidence
     from describe_app.core.pictures.images import Picture
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class AddEntry:
     model: str = ""
     question: str | None = None
     picture: Picture | Image.Image | None = None
+    confidence: AnswerConfidence | None = None  # how sure the model was
 
     def apply(self, history: History) -> HistoryEntry:
         return history.add(
@@ -67,6 +69,7 @@ class AddEntry:
             model=self.model,
             question=self.question,
             picture=self.picture,
+            confidence=self.confidence,
         )
 
 

@@ -109,6 +109,9 @@ class DescribeSettings:
     detail: Detail = Detail.BRIEF
     answer_language: StrictStr = ""  # "" = the model's own (English)
     picture_check: StrictBool = True  # warn about dark, blurred or blank pictures first
+    # a sentence the model was unsure of is said and shown with "Possibly" (where the model
+    # gives its tokens' probabilities)
+    show_doubt: StrictBool = True
     server: StrictStr = ""  # a server profile (servers.json) that describes instead; "" = here
     fallback_local: StrictBool = False  # use this computer's model when that server is down
     # screen captures may go to that server (they hold mail and passwords); asked once

@@ -80,7 +80,14 @@ ACTIONS: tuple[Action, ...] = (
         "open_photo",
         ("Ctrl+O",),
         N_("&Open photo..."),
-        N_("Choose a saved photo and hear it described."),
+        N_("Choose a saved photo and hear it described, or a PDF or scan to read."),
+        Menu.FILE,
+    ),
+    Action(
+        "show_document",
+        ("Ctrl+Shift+M",),
+        N_("Show &document"),
+        N_("Show the reading view with the document read last."),
         Menu.FILE,
     ),
     Action(
@@ -102,6 +109,16 @@ ACTIONS: tuple[Action, ...] = (
         ("Ctrl+,",),
         N_("Se&ttings..."),
         N_("Change the camera, model, voice, history and keyboard shortcuts."),
+        Menu.FILE,
+    ),
+    Action(
+        "download_model",
+        ("Ctrl+Shift+N",),
+        N_("Download a &model..."),
+        N_(
+            "Download the description model suggested for this computer, with its progress "
+            "read out."
+        ),
         Menu.FILE,
     ),
     Action("quit", ("Ctrl+Q",), N_("&Quit"), N_("Close Describe."), Menu.FILE),
@@ -164,6 +181,17 @@ ACTIONS: tuple[Action, ...] = (
         ("Ctrl+G",),
         N_("Reading &guidance"),
         N_("Switch reading guidance on or off: say how to aim the camera at a page, then read it."),
+        Menu.DESCRIBE,
+        checkable=True,
+    ),
+    Action(
+        "document_mode",
+        ("Ctrl+M",),
+        N_("Docume&nt mode"),
+        N_(
+            "Switch document mode on or off: say how to bring a whole page into view, then "
+            "capture it, read it and show it in the reading view."
+        ),
         Menu.DESCRIBE,
         checkable=True,
     ),

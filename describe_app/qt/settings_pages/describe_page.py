@@ -56,7 +56,8 @@ class DescribePage(QWidget):
         self.model = QComboBox(self)
         self.model.setEditable(True)
         for spec in MODELS.values():
-            self.model.addItem(spec.name, spec.name)
+            if spec.runnable:  # the Models page lists the others, with why not
+                self.model.addItem(spec.name, spec.name)
         index = self.model.findData(describe.model)
         if index >= 0:
             self.model.setCurrentIndex(index)
@@ -101,11 +102,20 @@ class DescribePage(QWidget):
         )
         name_editable(self.answer_language)
         self.picture_check = labelled_button(
-            QCheckBox(_("Check pictures first (dark, blurred or &empty)"), self),
+            QCheckBox(_("Check pictures first (dark, &blurred or empty)"), self),
             _("Say when a picture is too dark, blurred or empty instead of describing it."),
         )
         self.picture_check.setChecked(describe.picture_check)
         form.addRow(self.picture_check)
+        self.show_doubt = labelled_button(
+            QCheckBox(_('Mar&k unsure sentences with "Possibly"'), self),
+            _(
+                "Where the model says how sure it was, a sentence it was unsure of begins with "
+                '"Possibly".'
+            ),
+        )
+        self.show_doubt.setChecked(describe.show_doubt)
+        form.addRow(self.show_doubt)
         self._limit_rows(form, describe)
         self._server_rows(form, describe)
 
@@ -165,6 +175,15 @@ class DescribePage(QWidget):
         )
         self.fallback_local.setChecked(describe.fallback_local)
         form.addRow(self.fallback_local)
+        self.send_screens = labelled_button(
+            QCheckBox(_("Send screen captures to the ser&ver too"), self),
+            _(
+                "Screens can hold mail, banking and passwords. Off: Describe asks before "
+                "sending a screen."
+            ),
+        )
+        self.send_screens.setChecked(describe.send_screens)
+        form.addRow(self.send_screens)
         self.test_server = labelled_button(
             QPushButton(_("Te&st connection"), self),
             _("Connect to the chosen server and say which models it offers."),
@@ -197,8 +216,10 @@ class DescribePage(QWidget):
             detail=Detail(self.detail.currentData()),
             answer_language=editable_text(self.answer_language),
             picture_check=self.picture_check.isChecked(),
+            show_doubt=self.show_doubt.isChecked(),
             server=self.chosen_server(),
             fallback_local=self.fallback_local.isChecked(),
+            send_screens=self.send_screens.isChecked(),
             answer_seconds=self.answer_seconds.value(),
             answer_length_factor=self.answer_length_factor.value(),
         )

@@ -46,14 +46,14 @@ class CancelHooks:
     """A check of the cancel flag before each transformer layer (vision and language).
 
     Added once per model (describers made later for the same model share it). The layers
-    are found by their class names (``...EncoderLayer``/``...DecoderLayer``), which every
-    transformers architecture uses."""
+    are found by their class names (``...EncoderLayer``/``...DecoderLayer``, and Qwen's
+    ``...VisionBlock``), which transformers architectures use."""
 
     def __init__(self, model: Any) -> None:
         self.cancel: StopFlag | None = None  # the request in progress
         self.layers = 0
         for module in model.modules():
-            if type(module).__name__.endswith(("EncoderLayer", "DecoderLayer")):
+            if type(module).__name__.endswith(("EncoderLayer", "DecoderLayer", "VisionBlock")):
                 module.register_forward_pre_hook(self._check)
                 self.layers += 1
 

@@ -35,15 +35,13 @@ class ModelCalls:
         self._ends = set(eos) if isinstance(eos, list | tuple) else {eos}
 
     def encode(self, inputs: Any) -> Any:
-        """The picture's features (SmolVLM: 64 vectors for one view)."""
-        import torch
-
-        encoded = self._model.get_image_features(
-            pixel_values=inputs["pixel_values"],
-            pixel_attention_mask=inputs.get("pixel_attention_mask"),
-            return_dict=True,
-        )
-        return torch.cat(list(encoded.pooler_output), dim=0)
+        """The picture's features (SmolVLM: 64 vectors for one view), as the encoder gives
+        them, less its per-patch states (Qwen3-VL's deepstack features stay)."""
+        wanted = inspect.signature(self._model.get_image_features).parameters
+        arguments = {k: v for k, v in inputs.items() if k in wanted}  # the family's own
+        encoded = self._model.get_image_features(**arguments, return_dict=True)
+        encoded["last_hidden_state"] = None  # per patch: large, and not needed again
+        return encoded
 
     def new_cache(self) -> Any:
         from transformers import DynamicCache
@@ -65,13 +63,9 @@ class ModelCalls:
         """Write the answer to ``inputs`` (None ``features``: encode the picture inside)."""
         model_inputs = dict(inputs)
         if features is not None:  # the picture is encoded already: only its features go in
-            from transformers.modeling_outputs import BaseModelOutputWithPooling
-
             model_inputs.pop("pixel_values", None)
             model_inputs.pop("pixel_attention_mask", None)
-            pooled: Any = [features]  # one picture's features, as the encoder gives them
-            encoded = BaseModelOutputWithPooling(pooler_output=pooled)
-            model_inputs["mm_encoder_outputs"] = {"image": encoded}
+            model_inputs["mm_encoder_outputs"] = {"image": features}
         if cache is not None:
             model_inputs[self._cache_arg] = cache
         self._run(model_inputs, limit, self._settings.min_new_tokens, streamer, criteria)

@@ -1,84 +1,29 @@
 """The vision-language models Describe knows, and how to tell a usable local model folder.
 
-Each entry pins what a release was tested with (``revision``) and the numbers the app
-relies on, so a check can compare a downloaded ``config.json`` against them.
+The entries themselves (sizes, memory, licenses, expected speed) are the ladder in
+:mod:`model_ladder`; ``MODELS`` indexes them by name.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from describe_app.core.describe.local.model_families import runnable_architectures
+from describe_app.core.describe.local.model_ladder import DEFAULT_MODEL as DEFAULT_MODEL
+from describe_app.core.describe.local.model_ladder import LADDER
+from describe_app.core.describe.local.model_ladder import ModelSpec as ModelSpec
 from describe_app.core.errors import ModelLoadError
 
 #: Architectures the loader can run (class names as written in ``config.json``).
-SUPPORTED_ARCHITECTURES = frozenset({"Idefics3ForConditionalGeneration"})
+SUPPORTED_ARCHITECTURES = runnable_architectures()
 
 #: Files a model download needs; nothing else (no pickles, no ONNX, no GGUF).
 MODEL_FILE_PATTERNS = ("*.json", "*.safetensors", "*.jinja", "*.txt", "tokenizer.model")
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """One supported model."""
-
-    name: str
-    repo_id: str
-    revision: str  # a branch, tag or commit hash; a release pins a commit
-    architecture: str
-    download_mb: int
-    summary: str
-    #: config.json values the app depends on, checked after download ("a.b" = nested key)
-    expected_config: dict[str, Any] = field(default_factory=dict)
-
-
-_SMOLVLM_COMMON = {
-    "architectures": ["Idefics3ForConditionalGeneration"],
-    "scale_factor": 4,
-    "vision_config.hidden_size": 768,
-    "vision_config.patch_size": 16,
-    "vision_config.image_size": 512,
-}
-
-MODELS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in (
-        ModelSpec(
-            name="SmolVLM-256M-Instruct",
-            repo_id="HuggingFaceTB/SmolVLM-256M-Instruct",
-            revision="main",
-            architecture="Idefics3ForConditionalGeneration",
-            download_mb=520,
-            summary="Fastest. Short, plain descriptions; runs on any laptop.",
-            expected_config={
-                **_SMOLVLM_COMMON,
-                "image_token_id": 49190,
-                "text_config.hidden_size": 576,
-                "text_config.num_hidden_layers": 30,
-            },
-        ),
-        ModelSpec(
-            name="SmolVLM-500M-Instruct",
-            repo_id="HuggingFaceTB/SmolVLM-500M-Instruct",
-            revision="main",
-            architecture="Idefics3ForConditionalGeneration",
-            download_mb=1020,
-            summary="Better descriptions, about twice as slow.",
-            expected_config={
-                **_SMOLVLM_COMMON,
-                "text_config.hidden_size": 960,
-                "text_config.num_hidden_layers": 32,
-                "text_config.num_attention_heads": 15,
-                "text_config.num_key_value_heads": 5,
-                "text_config.intermediate_size": 2560,
-            },
-        ),
-    )
-}
-
-DEFAULT_MODEL = "SmolVLM-256M-Instruct"
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in LADDER}
 
 
 def find_spec(name: str) -> ModelSpec | None:

@@ -56,6 +56,7 @@ class AnswerStart:
     first_sentence: str | None
     cache: Any
     finished: bool
+    logprobs: tuple[float, ...] = ()  # of each token ((): not known)
 
 
 class PictureMemory:

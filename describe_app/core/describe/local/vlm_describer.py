@@ -38,18 +38,23 @@ from describe_app.core.describe.describer import (
 from describe_app.core.describe.local.generation_controls import (
     CancelCriterion,
     CancelHooks,
-    DeltaStreamer,
     EitherFlag,
     SentenceEnd,
     StopFlag,
 )
 from describe_app.core.describe.local.model_calls import ModelCalls
+from describe_app.core.describe.local.model_families import (
+    native_side,
+    processor_arguments,
+    view_size,
+)
 from describe_app.core.describe.local.picture_features import (
     PICTURES_KEPT,
     AnswerStart,
     PictureMemory,
     picture_key,
 )
+from describe_app.core.describe.local.token_scores import LogitsTap, ScoredStreamer
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
 from describe_app.core.describe.prompts import Detail, PromptSpec, build_messages
 from describe_app.core.errors import Cancelled
@@ -77,6 +82,7 @@ class VlmDescriber:
         self._loaded = loaded
         self._settings = settings or GenerationSettings()
         self._hooks = CancelHooks.of(loaded.model)
+        self._tap = LogitsTap.of(loaded.model)  # each token's probability (confidence)
         self._memory = PictureMemory(pictures_kept)
         self._calls = ModelCalls(loaded, self._settings)
 
@@ -90,8 +96,9 @@ class VlmDescriber:
 
     @property
     def native_side(self) -> int:
-        """The picture size the vision encoder was trained on."""
-        return int(self._loaded.model.config.vision_config.image_size)
+        """The picture size the vision encoder was trained on (or a square within the
+        family's visual token budget)."""
+        return native_side(self._loaded.family, self._loaded.model.config)
 
     def forget_pictures(self) -> None:
         """Drop every remembered picture: the next request encodes its picture afresh."""
@@ -102,13 +109,15 @@ class VlmDescriber:
         return self._inputs(self._view(request.picture), self._prompt_text(request.prompt))
 
     def _view(self, picture: Picture) -> Image.Image:
-        """The picture as the model sees it: one square view at the encoder's side."""
+        """The picture as the model sees it (SmolVLM: one square view at the encoder's
+        side; see :mod:`~describe_app.core.describe.local.model_families`)."""
         from PIL import Image
 
         side = self._settings.image_side or self.native_side
         image = picture.image
-        if image.size != (side, side):
-            image = image.resize((side, side), Image.Resampling.BICUBIC, reducing_gap=2.0)
+        size = view_size(self._loaded.family, image.size, side)
+        if size is not None and image.size != size:
+            image = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
         return image
 
     def _prompt_text(self, prompt: PromptSpec) -> str:
@@ -118,14 +127,12 @@ class VlmDescriber:
         return str(text)
 
     def _inputs(self, view: Image.Image, prompt: str) -> Any:
-        side = view.size[0]
+        family = self._loaded.family
         inputs = self._loaded.processor(
             text=prompt,
-            images=[[view]],
+            images=[[view]] if family.nested_images else [view],
             return_tensors="pt",
-            do_image_splitting=False,
-            do_resize=False,
-            max_image_size={"longest_edge": side},
+            **processor_arguments(family, max(view.size)),
         )
         return inputs.to(self._loaded.device)
 
@@ -195,8 +202,14 @@ class VlmDescriber:
         preprocess = time.perf_counter() - start
         limit = self.max_new_tokens(request)
         guard = AnswerGuard(self._settings, limit, start)
-        streamer = DeltaStreamer(
-            self._loaded.processor.tokenizer, on_text, start, self._decode_mode, guard
+        streamer = ScoredStreamer(
+            self._loaded.processor.tokenizer,
+            on_text,
+            start,
+            self._decode_mode,
+            guard,
+            tap=self._tap,
+            on_confidence=request.on_confidence,
         )
         stop = CancelCriterion(cancel, guard)
         ahead = self._memory.answer_start(key, prompt)
@@ -290,11 +303,11 @@ class VlmDescriber:
         inputs: Any,
         ahead: AnswerStart,
         limit: int,
-        streamer: DeltaStreamer,
+        streamer: ScoredStreamer,
         stop: CancelCriterion,
     ) -> None:
         """Hand out the answer written ahead at once, then write the rest."""
-        streamer.resume(ahead.token_ids, ahead.text, ahead.spoken)
+        streamer.resume(ahead.token_ids, ahead.text, ahead.spoken, ahead.logprobs)
         if ahead.finished or len(ahead.token_ids) >= limit:
             streamer.end()
             return
@@ -315,7 +328,9 @@ class VlmDescriber:
 
         limit = self.max_new_tokens(request)
         tokenizer = self._loaded.processor.tokenizer
-        streamer = DeltaStreamer(tokenizer, on_text, start, self._decode_mode, final_flush=False)
+        streamer = ScoredStreamer(
+            tokenizer, on_text, start, self._decode_mode, final_flush=False, tap=self._tap
+        )
         stop = CancelCriterion(cancel, AnswerGuard(self._settings, limit, start))
         cache = self._calls.new_cache()
         self._calls.generate(
@@ -333,4 +348,5 @@ class VlmDescriber:
             first_sentence=sentence.first_sentence,
             cache=cache,
             finished=self._calls.is_end(ids[-1]),
+            logprobs=streamer.known_logprobs,
         )

@@ -34,8 +34,11 @@ torch and transformers are imported here, lazily: importing this module costs no
 from __future__ import annotations
 
 import ctypes
+import functools
+import inspect
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -44,8 +47,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from describe_app.core.describe.local.model_registry import ModelSpec, check_model_folder
+from describe_app.core.describe.local.model_families import (
+    SMOLVLM,
+    ModelFamily,
+    family_for,
+    why_not_runnable,
+)
+from describe_app.core.describe.local.model_registry import (
+    ModelSpec,
+    check_model_folder,
+    read_model_config,
+)
 from describe_app.core.errors import ModelLoadError
+from describe_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +87,7 @@ class LoadedVLM:
     import_seconds: float = 0.0  # importing torch and transformers (once per process)
     threads: int = 1  # CPU threads while reading the picture and prompt
     decode_threads: int = 1  # CPU threads while writing the answer
+    family: ModelFamily = SMOLVLM  # how pictures and prompts are given to it
 
 
 def default_decode_threads() -> int:
@@ -98,6 +113,7 @@ def load_vlm(
     """Load the model in ``path``. Raises :class:`ModelLoadError` in one clear sentence."""
     opts = options or LoadOptions()
     start = time.perf_counter()
+    family = _family_of(path)
     check_model_folder(path, spec)
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
@@ -126,7 +142,14 @@ def load_vlm(
         load_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     label = name or path.name
     try:
-        processor = AutoProcessor.from_pretrained(path, backend="pil")
+        if family.picture_only_processor:
+            from describe_app.core.describe.local.family_processors import (
+                load_picture_only_qwen3_vl,
+            )
+
+            processor = load_picture_only_qwen3_vl(path)
+        else:
+            processor = AutoProcessor.from_pretrained(path, backend="pil")
         model: Any = AutoModelForImageTextToText.from_pretrained(
             path,
             dtype=load_dtype,
@@ -172,7 +195,23 @@ def load_vlm(
         import_seconds=imported - start,
         threads=threads,
         decode_threads=decode_threads,
+        family=family,
     )
+
+
+def _family_of(path: Path) -> ModelFamily:
+    """The family of the model in ``path``; a ladder family this build cannot run is
+    refused with its reason, before anything heavy is imported."""
+    architectures = read_model_config(path).get("architectures") or []
+    blocked = why_not_runnable(architectures)
+    if blocked is not None:
+        title, reason = blocked
+        raise ModelLoadError(
+            _("{title} models cannot run in this version of Describe: {reason}.").format(
+                title=title, reason=_(reason)
+            )
+        )
+    return family_for(architectures) or SMOLVLM
 
 
 def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
@@ -188,7 +227,7 @@ def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
         (parent, name)
         for parent in model.modules()
         for name, child in parent.named_children()
-        if type(child) is torch.nn.Linear
+        if type(child) is torch.nn.Linear and not weight_read_by_owner(parent, name)
     ]
 
     def convert(target: tuple[Any, str]) -> tuple[Any, str, Any]:
@@ -210,6 +249,30 @@ def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
             for parent, name, layer in pool.map(convert, targets):
                 setattr(parent, name, layer)
     return len(targets)
+
+
+def weight_read_by_owner(parent: Any, name: str) -> bool:
+    """Whether the code of ``parent``'s class reads ``self.<name>.weight`` itself.
+
+    On a dynamically quantized Linear ``.weight`` is a method, so a forward that reads
+    ``self.patch_embedding.weight.dtype`` (SigLIP2's vision embeddings, in LFM2-VL) fails:
+    such a layer stays in float. Most are small patch or position layers."""
+    pattern = re.compile(rf"self\.{re.escape(name)}\.weight\b")
+    owner: Any = type(parent)
+    return any(pattern.search(source) for source in _class_sources(owner))
+
+
+@functools.cache
+def _class_sources(cls: type) -> tuple[str, ...]:
+    sources = []
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("transformers.models."):
+            continue  # torch's layers and transformers' shared base classes
+        try:
+            sources.append(inspect.getsource(klass))
+        except (OSError, TypeError):  # built in, or no source shipped
+            continue
+    return tuple(sources)
 
 
 def release_free_memory() -> bool:

@@ -111,6 +111,7 @@ class Chunk:
     finish_reason: str | None = None
     model: str | None = None
     completion_tokens: int | None = None
+    logprobs: tuple[float, ...] = ()  # of this chunk's tokens, when the server sent them
 
 
 def read_chunk(data: str) -> Chunk:
@@ -151,7 +152,20 @@ def read_chunk(data: str) -> Chunk:
         finish_reason=finish,
         model=model,
         completion_tokens=tokens,
+        logprobs=_logprobs(choice.get("logprobs")),
     )
+
+
+def _logprobs(data: Any) -> tuple[float, ...]:
+    """The tokens' log-probabilities (OpenAI's ``{"content": [{"logprob": -0.1}, ...]}``,
+    as vLLM and llama.cpp send them too); () for anything else: they are optional."""
+    content = data.get("content") if isinstance(data, dict) else None
+    if not isinstance(content, list):
+        return ()
+    values = [item.get("logprob") if isinstance(item, dict) else None for item in content]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return ()
+    return tuple(min(0.0, float(v)) for v in values if v is not None)
 
 
 def read_completion(body: bytes) -> Chunk:

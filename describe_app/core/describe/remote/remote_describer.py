@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import socket
 import threading
@@ -39,6 +38,8 @@ from describe_app.core.describe.describer import (
     TextSink,
 )
 from describe_app.core.describe.prompts import build_messages
+from describe_app.core.describe.remote.connection_check import ConnectionCheck, short_model_name
+from describe_app.core.describe.remote.logprob_request import LogprobRequest
 from describe_app.core.describe.remote.openai_messages import (
     DEFAULT_MAX_SIDE,
     picture_data_url,
@@ -65,8 +66,7 @@ from describe_app.core.describe.remote.server_exchange import (
     transport_error,
 )
 from describe_app.core.errors import Cancelled
-from describe_app.core.i18n import _, ngettext
-from describe_app.core.untrusted_text import clean_text
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     import httpx2
@@ -95,33 +95,6 @@ class RemoteOptions:
     extra_body: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ConnectionCheck:
-    """What "test connection" found."""
-
-    host: str
-    models: tuple[str, ...]
-    seconds: float
-    wanted_model: str = ""
-
-    @property
-    def sentence(self) -> str:
-        n = len(self.models)
-        seconds = f"{self.seconds:.2f}"
-        if n == 0:
-            text = _("The server at {host} answered in {seconds} s and lists no models")
-        else:
-            text = ngettext(
-                "The server at {host} answered in {seconds} s and offers {n} model: {models}",
-                "The server at {host} answered in {seconds} s and offers {n} models: {models}",
-                n,
-            )
-        text = text.format(host=self.host, seconds=seconds, n=n, models=_listed(self.models))
-        if self.wanted_model and self.wanted_model not in self.models:
-            text = _("{what}, but not {model}").format(what=text, model=self.wanted_model)
-        return text + "."
-
-
 class RemoteDescriber:
     """Describes pictures with a model on an inference server. One worker calls it at a time."""
 
@@ -146,6 +119,7 @@ class RemoteDescriber:
         self._resolver = resolver
         self._served_model = ""
         self._privacy_checked = False
+        self._logprobs = LogprobRequest()  # how sure the model was, where the server says
         self._client: httpx2.Client | None = None
         self._client_lock = threading.Lock()
 
@@ -154,7 +128,7 @@ class RemoteDescriber:
     @property
     def model_name(self) -> str:
         model = self._model or self._served_model
-        return f"{_short_model_name(model)} on {self._host}" if model else f"server {self._host}"
+        return f"{short_model_name(model)} on {self._host}" if model else f"server {self._host}"
 
     @property
     def base_url(self) -> str:
@@ -194,10 +168,21 @@ class RemoteDescriber:
             body["chat_template_kwargs"] = {
                 "processor_kwargs": {"images_kwargs": {"do_image_splitting": False}}
             }
+        body.update(self._logprobs.fields())
         body.update(self._options.extra_body)
         return body
 
     def describe(
+        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
+    ) -> GenerationStats:
+        try:
+            return self._describe(request, on_text, cancel)
+        except ServerError as exc:
+            if not self._logprobs.refused(exc):  # else: a model that refuses logprobs
+                raise
+        return self._describe(request, on_text, cancel)
+
+    def _describe(
         self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
     ) -> GenerationStats:
         start = time.perf_counter()
@@ -249,6 +234,8 @@ class RemoteDescriber:
                     token_seconds.append(now)
                     guard.add_tokens()
                     if text := guard.admit(item.text):
+                        if request.on_confidence is not None and item.logprobs:
+                            request.on_confidence(item.logprobs)
                         on_text(text)
             if guard.stopped is not None and first_token is None:
                 raise timeout_error(self._host, guard.seconds)  # nothing said: a failure
@@ -381,20 +368,3 @@ def remote_describer_for(
         allow_insecure=profile.allow_insecure or allow_insecure,
         name=profile.name,
     )
-
-
-def _listed(models: tuple[str, ...]) -> str:
-    """The names as one phrase ("a, b and c"); past five, four and how many more."""
-    names = [_short_model_name(m) for m in models]
-    if len(names) > 5:
-        names = [*names[:4], _("{n} more").format(n=len(names) - 4)]
-    if len(names) <= 1:
-        return "".join(names)
-    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
-
-
-def _short_model_name(model: str) -> str:
-    """A local path as its folder name; Hub ids and server names cleaned (untrusted)."""
-    if os.path.isabs(model):
-        return clean_text(os.path.basename(model.rstrip("/\\")) or model)
-    return clean_text(model)

@@ -1,0 +1,216 @@
+"""A model's files on the hub and in the cache: which there are, fetching one (continuing
+where an earlier try stopped), checking it against the hub's checksum, and making the
+model visible in the cache only once every file is there.
+
+The cache is the standard Hugging Face layout (``HF_HUB_CACHE``), so other tools share it::
+
+    models--ORG--NAME/blobs/ETAG               a finished, checked file
+    models--ORG--NAME/blobs/ETAG.incomplete    a file part-way (the next try continues it)
+    models--ORG--NAME/snapshots/COMMIT/FILE    a link to its blob, made at the very end
+    models--ORG--NAME/refs/REVISION            the commit, written last of all
+
+Finding a model (:func:`~describe_app.core.describe.local.model_store.cached_path`) goes
+through ``refs`` and ``snapshots``, so a download that stopped half-way is never taken
+for a model: its pieces are only blobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from describe_app.core.describe.local.model_registry import MODEL_FILE_PATTERNS, ModelSpec
+from describe_app.core.errors import Cancelled
+
+log = logging.getLogger(__name__)
+
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+CHUNK_BYTES = 64 * 1024
+READ_TIMEOUT_S = 30.0  # a connection silent this long counts as lost
+
+
+@dataclass(frozen=True)
+class HubFile:
+    """One file of a model at a commit, with the checksum the hub gives for it."""
+
+    path: str
+    size: int
+    blob_id: str  # git's id of the file (sha1 of "blob SIZE\0" + content)
+    sha256: str | None  # files kept in LFS (the weights): their sha256
+
+    @property
+    def etag(self) -> str:
+        """The name of its blob in the cache (as huggingface_hub names it)."""
+        return self.sha256 or self.blob_id
+
+
+def list_files(spec: ModelSpec) -> tuple[str, list[HubFile]]:
+    """The commit ``spec.revision`` points at, and the model's files there (network)."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.hf_api import RepoFile
+    from huggingface_hub.utils import filter_repo_objects
+
+    api = HfApi()
+    commit = api.model_info(spec.repo_id, revision=spec.revision).sha
+    if not commit:
+        raise ValueError(f"the hub named no commit for {spec.repo_id}@{spec.revision}")
+    entries = {
+        entry.path: entry
+        for entry in api.list_repo_tree(spec.repo_id, revision=commit, recursive=True)
+        if isinstance(entry, RepoFile)
+    }
+    wanted = filter_repo_objects(list(entries), allow_patterns=list(MODEL_FILE_PATTERNS))
+    files = []
+    for name in wanted:
+        entry = entries[name]
+        lfs = entry.lfs
+        files.append(HubFile(name, entry.size, entry.blob_id, lfs.sha256 if lfs else None))
+    return commit, files
+
+
+def repo_folder(spec: ModelSpec) -> Path:
+    """The model's folder in the cache (it may not exist yet)."""
+    from huggingface_hub import constants  # light: the library's heavy parts stay unloaded
+
+    name = "--".join(["models", *spec.repo_id.split("/")])
+    return Path(constants.HF_HUB_CACHE) / name
+
+
+def snapshot_folder(spec: ModelSpec) -> Path | None:
+    """The folder the cache's ``refs`` point at for ``spec.revision`` (offline), if any;
+    a download still under way has none."""
+    root = repo_folder(spec)
+    commit = spec.revision
+    if not _COMMIT.fullmatch(commit):
+        try:
+            commit = (root / "refs" / spec.revision).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+    folder = root / "snapshots" / commit
+    return folder if commit and folder.is_dir() else None
+
+
+def blob_path(spec: ModelSpec, file: HubFile) -> Path:
+    return repo_folder(spec) / "blobs" / file.etag
+
+
+def partial_path(spec: ModelSpec, file: HubFile) -> Path:
+    return repo_folder(spec) / "blobs" / f"{file.etag}.incomplete"
+
+
+def bytes_on_disk(spec: ModelSpec, file: HubFile) -> int:
+    """How much of ``file`` is here already (finished or part-way)."""
+    for path in (blob_path(spec, file), partial_path(spec, file)):
+        if path.is_file():
+            return min(path.stat().st_size, file.size)
+    return 0
+
+
+def fetch_file(
+    spec: ModelSpec,
+    commit: str,
+    file: HubFile,
+    on_bytes: Callable[[int], None],
+    cancelled: threading.Event,
+) -> Path:
+    """Bring ``file`` into its ``.incomplete`` blob, continuing what is there; returns
+    that path once it holds ``file.size`` bytes. ``on_bytes`` is told each piece received
+    (a negative count when the hub sent the file from its start again). Raises
+    :class:`Cancelled` when ``cancelled`` is set; network errors are the caller's."""
+    from huggingface_hub import hf_hub_url
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+    partial = partial_path(spec, file)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    have = partial.stat().st_size if partial.is_file() else 0
+    if have > file.size:  # not this file: start again
+        on_bytes(-have)
+        partial.unlink()
+        have = 0
+    if have == file.size:
+        return partial
+    headers = build_hf_headers()
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    url = hf_hub_url(spec.repo_id, file.path, revision=commit)
+    log.info("fetching %s from byte %d of %d", file.path, have, file.size)
+    with get_session().stream(
+        "GET", url, headers=headers, timeout=READ_TIMEOUT_S, follow_redirects=True
+    ) as response:
+        hf_raise_for_status(response)
+        if have and response.status_code != 206:  # the hub sends it whole again
+            on_bytes(-have)
+            have = 0
+        with partial.open("ab" if have else "wb") as out:
+            for chunk in response.iter_bytes(CHUNK_BYTES):
+                if cancelled.is_set():
+                    raise Cancelled()
+                out.write(chunk)
+                on_bytes(len(chunk))
+    if cancelled.is_set():
+        raise Cancelled()
+    return partial
+
+
+def checksum_matches(path: Path, file: HubFile) -> bool:
+    """Whether ``path`` holds exactly the file the hub described (sha256 for LFS files,
+    git's blob id for the others)."""
+    if file.sha256:
+        digest = hashlib.sha256()
+    else:
+        digest = hashlib.sha1(usedforsecurity=False)
+        digest.update(b"blob %d\0" % path.stat().st_size)
+    with path.open("rb") as f:
+        while block := f.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest() == (file.sha256 or file.blob_id)
+
+
+def publish(
+    spec: ModelSpec, commit: str, files: list[HubFile], check: Callable[[Path], object]
+) -> Path:
+    """Make the model visible in the cache: link each finished blob into the commit's
+    snapshot folder (built aside, then moved in), after ``check`` accepted the folder, then
+    point ``refs`` at the commit. Returns the snapshot folder."""
+    root = repo_folder(spec)
+    staging = root / "snapshots" / f".{commit}.{uuid.uuid4().hex[:8]}"
+    final = root / "snapshots" / commit
+    try:
+        for file in files:
+            _link(blob_path(spec, file), staging / file.path)
+        check(staging)
+        for file in files:
+            target = final / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / file.path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if spec.revision != commit:
+        ref = root / "refs" / spec.revision
+        ref.parent.mkdir(parents=True, exist_ok=True)
+        tmp = ref.with_name(f"{ref.name}.{uuid.uuid4().hex[:8]}.tmp")
+        tmp.write_text(commit, encoding="ascii")
+        os.replace(tmp, ref)
+    return final
+
+
+def _link(blob: Path, link: Path) -> None:
+    """A relative symbolic link to the blob; a hard link or a copy where there are none."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.symlink(os.path.relpath(blob, link.parent), link)
+        return
+    except (OSError, NotImplementedError):
+        pass
+    try:
+        os.link(blob, link)
+    except OSError:
+        shutil.copyfile(blob, link)

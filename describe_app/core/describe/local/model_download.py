@@ -1,0 +1,242 @@
+"""Downloading a model: one job that the window, the command line and the model process
+all use.
+
+:class:`ModelDownload` fetches a registry model into the cache (see
+:mod:`~describe_app.core.describe.local.hub_files` for the layout):
+
+* it first checks the free disk space against what is still to come, plus a margin, and
+  refuses in one sentence when it is short;
+* it reports its progress (bytes, the share done, the time left) to a sink, on its thread;
+* :meth:`ModelDownload.cancel` (from any thread) stops it within one piece of a file;
+  what came down stays as ``.incomplete`` blobs, which nothing loads, and the next start
+  continues from there instead of starting over;
+* each file is checked against the hub's checksum (sha256 for the weights, git's blob id
+  for the small files); a damaged file is deleted and refused in one sentence;
+* only when every file is there and checked does the model appear in the cache.
+
+Every failure is a :class:`~describe_app.core.errors.ModelNotAvailableError` whose text
+is the sentence to show and speak; a cancelled download raises
+:class:`~describe_app.core.errors.Cancelled`.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from describe_app.core.describe.local import hub_files
+from describe_app.core.describe.local.download_progress import (
+    MB,
+    DownloadProgress,
+    DownloadSink,
+    SpeedMeter,
+)
+from describe_app.core.describe.local.hub_files import HubFile
+from describe_app.core.describe.local.model_registry import ModelSpec, check_model_folder
+from describe_app.core.errors import Cancelled, ModelNotAvailableError
+from describe_app.core.i18n import _
+
+log = logging.getLogger(__name__)
+
+REPORT_EVERY_S = 0.2  # progress reports at most this often (and at the start and end)
+
+
+def margin_bytes(needed: int) -> int:
+    """Room kept free beyond the download itself: a tenth of it, at least 100 MB."""
+    return max(100 * MB, needed // 10)
+
+
+class ModelDownload:
+    """Download ``spec`` into the cache; :meth:`run` on one thread, :meth:`cancel` from any.
+
+    ``on_start`` is told once the hub has answered and the space is checked, just before
+    the files come down, so that "downloading" is never said when there is no connection.
+    ``command``: the command that tries again, named when the hub cannot be reached (the
+    command line); without it the user is told to try again (the window's dialog).
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        on_progress: DownloadSink | None = None,
+        *,
+        on_start: Callable[[ModelSpec], None] | None = None,
+        command: str | None = None,
+    ) -> None:
+        self.spec = spec
+        self._command = command
+        self._on_progress = on_progress
+        self._on_start = on_start
+        self._cancelled = threading.Event()
+        self._done = 0
+        self._total = 0
+        self._last_report = 0.0
+        self._speed = SpeedMeter()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def run(self) -> Path:
+        """Download what is missing, check it, and return the model's folder."""
+        spec = self.spec
+        log.info("downloading %s (%s@%s)", spec.name, spec.repo_id, spec.revision)
+        commit, files = self._ask_hub()
+        self._total = sum(f.size for f in files)
+        self._done = sum(hub_files.bytes_on_disk(spec, f) for f in files)
+        check_free_space(spec, self._total - self._done)
+        if self._on_start is not None:
+            self._on_start(spec)
+        self._speed = SpeedMeter()
+        self._report(force=True)
+        for file in files:
+            self._fetch(commit, file)
+        self._report(force=True)
+        try:
+            return hub_files.publish(spec, commit, files, lambda f: check_model_folder(f, spec))
+        except OSError as exc:
+            raise _save_failure(spec, exc) from exc
+
+    def _ask_hub(self) -> tuple[str, list[HubFile]]:
+        from huggingface_hub import constants
+
+        if constants.HF_HUB_OFFLINE:
+            then = (
+                _("Turn it off and run: {command}").format(command=self._command)
+                if self._command
+                else _("Turn it off to download it.")
+            )
+            offline = _("{name} is not on this computer, and offline mode (HF_HUB_OFFLINE) is on.")
+            raise ModelNotAvailableError(f"{offline.format(name=self.spec.name)} {then}")
+        try:
+            return hub_files.list_files(self.spec)
+        except _network_errors() as exc:
+            raise _hub_failure(self.spec, exc, self._command) from exc
+
+    def _fetch(self, commit: str, file: HubFile) -> None:
+        spec = self.spec
+        blob = hub_files.blob_path(spec, file)
+        if blob.is_file() and blob.stat().st_size == file.size:
+            return  # finished and checked by an earlier run (or another tool)
+        if self.cancelled:
+            raise Cancelled()
+        try:
+            partial = hub_files.fetch_file(spec, commit, file, self._received, self._cancelled)
+        except _network_errors() as exc:
+            if self.cancelled:  # the connection ended as the user stopped it
+                raise Cancelled() from exc
+            if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+                raise _save_failure(spec, exc) from exc
+            raise _hub_failure(spec, exc, self._command) from exc
+        if not hub_files.checksum_matches(partial, file):
+            partial.unlink(missing_ok=True)
+            self._done -= file.size
+            log.info("%s of %s failed its checksum; deleted", file.path, spec.name)
+            raise ModelNotAvailableError(
+                _(
+                    "The file {file} of {name} came down damaged (it does not match the "
+                    "hub's checksum), so it was deleted; try the download again."
+                ).format(file=file.path, name=spec.name)
+            )
+        os.replace(partial, blob)
+
+    def _received(self, count: int) -> None:
+        self._done += count
+        if count > 0:
+            self._speed.received(count)
+        self._report()
+
+    def _report(self, *, force: bool = False) -> None:
+        if self._on_progress is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_report < REPORT_EVERY_S and self._done < self._total:
+            return
+        self._last_report = now
+        left = self._speed.seconds_left(self._total - self._done)
+        self._on_progress(DownloadProgress(self._done, self._total, left))
+
+
+def check_free_space(spec: ModelSpec, needed: int) -> None:
+    """Refuse, in one sentence, when the cache's disk has less free space than ``needed``
+    bytes plus a margin."""
+    folder = hub_files.repo_folder(spec)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), folder.anchor)
+    free = shutil.disk_usage(existing).free
+    wanted = needed + margin_bytes(needed)
+    if free < wanted:
+        raise ModelNotAvailableError(
+            _(
+                "There is not enough free disk space for {name}: it needs {need} MB and "
+                "{folder} has {free} MB free."
+            ).format(name=spec.name, need=-(-wanted // MB), folder=existing, free=free // MB)
+        )
+
+
+_DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS)
+
+
+def _network_errors() -> tuple[type[Exception], ...]:
+    """What reaching the hub or reading from it may raise (files on disk: OSError)."""
+    import httpx2
+
+    return (OSError, httpx2.HTTPError, httpx2.StreamError)
+
+
+def _hub_failure(
+    spec: ModelSpec, exc: BaseException, command: str | None
+) -> ModelNotAvailableError:
+    """The sentence for a failure to reach the hub or to get a file from it."""
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        RemoteEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    log.info("download of %s failed: %r", spec.name, exc)
+    if isinstance(exc, GatedRepoError):
+        return ModelNotAvailableError(
+            _(
+                "{name} can only be downloaded with a hub account that has accepted its terms."
+            ).format(name=spec.name)
+        )
+    if isinstance(exc, RepositoryNotFoundError | RevisionNotFoundError | RemoteEntryNotFoundError):
+        return ModelNotAvailableError(
+            _("{name} ({repo}, revision {revision}) was not found on the model hub.").format(
+                name=spec.name, repo=spec.repo_id, revision=spec.revision
+            )
+        )
+    then = (
+        _("Connect to the internet and run: {command}").format(command=command)
+        if command
+        else _("Connect to the internet and try again; the download continues where it stopped.")
+    )
+    failed = _("{name} could not be downloaded: no connection to the model hub.")
+    return ModelNotAvailableError(f"{failed.format(name=spec.name)} {then}")
+
+
+def _save_failure(spec: ModelSpec, exc: OSError) -> ModelNotAvailableError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ModelNotAvailableError(
+            _(
+                "The disk is full, so {name} could not be saved; free some space and try "
+                "again, the download continues where it stopped."
+            ).format(name=spec.name)
+        )
+    return ModelNotAvailableError(
+        _("{name} could not be saved in {folder}: {reason}.").format(
+            name=spec.name,
+            folder=hub_files.repo_folder(spec),
+            reason=exc.strerror or type(exc).__name__,
+        )
+    )
