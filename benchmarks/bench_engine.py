@@ -28,8 +28,8 @@ speed from a real ``describe()``. Denormal numbers are flushed (random weights m
     python benchmarks/bench_engine.py --model-family qwen3_vl --configs app
 
 ``--model-family F`` benchmarks another family of the ladder at its real size (random
-weights from :mod:`describe_app.devtools.random_models`; ``smolvlm`` takes ``--model``
-sizes, the others their one size: Qwen3-VL 2B, Gemma 3 4B).
+weights from :mod:`describe_app.devtools.random_models`; ``smolvlm`` and ``smolvlm2`` take
+``--model`` sizes (SmolVLM2 also ``2.2b``), the others their one size: Qwen3-VL 2B, Gemma 3 4B).
 
 Prints a table and writes benchmarks/results/bench_engine.json.
 """
@@ -325,7 +325,9 @@ def main() -> int:
     parser.add_argument("--defaults-runs", type=int, default=1)
     parser.add_argument("--model", default="256m", help="sizes: 256m, 500m or 256m,500m")
     parser.add_argument("--model-dir", type=Path, help="a model folder instead of --model")
-    parser.add_argument("--model-family", default="smolvlm", help="smolvlm, qwen3_vl or gemma3")
+    parser.add_argument(
+        "--model-family", default="smolvlm", help="smolvlm, smolvlm2, qwen3_vl or gemma3"
+    )
     parser.add_argument("--configs", default="app,app-fp32,defaults")
     parser.add_argument(
         "--busy", action="store_true", help="keep one core busy with another program meanwhile"
@@ -356,7 +358,7 @@ def main() -> int:
         models = {args.model_dir.name: args.model_dir}
     else:
         family = args.model_family
-        sizes = args.model.split(",") if family == "smolvlm" else ["full"]
+        sizes = args.model.split(",") if family in ("smolvlm", "smolvlm2") else ["full"]
         models = {f"{family} {size}": model_dir_for(size, family) for size in sizes}
         for size, folder in zip(sizes, models.values(), strict=True):
             ensure_model(folder, size, family)

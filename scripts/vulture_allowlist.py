@@ -18,6 +18,21 @@ _.log_message  # http.server: keeps request logs off the terminal
 _.daemon_threads  # socketserver option
 protocol_version  # http.server option (HTTP/1.1 for streaming)
 _.optionxform  # configparser: keep key case (tests/test_packaging.py)
+_._preprocess  # transformers image processor hooks and options read by name
+_._get_split_layout  # (core/describe/local/lfm2_vl_pictures.py)
+_.do_resize
+_.resample
+_.do_rescale
+_.do_normalize
+_.do_pad
+_.valid_kwargs
+_.model_input_names
+_.do_image_splitting  # LFM2-VL's tiling options: read by its stock processor
+_.min_tiles
+_.max_tiles
+_.use_thumbnail
+_.tile_size
+_.max_pixels_tolerance
 
 # Parameters a protocol or ``__exit__`` must declare.
 prop  # cv2.VideoCapture.get/set in the Capture protocol and its fakes

@@ -6,6 +6,9 @@ themselves, whole or from a byte offset with ``Range``), as the real hub does, s
 download path - progress, resuming, checksums, cache layout, later offline use - runs in
 tests without the internet. It counts the bytes it sends, can hold a file part-way
 (``hold_after``) until ``release`` is set, and can send damaged bytes (``damaged``).
+A gated repository (``token``) answers 401 to any request without ``Authorization: Bearer
+TOKEN``; ``cdn`` redirects each file to a second server, as the hub sends files to its CDN;
+``authorizations`` records the Authorization header (or None) of every request.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ class Hub:
         self.hold_after: tuple[str, int] | None = None
         self.holding = threading.Event()  # set while a file is held
         self.release = threading.Event()
+        self.token: str | None = None  # set: a gated repository that needs this token
+        self.cdn: str | None = None  # set: files are redirected to this server
+        self.authorizations: list[tuple[str, str | None]] = []  # (path, Authorization)
 
     def data(self, name: str) -> bytes:
         return self.files[name].read_bytes()
@@ -116,9 +122,26 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
+        def _gated(self) -> None:
+            self.send_response(401)
+            self.send_header("X-Error-Code", "GatedRepo")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _redirect(self, url: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", url)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def _route(self, head: bool) -> None:
             path = unquote(urlparse(self.path).path)
             hub.requests.append(f"{self.command} {path}")
+            hub.authorizations.append((path, self.headers.get("Authorization")))
+            if path.startswith("/cdn/"):
+                return self._file(path.removeprefix("/cdn/"), head)
+            if hub.token and self.headers.get("Authorization") != f"Bearer {hub.token}":
+                return self._gated()
             repo = re.escape(hub.repo_id)
             if re.fullmatch(rf"/api/models/{repo}/revision/([^/]+)", path):
                 siblings = [{"rfilename": n} for n in hub.files]
@@ -128,6 +151,8 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
             if m := re.fullmatch(rf"/{repo}/resolve/([^/]+)/(.+)", path):
                 if m.group(2) not in hub.files:
                     return self._not_found()
+                if hub.cdn:
+                    return self._redirect(f"{hub.cdn}/cdn/{m.group(2)}")
                 return self._file(m.group(2), head)
             return self._not_found()
 
@@ -172,27 +197,49 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_model(repo_id: str, folder: Path) -> Iterator[tuple[str, Hub]]:
-    """Serve ``folder`` as ``repo_id``; yields (endpoint URL, hub with its request log)."""
+def serve_model(
+    repo_id: str, folder: Path, *, token: str | None = None, cdn: bool = False
+) -> Iterator[tuple[str, Hub]]:
+    """Serve ``folder`` as ``repo_id``; yields (endpoint URL, hub with its request log).
+    ``token``: gated, only this token gets it; ``cdn``: files come from a second server."""
     hub = Hub(repo_id, folder)
+    hub.token = token
     server = LocalServer(_handler(hub))
+    cdn_server = LocalServer(_handler(hub)) if cdn else None
+    hub.cdn = cdn_server.url if cdn_server else None
     try:
         yield server.url, hub
     finally:
         hub.release.set()
         server.close()
+        if cdn_server is not None:
+            cdn_server.close()
 
 
 @pytest.fixture
 def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """An empty model cache, and the tiny model in the registry (import it into a test
-    module to use it)."""
+    """An empty model cache, the tiny model in the registry, no hub token (``HF_TOKEN``
+    unset, an empty keyring in memory, never the user's: ``hub_keyring`` gives it) (import
+    it into a test module to use it)."""
+    import keyring.core
     from huggingface_hub import constants
 
+    from tests.test_remote_profiles import MemoryKeyring
+
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", MemoryKeyring())
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-hf-token"))
     cache = tmp_path / "hub-cache"
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setitem(model_registry.MODELS, TINY_SPEC.name, TINY_SPEC)
     return cache
+
+
+def hub_keyring() -> Any:
+    """The keyring backend in memory that ``hub_env`` put in place (its ``secrets``)."""
+    import keyring
+
+    return keyring.get_keyring()
 
 
 def point_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:

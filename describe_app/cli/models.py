@@ -4,6 +4,8 @@
                                          computer or not, first-word estimate, the suggested one
     describe-app models download [NAME]  download one (default: SmolVLM-256M-Instruct)
     describe-app models path [NAME]      print the folder it is stored in
+    describe-app models token [--forget] keep the hub's access token (gated models) in the
+                                         system keyring, or remove it
 
 A model is also any folder holding a SmolVLM/Idefics3 model, given as ``--model FOLDER``.
 """
@@ -28,6 +30,10 @@ def add_models_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     d.add_argument("name", nargs="?", metavar="NAME")
     d = actions.add_parser("path", help="print the folder a model is stored in")
     d.add_argument("name", nargs="?", metavar="NAME")
+    t = actions.add_parser(
+        "token", help="keep the hub's access token for gated models in the system keyring"
+    )
+    t.add_argument("--forget", action="store_true", help="remove the stored token")
 
 
 def run_models(args: argparse.Namespace) -> int:
@@ -35,6 +41,10 @@ def run_models(args: argparse.Namespace) -> int:
         return _list(as_json=args.json)
     if args.action == "download":
         return _download(args.name)
+    if args.action == "token":
+        from describe_app.cli.model_token import run_token
+
+        return run_token(forget=args.forget)
     return _path(args.name)
 
 

@@ -245,11 +245,10 @@ def build_gemma3(out: Path, size: str = "tiny", dtype: str = "float32") -> Path:
 
 
 def build_lfm2_vl(out: Path, size: str = "tiny", dtype: str = "float32") -> Path:
-    """LFM2-VL: needs the torchvision form of its image processor (transformers 5.25)."""
-    from transformers import Lfm2VlImageProcessor
+    """LFM2-VL (SigLIP2 vision tower, LFM2 text model): see :mod:`random_lfm2_vl`."""
+    from describe_app.devtools import random_lfm2_vl
 
-    Lfm2VlImageProcessor()  # raises ImportError naming torchvision where it is missing
-    raise NotImplementedError("LFM2-VL needs torchvision, which this build does not ship")
+    return random_lfm2_vl.build_lfm2_vl(out, size, dtype)
 
 
 #: SmolVLM-500M-Instruct: SmolVLM-256M's SigLIP vision tower, SmolLM2-360M as text model.
@@ -270,11 +269,19 @@ def build_smolvlm(out: Path, size: str = "tiny", dtype: str = "float32") -> Path
     return random_smolvlm.build_model(out, dims, dtype=dtype)
 
 
+def build_smolvlm2(out: Path, size: str = "tiny", dtype: str = "float32") -> Path:
+    """SmolVLM2 (SmolVLM's architecture, its own classes): see :mod:`random_smolvlm2`."""
+    from describe_app.devtools import random_smolvlm2
+
+    return random_smolvlm2.build_smolvlm2(out, size, dtype)
+
+
 BUILDERS: dict[str, Callable[..., Path]] = {
     "smolvlm": build_smolvlm,
     "qwen3_vl": build_qwen3_vl,
     "gemma3": build_gemma3,
     "lfm2_vl": build_lfm2_vl,
+    "smolvlm2": build_smolvlm2,
 }
 
 

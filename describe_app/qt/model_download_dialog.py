@@ -36,11 +36,12 @@ from describe_app.core.describe.local.download_progress import (
     SpokenTenths,
     amount_sentence,
 )
-from describe_app.core.describe.local.model_download import ModelDownload
+from describe_app.core.describe.local.model_download import GatedModelError, ModelDownload
 from describe_app.core.describe.local.model_registry import ModelSpec
 from describe_app.core.errors import Cancelled, DescribeError
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.gui_thread import GuiThread
+from describe_app.qt.hub_token_panel import HubTokenPanel
 from describe_app.qt.labelled import labelled_button, name_control
 from describe_app.qt.translate import _
 
@@ -95,6 +96,8 @@ class ModelDownloadDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Download status"))
         layout.addWidget(self.status)
+        self.token_panel = HubTokenPanel(self, lambda text: self._say(text, interrupt=True))
+        layout.addWidget(self.token_panel)
 
         row = QHBoxLayout()
         self.download_button = labelled_button(
@@ -117,6 +120,7 @@ class ModelDownloadDialog(QDialog):
         self.download_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
+        self.token_panel.saved.connect(self.start)
         QWidget.setTabOrder(self.download_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.progress)
         QWidget.setTabOrder(self.progress, self.close_button)
@@ -194,6 +198,9 @@ class ModelDownloadDialog(QDialog):
             path = job.run()
         except Cancelled:
             self._gui.call(self._stopped)
+        except GatedModelError as exc:  # no token, or one the hub refused: ask for one
+            self._gui.call(self._failed, str(exc))
+            self._gui.call(self.token_panel.ask)
         except DescribeError as exc:
             self._gui.call(self._failed, str(exc))
         except Exception as exc:  # a bug: said in one sentence, the app keeps running

@@ -52,13 +52,14 @@ class HubFile:
         return self.sha256 or self.blob_id
 
 
-def list_files(spec: ModelSpec) -> tuple[str, list[HubFile]]:
-    """The commit ``spec.revision`` points at, and the model's files there (network)."""
+def list_files(spec: ModelSpec, token: str | None = None) -> tuple[str, list[HubFile]]:
+    """The commit ``spec.revision`` points at, and the model's files there (network);
+    ``token``: the hub's access token, for gated models."""
     from huggingface_hub import HfApi
     from huggingface_hub.hf_api import RepoFile
     from huggingface_hub.utils import filter_repo_objects
 
-    api = HfApi()
+    api = HfApi(token=token)
     commit = api.model_info(spec.repo_id, revision=spec.revision).sha
     if not commit:
         raise ValueError(f"the hub named no commit for {spec.repo_id}@{spec.revision}")
@@ -120,11 +121,13 @@ def fetch_file(
     file: HubFile,
     on_bytes: Callable[[int], None],
     cancelled: threading.Event,
+    token: str | None = None,
 ) -> Path:
     """Bring ``file`` into its ``.incomplete`` blob, continuing what is there; returns
     that path once it holds ``file.size`` bytes. ``on_bytes`` is told each piece received
     (a negative count when the hub sent the file from its start again). Raises
-    :class:`Cancelled` when ``cancelled`` is set; network errors are the caller's."""
+    :class:`Cancelled` when ``cancelled`` is set; network errors are the caller's.
+    ``token`` goes to the hub's host only: the client drops it on a redirect elsewhere."""
     from huggingface_hub import hf_hub_url
     from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
@@ -137,7 +140,7 @@ def fetch_file(
         have = 0
     if have == file.size:
         return partial
-    headers = build_hf_headers()
+    headers = build_hf_headers(token=token)
     if have:
         headers["Range"] = f"bytes={have}-"
     url = hf_hub_url(spec.repo_id, file.path, revision=commit)

@@ -38,6 +38,7 @@ from describe_app.core.describe.local.download_progress import (
     SpeedMeter,
 )
 from describe_app.core.describe.local.hub_files import HubFile
+from describe_app.core.describe.local.hub_token import hub_token
 from describe_app.core.describe.local.model_registry import ModelSpec, check_model_folder
 from describe_app.core.errors import Cancelled, ModelNotAvailableError
 from describe_app.core.i18n import _
@@ -45,6 +46,15 @@ from describe_app.core.i18n import _
 log = logging.getLogger(__name__)
 
 REPORT_EVERY_S = 0.2  # progress reports at most this often (and at the start and end)
+
+
+class GatedModelError(ModelNotAvailableError):
+    """The hub refused a gated model: no token was given (``token_refused`` False), or the
+    one given was refused (wrong, or its account has not accepted the model's terms)."""
+
+    def __init__(self, message: str, *, token_refused: bool) -> None:
+        super().__init__(message)
+        self.token_refused = token_refused
 
 
 def margin_bytes(needed: int) -> int:
@@ -78,6 +88,7 @@ class ModelDownload:
         self._total = 0
         self._last_report = 0.0
         self._speed = SpeedMeter()
+        self._token: str | None = None
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -90,6 +101,7 @@ class ModelDownload:
         """Download what is missing, check it, and return the model's folder."""
         spec = self.spec
         log.info("downloading %s (%s@%s)", spec.name, spec.repo_id, spec.revision)
+        self._token = hub_token()
         commit, files = self._ask_hub()
         self._total = sum(f.size for f in files)
         self._done = sum(hub_files.bytes_on_disk(spec, f) for f in files)
@@ -118,9 +130,9 @@ class ModelDownload:
             offline = _("{name} is not on this computer, and offline mode (HF_HUB_OFFLINE) is on.")
             raise ModelNotAvailableError(f"{offline.format(name=self.spec.name)} {then}")
         try:
-            return hub_files.list_files(self.spec)
+            return hub_files.list_files(self.spec, self._token)
         except _network_errors() as exc:
-            raise _hub_failure(self.spec, exc, self._command) from exc
+            raise self._failure(exc) from exc
 
     def _fetch(self, commit: str, file: HubFile) -> None:
         spec = self.spec
@@ -130,13 +142,15 @@ class ModelDownload:
         if self.cancelled:
             raise Cancelled()
         try:
-            partial = hub_files.fetch_file(spec, commit, file, self._received, self._cancelled)
+            partial = hub_files.fetch_file(
+                spec, commit, file, self._received, self._cancelled, self._token
+            )
         except _network_errors() as exc:
             if self.cancelled:  # the connection ended as the user stopped it
                 raise Cancelled() from exc
             if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
                 raise _save_failure(spec, exc) from exc
-            raise _hub_failure(spec, exc, self._command) from exc
+            raise self._failure(exc) from exc
         if not hub_files.checksum_matches(partial, file):
             partial.unlink(missing_ok=True)
             self._done -= file.size
@@ -148,6 +162,11 @@ class ModelDownload:
                 ).format(file=file.path, name=spec.name)
             )
         os.replace(partial, blob)
+
+    def _failure(self, exc: BaseException) -> ModelNotAvailableError:
+        if _is_gated(exc):
+            return _gated(self.spec, token_sent=self._token is not None, command=self._command)
+        return _hub_failure(self.spec, exc, self._command)
 
     def _received(self, count: int) -> None:
         self._done += count
@@ -197,19 +216,12 @@ def _hub_failure(
 ) -> ModelNotAvailableError:
     """The sentence for a failure to reach the hub or to get a file from it."""
     from huggingface_hub.errors import (
-        GatedRepoError,
         RemoteEntryNotFoundError,
         RepositoryNotFoundError,
         RevisionNotFoundError,
     )
 
     log.info("download of %s failed: %r", spec.name, exc)
-    if isinstance(exc, GatedRepoError):
-        return ModelNotAvailableError(
-            _(
-                "{name} can only be downloaded with a hub account that has accepted its terms."
-            ).format(name=spec.name)
-        )
     if isinstance(exc, RepositoryNotFoundError | RevisionNotFoundError | RemoteEntryNotFoundError):
         return ModelNotAvailableError(
             _("{name} ({repo}, revision {revision}) was not found on the model hub.").format(
@@ -223,6 +235,39 @@ def _hub_failure(
     )
     failed = _("{name} could not be downloaded: no connection to the model hub.")
     return ModelNotAvailableError(f"{failed.format(name=spec.name)} {then}")
+
+
+def _is_gated(exc: BaseException) -> bool:
+    """A gated model refused: the hub says so, or answers 401/403 (a token it refuses)."""
+    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
+
+    if isinstance(exc, GatedRepoError):
+        return True
+    response = exc.response if isinstance(exc, HfHubHTTPError) else None
+    return response is not None and response.status_code in (401, 403)
+
+
+def _gated(spec: ModelSpec, *, token_sent: bool, command: str | None) -> GatedModelError:
+    """The sentence for a gated model the hub refused, and what to do."""
+    log.info("%s is gated; a token was %s", spec.name, "sent" if token_sent else "not sent")
+    if token_sent:
+        said = _(
+            "The hub refused the access token for {name}: check the token, and that its "
+            "account has accepted the model's terms on the hub."
+        )
+    else:
+        said = _(
+            "{name} can only be downloaded with a hub account that has accepted its terms, "
+            "and that account's access token."
+        )
+    text = said.format(name=spec.name)
+    if command:
+        then = _(
+            "Accept its terms on the hub, give the token with: describe-app models token, "
+            "then run: {command}"
+        ).format(command=command)
+        text = f"{text} {then}"
+    return GatedModelError(text, token_refused=token_sent)
 
 
 def _save_failure(spec: ModelSpec, exc: OSError) -> ModelNotAvailableError:

@@ -10,11 +10,17 @@ Checked against transformers 5.25 with torch 2.13.0 (CPU) and no torchvision or 
 and describes a picture with it):
 
 * SmolVLM 256M, 500M and 2.2B (Idefics3): run. One 512 px square view, 64 image tokens.
+* SmolVLM2 256M, 500M (one 512 px square, 64 image tokens) and 2.2B (one 384 px square,
+  81 tokens): run with the same view as SmolVLM, its image processor's PIL form and no
+  video processor (the stock processor builds one, and needs num2words for video prompts).
 * Qwen3-VL (2B): runs with its image processor's PIL form and no video processor (the stock
   processor always builds one, and video processors need torchvision). The picture keeps
   its shape, capped at 256 visual tokens (640x480 gives 234).
 * Gemma 3 (4B and up with vision): runs; one 896 px square, 256 tokens, no pan-and-scan.
-* LFM2-VL, SmolVLM2, Gemma 3n and FastVLM do not run here: see :data:`NOT_RUNNABLE`.
+* LFM2-VL (450M, 1.6B): runs with our NumPy/PIL form of its image processor
+  (``lfm2_vl_pictures.py``; the stock one needs torchvision): one view in its own shape,
+  no tiles, within the folder's image token limits (640x480 gives 576x416, 234 tokens).
+* Gemma 3n and FastVLM do not run here: see :data:`NOT_RUNNABLE`.
 
 This module imports nothing heavy.
 """
@@ -36,11 +42,14 @@ class ModelFamily:
     #: "fit": the picture keeps its shape, scaled by us to at most ``max_pixels``;
     #: "processor": the processor scales the picture itself.
     view: str
-    max_pixels: int = 0  # for "fit": the visual token budget, in pixels
+    max_pixels: int = 0  # for "fit": the visual token budget, in pixels (else: warm-up)
     #: extra arguments for every call of the processor
     processor_kwargs: dict[str, Any] = field(default_factory=dict)
     nested_images: bool = False  # images passed as [[picture]] (one list per prompt)
     picture_only_processor: bool = False  # built without its video processor
+    #: "module:function" that builds the processor from the model folder, or "" for
+    #: transformers' own (imported by the loader only when a model of the family loads)
+    processor_builder: str = ""
 
 
 #: Qwen3-VL: 16 px patches merged 2x2, so one visual token per 32 x 32 pixels.
@@ -54,6 +63,15 @@ SMOLVLM = ModelFamily(
     view="square",
     processor_kwargs={"do_image_splitting": False, "do_resize": False},
     nested_images=True,
+)
+SMOLVLM2 = ModelFamily(
+    key="smolvlm2",
+    title="SmolVLM2",
+    architectures=("SmolVLMForConditionalGeneration",),
+    view="square",
+    processor_kwargs=SMOLVLM.processor_kwargs,
+    nested_images=True,
+    picture_only_processor=True,
 )
 QWEN3_VL = ModelFamily(
     key="qwen3_vl",
@@ -78,20 +96,23 @@ GEMMA3 = ModelFamily(
     processor_kwargs={"do_pan_and_scan": False},
     nested_images=True,
 )
+LFM2_VL = ModelFamily(
+    key="lfm2_vl",
+    title="LFM2-VL",
+    architectures=("Lfm2VlForConditionalGeneration",),
+    view="processor",
+    max_pixels=256 * 32 * 32,  # a warm-up picture of 256 tokens, its usual maximum
+    processor_kwargs={"do_image_splitting": False},
+    processor_builder="describe_app.core.describe.local.lfm2_vl_pictures:load_lfm2_vl_processor",
+)
 
 #: Families this build runs, by key.
-FAMILIES: dict[str, ModelFamily] = {f.key: f for f in (SMOLVLM, QWEN3_VL, GEMMA3)}
+FAMILIES: dict[str, ModelFamily] = {
+    f.key: f for f in (SMOLVLM, QWEN3_VL, GEMMA3, LFM2_VL, SMOLVLM2)
+}
 
 #: Families of the ladder this build cannot run: architecture -> (title, reason).
 NOT_RUNNABLE: dict[str, tuple[str, str]] = {
-    "Lfm2VlForConditionalGeneration": (
-        "LFM2-VL",
-        N_("its picture processor needs torchvision, which this build does not include"),
-    ),
-    "SmolVLMForConditionalGeneration": (
-        "SmolVLM2",
-        N_("its processor needs torchvision, which this build does not include"),
-    ),
     "Gemma3nForConditionalGeneration": (
         "Gemma 3n",
         N_("its vision tower needs timm and torchvision, which this build does not include"),
@@ -144,7 +165,7 @@ def view_size(family: ModelFamily, size: tuple[int, int], side: int) -> tuple[in
 
 def native_side(family: ModelFamily, config: Any) -> int:
     """The square side a picture of this family is shown at (a warm-up picture's side)."""
-    if family.view == "fit":
+    if family.max_pixels:
         return int(family.max_pixels**0.5)
     return int(config.vision_config.image_size)
 

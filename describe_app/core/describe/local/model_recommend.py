@@ -135,7 +135,7 @@ def recommend(machine: MachineFacts | None = None) -> Recommendation:
     usable = [
         spec
         for spec in LADDER
-        if spec.runnable and not spec.research_only and not spec.gated
+        if spec.runnable and spec.suggested and not spec.research_only and not spec.gated
         if fits(spec, facts) is None
     ]
     if not usable:

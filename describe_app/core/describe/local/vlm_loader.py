@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import importlib
 import inspect
 import logging
 import os
@@ -142,12 +143,13 @@ def load_vlm(
         load_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     label = name or path.name
     try:
-        if family.picture_only_processor:
-            from describe_app.core.describe.local.family_processors import (
-                load_picture_only_qwen3_vl,
-            )
+        if family.processor_builder:
+            module, _sep, function = family.processor_builder.partition(":")
+            processor = getattr(importlib.import_module(module), function)(path)
+        elif family.picture_only_processor:
+            from describe_app.core.describe.local.family_processors import load_picture_only
 
-            processor = load_picture_only_qwen3_vl(path)
+            processor = load_picture_only(path, family.key)
         else:
             processor = AutoProcessor.from_pretrained(path, backend="pil")
         model: Any = AutoModelForImageTextToText.from_pretrained(

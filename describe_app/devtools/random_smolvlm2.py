@@ -1,0 +1,103 @@
+"""A random-weight SmolVLM2 model (``SmolVLMForConditionalGeneration``), tiny or full size.
+
+SmolVLM2 is SmolVLM's architecture (SigLIP vision tower, pixel-shuffle connector, SmolLM2
+text model) under its own config and model classes, with a processor that also takes
+videos. The folder is saved as the Hub stores it: weights, ``preprocessor_config.json``
+(``SmolVLMImageProcessor``), tokenizer, ``processor_config.json`` (image tokens per view)
+and SmolVLM2's chat template. The 256M and 500M have SmolVLM-256M's and -500M's sizes; the
+2.2B's sizes are those of HuggingFaceTB/SmolVLM2-2.2B-Instruct's ``config.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from describe_app.devtools import random_smolvlm
+from describe_app.devtools.random_models import SMOLVLM_500M, _new_model, _save
+
+#: SmolVLM2-2.2B-Instruct: SigLIP-so400m at 384 px (patch 14), SmolLM2-1.7B, 81 tokens.
+SMOLVLM2_2B = replace(
+    random_smolvlm.SMOLVLM_256M,
+    vision_hidden=1152,
+    vision_layers=27,
+    vision_heads=16,
+    vision_intermediate=4304,
+    image_size=384,
+    patch_size=14,
+    scale_factor=3,
+    text_hidden=2048,
+    text_layers=24,
+    text_heads=32,
+    text_kv_heads=32,
+    text_intermediate=8192,
+)
+
+SIZES = {
+    "tiny": random_smolvlm.TINY,
+    "full": random_smolvlm.SMOLVLM_256M,
+    "256m": random_smolvlm.SMOLVLM_256M,
+    "500m": SMOLVLM_500M,
+    "2.2b": SMOLVLM2_2B,
+}
+
+
+def build_smolvlm2(out: Path, size: str = "tiny", dtype: str = "float32") -> Path:
+    """SmolVLM2: ``tiny``, ``full`` or ``256m``, ``500m``, ``2.2b``."""
+    from transformers import (
+        SmolVLMConfig,
+        SmolVLMForConditionalGeneration,
+        SmolVLMImageProcessorPil,
+    )
+    from transformers.models.smolvlm.processing_smolvlm import DEFAULT_CHAT_TEMPLATE
+
+    from describe_app.core.describe.local.family_processors import PictureOnlySmolVLMProcessor
+
+    dims = SIZES[size]
+    tokenizer = random_smolvlm.build_tokenizer()
+    config = SmolVLMConfig(
+        vision_config={
+            "hidden_size": dims.vision_hidden,
+            "intermediate_size": dims.vision_intermediate,
+            "num_hidden_layers": dims.vision_layers,
+            "num_attention_heads": dims.vision_heads,
+            "image_size": dims.image_size,
+            "patch_size": dims.patch_size,
+        },
+        text_config={
+            "model_type": "llama",
+            "vocab_size": max(dims.vocab_size, len(tokenizer)),
+            "hidden_size": dims.text_hidden,
+            "intermediate_size": dims.text_intermediate,
+            "num_hidden_layers": dims.text_layers,
+            "num_attention_heads": dims.text_heads,
+            "num_key_value_heads": dims.text_kv_heads,
+            "max_position_embeddings": 8192,
+            "rope_theta": 100000.0,
+            "bos_token_id": tokenizer.bos_token_id,
+            "eos_token_id": tokenizer.eos_token_id,
+            "pad_token_id": tokenizer.pad_token_id,
+        },
+        scale_factor=dims.scale_factor,
+        image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
+        **{"pad_token_id": tokenizer.pad_token_id},  # read by its __post_init__
+    )
+    model = _new_model(SmolVLMForConditionalGeneration, config, dtype)
+    image_processor = SmolVLMImageProcessorPil(
+        do_image_splitting=True,
+        size={"longest_edge": dims.image_size * 4},
+        max_image_size={"longest_edge": dims.image_size},
+        image_mean=[0.5, 0.5, 0.5],
+        image_std=[0.5, 0.5, 0.5],
+    )
+    processor = PictureOnlySmolVLMProcessor(
+        image_processor=image_processor,
+        tokenizer=tokenizer,
+        image_seq_len=dims.image_seq_len,
+        chat_template=DEFAULT_CHAT_TEMPLATE,
+    )
+    _save(model, processor, tokenizer, out, dtype)
+    settings = {"image_seq_len": dims.image_seq_len, "processor_class": "SmolVLMProcessor"}
+    (out / "processor_config.json").write_text(json.dumps(settings), encoding="utf-8")
+    return out
