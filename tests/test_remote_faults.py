@@ -122,7 +122,9 @@ def test_cancel_mid_stream_returns_at_once_and_the_server_stops(
         started = time.perf_counter()
         short = DescribeRequest(photo, PromptSpec(), max_new_tokens=5)
         stats = describer.describe(short, lambda _t: None, threading.Event())
-        assert stats.new_tokens == 5
+        # counted in streamed pieces: a piece can hold several tokens of the random model
+        # (an incomplete character waits for the next), so up to 5, not exactly 5
+        assert 1 <= stats.new_tokens <= 5
         assert time.perf_counter() - started < 5
 
 
