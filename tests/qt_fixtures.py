@@ -92,6 +92,7 @@ class Heartbeat:
         self._stacks: dict[float, str] = {}  # the beat a stall ended -> where the GUI was
         self._late_stack = ""
         self._watching = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def _beat(self) -> None:
         now = time.perf_counter()
@@ -118,9 +119,12 @@ class Heartbeat:
         self._stacks.clear()
         self._last = time.perf_counter()
         self.timer.start()
-        if not self._watching.is_set():
-            self._watching.set()
-            threading.Thread(target=self._watch, name="heartbeat-watch", daemon=True).start()
+        self._watching.set()
+        if self._watcher is None or not self._watcher.is_alive():  # one watcher, not one a start
+            self._watcher = threading.Thread(
+                target=self._watch, name="heartbeat-watch", daemon=True
+            )
+            self._watcher.start()
 
     def stop(self) -> None:
         self.timer.stop()
