@@ -26,7 +26,7 @@ DESKTOP_16GB_AVX512 = MachineFacts(16 * GB, 11 * GB, 8, AVX512)
 CUDA_8GB = MachineFacts(16 * GB, 12 * GB, 4, AVX2, has_cuda=True, cuda_memory_mb=8 * GB)
 MAC_16GB = MachineFacts(16 * GB, 10 * GB, 8, frozenset({"neon"}), has_mps=True)
 #: plenty of memory in all, but only enough free right now for the smallest model
-BUSY_32GB = MachineFacts(32 * GB, 1600, 8, AVX512)
+BUSY_32GB = MachineFacts(32 * GB, 1200, 8, AVX512)
 
 
 @pytest.mark.parametrize(

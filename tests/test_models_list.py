@@ -63,7 +63,7 @@ def test_list_says_what_each_model_costs_here(
     assert "[not downloaded (520 MB)]" in small[0]
     assert small[1].startswith("  Recommended: SmolVLM-256M-Instruct fits this computer's memory")
     assert small[2] == (
-        "  About 1.2 GB of memory, license Apache-2.0, "
+        "  About 1.0 GB of memory, license Apache-2.0, "
         "first word in about 1.1 seconds here (an estimate)."
     )
     middle = _block(out, "SmolVLM-500M-Instruct")
@@ -128,7 +128,7 @@ def test_the_window_recipe_refuses_it_too(
     with pytest.raises(ModelLoadError, match=re.escape("needs about 7.4 GB of memory")):
         LocalModelRecipe("SmolVLM-Instruct")()
     machine[0] = MachineFacts(4 * GB, 300, 2, frozenset({"avx2"}))  # even the default
-    with pytest.raises(ModelLoadError, match=re.escape("SmolVLM-256M-Instruct needs about 1.2 GB")):
+    with pytest.raises(ModelLoadError, match=re.escape("SmolVLM-256M-Instruct needs about 1.0 GB")):
         LocalModelRecipe(None)()
 
 

@@ -54,11 +54,11 @@ def test_every_model_is_said_in_full_and_the_suggested_one_is_marked(
     said = [_said(page.list.item(row)) for row in range(page.list.count())]
     assert said[0] == (
         "SmolVLM-256M-Instruct, recommended: Fastest. Short, plain descriptions; runs on any "
-        "laptop. 520 MB download, about 1.2 GB of memory, license Apache-2.0, not downloaded, "
+        "laptop. 520 MB download, about 1.0 GB of memory, license Apache-2.0, not downloaded, "
         "first word in about 1.1 seconds here (an estimate)."
     )
     assert "recommended" not in " ".join(said[1:])
-    assert "1.0 GB download, about 2.0 GB of memory" in said[1] and "on this computer" in said[1]
+    assert "1.0 GB download, about 1.4 GB of memory" in said[1] and "on this computer" in said[1]
     assert said[2].startswith(
         "SmolVLM-Instruct: cannot be chosen. SmolVLM-Instruct needs about 7.4 GB of memory"
     )

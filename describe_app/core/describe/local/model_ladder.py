@@ -11,11 +11,12 @@ Figures:
   the app quantizes, one 640x480 frame - the table of issue 16 (full-size random weights on a
   2-core Xeon, "AVX2 mode" and native AVX-512). Entries without a measurement there
   (the 2.2B) are extrapolated from the 1.6-2B rows. Always shown as an estimate.
-* ``memory_mb``: resident memory while loading on a CPU (the peak: the stored bfloat16
-  file mapped beside the new int8 layers, plus torch and transformers). Measured for
-  SmolVLM-256M (1.24 GB, ``benchmarks/bench_engine.py``); the others are scaled from it as
-  about 400 MB + 1.6 x the download, raised where a full-size random-weight load
-  (``benchmarks/bench_engine.py --model-family``) peaked higher.
+* ``memory_mb``: peak resident memory of the model process on a CPU, loading and one
+  description (torch and transformers included). Measured on full-size random weights with
+  the lean loader (:mod:`.cpu_memory`) for SmolVLM and SmolVLM2 256M and 500M and
+  LFM2-VL-450M; the others are still the older, higher figures (scaled as about
+  400 MB + 1.6 x the download, raised where ``benchmarks/bench_engine.py --model-family``
+  peaked higher), which errs on the side of refusing.
 * ``runnable``: whether this build's loader runs the family: what
   :mod:`model_families` says (``_RUNS``), or set by hand to keep an entry off.
 * ``revision``: a branch until a release pins the commit it was tested with (no model hub
@@ -83,7 +84,7 @@ LADDER: tuple[ModelSpec, ...] = (
             "text_config.num_hidden_layers": 30,
         },
         parameters_m=256,
-        memory_mb=1250,
+        memory_mb=1000,  # measured peak 0.95 GB, a description included
         first_word_s=1.07,
         first_word_s_avx512=0.62,
     ),
@@ -103,7 +104,7 @@ LADDER: tuple[ModelSpec, ...] = (
             "text_config.intermediate_size": 2560,
         },
         parameters_m=507,
-        memory_mb=2050,
+        memory_mb=1450,  # measured peak 1.41 GB
         first_word_s=1.23,
         first_word_s_avx512=0.78,
     ),
@@ -141,7 +142,7 @@ LADDER: tuple[ModelSpec, ...] = (
         },
         family="smolvlm2",
         parameters_m=256,
-        memory_mb=1250,
+        memory_mb=1000,  # measured peak 0.94 GB
         runnable="SmolVLMForConditionalGeneration" in _RUNS,
         first_word_s=1.07,
         first_word_s_avx512=0.62,
@@ -160,7 +161,7 @@ LADDER: tuple[ModelSpec, ...] = (
         },
         family="smolvlm2",
         parameters_m=507,
-        memory_mb=2050,
+        memory_mb=1450,
         runnable="SmolVLMForConditionalGeneration" in _RUNS,
         first_word_s=1.23,
         first_word_s_avx512=0.78,
@@ -194,7 +195,7 @@ LADDER: tuple[ModelSpec, ...] = (
         summary=N_("Sees about four times more of the picture than SmolVLM-256M, nearly as fast."),
         family="lfm2_vl",
         parameters_m=450,
-        memory_mb=2200,  # peak while loading, full-size random weights (bench_engine)
+        memory_mb=1450,  # peak 1.40 GB, full-size random weights, a description included
         license="LFM Open License v1.0",
         runnable="Lfm2VlForConditionalGeneration" in _RUNS,
         first_word_s=1.40,

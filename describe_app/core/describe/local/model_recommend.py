@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 #: A first word later than this (estimated, on this CPU) is not suggested by default.
 COMFORTABLE_FIRST_WORD_S = 2.0
-#: Share of the computer's memory a suggested model may take on the CPU.
-CPU_MEMORY_SHARE = 0.4
+#: Share of the computer's memory a suggested model may take on the CPU: a third, so a
+#: 4 GB laptop (the screen reader, a browser and the desktop need the rest) gets the
+#: 256M model (1.0 GB) and an 8 GB one the 500M (1.45 GB).
+CPU_MEMORY_SHARE = 0.33
 #: Share of the (shared) memory a suggested model may take on Apple's MPS.
 MPS_MEMORY_SHARE = 0.5
 #: Cores beyond this no longer shorten the time to the first word much.

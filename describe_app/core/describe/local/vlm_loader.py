@@ -19,11 +19,12 @@ The choices (see ``benchmarks/bench_engine.py`` for the measurements behind them
   0.5-15 tokens/s (3-38 s to the first sentence); one held 42 tokens/s. The user's screen
   reader, our speech and the camera preview always want a core
   (``benchmarks/bench_engine.py``, ``--busy`` to measure with a core taken).
-* Memory: after each conversion ``malloc_trim`` hands back what the conversion threads
-  freed (peak resident memory of SmolVLM-256M 1.24 GB instead of 1.31-1.33 GB, and about
-  100 MB less afterwards; ``benchmarks/bench_engine.py``). The peak comes while the stored
-  bfloat16 file is still mapped beside the new int8 layers (fbgemm keeps each int8 weight
-  twice: packed, and as given for unpacking).
+* Memory (:mod:`.cpu_memory`): each layer's stored pages are handed back once its int8 copy
+  exists, layers are quantized a slice at a time, the token embedding table stays in its
+  stored bfloat16 (rows become float32 when looked up: exact), large freed blocks go back to
+  the system, and ``malloc_trim`` returns what the conversion threads freed. Peak resident
+  memory of SmolVLM-256M's model process, a description included: 0.95 GB, against 1.24 GB
+  before (``benchmarks/bench_engine.py``).
 * Denormal numbers are flushed to zero on CPU: real weights rarely make them, random
   ones do (with random weights one vision tower took 44 s to a first token instead of 3.6 s).
 * Safety: safetensors only, ``trust_remote_code=False``.
@@ -33,21 +34,26 @@ torch and transformers are imported here, lazily: importing this module costs no
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import importlib
-import inspect
 import logging
 import os
-import re
-import sys
 import time
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from describe_app.core.describe.local.cpu_memory import (
+    MappedWeights,
+    keep_embeddings_stored,
+    keep_working_blocks,
+    make_float32,
+    release_free_memory,
+    return_large_blocks,
+)
+from describe_app.core.describe.local.int8_layers import (
+    quantize_linear_layers,
+    weight_read_by_owner,
+)
 from describe_app.core.describe.local.model_families import (
     SMOLVLM,
     ModelFamily,
@@ -126,6 +132,7 @@ def load_vlm(
 
     device = _pick_device(opts.device, torch)
     if device == "cpu":
+        return_large_blocks()  # freed tensors go back to the system (cpu_memory)
         # Numbers below 1e-38 cost a CPU about a hundred times more; they change no answer.
         # Set before the first parallel step, so every compute thread inherits it.
         torch.set_flush_denormal(True)
@@ -166,11 +173,14 @@ def load_vlm(
         ) from exc
     model.eval()
     if device == "cpu":
+        kept: set[Any] = set()
         if quantize == "int8":
-            quantize_linear_layers(model)
-            release_free_memory()  # before float(): that is when the peak comes
-        model.float()
+            quantize_linear_layers(model, threads, MappedWeights.of_this_process())
+            release_free_memory()  # before the float32 copies: that is when the peak comes
+            kept = keep_embeddings_stored(model, weight_read_by_owner)
+        make_float32(model, kept)
         release_free_memory()
+        keep_working_blocks()
         dtype = "int8+float32" if quantize == "int8" else "float32"
     else:
         model.to(device)
@@ -214,99 +224,6 @@ def _family_of(path: Path) -> ModelFamily:
             )
         )
     return family_for(architectures) or SMOLVLM
-
-
-def quantize_linear_layers(model: Any, workers: int | None = None) -> int:
-    """Replace each ``nn.Linear`` by a dynamically quantized int8 one (per-channel scales).
-
-    Layers are converted on a small thread pool (the torch kernels release the GIL), each
-    made float32 only while it is quantized, so at no time does the whole float32 model
-    exist in memory. Returns the number of layers replaced.
-    """
-    import torch
-
-    targets = [
-        (parent, name)
-        for parent in model.modules()
-        for name, child in parent.named_children()
-        if type(child) is torch.nn.Linear and not weight_read_by_owner(parent, name)
-    ]
-
-    def convert(target: tuple[Any, str]) -> tuple[Any, str, Any]:
-        parent, name = target
-        return parent, name, _int8_linear(getattr(parent, name))
-
-    with warnings.catch_warnings():
-        # torch announces that its eager int8 kernels move to torchao; they are still shipped
-        # and tested in torch 2.x. Only these two notices are silenced, for this block only.
-        warnings.filterwarnings(
-            "ignore", message=r".*torch\.ao\.quantization.*deprecated", category=DeprecationWarning
-        )
-        warnings.filterwarnings(
-            "ignore",
-            message=r".*quantized tensor creation functions.*deprecated",
-            category=UserWarning,
-        )
-        with ThreadPoolExecutor(max_workers=workers or available_cores()) as pool:
-            for parent, name, layer in pool.map(convert, targets):
-                setattr(parent, name, layer)
-    return len(targets)
-
-
-def weight_read_by_owner(parent: Any, name: str) -> bool:
-    """Whether the code of ``parent``'s class reads ``self.<name>.weight`` itself.
-
-    On a dynamically quantized Linear ``.weight`` is a method, so a forward that reads
-    ``self.patch_embedding.weight.dtype`` (SigLIP2's vision embeddings, in LFM2-VL) fails:
-    such a layer stays in float. Most are small patch or position layers."""
-    pattern = re.compile(rf"self\.{re.escape(name)}\.weight\b")
-    owner: Any = type(parent)
-    return any(pattern.search(source) for source in _class_sources(owner))
-
-
-@functools.cache
-def _class_sources(cls: type) -> tuple[str, ...]:
-    sources = []
-    for klass in cls.__mro__:
-        if not klass.__module__.startswith("transformers.models."):
-            continue  # torch's layers and transformers' shared base classes
-        try:
-            sources.append(inspect.getsource(klass))
-        except (OSError, TypeError):  # built in, or no source shipped
-            continue
-    return tuple(sources)
-
-
-def release_free_memory() -> bool:
-    """Give the memory that the C allocator keeps after the conversion back to the system.
-
-    Converting layer by layer on worker threads leaves freed float32 copies in each thread's
-    glibc arena: about 110 MB for SmolVLM-256M, counted in the process's resident memory
-    until ``malloc_trim`` returns it. Returns whether it could ask (glibc only)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)  # 1 if it freed something, else 0
-    except (OSError, AttributeError):  # musl and others: no such library or function
-        return False
-    return True
-
-
-def _int8_linear(layer: Any) -> Any:
-    """One float Linear as a dynamic int8 Linear, symmetric, one scale per output channel."""
-    import torch
-    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
-
-    weight = layer.weight.detach().float()
-    scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
-    zero_points = torch.zeros(weight.shape[0], dtype=torch.int64)
-    qweight = torch.quantize_per_channel(weight, scales, zero_points, 0, torch.qint8)
-    bias = None if layer.bias is None else layer.bias.detach().float()
-    quantized = DynamicQuantLinear(
-        layer.in_features, layer.out_features, bias_=bias is not None, dtype=torch.qint8
-    )
-    quantized.set_weight_bias(qweight, bias)
-    return quantized
 
 
 def _int8_supported(torch: Any) -> bool:
