@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import keyring
@@ -17,6 +18,31 @@ from tests.local_hub import TINY_SPEC, hub_keyring, point_at, serve_model
 
 hub_env = local_hub.hub_env
 TOKEN = "hf_secret_token_123"
+GATED_SPEC = dataclasses.replace(TINY_SPEC, gated=True)
+
+
+def test_a_public_model_leaves_the_keyring_alone(
+    hub_env: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(HubTokenStore, "get", lambda _self: asked.append("get") or TOKEN)
+    with serve_model(TINY_SPEC.repo_id, tiny_model_dir) as (endpoint, hub):
+        point_at(monkeypatch, endpoint)
+        ModelDownload(TINY_SPEC).run()
+    assert asked == []  # a locked keyring would have asked for its password
+    assert all(auth is None for _path, auth in hub.authorizations)
+
+
+def test_a_public_model_the_hub_gates_after_all_gets_the_stored_token(
+    hub_env: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve_model(TINY_SPEC.repo_id, tiny_model_dir, token=TOKEN) as (endpoint, hub):
+        point_at(monkeypatch, endpoint)
+        HubTokenStore().set(TOKEN)
+        folder = ModelDownload(TINY_SPEC).run()
+    assert cached_path(TINY_SPEC) == folder
+    sent = [auth for _path, auth in hub.authorizations]
+    assert sent[0] is None and set(sent[1:]) == {f"Bearer {TOKEN}"}  # asked once, then sent
 
 
 def test_a_gated_model_without_a_token_is_refused_in_one_sentence(
@@ -41,9 +67,9 @@ def test_the_stored_token_gets_it_and_goes_to_the_hub_host_only(
     with serve_model(TINY_SPEC.repo_id, tiny_model_dir, token=TOKEN, cdn=True) as (endpoint, hub):
         point_at(monkeypatch, endpoint)
         HubTokenStore().set(f"  {TOKEN}\n")
-        folder = ModelDownload(TINY_SPEC).run()
+        folder = ModelDownload(GATED_SPEC).run()
     assert hub_keyring().secrets == {(SERVICE, "hub:127.0.0.1"): TOKEN}
-    assert cached_path(TINY_SPEC) == folder
+    assert cached_path(GATED_SPEC) == folder
     at_hub = [auth for path, auth in hub.authorizations if not path.startswith("/cdn/")]
     at_cdn = [auth for path, auth in hub.authorizations if path.startswith("/cdn/")]
     assert at_hub and set(at_hub) == {f"Bearer {TOKEN}"}

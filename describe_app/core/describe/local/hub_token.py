@@ -74,12 +74,16 @@ class HubTokenStore:
         self._secrets.check()
 
 
-def hub_token(store: HubTokenStore | None = None) -> str | None:
+def hub_token(store: HubTokenStore | None = None, *, ask_keyring: bool = True) -> str | None:
     """The token to send to the hub: ``HF_TOKEN`` if set, else the stored one, else none
-    (a keyring that cannot be read counts as none: public models still download)."""
+    (a keyring that cannot be read counts as none: public models still download).
+    ``ask_keyring=False`` (a public model) leaves the keyring alone: a locked one would
+    otherwise ask for its password at every download."""
     from_env = os.environ.get(TOKEN_ENV, "").strip()
     if from_env:
         return from_env
+    if not ask_keyring:
+        return None
     try:
         return (store or HubTokenStore()).get()
     except HubKeyringError as exc:

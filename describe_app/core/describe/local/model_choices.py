@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from describe_app.core.describe.local import model_recommend, model_registry
+from describe_app.core.describe.local.first_word_times import FirstWordTimes
 from describe_app.core.describe.local.model_families import why_not_runnable
 from describe_app.core.describe.local.model_ladder import DEFAULT_MODEL, ModelSpec
 from describe_app.core.describe.local.model_recommend import (
@@ -37,6 +38,8 @@ class ModelChoice:
     first_word_s: float | None  # estimate on this computer; None on a graphics card
     memory_mb: int  # where it would run (the graphics card's memory with one)
     unavailable: str | None  # why it cannot be chosen now, or None
+    #: the median of fresh first words measured here (:mod:`.first_word_times`), if any
+    measured_first_word_s: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,9 @@ class ModelChoice:
             "first_word_seconds_estimate": (
                 None if self.first_word_s is None else round(self.first_word_s, 2)
             ),
+            "first_word_seconds_measured": (
+                None if self.measured_first_word_s is None else round(self.measured_first_word_s, 2)
+            ),
             "unavailable": self.unavailable,
         }
 
@@ -72,11 +78,14 @@ def model_choices(
     machine: MachineFacts | None = None,
     *,
     installed: Callable[[ModelSpec], bool] | None = None,
+    measured: FirstWordTimes | None = None,
 ) -> list[ModelChoice]:
     """Every model Describe knows, as it stands on ``machine`` (this computer when None);
-    ``installed`` says whether a model is on disk (default: :func:`installed_here`)."""
+    ``installed`` says whether a model is on disk (default: :func:`installed_here`),
+    ``measured`` holds the first words measured here (default: the data folder's)."""
     facts = machine or model_recommend.machine_facts()
     is_installed = installed or installed_here
+    times = measured or FirstWordTimes()
     suggested = model_recommend.recommend(facts)
     return [
         ModelChoice(
@@ -86,6 +95,7 @@ def model_choices(
             first_word_s=estimated_first_word_s(spec, facts),
             memory_mb=memory_needed_mb(spec, facts),
             unavailable=_why_unavailable(spec, facts),
+            measured_first_word_s=times.measured(spec.name, facts.device),
         )
         for spec in model_registry.MODELS.values()
     ]
@@ -109,7 +119,14 @@ def choice_details(choice: ModelChoice, *, with_download: bool = True) -> str:
         parts.append(_("needs a model hub account"))
     if with_download:
         parts.append(_("on this computer") if choice.installed else _("not downloaded"))
-    parts.append(first_word_text(choice.first_word_s))
+    if choice.measured_first_word_s is not None:
+        parts.append(
+            _("first word in about {seconds:.1f} seconds, measured on this computer").format(
+                seconds=choice.measured_first_word_s
+            )
+        )
+    else:
+        parts.append(first_word_text(choice.first_word_s))
     sentence = ", ".join(parts)
     return sentence[:1].upper() + sentence[1:] + "."
 

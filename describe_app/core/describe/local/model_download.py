@@ -101,7 +101,7 @@ class ModelDownload:
         """Download what is missing, check it, and return the model's folder."""
         spec = self.spec
         log.info("downloading %s (%s@%s)", spec.name, spec.repo_id, spec.revision)
-        self._token = hub_token()
+        self._token = hub_token(ask_keyring=spec.gated)
         commit, files = self._ask_hub()
         self._total = sum(f.size for f in files)
         self._done = sum(hub_files.bytes_on_disk(spec, f) for f in files)
@@ -132,6 +132,11 @@ class ModelDownload:
         try:
             return hub_files.list_files(self.spec, self._token)
         except _network_errors() as exc:
+            if self._token is None and _is_gated(exc):
+                stored = hub_token()  # a model the ladder thought public asks for a token
+                if stored is not None:
+                    self._token = stored
+                    return self._ask_hub()
             raise self._failure(exc) from exc
 
     def _fetch(self, commit: str, file: HubFile) -> None:

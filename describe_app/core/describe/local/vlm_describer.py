@@ -35,6 +35,7 @@ from describe_app.core.describe.describer import (
     PreparedWork,
     TextSink,
 )
+from describe_app.core.describe.local.first_word_times import FirstWordTimes
 from describe_app.core.describe.local.generation_controls import (
     CancelCriterion,
     CancelHooks,
@@ -78,8 +79,12 @@ class VlmDescriber:
         settings: GenerationSettings | None = None,
         *,
         pictures_kept: int = PICTURES_KEPT,
+        first_words: FirstWordTimes | None = None,
     ) -> None:
         self._loaded = loaded
+        #: fresh first words are noted once warmed up (a one-shot command's cold run is not)
+        self._first_words = first_words
+        self._warm = False
         self._settings = settings or GenerationSettings()
         self._hooks = CancelHooks.of(loaded.model)
         self._tap = LogitsTap.of(loaded.model)  # each token's probability (confidence)
@@ -164,6 +169,7 @@ class VlmDescriber:
             Picture(grey, "warm-up", grey.size), PromptSpec(), max_new_tokens=2
         )
         self._describe(request, lambda _text: None, threading.Event(), remember=False)
+        self._warm = True
         return time.perf_counter() - start
 
     def max_new_tokens(self, request: DescribeRequest) -> int:
@@ -240,6 +246,8 @@ class VlmDescriber:
         if cancel.is_set():
             raise Cancelled
         log.debug("%d tokens in %.2f s", streamer.new_tokens, total)
+        if remember and vision_seconds is not None:
+            self._note_first_word(streamer.first_token_seconds)
         return GenerationStats(
             new_tokens=streamer.new_tokens,
             preprocess_seconds=preprocess,
@@ -252,6 +260,14 @@ class VlmDescriber:
             picture_cached=ahead is not None or (features is not None and vision_seconds is None),
             prepared_tokens=len(ahead.token_ids) if ahead is not None else 0,
         )
+
+    def _note_first_word(self, seconds: float | None) -> None:
+        """A fresh picture's first word, for the Models page (:mod:`.first_word_times`)."""
+        if not self._warm or seconds is None:
+            return
+        if self._first_words is None:
+            self._first_words = FirstWordTimes()
+        self._first_words.record(self.model_name, self._loaded.device, seconds)
 
     def prepare(
         self,
