@@ -7,15 +7,23 @@ is the tiny speaking one, so a key press ends in a real description in the histo
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
+import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
 from describe_app.core.pictures.images import Picture
+from describe_app.core.reading.ocr_reader import OcrResult
 from describe_app.core.screen.capture import ScreenTarget
 from describe_app.core.screen.global_keys import KeyState, Registration, taken
 from describe_app.core.settings.schema import ScreenSettings, Settings
@@ -24,6 +32,7 @@ from describe_app.qt.labelled import plain
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from describe_app.qt.tray import TRAY_ITEMS, DescribeTray
 from tests import qt_fixtures
+from tests.document_scenes import printed_page
 
 TIMEOUT_MS = 30_000
 make_window = qt_fixtures.make_window
@@ -65,6 +74,24 @@ def _screen_capture(asked: list[ScreenTarget]) -> Callable[[ScreenTarget], Pictu
         return Picture(image=image, source="screen: focused object", original_size=image.size)
 
     return capture
+
+
+#: The words on the screen of the reading tests, and that screen (a dialog's text).
+SCREEN_WORDS = ["Invoice 4521 is due on Friday", "Press OK to pay"]
+
+
+def _screen_with_words() -> Image.Image:
+    return printed_page(SCREEN_WORDS).crop((0, 0, 1275, 300))
+
+
+class _ScreenText:
+    """A reader of the screen's text that needs no OCR engine."""
+
+    def load(self) -> None:
+        pass
+
+    def read(self, image: Image.Image) -> OcrResult:
+        return OcrResult(lines=["Save changes?"])
 
 
 #: Said by the offscreen platform whenever a popup menu opens: it has no keyboard to grab.
@@ -119,8 +146,11 @@ def test_a_global_key_describes_the_focused_object_into_the_history(  # type: ig
     keys = FakeKeys()
     asked: list[ScreenTarget] = []
     problems = window.start_screen(
-        keys=keys, capture=_screen_capture(asked), text_reader_factory=None, with_tray=True
+        keys=keys, capture=_screen_capture(asked), text_reader_factory=_ScreenText, with_tray=True
     )
+    read: list[str] = []
+    assert window.screen_capture is not None
+    window.screen_capture.captured.connect(lambda taken: read.append(taken.read_text))
     assert problems == []
     assert set(keys.callbacks) == {"Ctrl+Alt+Shift+D", "Ctrl+Alt+Shift+W", "Ctrl+Alt+Shift+T"}
     window.hide()  # another program has the focus
@@ -130,6 +160,7 @@ def test_a_global_key_describes_the_focused_object_into_the_history(  # type: ig
     assert entry is not None
     assert entry.source == "screen: focused object" and entry.text == DEFAULT_SCRIPT
     assert asked == [ScreenTarget.FOCUS]
+    assert read == ["Save changes?"]  # the screen's text went with the picture
     assert any(DEFAULT_SCRIPT.startswith(text) for text in speech.texts())  # said, too
     window.shutdown()
     assert keys.closed
@@ -205,3 +236,107 @@ def test_the_screen_page_refuses_a_key_without_ctrl_alt_or_meta(qtbot, qt_strict
     assert dialog.problem() is None
     screen = dialog.settings().screen
     assert screen.text_key == "" and screen.start_with_session
+
+
+# --- the screen's text is read in a child process ---------------------------------------
+
+#: Run in a fresh interpreter: a capture worker with the window's reader of the screen's
+#: text describes a screen once; prints what it read, which OCR modules this process
+#: imported, and the text reader processes left after closing it.
+_ONE_SCREEN_JOB = r"""
+import json, sys
+import psutil
+from PIL import Image
+from PySide6.QtCore import QCoreApplication, QTimer
+from describe_app.core.pictures.images import Picture
+from describe_app.qt.screen_capture_worker import ScreenCaptureWorker, ScreenJob
+from describe_app.qt.window_screen import _screen_reader
+
+app = QCoreApplication([])
+image = Image.open(sys.argv[1]).convert("RGB")
+picture = Picture(image=image, source="screen: whole screen", original_size=image.size)
+worker = ScreenCaptureWorker(capture=lambda _target: picture, text_reader_factory=_screen_reader)
+said = []
+worker.captured.connect(lambda taken: (said.append(taken.read_text), app.quit()))
+worker.failed.connect(lambda sentence: (said.append(sentence), app.quit()))
+worker.request(ScreenJob.DESCRIBE_SCREEN)
+QTimer.singleShot(100_000, app.quit)
+app.exec()
+readers = [p for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+imported = sorted({name.split(".")[0] for name in sys.modules} & {"rapidocr", "onnxruntime"})
+worker.close(1.0)
+_gone, left = psutil.wait_procs(readers, timeout=10)
+print(json.dumps({"said": said, "imported": imported, "readers": len(readers), "left": len(left)}))
+"""
+
+
+@pytest.mark.slow
+def test_the_screen_text_is_read_in_a_child_and_the_window_process_loads_no_ocr(
+    tmp_path: Path,
+) -> None:
+    screen = tmp_path / "screen.png"
+    _screen_with_words().save(screen)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", _ONE_SCREEN_JOB, str(screen)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["said"] == ["\n".join(SCREEN_WORDS)]  # read, exactly
+    assert found["imported"] == []  # RapidOCR and ONNX Runtime stayed out of this process
+    assert found["readers"] == 1
+    assert found["left"] == 0  # closing the worker ended its child
+
+
+def _screen_readers(window: object) -> list[psutil.Process]:
+    """The processes of the window's reader of the screen's text."""
+    reader = window.screen_capture._reader  # type: ignore[attr-defined]
+    pool = reader._pool if reader is not None else None
+    pids = list(pool._processes) if pool is not None else []
+    return [psutil.Process(pid) for pid in pids]
+
+
+@pytest.mark.slow
+@pytest.mark.allow_warning_logs  # the child's death is logged as an error
+def test_a_dead_screen_text_reader_is_one_sentence_and_the_next_key_reads_again(  # type: ignore[no-untyped-def]
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:
+    window, _speech = make_window(speaking_model_dir)
+    keys = FakeKeys()
+    image = _screen_with_words()
+    window.start_screen(
+        keys=keys,
+        capture=lambda _target: Picture(image, "screen: whole screen", image.size),
+        text_reader_factory=None,  # the window's own: RapidOCR in a child process
+        with_tray=False,
+    )
+    read: list[str] = []
+    window.screen_capture.captured.connect(lambda taken: read.append(taken.read_text))
+    keys.press("Ctrl+Alt+Shift+W")
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS * 3)
+    assert read == ["\n".join(SCREEN_WORDS)]
+    first = _screen_readers(window)
+    assert len(first) == 1 and first[0].pid != os.getpid()
+    first[0].send_signal(signal.SIGKILL)  # the out-of-memory killer, say
+    psutil.wait_procs(first, timeout=10)
+
+    keys.press("Ctrl+Alt+Shift+W")  # said once; the description goes on without the text
+    qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
+    sentence = "Text could not be read: the text reader stopped."
+    assert window.announcer.history.count(sentence) == 1
+    assert read[1] == ""
+
+    keys.press("Ctrl+Alt+Shift+W")  # the next key: a new child reads again
+    qtbot.waitUntil(lambda: window.history.count() == 3, timeout=TIMEOUT_MS * 3)
+    assert read[2] == "\n".join(SCREEN_WORDS)
+    assert window.announcer.history.count(sentence) == 1
+    second = _screen_readers(window)
+    assert len(second) == 1 and second[0].pid != first[0].pid
+    window.shutdown()  # closing the window ends the child
+    _gone, left = psutil.wait_procs(second, timeout=10)
+    assert left == []

@@ -288,3 +288,18 @@ def test_a_focused_picture_gets_the_picture_prompt_and_no_empty_text() -> None:
     conversation = ScreenConversation(_picture(), picture_only=True)
     text = build_messages(conversation.describe_request().prompt)[0]["content"][-1]["text"]
     assert text == SCREEN_IMAGE_PROMPT
+
+
+def test_a_retina_mac_is_grabbed_at_its_native_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mss import darwin
+
+    from describe_app.core.screen.grabbers import MssGrabber
+
+    monkeypatch.setattr(darwin, "IMAGE_OPTIONS", darwin.IMAGE_OPTIONS)  # restored afterwards
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert darwin.IMAGE_OPTIONS & darwin.kCGWindowImageNominalResolution  # mss's default
+    MssGrabber(factory=lambda: object())
+    # Quartz then gives the real pixels; the frame and opacity options stay as mss sets them
+    assert (
+        darwin.kCGWindowImageBoundsIgnoreFraming | darwin.kCGWindowImageShouldBeOpaque
+    ) == darwin.IMAGE_OPTIONS

@@ -5,6 +5,13 @@ Wayland portal may ask the user first) and, for a description, reads the screen'
 (OCR) so the model gets names and numbers exactly; reading the screen's text aloud is left
 to the model worker's own reader, as for a photo. The newest request wins: one that arrives
 while another waits replaces it. Results reach the GUI thread as signals.
+
+The window's reader of the screen's text is a
+:class:`~describe_app.core.reading.text_reader_process.ChildTextReader` (RapidOCR in a
+child process: loading it in the window's process held Python's lock for about a second),
+made at the first description and closed with the worker. A reader that fails (its child
+died) is said in one sentence, the description goes on without the text, and the next
+key starts a new child.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from describe_app.core.errors import DescribeError
+from describe_app.core.errors import DescribeError, OcrError
 from describe_app.core.pictures.images import Picture
 from describe_app.core.reading.ocr_reader import TextReader
 from describe_app.core.screen.capture import ScreenTarget
@@ -90,11 +97,24 @@ class ScreenCaptureWorker(QObject):
             self._wake.notify()
 
     def close(self, timeout: float) -> None:
+        """Stop the thread (waiting up to ``timeout``) and end the reader's child, even in
+        the middle of a picture."""
         with self._wake:
             self._closing = True
             self._pending = None
             self._wake.notify()
+        self._close_reader()  # a read in flight ends at once
         self._thread.join(timeout)
+        self._close_reader()  # one made meanwhile
+
+    def _close_reader(self) -> None:
+        """End the reader's child (again after the thread ended: a read that began as the
+        window closed may have started a new one)."""
+        with self._wake:
+            reader = self._reader
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
 
     def _run(self) -> None:
         while True:
@@ -120,15 +140,25 @@ class ScreenCaptureWorker(QObject):
             )
             return
         text = self._read(picture) if job.reads_first else ""
-        self._gui.call(self.captured.emit, ScreenCapture(job, picture, text))
+        if not self._closing:
+            self._gui.call(self.captured.emit, ScreenCapture(job, picture, text))
 
     def _read(self, picture: Picture) -> str:
-        if self._reader_factory is None:
+        """The screen's text, or "" (the description goes on without it)."""
+        reader = self._text_reader()
+        if reader is None or self._closing:
             return ""
         try:
-            if self._reader is None:
-                self._reader = self._reader_factory()
-            return self._reader.read(picture.image).text
-        except Exception as exc:  # the description goes on without the text
+            return reader.read(picture.image).text
+        except OcrError as exc:  # its child died: said; the next read starts a new one
+            if not self._closing:
+                self._gui.call(self.failed.emit, str(exc))
+        except Exception as exc:
             log.info("the screen's text could not be read: %s", exc)
-            return ""
+        return ""
+
+    def _text_reader(self) -> TextReader | None:
+        with self._wake:
+            if self._reader is None and self._reader_factory is not None and not self._closing:
+                self._reader = self._reader_factory()  # cheap: its child starts at a read
+            return self._reader

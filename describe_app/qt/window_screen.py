@@ -23,7 +23,8 @@ from describe_app.core.describe.screen_conversation import (
     ScreenConversation,
     screen_ocr_settings,
 )
-from describe_app.core.reading.ocr_reader import OcrReader, TextReader
+from describe_app.core.reading.ocr_reader import TextReader
+from describe_app.core.reading.text_reader_process import ChildTextReader
 from describe_app.core.screen.autostart import set_start_with_session
 from describe_app.core.screen.capture import is_focused_picture
 from describe_app.core.screen.global_keys import GlobalKeys, open_global_keys
@@ -223,5 +224,6 @@ class WindowScreen(WindowParts):
 
 
 def _screen_reader() -> TextReader:
-    """Reads the screen's text (its small print) before the model describes it."""
-    return OcrReader(screen_ocr_settings())
+    """Reads the screen's text (its small print) before the model describes it, in a
+    child process of its own (started at the first description)."""
+    return ChildTextReader(screen_ocr_settings())

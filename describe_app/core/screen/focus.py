@@ -7,12 +7,15 @@ platform   focused object                                 active window, pointer
 =========  =============================================  ==========================
 X11        AT-SPI over D-Bus (:mod:`.atspi_focus`)        python-xlib (:mod:`.x11_windows`)
 Wayland    not available: no positions on Wayland         not available
-Windows    not available yet (UI Automation)              user32 (ctypes)
-macOS      not available yet (the AX API)                 not available yet
+Windows    UI Automation, comtypes (:mod:`.uia_focus`)    user32 (ctypes)
+macOS      the AX API, pyobjc (:mod:`.macos_focus`)       AX, else Quartz; Quartz
 =========  =============================================  ==========================
 
 "Not available" is None, never an error: :func:`.capture.capture` then takes the active
-window or the whole monitor and says so in the picture's source.
+window or the whole monitor and says so in the picture's source. Each platform's calls
+have a short deadline, so a program that hangs cannot hang a capture. Rectangles are in
+the grabber's coordinates: pixels on X11 and Windows, points on macOS (see
+:mod:`.macos_focus`).
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ import ctypes
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from describe_app.core.screen.geometry import Rect
 from describe_app.core.screen.session import DisplayKind, display_kind
 
 if TYPE_CHECKING:
     from describe_app.core.screen.capture import Focused, Locator
+    from describe_app.core.screen.uia_focus import UiaFocus
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ class NoLocator:
         return None
 
 
-def _quietly(what: str, find: Callable[[], T]) -> T | None:
+def quietly(what: str, find: Callable[[], T]) -> T | None:
     """``find()``, or None (logged) when the platform's API fails."""
     try:
         return find()
@@ -72,22 +76,28 @@ class X11Locator:
     def focused_object(self) -> Focused | None:
         from describe_app.core.screen.atspi_focus import focused_object
 
-        return _quietly("the focused object", lambda: focused_object(self._environ))
+        return quietly("the focused object", lambda: focused_object(self._environ))
 
     def active_window(self) -> Rect | None:
-        return _quietly("the active window", self._x11.active_window)
+        return quietly("the active window", self._x11.active_window)
 
     def pointer(self) -> tuple[int, int] | None:
-        return _quietly("the pointer", self._x11.pointer)
+        return quietly("the pointer", self._x11.pointer)
 
 
-class WindowsLocator(NoLocator):
-    """Windows: the foreground window and the cursor from user32 (in physical pixels, as
-    ``mss`` makes the process DPI-aware); the focused object (UI Automation) not yet."""
+class WindowsLocator:
+    """Windows: the focused object from UI Automation, the foreground window and the cursor
+    from user32, all in physical pixels (``mss`` makes the process DPI-aware, see
+    :mod:`.uia_focus`). ``user32`` and ``uia`` default to the real ones; tests pass fakes."""
 
-    def __init__(self) -> None:
-        super().__init__("UI Automation is not available here: the active window is used")
-        self._user32 = getattr(ctypes, "windll").user32  # noqa: B009 - only on Windows
+    def __init__(self, user32: Any = None, uia: UiaFocus | None = None) -> None:
+        from describe_app.core.screen.uia_focus import UiaFocus
+
+        self._user32 = user32 or getattr(ctypes, "windll").user32  # noqa: B009 - only on Windows
+        self._uia = uia or UiaFocus()
+
+    def focused_object(self) -> Focused | None:
+        return quietly("the focused object", self._uia.focused_object)
 
     def active_window(self) -> Rect | None:
         from ctypes import wintypes
@@ -118,5 +128,11 @@ def open_locator(environ: Mapping[str, str] | None = None, platform: str | None 
     if kind is DisplayKind.WAYLAND:
         return NoLocator("Wayland gives no window positions: the whole screen is used")
     if kind is DisplayKind.MACOS:
-        return NoLocator("the AX API is not available here: the whole screen is used")
+        from describe_app.core.screen.macos_focus import MacLocator
+
+        try:
+            return MacLocator()
+        except ImportError as exc:  # pyobjc is a dependency on macOS; missing elsewhere
+            log.info("pyobjc: %r", exc)
+            return NoLocator("the AX API is not available here: the whole screen is used")
     return NoLocator("there is no desktop session")

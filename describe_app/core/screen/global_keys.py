@@ -1,9 +1,9 @@
 """Global keys: a key pressed while another program has the focus reaches Describe.
 
 One small interface (:class:`GlobalKeys`: register, unregister, close) with one module per
-platform: X11 (``XGrabKey``), Windows (``RegisterHotKey``), macOS (a stub that names the
-Accessibility permission) and Wayland (the desktop portal's ``GlobalShortcuts``, where the
-desktop offers it). :func:`open_global_keys` picks the one for this desktop.
+platform: X11 (``XGrabKey``), Windows (``RegisterHotKey``), macOS (a Quartz event tap, with
+the Accessibility permission) and Wayland (the desktop portal's ``GlobalShortcuts``, where
+the desktop offers it). :func:`open_global_keys` picks the one for this desktop.
 
 Keys are written as the settings write them: modifiers, then the key, joined by "+"
 ("Ctrl+Alt+Shift+D"; Meta is the Windows or Super key). A key another program holds is
@@ -99,6 +99,17 @@ def not_a_key(key: str) -> Registration:
             "{key} is not a key Describe can use from other programs; choose another in Settings."
         ).format(key=key),
     )
+
+
+def key_with_code(key: str, code_of: Callable[[str], int | None]) -> tuple[KeyCombo, int] | None:
+    """``key`` parsed, with the platform's code for its key name (``code_of``); None when
+    the text is no key or the platform has no such key (then :func:`not_a_key`)."""
+    try:
+        combo = parse_key(key)
+    except ValueError:
+        return None
+    code = code_of(combo.name)
+    return None if code is None else (combo, code)
 
 
 class GlobalKeys(Protocol):

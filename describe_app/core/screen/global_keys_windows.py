@@ -21,8 +21,8 @@ from describe_app.core.screen.global_keys import (
     KeysThreadRequests,
     Registration,
     key_pressed,
+    key_with_code,
     not_a_key,
-    parse_key,
     taken,
 )
 
@@ -167,13 +167,10 @@ class WindowsGlobalKeys:
                 key_pressed(key, callback)
 
     def _register(self, key: str, callback: Callable[[], None]) -> Registration:
-        try:
-            combo = parse_key(key)
-        except ValueError:
+        parsed = key_with_code(key, virtual_key)
+        if parsed is None:
             return not_a_key(key)
-        vk = virtual_key(combo.name)
-        if vk is None:
-            return not_a_key(key)
+        combo, vk = parsed
         self._unregister(key)
         modifiers = MOD_NOREPEAT
         for name in combo.modifiers:

@@ -1,9 +1,11 @@
 """The grabber for this session: ``mss`` on X11, Windows and macOS (native pixels, every
-monitor), the desktop portal on Wayland, and a clear sentence where there is no screen."""
+monitor, Retina included), the desktop portal on Wayland, and a clear sentence where there
+is no screen."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +47,8 @@ class MssGrabber:
             import mss
         except ImportError as exc:  # pragma: no cover - a runtime dependency
             raise ScreenCaptureError(_("Screen capture is not installed (mss).")) from exc
+        if sys.platform == "darwin":
+            native_pixels_on_macos()
         try:
             options: dict[str, Any] = {"display": display} if display else {}
             self._mss = (factory or mss.MSS)(**options)
@@ -75,3 +79,19 @@ class MssGrabber:
 
     def close(self) -> None:
         self._mss.close()
+
+
+def native_pixels_on_macos(darwin: Any = None) -> None:
+    """Make ``mss`` on macOS grab a Retina screen at its native pixels.
+
+    mss asks Quartz for "nominal resolution" images by default: one pixel per point, half
+    the pixels of a Retina screen, which blurs small text for OCR and the model. Rectangles
+    stay in points (as mss lists the monitors and the AX API gives the focus); only the
+    image gets its real pixels (mss documents ``IMAGE_OPTIONS`` for this)."""
+    if darwin is None:
+        try:
+            from mss import darwin
+        except ImportError:  # pragma: no cover - mss without its macOS part
+            return
+    nominal = getattr(darwin, "kCGWindowImageNominalResolution", 1 << 4)
+    darwin.IMAGE_OPTIONS = int(darwin.IMAGE_OPTIONS) & ~nominal
