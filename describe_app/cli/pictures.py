@@ -126,22 +126,26 @@ Handler = Callable[["Picture", CommandLineSpeech], int]
 
 
 def for_each_picture(
-    args: argparse.Namespace, prepare: Callable[[], tuple[Handler, str | None]]
+    args: argparse.Namespace,
+    prepare: Callable[[], tuple[Handler, str | None]],
+    *,
+    working_side: int = 0,
 ) -> int:
     """Run a handler on each picture named in ``args.images``; a bad file is said in one
     line and the others still run. Returns the worst exit status.
 
     ``prepare`` (which loads the model: seconds) runs at the first picture that opens, and
     gives the handler and the sentence said before the first answer: a mistyped name or a
-    folder is answered at once, before torch is imported."""
-    from describe_app.core.pictures.images import load_picture
+    folder is answered at once, before torch is imported. ``working_side``: the longest
+    side a picture is shrunk to (0: the usual :data:`WORKING_SIDE`)."""
+    from describe_app.core.pictures.images import WORKING_SIDE, load_picture
 
     result = 0
     handle: Handler | None = None
     with ExitStack() as stack:
         for image in args.images:
             try:
-                picture = load_picture(image)
+                picture = load_picture(image, working_side=working_side or WORKING_SIDE)
             except ImageError as exc:
                 error(str(exc))
                 result = exc.exit_code
@@ -149,7 +153,7 @@ def for_each_picture(
             if handle is None:
                 handle, notice = prepare()
                 speech = stack.enter_context(CommandLineSpeech(args, notice=notice))
-            result = handle(picture, speech) or result
+            result = max(result, handle(picture, speech) or 0)  # the worst, in any order
     return result
 
 
@@ -227,7 +231,10 @@ def run_read(args: argparse.Namespace) -> int:
 
             pages = OcrReader(DOCUMENT_OCR_SETTINGS)
             return (lambda picture, speech: read_with_layout(pages, picture, args, speech)), None
-        reader = OcrReader()
+        from describe_app.core.reading.document_reader import SCAN_OCR_SETTINGS
+
+        # a picture is turned upright as a whole (read_picture_text), not line by line
+        reader = OcrReader(SCAN_OCR_SETTINGS)
         return (lambda picture, speech: _read_one(reader, picture, args, speech)), None
 
     return for_each_picture(args, prepare)
@@ -236,7 +243,12 @@ def run_read(args: argparse.Namespace) -> int:
 def _read_one(
     reader: OcrReader, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
 ) -> int:
-    read_and_print(reader.read(picture.image), picture, args, speech)
+    from describe_app.core.reading.ocr_reader import OcrResult
+    from describe_app.core.reading.page_reader import read_picture_text
+
+    start = time.perf_counter()
+    lines = [line.text for line in read_picture_text(picture.image, reader).lines]
+    read_and_print(OcrResult(lines, time.perf_counter() - start), picture, args, speech)
     return 0
 
 

@@ -7,8 +7,10 @@
     describe-app light --camera 0                     the light meter: a tone, higher when lighter
 
 A code's content is untrusted text: it is cleaned before it is printed or said, and a web
-address is only read out, never opened. ``codes`` exits 1 when a picture holds no code it
-can read (as ``grep`` does when it finds nothing), 2 when a picture cannot be opened.
+address is only read out, never opened. Each code read goes into the history as it was
+said, with its source (the picture's file name, or "camera"), unless history is off.
+``codes`` exits 1 when a picture holds no code it can read (as ``grep`` does when it finds
+nothing), 2 when a picture cannot be opened.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from describe_app.cli.history_keeper import CommandLineHistory
 from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.output import error, print_json
 from describe_app.cli.pictures import Handler, for_each_picture
@@ -114,7 +117,7 @@ def _check_input(args: argparse.Namespace, what: str) -> int | None:
 
 
 def run_codes(args: argparse.Namespace) -> int:
-    from describe_app.core.reading.codes import ZxingCodeReader
+    from describe_app.core.reading.codes import CODE_PICTURE_SIDE, ZxingCodeReader
 
     bad = _check_input(args, "live codes")
     if bad is not None:
@@ -123,15 +126,20 @@ def run_codes(args: argparse.Namespace) -> int:
         return _live_codes(args, ZxingCodeReader())
 
     def prepare() -> tuple[Handler, str | None]:
-        reader = ZxingCodeReader()
-        return (lambda picture, speech: _codes_in(reader, picture, args, speech)), None
+        reader, history = ZxingCodeReader(), CommandLineHistory()
+        return (lambda picture, speech: _codes_in(reader, history, picture, args, speech)), None
 
-    return for_each_picture(args, prepare)
+    return for_each_picture(args, prepare, working_side=CODE_PICTURE_SIDE)
 
 
 def _codes_in(
-    reader: CodeReader, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
+    reader: CodeReader,
+    history: CommandLineHistory,
+    picture: Picture,
+    args: argparse.Namespace,
+    speech: CommandLineSpeech,
 ) -> int:
+    from describe_app.core.history.entry import EntryKind
     from describe_app.core.reading.codes import no_code_sentence
 
     look = reader.read(picture.image)
@@ -150,11 +158,14 @@ def _codes_in(
         if not args.json:
             print(line, flush=True)
         speech.sentence(line, index)
+    for code in look.codes:
+        history.add(picture.source, EntryKind.CODE, code.sentence(), picture)
     return 0 if look.codes else 1
 
 
 def _live_codes(args: argparse.Namespace, reader: CodeReader) -> int:
     from describe_app.core.camera.frame_source import FrameSource
+    from describe_app.core.history.entry import SOURCE_CAMERA, EntryKind
     from describe_app.core.i18n import _
     from describe_app.core.live.code_watch import (
         CODE_CUE_WORDS,
@@ -162,6 +173,9 @@ def _live_codes(args: argparse.Namespace, reader: CodeReader) -> int:
         CodesFound,
         CodeWatcher,
     )
+    from describe_app.core.pictures.images import picture_from_frame
+
+    history = CommandLineHistory()
 
     with (
         CommandLineSpeech(args) as speech,
@@ -174,12 +188,14 @@ def _live_codes(args: argparse.Namespace, reader: CodeReader) -> int:
         for frame in frames:
             found = watcher.observe(reader.read(frame.image))
             if isinstance(found, CodesFound):
+                picture = picture_from_frame(frame.image, source=SOURCE_CAMERA)
                 for index, code in enumerate(found.codes):
                     if args.json:
                         print_json({"at": stamp(frames), **code.to_json()})
                         speech.sentence(code.sentence(), index)
                     else:
                         announce(frames, speech, code.sentence())
+                    history.add(SOURCE_CAMERA, EntryKind.CODE, code.sentence(), picture)
             elif isinstance(found, CodeCueFound):
                 _say(frames, speech, args, _(CODE_CUE_WORDS[found.cue]))
     return 0

@@ -142,20 +142,28 @@ def _show_page(
 ) -> None:
     """Print the page (text, Markdown with --layout, or one JSON object) and say it."""
     from describe_app.core.reading.document_export import page_markdown
+    from describe_app.core.reading.page_reader import spoken_blocks
 
-    lines = page_markdown(page) if page.blocks else [line.text for line in page.lines]
+    # Markdown blocks are printed with an empty line between them (else a Markdown reader
+    # runs two paragraphs together) and said without their marks ("#", "|")
+    blocks = page_markdown(page) if page.blocks else []
+    lines = ["\n\n".join(blocks)] if blocks else [line.text for line in page.lines]
     pictures = [_("Picture: {text}").format(text=text) for text in page.picture_descriptions]
     if args.json:
-        print_json(
-            {
-                "source": path,
-                "page": page.number,
-                "text": page.text,
-                "lines": [line.text for line in page.lines],
-                "text_layer": page.from_text_layer,
-                "pictures": page.picture_descriptions,
-            }
-        )
+        record = {
+            "source": path,
+            "page": page.number,
+            "text": page.text,
+            "lines": [line.text for line in page.lines],
+            "text_layer": page.from_text_layer,
+            "pictures": page.picture_descriptions,
+        }
+        if page.blocks:
+            record["markdown"] = "\n\n".join(blocks)
+            record["blocks"] = [
+                {"kind": b.kind, "text": b.text, "level": b.level} for b in page.blocks
+            ]
+        print_json(record)
     else:
         if len(document.pages) > 1:
             print(flush=True)  # an empty line between pages
@@ -165,7 +173,7 @@ def _show_page(
             print(line, flush=True)
     # a page after the first is announced, so a listener knows where the voice is
     marker = [_("Page {number}.").format(number=page.number)] if page.number > 1 else []
-    for line in [*marker, *lines, *pictures]:
+    for line in [*marker, *spoken_blocks(page), *pictures]:
         speech.sentence(line, said[0])
         said[0] += 1
 

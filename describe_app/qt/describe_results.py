@@ -11,33 +11,31 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from describe_app.core.describe.confidence import AnswerConfidence
-from describe_app.core.history.entry import SOURCE_CAMERA, SOURCE_PASTED, EntryKind, HistoryEntry
-from describe_app.core.history.store import History, PictureNotStored
+from describe_app.core.history.entry import EntryKind, HistoryEntry, history_source
+from describe_app.core.history.failure_sentence import failure_sentence
+from describe_app.core.history.store import History
 from describe_app.core.history.writer import AddEntry, Written
 from describe_app.core.pictures.images import Picture
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.history_bridge import HistoryBridge
 from describe_app.qt.translate import _
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 log = logging.getLogger(__name__)
-
-
-def history_source(source: str) -> str:
-    """What the history keeps as the source: "camera", "pasted picture" or a file name."""
-    if source in (SOURCE_CAMERA, SOURCE_PASTED):
-        return source
-    return Path(source).name or source
 
 
 class ResultKeeper(QObject):
     """Keeps each finished result: ``last_entry`` at once, ``stored`` once it is on disk."""
 
     stored = Signal(object)  # HistoryEntry: written (or, failing that, as it stood)
+    code_stored = Signal(object)  # HistoryEntry of a code read, likewise
     #: A screen capture's picture is kept only when the user chose that (the settings).
     keep_screen_pictures = False
 
@@ -54,6 +52,7 @@ class ResultKeeper(QObject):
         self.writer = writer or HistoryBridge(history, parent=self)
         self.last_entry: HistoryEntry | None = None
         self._unwritten: dict[AddEntry, HistoryEntry] = {}  # results on their way to disk
+        self._codes: set[AddEntry] = set()  # those of them that are codes read
         self._failing = False  # a failed write was said; say the next after a success
         self.writer.written.connect(self._on_written)
 
@@ -70,26 +69,31 @@ class ResultKeeper(QObject):
         source = history_source(picture.source)
         screen = picture.source.startswith("screen:")  # mail, banking: kept only if chosen
         kept = None if screen and not self.keep_screen_pictures else picture
-        # Stands for the result until the store returns the entry it wrote.
-        entry = HistoryEntry(
-            id=uuid.uuid4().hex,
-            time=datetime.now().astimezone().isoformat(timespec="seconds"),
-            source=source,
-            kind=kind,
-            text=text,
-            question=question,
-            confidence=confidence,
-        )
-        self.last_entry = entry
+        entry = _standing_entry(source, kind, text, question, confidence)
         self._announcer.announce(_("Done."), speak=False)
+        self._write(
+            entry,
+            AddEntry(source, kind, text, question=question, picture=kept, confidence=confidence),
+        )
+
+    def keep_code(self, source: str, text: str, picture: Picture | Image.Image | None) -> None:
+        """A QR code or barcode was read (``text``: the sentence heard): into the history
+        like a result (``picture`` is kept only where pictures are), then ``code_stored``;
+        Control+R repeats it."""
+        source = history_source(source)
+        entry = _standing_entry(source, EntryKind.CODE, text)
+        self._write(entry, AddEntry(source, EntryKind.CODE, text, picture=picture), code=True)
+
+    def _write(self, entry: HistoryEntry, operation: AddEntry, *, code: bool = False) -> None:
+        self.last_entry = entry
         try:
-            operation = self.writer.write(
-                AddEntry(source, kind, text, question=question, picture=kept, confidence=confidence)
-            )
+            self.writer.write(operation)
         except RuntimeError:  # the writer is closed: the window is shutting down
-            self.stored.emit(entry)
+            (self.code_stored if code else self.stored).emit(entry)
             return
         self._unwritten[operation] = entry
+        if code:
+            self._codes.add(operation)
 
     @Slot(object)
     def _on_written(self, done: Written) -> None:
@@ -107,22 +111,32 @@ class ResultKeeper(QObject):
         entry = done.entry or waiting
         if self.last_entry is waiting:
             self.last_entry = entry
-        self.stored.emit(entry)
+        if done.operation in self._codes:
+            self._codes.discard(done.operation)
+            self.code_stored.emit(entry)
+        else:
+            self.stored.emit(entry)
+
+
+def _standing_entry(
+    source: str,
+    kind: EntryKind,
+    text: str,
+    question: str | None = None,
+    confidence: AnswerConfidence | None = None,
+) -> HistoryEntry:
+    """Stands for a result until the store returns the entry it wrote."""
+    return HistoryEntry(
+        id=uuid.uuid4().hex,
+        time=datetime.now().astimezone().isoformat(timespec="seconds"),
+        source=source,
+        kind=kind,
+        text=text,
+        question=question,
+        confidence=confidence,
+    )
 
 
 def _history_failure(done: Written) -> str:
     """What to tell the user when a history write failed, in one plain sentence."""
-    error = done.error
-    if isinstance(error, PictureNotStored):
-        return _("The picture of this result could not be saved: {reason}.").format(
-            reason=_reason(error.cause)
-        )
-    reason = _reason(error)
-    if isinstance(done.operation, AddEntry):
-        return _("This result could not be saved in the history: {reason}.").format(reason=reason)
-    return _("The history could not be changed on disk: {reason}.").format(reason=reason)
-
-
-def _reason(error: Exception | None) -> str:
-    """Why a write failed, as the system says it ("No space left on device")."""
-    return (error.strerror if isinstance(error, OSError) else None) or str(error)
+    return failure_sentence(done.error, adding=isinstance(done.operation, AddEntry))

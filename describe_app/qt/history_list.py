@@ -10,14 +10,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from describe_app.core.history.entry import HistoryEntry, kind_label, source_label
+from describe_app.core.history.entry import EntryKind, HistoryEntry, kind_label, source_label
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def entry_line(entry: HistoryEntry) -> str:
-    """ "14:05, camera, Description: A mug on a desk." (the question first for answers)."""
+    """ "14:05, camera, Description: A mug on a desk." (the question first for answers); a
+    code read says its own kind: "14:05, camera, QR code: TABLE 7"."""
     when = entry.when().strftime("%H:%M")
+    if entry.kind is EntryKind.CODE:
+        return f"{when}, {source_label(entry.source)}, {entry.text.strip()}"
     head = f"{when}, {source_label(entry.source)}, {kind_label(entry.kind)}"
     if entry.question:
         head = f"{head} ({entry.question})"

@@ -118,6 +118,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.controller.result_started.connect(self._on_result_started)
         self.controller.sentence_ready.connect(self._on_sentence)
         self.controller.result_finished.connect(self._on_result_finished)
+        self.controller.results.code_stored.connect(self._on_code_stored)
         self.explorer = ExploreController(bridge, self.controller, parent=self)
         self.explorer.session_started.connect(self.explore.show_session)
         self.explorer.session_ended.connect(self.explore.clear)

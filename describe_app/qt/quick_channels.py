@@ -2,7 +2,8 @@
 
 * **Read codes** (a mode): each QR code or barcode is read out as it comes into view, once;
   a code seen but not readable gets an aiming cue. With no camera it reads the codes in
-  the photo in hand, once.
+  the photo in hand, once. Each code read goes into the history as it was said, with its
+  source (the camera or the photo's file name) and its picture where pictures are kept.
 * **Colour** (one press): the colour of the middle of the camera's view, or of the photo in
   hand, in plain words; pressed again within :data:`PRECISE_WITHIN_S`, the precise name.
 * **Light meter** (a mode): a short tone four times a second, higher the more light.
@@ -20,12 +21,14 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Slot
 
+from describe_app.core.errors import ImageError
+from describe_app.core.history.entry import SOURCE_CAMERA
 from describe_app.core.i18n import _ as core_
 from describe_app.core.live.code_watch import CODE_CUE_WORDS, CodeCheck, CodeCueFound, CodesFound
 from describe_app.core.live.frame_checks import FrameCheck
 from describe_app.core.live.light_meter import LightMeterCheck, LightReading, light_tone
 from describe_app.core.pictures.colour_names import middle_colour
-from describe_app.core.pictures.images import Picture
+from describe_app.core.pictures.images import Picture, picture_from_frame
 from describe_app.core.pictures.light_level import light_sentence
 from describe_app.core.reading.codes import FoundCode, ZxingCodeReader, no_code_sentence
 from describe_app.qt.announcer import Announcer
@@ -133,18 +136,21 @@ class QuickChannels(QObject):
         self._announcer.clear_status()
         if not look.codes:
             self._announcer.announce(no_code_sentence(), interrupt=True)
-        self._say_codes(look.codes)
+        self._say_codes(look.codes, picture)
 
-    def _say_codes(self, codes: Sequence[FoundCode]) -> None:
+    def _say_codes(self, codes: Sequence[FoundCode], picture: Picture | None) -> None:
+        """Say each code, and keep it in the history (from the camera when no ``picture``)."""
         for index, code in enumerate(codes):
             self._announcer.clear_status()
             self._announcer.announce(code.sentence(), interrupt=index == 0)
+            source = picture.source if picture is not None else SOURCE_CAMERA
+            self._controller.results.keep_code(source, code.sentence(), picture)
 
     # --- what the modes find, on the GUI thread ---------------------------------------------
 
     def _on_codes(self, found: object) -> None:
         if isinstance(found, CodesFound):
-            self._say_codes(found.codes)
+            self._say_codes(found.codes, _frame_picture(found.frame))
         elif isinstance(found, CodeCueFound):
             self._announcer.clear_status()
             self._announcer.announce(core_(CODE_CUE_WORDS[found.cue]), interrupt=True)
@@ -159,3 +165,11 @@ class QuickChannels(QObject):
             self._announcer.announce(light_sentence(found.value), speak=False)
         if self._clock() - self._light_on_at >= FIRST_TONE_AFTER_S:
             self._announcer.speech.play_sound(light_tone(found.value), interrupt=True)
+
+
+def _frame_picture(frame: object) -> Picture | None:
+    """The camera frame the codes were read in, as the history's picture (None if not one)."""
+    try:
+        return picture_from_frame(frame, source=SOURCE_CAMERA)  # type: ignore[arg-type]
+    except ImageError:
+        return None

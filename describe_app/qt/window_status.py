@@ -12,6 +12,7 @@ import logging
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QListWidgetItem
 
 from describe_app.core.history.entry import HistoryEntry
 from describe_app.core.history.writer import AddEntry, Written
@@ -39,15 +40,24 @@ class WindowStatus(WindowParts):
 
     @Slot(object)
     def _on_result_finished(self, entry: HistoryEntry) -> None:
-        item = self.history.add_entry(entry)
-        extra = self.history.count() - self._history_store.max_entries
-        for _i in range(max(0, extra)):
-            self.history.takeItem(self.history.count() - 1)
+        item = self._list_entry(entry)
         if self.settings.history.focus_new_result:
             self.history.setCurrentItem(item)
             self.history.setFocus()
         if self._pending_photos:
             self.controller.describe_photo(self._pending_photos.pop(0))
+
+    @Slot(object)
+    def _on_code_stored(self, entry: HistoryEntry) -> None:
+        """A code read is in the history: listed; the focus stays (the camera is aimed)."""
+        self._list_entry(entry)
+
+    def _list_entry(self, entry: HistoryEntry) -> QListWidgetItem:
+        item = self.history.add_entry(entry)
+        extra = self.history.count() - self._history_store.max_entries
+        for _i in range(max(0, extra)):
+            self.history.takeItem(self.history.count() - 1)
+        return item
 
     @Slot(object)
     def _on_history_written(self, done: Written) -> None:

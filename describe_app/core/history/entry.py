@@ -11,6 +11,7 @@ import enum
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from describe_app.core.describe.confidence import AnswerConfidence
@@ -24,23 +25,33 @@ class EntryKind(str, enum.Enum):
     DESCRIBE = "describe"
     ASK = "ask"
     READ = "read"
+    CODE = "code"  # a QR code or barcode read: its text is the sentence heard
 
 
 _KIND_LABELS = {
     EntryKind.DESCRIBE: N_("Description"),
     EntryKind.ASK: N_("Answer"),
     EntryKind.READ: N_("Text read"),
+    EntryKind.CODE: N_("Code read"),
 }
 
 
 def kind_label(kind: EntryKind) -> str:
-    """ "Description", "Answer" or "Text read", in the current language."""
+    """ "Description", "Answer", "Text read" or "Code read", in the current language."""
     return _(_KIND_LABELS[kind])
 
 
 SOURCE_CAMERA = "camera"
 SOURCE_PASTED = "pasted picture"
 _SOURCE_LABELS = {SOURCE_CAMERA: N_("camera"), SOURCE_PASTED: N_("pasted picture")}
+
+
+def history_source(source: str) -> str:
+    """What the history keeps as the source: "camera", "pasted picture" or a file name
+    (a name, not a full path)."""
+    if source in (SOURCE_CAMERA, SOURCE_PASTED):
+        return source
+    return Path(source).name or source
 
 
 def source_label(source: str) -> str:

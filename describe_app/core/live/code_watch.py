@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from describe_app.core.i18n import N_
@@ -53,9 +53,11 @@ class CodeWatchSettings:
 
 @dataclass(frozen=True)
 class CodesFound:
-    """Codes that have just come into view: read them out, in this order."""
+    """Codes that have just come into view: read them out, in this order (``frame``: the
+    frame they were read in, for the history's picture; None from :class:`CodeWatcher`)."""
 
     codes: tuple[FoundCode, ...]
+    frame: Any = None
 
 
 @dataclass(frozen=True)
@@ -144,4 +146,5 @@ class CodeCheck:
             from describe_app.core.reading.codes import ZxingCodeReader
 
             self._reader = ZxingCodeReader()  # on the loop's thread, at the first check
-        return self.watcher.observe(self._reader.read(frame))
+        found = self.watcher.observe(self._reader.read(frame))
+        return replace(found, frame=frame) if isinstance(found, CodesFound) else found

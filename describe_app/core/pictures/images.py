@@ -29,8 +29,12 @@ log = logging.getLogger(__name__)
 #: Pictures with more pixels than this are refused (phone cameras reach 200 MP).
 MAX_PIXELS = 250_000_000
 #: Pictures are scaled down to this longest side after loading: the model sees 512 px,
-#: text recognition works best around 1000-2000 px, and nothing needs more.
+#: text recognition works best around 1000-2000 px, and only codes need more (they are
+#: read at up to ``codes.CODE_PICTURE_SIDE``).
 WORKING_SIDE = 2048
+#: A partly transparent picture whose seen pixels are lighter than this on average (0 to
+#: 255; light grey) is laid over black, not white.
+LIGHT_DRAWING = 190
 
 _heif_registered = False
 
@@ -151,7 +155,8 @@ def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
-    """Any Pillow mode to 8-bit RGB; transparency is laid over white."""
+    """Any Pillow mode to 8-bit RGB; transparency is laid over white, or over black when
+    what is drawn is itself light (white text or a white logo on nothing)."""
     from PIL import Image
 
     mode = img.mode
@@ -167,9 +172,23 @@ def to_rgb(img: Image.Image) -> Image.Image:
         mode = "RGBA"
     if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
         rgba = img.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        background = Image.new("RGBA", rgba.size, _backdrop(rgba))
         return Image.alpha_composite(background, rgba).convert("RGB")
     return img.convert("RGB")  # L, 1, P, CMYK, YCbCr, LAB, HSV
+
+
+def _backdrop(rgba: Image.Image) -> tuple[int, int, int, int]:
+    """White, or black when the seen part of a partly transparent picture is light (its
+    mean over :data:`LIGHT_DRAWING` of 255): on white it would vanish."""
+    import numpy as np
+
+    small = rgba.copy()
+    small.thumbnail((256, 256))
+    pixels = np.asarray(small)
+    seen = pixels[..., 3] > 127
+    if seen.any() and not seen.all() and pixels[..., :3][seen].mean() > LIGHT_DRAWING:
+        return (0, 0, 0, 255)
+    return (255, 255, 255, 255)
 
 
 def shrink(img: Image.Image, longest_side: int) -> Image.Image:

@@ -33,6 +33,9 @@ class LightLevel(str, enum.Enum):
     VERY_BRIGHT = "very_bright"
 
 
+#: The luminance (CIE Y) of linear sRGB's red, green and blue (IEC 61966-2-1).
+_LUMINANCE = (0.2126729, 0.7151522, 0.0721750)
+
 #: Each level with the lowest L* it starts at, darkest first.
 _STEPS: tuple[tuple[LightLevel, float], ...] = (
     (LightLevel.VERY_DARK, 0.0),
@@ -70,21 +73,38 @@ def grey_array(image: Any) -> np.ndarray:
 
 def light_value(image: Any, *, middle_only: bool = False) -> float:
     """Mean L* (0..100) of ``image`` (a frame or a Pillow picture); ``middle_only``: of the
-    middle of it, where the camera points (the light meter)."""
+    middle of it, where the camera points (the light meter). L* comes from each pixel's
+    luminance (the colour's linear light, weighted as the eye weighs red, green and blue),
+    so a saturated colour is as light as it looks: pure blue 32, red 53, not the 11 and
+    32 of a grey copy made from the encoded values."""
     import cv2
     import numpy as np
 
-    grey = grey_array(image)
+    rgb = _rgb_array(image)
     if middle_only:
-        h, w = grey.shape[:2]
+        h, w = rgb.shape[:2]
         dy, dx = round(h * (1 - MIDDLE_SHARE) / 2), round(w * (1 - MIDDLE_SHARE) / 2)
-        grey = grey[dy : h - dy or h, dx : w - dx or w]
-    h, w = grey.shape[:2]
+        rgb = rgb[dy : h - dy or h, dx : w - dx or w]
+    h, w = rgb.shape[:2]
     if w > LIGHT_WIDTH:
         size = (LIGHT_WIDTH, max(1, round(h * LIGHT_WIDTH / w)))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-    f = lab_f(srgb_linear(grey.astype(np.float64) / 255.0))
-    return float((116 * f - 16).mean())
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    luminance = srgb_linear(rgb.astype(np.float64) / 255.0) @ np.array(_LUMINANCE)
+    return float((116 * lab_f(luminance) - 16).mean())
+
+
+def _rgb_array(image: Any) -> np.ndarray:
+    """An RGB uint8 array from an OpenCV frame (BGR, BGRA, grey) or a Pillow picture."""
+    import cv2
+    import numpy as np
+
+    if hasattr(image, "convert"):  # a Pillow picture
+        return np.asarray(image.convert("RGB"))
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        return cv2.cvtColor(np.ascontiguousarray(arr), cv2.COLOR_GRAY2RGB)
+    code = cv2.COLOR_BGRA2RGB if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB
+    return cv2.cvtColor(np.ascontiguousarray(arr), code)
 
 
 def light_level(value: float) -> LightLevel:

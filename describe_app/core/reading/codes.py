@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 #: A code's text is cut here (a QR code holds up to about 4,000 characters).
 MAX_CONTENT = 1000
+#: A picture file is read for codes at up to this longest side, not shrunk to the usual
+#: working size: a barcode in a 12-megapixel phone photo may have bars 2 pixels wide,
+#: which zxing-cpp reads there (0.4 s) and not at 2048 pixels (0.1 s, bars of 1 pixel).
+CODE_PICTURE_SIDE = 4096
 #: Kinds whose content is a product number, read digit by digit.
 PRODUCT_KINDS = frozenset({"EAN-13", "EAN-8", "UPC-A", "UPC-E"})
 #: zxing-cpp's format names, as Describe says them (others are said as zxing-cpp names them).
@@ -55,6 +59,15 @@ _KIND_NAMES = {
     "DataBar": "GS1 DataBar",
     "MaxiCode": "MaxiCode",
 }
+#: zxing-cpp's variants of a kind, said as the kind (looked for in the format's name).
+_KIND_FAMILIES = (
+    ("DataBar", "GS1 DataBar"),
+    ("Aztec", "Aztec code"),
+    ("Code39", "Code 39"),
+    ("PDF417", "PDF417"),
+    ("ITF", "ITF"),
+    ("Telepen", "Telepen"),
+)
 #: OpenCV's barcode detector's type names.
 _OPENCV_KINDS = {"EAN_13": "EAN-13", "EAN_8": "EAN-8", "UPC_A": "UPC-A", "UPC_E": "UPC-E"}
 _WEB_ADDRESS = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
@@ -143,7 +156,7 @@ class ZxingCodeReader:
         for result in zxingcpp.read_barcodes(grey, text_mode=plain, return_errors=True):
             corners = _zxing_corners(result.position, width, height)
             if result.valid and result.text:
-                code = _found(result.format.name, result.text, corners)
+                code = _zxing_found(result, corners)
                 codes.setdefault((code.kind, code.text), code)
             else:
                 unread.append(corners)
@@ -200,14 +213,34 @@ def _read_straightened(grey: Any, box: Any, corners: Corners) -> FoundCode | Non
     plain = zxingcpp.TextMode.Plain
     for result in zxingcpp.read_barcodes(np.ascontiguousarray(level), text_mode=plain):
         if result.valid and result.text:
-            return _found(result.format.name, result.text, corners)
+            return _zxing_found(result, corners)
     return None
+
+
+def _zxing_found(result: Any, corners: Corners) -> FoundCode:
+    """A code zxing-cpp read. A UPC-E code is given as the 8 digits printed under it (the
+    text zxing-cpp gives is the 13 digits of the UPC-A it stands for)."""
+    extra = getattr(result, "extra", None)
+    short = extra.get("UPCE") if isinstance(extra, dict) else None
+    text = short if result.format.name == "UPCE" and isinstance(short, str) else result.text
+    return _found(result.format.name, text, corners)
+
+
+def _kind_name(format_name: str, names: dict[str, str]) -> str:
+    """How a kind is said: from ``names``, else by its family (zxing-cpp's "DataBarOmni",
+    "Code39Ext", "MicroPDF417"), else as zxing-cpp names it."""
+    if format_name in names:
+        return names[format_name]
+    for family, said in _KIND_FAMILIES:
+        if family in format_name:
+            return said
+    return format_name
 
 
 def _found(
     format_name: str, text: str, corners: Corners, *, names: dict[str, str] = _KIND_NAMES
 ) -> FoundCode:
-    kind = names.get(format_name, format_name)
+    kind = _kind_name(format_name, names)
     content = clean_content(text)
     if kind == "EAN-13" and len(content) == 13 and content.startswith("0"):
         kind, content = "UPC-A", content[1:]  # a UPC-A code is an EAN-13 starting with 0

@@ -41,7 +41,10 @@ UNICODE_FONTS = (
     "/Library/Fonts/Arial Unicode.ttf",
 )
 
-_MARKDOWN_START = re.compile(r"^(\s*)([#>+*-]|\d+[.)])")
+#: What starts a heading, quote or list in Markdown: "4.50" or "-5 degrees" do not.
+_MARKDOWN_START = re.compile(r"^(\s*)(>|(?:#{1,6}|[+*-]|\d{1,9}[.)])(?=\s|$))")
+#: A list item that keeps its number ("2. Turn the key") is an ordered list item as it is.
+_NUMBERED_ITEM = re.compile(r"^\d{1,9}[.)]\s")
 
 
 def save_document(document: Document, path: str | Path) -> None:
@@ -108,7 +111,7 @@ def page_markdown(page: Page) -> list[str]:
         if block.kind == "heading":
             out.append("#" * max(1, min(6, block.level)) + " " + block.text)
         elif block.kind == "list_item":
-            out.append("- " + block.text)
+            out.append(block.text if _NUMBERED_ITEM.match(block.text) else "- " + block.text)
         elif block.kind == "table":
             rows = [f"| {row} |" for row in block.text.splitlines()]
             columns = rows[0].count(" | ") + 1 if rows else 1

@@ -41,7 +41,8 @@ MIN_TEXT_LAYER_CHARS = 16
 SCAN_DPI = 150
 #: OCR for scanned pages: the usual text finding, without the 0/180 degree classifier,
 #: which read 2 of 30 level lines of a scanned page as upside down ("rn rn n n n n");
-#: without it all 30 were right. (An upside-down scan is then not turned round.)
+#: without it all 30 were right. (A whole page upside down or on its side is turned round
+#: by :mod:`~describe_app.core.reading.page_orientation`.)
 SCAN_OCR_SETTINGS = OcrSettings(use_angle_classifier=False)
 #: File name endings read as documents rather than single pictures.
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff")
@@ -128,10 +129,15 @@ def open_pages(path: str | Path) -> PageSource:
 
 
 def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bool) -> Page:
-    """A page read from its picture by OCR."""
-    result = reader.read(image)
-    lines = [Line.from_boxes(boxes) for boxes in result.line_boxes]
-    if not result.line_boxes:  # a reader that gives lines without boxes (a fake)
+    """A page read from its picture by OCR (turned upright first if it lay turned), its
+    lines in reading order by columns (a two-column page one column after the other)."""
+    from describe_app.core.reading.page_layout import lines_in_reading_order
+    from describe_app.core.reading.page_orientation import read_upright
+
+    image, result = read_upright(reader, image)
+    if result.line_boxes:
+        lines = lines_in_reading_order([box for line in result.line_boxes for box in line])
+    else:  # a reader that gives lines without boxes (a fake)
         lines = [Line(text) for text in result.lines]
     return Page(
         number=number,
@@ -150,6 +156,9 @@ class _PdfSource:
 
     def read_page(self, index: int, reader: TextReader, options: ReadOptions) -> Page:
         lines = self._pdf.text_lines(index)
+        if any(len(line.pieces) > 1 for line in lines) and all(line.pieces for line in lines):
+            # text side by side on one level (columns written row by row): in column order
+            lines = _in_reading_order(lines)
         if _letters(lines) >= MIN_TEXT_LAYER_CHARS:
             page = Page(index + 1, lines, self._pdf.page_size(index), from_text_layer=True)
         else:
@@ -163,6 +172,13 @@ class _PdfSource:
 
     def close(self) -> None:
         self._pdf.close()
+
+
+def _in_reading_order(lines: Sequence[Line]) -> list[Line]:
+    """The lines of a page again, in reading order by columns (see :mod:`page_layout`)."""
+    from describe_app.core.reading.page_layout import lay_out
+
+    return lay_out([piece for line in lines for piece in line.pieces])[0]
 
 
 def _letters(lines: Sequence[Line]) -> int:

@@ -20,10 +20,11 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
 4. **Headings** are lines printed at least :data:`HEADING_SIZE` times as big as the body
    text (the median line; size is the geometric mean of the line's height and its width
    per letter, each beside the body's); level 1 for the biggest, 2 for the next, at most 3.
-5. **List items** start with a bullet, a dash or a number ("1." or "a)"); a run of lines
-   set apart by space in which some lines have a bullet is a list, one item a line (OCR
-   sometimes misses a bullet). **Paragraphs** are the rest, split where two lines are
-   farther apart than usual.
+5. **List items** start with a bullet, a dash or a number ("1." or "a)"; a number is kept
+   in the item's text, a bullet is not); a run of lines set apart by space in which some
+   lines have a bullet is a list from its first bulleted line, one item a line (OCR
+   sometimes misses a bullet), the lines before it a paragraph that introduces it.
+   **Paragraphs** are the rest, split where two lines are farther apart than usual.
 
 The page's :class:`~describe_app.core.reading.document.Line` s come out in the same order,
 so plain text reads columns one after the other too.
@@ -39,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from describe_app.core.reading.document import Block, Line, Page, TextPiece
-from describe_app.core.reading.reading_order import TextBox, group_lines
+from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
 
 #: An empty vertical strip this many line heights wide, top to bottom, separates columns.
 GUTTER_LINES = 0.8
@@ -56,6 +57,8 @@ PARAGRAPH_PITCH = 1.25
 
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■□○·∙‣*\-–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
 _BULLET_ONLY = re.compile(r"^\s*[•●▪◦■□○·∙‣]\s*")
+#: A bullet mark, taken off an item; a number or letter ("2.", "b)") is kept: it is read.
+_BULLET_MARK = re.compile(r"^\s*[•●▪◦■□○·∙‣*\-–—]\s+")
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,24 @@ def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
     return lines, blocks
 
 
+def lines_in_reading_order(boxes: Sequence[TextBox]) -> list[Line]:
+    """OCR's boxes as lines in reading order by columns, on a page scanned or photographed
+    askew too: the columns are found with the boxes turned level by the page's skew, and
+    the lines keep the boxes where they are on the page (a searchable PDF places them)."""
+    turn = math.radians(estimate_skew(boxes))
+    cos_a, sin_a = math.cos(turn), math.sin(turn)
+    on_page: dict[TextPiece, TextPiece] = {}
+    for box in boxes:
+        if not box.text.strip():
+            continue
+        xs = [x * cos_a + y * sin_a for x, y in box.corners]
+        ys = [-x * sin_a + y * cos_a for x, y in box.corners]
+        level = TextPiece(box.text.strip(), (min(xs), min(ys), max(xs), max(ys)))
+        on_page[level] = Line.from_boxes([box]).pieces[0]
+    lines, _blocks = lay_out(list(on_page))
+    return [Line(line.text, tuple(on_page.get(p, p) for p in line.pieces)) for line in lines]
+
+
 # --- regions ------------------------------------------------------------------------------
 
 
@@ -128,7 +149,7 @@ def _cut(pieces: tuple[TextPiece, ...], unit: float, depth: int = 0) -> list[_Re
     if len(bands) > 1:
         return [r for band in bands for r in _cut(band, unit, depth + 1)]
     columns = _split(pieces, 0, GUTTER_LINES * unit)
-    if len(columns) > 1:
+    if len(columns) > 1 and len(_bands([pieces], unit)) > 1:  # one line is never columns
         if _is_table(columns, unit):
             return [_Region(pieces, tuple(columns))]
         return [r for column in columns for r in _cut(column, unit, depth + 1)]
@@ -284,7 +305,11 @@ def _text_blocks(rows: list[_Row], body: _Body, levels: list[float]) -> list[Blo
             text = " ".join(row.line.text for row in run)
             blocks.append(Block("heading", text, _level(run[0], body, levels)))
         elif any(_BULLET.match(row.line.text) for row in run):
-            blocks += _list_items(run, body)
+            # the lines before the first bullet introduce the list: a paragraph
+            first = next(i for i, row in enumerate(run) if _BULLET.match(row.line.text))
+            if first:
+                blocks.append(Block("paragraph", _joined(row.line.text for row in run[:first])))
+            blocks += _list_items(run[first:], body)
         else:
             blocks.append(Block("paragraph", _joined(row.line.text for row in run)))
     return blocks
@@ -318,7 +343,7 @@ def _list_items(run: list[_Row], body: _Body) -> list[Block]:
         text = row.line.text
         starts = _BULLET.match(text) is not None or abs(row.left - bullet_left) < 0.5 * body.height
         if starts or not items:
-            items.append([_BULLET.sub("", _BULLET_ONLY.sub("", text, count=1), count=1)])
+            items.append([_BULLET_MARK.sub("", _BULLET_ONLY.sub("", text, count=1), count=1)])
         else:
             items[-1].append(text)
     return [Block("list_item", _joined(item)) for item in items if _joined(item)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from describe_app.core.errors import ImageError
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, ngettext
 
 
 def parse_pages(text: str | None, page_count: int) -> list[int]:
@@ -13,7 +13,12 @@ def parse_pages(text: str | None, page_count: int) -> list[int]:
     if not text or not text.strip():
         return list(range(page_count))
     chosen: list[int] = []
-    for part in text.replace(" ", "").split(","):
+    parts = [part for part in text.replace(" ", "").split(",") if part]  # "3," is page 3
+    if not parts:
+        raise ImageError(
+            _('"{pages}" is not a page range. Write it like 2-5 or 1,3,7-9.').format(pages=text)
+        )
+    for part in parts:
         start, end = _bounds(part, page_count)
         if start is None or end is None or start < 1 or end < start:
             raise ImageError(
@@ -21,9 +26,11 @@ def parse_pages(text: str | None, page_count: int) -> list[int]:
             )
         if end > page_count:
             raise ImageError(
-                _("There is no page {number}: the document has {count} pages.").format(
-                    number=end, count=page_count
-                )
+                ngettext(
+                    "There is no page {number}: the document has {count} page.",
+                    "There is no page {number}: the document has {count} pages.",
+                    page_count,
+                ).format(number=end, count=page_count)
             )
         chosen.extend(i for i in range(start - 1, end) if i not in chosen)
     return chosen

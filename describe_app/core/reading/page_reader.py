@@ -5,14 +5,14 @@
 columns and whose blocks are its headings, paragraphs, list items and tables. A page found
 whole in the picture (:mod:`~describe_app.core.reading.page_finder`) is perspective
 corrected; any page is deskewed and evenly lit (:mod:`~describe_app.core.reading.page_flatten`),
-and a page that reads badly is read again upside down (the 0/180 degree classifier is off:
+and a page that reads badly or lies on its side is read again turned
+(:mod:`~describe_app.core.reading.page_orientation`; the 0/180 degree classifier is off:
 it judges each line alone and turned a short "9:00" round).
 """
 
 from __future__ import annotations
 
 import logging
-import statistics
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from describe_app.core.reading.document import Page
-    from describe_app.core.reading.ocr_reader import OcrResult, TextReader
+    from describe_app.core.reading.ocr_reader import TextReader
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,6 @@ log = logging.getLogger(__name__)
 #: big enough to find; a camera's page is smaller anyway), and without the 0/180 degree
 #: classifier, which turned a short "9:00" on a level page into "00:6".
 DOCUMENT_OCR_SETTINGS = OcrSettings(detect_side_limit=2048, use_angle_classifier=False)
-#: A page read with a median confidence under this may be upside down (the recogniser
-#: scores upright print 0.97 and more, the test page upside down 0.73): it is read turned
-#: round too.
-UPRIGHT_SCORE = 0.85
 #: A page found covering more than this share of a photo is a scan: nothing to straighten.
 SCAN_SHARE = 0.9
 
@@ -65,8 +61,7 @@ def read_page(
         outline = page_outline_to_use(frame)
     flat = flatten_page(frame, outline)
     flattened = time.perf_counter()
-    flat, result = _read_upright(flat, reader)
-    page = lay_out_page(ocr_page(number, flat, _Already(result), keep_image))
+    page = lay_out_page(ocr_page(number, flat, reader, keep_image))
     log.info(
         "page %d: flattened in %.2f s, read and laid out in %.2f s (%d lines, %d blocks)",
         number,
@@ -78,48 +73,26 @@ def read_page(
     return page
 
 
-def _read_upright(image: Image.Image, reader: TextReader) -> tuple[Image.Image, OcrResult]:
-    """The page read the right way up: a page read with a median confidence under
-    :data:`UPRIGHT_SCORE` is read again turned round, and the better reading kept."""
-    result = reader.read(image)
-    score = _median_score(result)
-    if score is None or score >= UPRIGHT_SCORE:
-        return image, result
-    turned = image.rotate(180)
-    other = reader.read(turned)
-    other_score = _median_score(other)
-    if other_score is not None and other_score > score:
-        log.info(
-            "the page was upside down (%.2f read turned round, %.2f as it was)", other_score, score
-        )
-        return turned, other
-    return image, result
-
-
-def _median_score(result: OcrResult) -> float | None:
-    scores = [box.score for line in result.line_boxes for box in line]
-    return statistics.median(scores) if scores else None
-
-
-class _Already:
-    """A text reader that gives a reading already made (to build its page)."""
-
-    def __init__(self, result: OcrResult) -> None:
-        self._result = result
-
-    def load(self) -> None:
-        pass
-
-    def read(self, image: Image.Image) -> OcrResult:
-        return self._result
-
-
 def read_page_picture(image: Image.Image, reader: TextReader, *, number: int = 1) -> Page:
     """:func:`read_page` for an RGB picture (a scan or a photo of a page)."""
     import numpy as np
 
     bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
     return read_page(bgr, reader, number=number, keep_image=False)
+
+
+def read_picture_text(image: Image.Image, reader: TextReader) -> Page:
+    """The text of a picture in reading order, as ``read`` gives it: a page photographed
+    whole is flattened first (:func:`read_page`); any other picture is read as it is
+    (a sign or a label is not deskewed or relit), turned upright if it lies turned, its
+    columns one after the other (:func:`ocr_page`)."""
+    import numpy as np
+
+    bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    outline = page_outline_to_use(bgr)
+    if outline is not None:
+        return read_page(bgr, reader, outline=outline, keep_image=False)
+    return ocr_page(1, image, reader, keep_image=False)
 
 
 def spoken_blocks(page: Page) -> list[str]:

@@ -14,6 +14,7 @@ with one sentence, like a picture that cannot be opened.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from describe_app.core.errors import ImageError
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: PDF units per inch.
 POINTS_PER_INCH = 72.0
+#: A gap between two letters of a line wider than this many line heights parts the line
+#: into pieces (a word space is about a quarter of one; a gutter between columns more).
+PIECE_GAP = 1.0
 #: Pictures smaller than this on either side (rules, bullets, logos' specks) are not described.
 MIN_PICTURE_SIDE = 64
 
@@ -45,7 +49,11 @@ class PdfPages:
             self.page_count = len(self._pdf)
         except pdfium.PdfiumError as exc:
             logger.info("PDFium could not open %s: %s", name, exc)
-            if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            if _has_no_pages(data):  # PDFium refuses a PDF without pages as damaged
+                # (checked first: PDFium's error code is process-wide and may be an earlier
+                # document's, such as a password asked for before)
+                message = _("{name} has no pages.")
+            elif exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
                 message = _("{name} is locked with a password, so it cannot be read.")
             elif exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
                 message = _("{name} uses a kind of protection Describe cannot open.")
@@ -121,26 +129,56 @@ class PdfPages:
         )
 
 
+def _has_no_pages(data: bytes) -> bool:
+    """True for a PDF whose page tree says it holds no pages ("/Count 0") and which has
+    no page object (seen only where its objects are not compressed)."""
+    return (
+        re.search(rb"/Type\s*/Pages\b", data) is not None
+        and re.search(rb"/Count\s+0\b", data) is not None
+        and re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is None
+    )
+
+
 def _line(textpage: Any, raw: str, start: int, page_height: float) -> Line | None:
-    """One line of the text layer, its box the union of its letters' boxes (if any)."""
+    """One line of the text layer: a piece for each run of letters, split where a gap
+    wider than :data:`PIECE_GAP` line heights lies between two letters (PDFium joins
+    text on one level into one line: two columns written row by row, a table's cells),
+    each piece's box the union of its letters' boxes (if any)."""
     text = clean_text(raw.strip()).strip()
     if not text:
         return None
-    boxes = []
-    for offset, char in enumerate(raw.rstrip("\r\n")):
+    chars = raw.rstrip("\r\n")
+    boxed: list[tuple[int, tuple[float, float, float, float]]] = []
+    for offset, char in enumerate(chars):
         if char.isspace():
             continue
         try:
-            left, bottom, right, top = textpage.get_charbox(start + offset)
+            # the loose box: the font's whole height and the letter's advance, as tall
+            # as OCR's boxes (a tight one is only as tall as the ink: "a" half of "h")
+            left, bottom, right, top = textpage.get_charbox(start + offset, loose=True)
         except Exception:  # a generated character without a box
             continue
-        boxes.append((left, page_height - top, right, page_height - bottom))
-    if not boxes:
+        boxed.append((offset, (left, page_height - top, right, page_height - bottom)))
+    if not boxed:
         return Line(text)
-    box = (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-    return Line(text, (TextPiece(text, box),))
+    gap = PIECE_GAP * max(box[3] - box[1] for _offset, box in boxed)
+    runs: list[list[tuple[int, tuple[float, float, float, float]]]] = [[boxed[0]]]
+    for item in boxed[1:]:
+        if item[1][0] - runs[-1][-1][1][2] > gap > 0:
+            runs.append([])
+        runs[-1].append(item)
+    pieces = []
+    for run in runs:
+        piece_text = clean_text(chars[run[0][0] : run[-1][0] + 1]).strip()
+        boxes = [box for _offset, box in run]
+        box = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        if piece_text:
+            pieces.append(TextPiece(piece_text, box))
+    if len(pieces) <= 1:
+        return Line(text, tuple(TextPiece(text, piece.box) for piece in pieces))
+    return Line(" ".join(piece.text for piece in pieces), tuple(pieces))
