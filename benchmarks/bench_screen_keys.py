@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import bench_engine  # noqa: E402
-import bench_window  # noqa: E402
+import window_harness  # noqa: E402
 from bench_screen import FIELD, PAGE  # noqa: E402
 from machine import add_isa_argument, apply_isa, stamp  # noqa: E402
 
@@ -67,7 +67,7 @@ def xdotool_key(key: str) -> str:
     return "+".join(part.lower() for part in key.split("+"))
 
 
-def _earcon_at(probe: Any, press: bench_window.Press) -> float | None:
+def _earcon_at(probe: Any, press: window_harness.Press) -> float | None:
     for report in probe.audio_reports(press.pressed):
         if report.label.startswith("earcon:") and report.first_sample_at is not None:
             return float(report.first_sample_at)
@@ -76,13 +76,13 @@ def _earcon_at(probe: Any, press: bench_window.Press) -> float | None:
 
 def press_key(desktop: Desktop, window: Any, probe: Any, key: str) -> dict[str, Any]:
     """Press ``key`` in the X server; wait for the first audio of the answer."""
-    wait_until = bench_window.wait_until
-    press = probe.press = bench_window.Press(time.perf_counter())
+    wait_until = window_harness.wait_until
+    press = probe.press = window_harness.Press(time.perf_counter())
     sender = subprocess.Popen(["xdotool", "key", xdotool_key(key)], env=desktop.env)
     wait_until(
-        lambda: bench_window._first_audio(probe, press) is not None, 300, f"the answer to {key}"
+        lambda: window_harness.first_audio(probe, press) is not None, 300, f"the answer to {key}"
     )
-    spoken = bench_window._first_audio(probe, press)
+    spoken = window_harness.first_audio(probe, press)
     earcon = _earcon_at(probe, press)
     sender.wait(10)
     wait_until(lambda: not window.controller.busy, 300, "the answer's end")
@@ -102,7 +102,7 @@ def press_key(desktop: Desktop, window: Any, probe: Any, key: str) -> dict[str, 
 def run(desktop: Desktop, model_dir: Path, repeats: int, max_tokens: int) -> dict[str, Any]:
     """The window on the private X server, driven by real global keys."""
     os.environ.update(desktop.env)
-    bench_window.hold_true()  # PySide6 6.12.0 on Python 3.11 (see bench_window)
+    window_harness.hold_true()  # PySide6 6.12.0 on Python 3.11 (see window_harness)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -122,8 +122,8 @@ def run(desktop: Desktop, model_dir: Path, repeats: int, max_tokens: int) -> dic
     def drive() -> None:
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
         try:
-            probe = bench_window.WindowProbe(window, player)
-            wait = bench_window.wait_until
+            probe = window_harness.WindowProbe(window, player)
+            wait = window_harness.wait_until
             wait(lambda: probe.ready_at is not None or bool(probe.load_failed), 600, "the model")
             if probe.load_failed:
                 raise RuntimeError(probe.load_failed)
@@ -145,12 +145,12 @@ def run(desktop: Desktop, model_dir: Path, repeats: int, max_tokens: int) -> dic
             window.quit_app()
 
     QTimer.singleShot(0, drive)
-    cpu0 = bench_window._cpu_now()
+    cpu0 = window_harness.cpu_now()
     args = ["window", "--camera", "none", "--model", str(model_dir)]
     out["exit_status"] = run_window(
         build_parser().parse_args([*args, "--max-tokens", str(max_tokens)])
     )
-    out["others_cpu_cores"] = bench_window._others_cores(cpu0)
+    out["others_cpu_cores"] = window_harness.others_cores(cpu0)
     if failure:
         raise RuntimeError(f"the screen key benchmark failed: {failure[0]!r}") from failure[0]
     return out
@@ -192,7 +192,7 @@ def main() -> int:
     os.environ["DESCRIBE_DATA_DIR"] = str(sandbox / "data")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     with (
-        bench_window.audio_sink(True) as audio_path,
+        window_harness.audio_sink(True) as audio_path,
         screen_desktop(sandbox) as desktop,
     ):
         if audio_path is None:

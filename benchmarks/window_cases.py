@@ -23,12 +23,12 @@ CPU of each preparation is the cost per view change.
 from __future__ import annotations
 
 import itertools
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from window_harness import median_of
 
 CASES = ("settled", "fresh", "follow_up")
 QUESTION = "What colour is the mug?"
@@ -159,18 +159,13 @@ def _hold_still(
     }
 
 
-def _median(rows: list[dict[str, Any]], key: str) -> float | None:
-    values = [r[key] for r in rows if r.get(key) is not None]
-    return statistics.median(values) if values else None
-
-
 def summary(cases: dict[str, Any]) -> dict[str, Any]:
     """Medians per case, the settled/fresh ratio and the background cost."""
     out: dict[str, Any] = {}
     for case, rows in cases["rows"].items():
         out[case] = {
-            "to_first_audio_s": _median(rows, "to_first_audio_s"),
-            "to_sentence_on_screen_s": _median(rows, "to_sentence_on_screen_s"),
+            "to_first_audio_s": median_of(rows, "to_first_audio_s"),
+            "to_sentence_on_screen_s": median_of(rows, "to_sentence_on_screen_s"),
             "vision_ran": sum(1 for r in rows if r.get("vision_s") is not None),
             "presses": len(rows),
         }
@@ -181,7 +176,7 @@ def summary(cases: dict[str, Any]) -> dict[str, Any]:
     if settled[key] is not None and fresh[key]:
         out["settled_over_fresh"] = settled[key] / fresh[key]
     preparations = cases["preparations"]
-    out["cpu_seconds_per_view_change"] = _median(preparations, "cpu_seconds")
+    out["cpu_seconds_per_view_change"] = median_of(preparations, "cpu_seconds")
     out["cpu_seconds_per_minute_settled"] = cases["hold"]["model_cpu_seconds_per_minute_after"]
     return out
 

@@ -168,8 +168,34 @@ def build_model(
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
     tokenizer = build_tokenizer(script or "")
-    vocab = max(dims.vocab_size, len(tokenizer))
-    config = Idefics3Config(
+    config = smolvlm_config(Idefics3Config, dims, tokenizer, tie_word_embeddings=script is None)
+    model = Idefics3ForConditionalGeneration(config)
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.bos_token_id = tokenizer.bos_token_id
+    if script is not None:
+        _make_it_speak(model, tokenizer, script)
+    model.to(getattr(torch, dtype))
+    model.save_pretrained(out)
+
+    processor = smolvlm_processor(
+        Idefics3ImageProcessorPil, Idefics3Processor, dims, tokenizer, CHAT_TEMPLATE
+    )
+    processor.save_pretrained(out)
+    (out / "describe_random_model.json").write_text(
+        json.dumps({"random_weights": True, "script": script}), encoding="utf-8"
+    )
+    return out
+
+
+def smolvlm_config(
+    config_class: Any, dims: Dimensions, tokenizer: Any, *, tie_word_embeddings: bool | None = None
+) -> Any:
+    """The config of a model of SmolVLM's architecture with ``dims`` (``config_class``:
+    Idefics3Config for SmolVLM, SmolVLMConfig for SmolVLM2); ``tie_word_embeddings``
+    unset leaves the class's own default."""
+    tied = {} if tie_word_embeddings is None else {"tie_word_embeddings": tie_word_embeddings}
+    return config_class(
         vision_config={
             "hidden_size": dims.vision_hidden,
             "intermediate_size": dims.vision_intermediate,
@@ -180,7 +206,7 @@ def build_model(
         },
         text_config={
             "model_type": "llama",
-            "vocab_size": vocab,
+            "vocab_size": max(dims.vocab_size, len(tokenizer)),
             "hidden_size": dims.text_hidden,
             "intermediate_size": dims.text_intermediate,
             "num_hidden_layers": dims.text_layers,
@@ -188,43 +214,41 @@ def build_model(
             "num_key_value_heads": dims.text_kv_heads,
             "max_position_embeddings": 8192,
             "rope_theta": 100000.0,
-            "tie_word_embeddings": script is None,
+            **tied,
             "bos_token_id": tokenizer.bos_token_id,
             "eos_token_id": tokenizer.eos_token_id,
             "pad_token_id": tokenizer.pad_token_id,
         },
         scale_factor=dims.scale_factor,
         image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
-        tie_word_embeddings=script is None,
-        **{"pad_token_id": tokenizer.pad_token_id},
+        **tied,
+        **{"pad_token_id": tokenizer.pad_token_id},  # read by its __post_init__
     )
-    model = Idefics3ForConditionalGeneration(config)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
-    model.generation_config.bos_token_id = tokenizer.bos_token_id
-    if script is not None:
-        _make_it_speak(model, tokenizer, script)
-    model.to(getattr(torch, dtype))
-    model.save_pretrained(out)
 
-    image_processor = Idefics3ImageProcessorPil(
+
+def smolvlm_processor(
+    image_processor_class: Any,
+    processor_class: Any,
+    dims: Dimensions,
+    tokenizer: Any,
+    chat_template: str,
+) -> Any:
+    """The processor of a model of SmolVLM's architecture with ``dims`` (the classes:
+    Idefics3's for SmolVLM, SmolVLM's for SmolVLM2): pictures split into views of
+    ``dims.image_size``, each ``dims.image_seq_len`` image tokens."""
+    image_processor = image_processor_class(
         do_image_splitting=True,
         size={"longest_edge": dims.image_size * 4},
         max_image_size={"longest_edge": dims.image_size},
         image_mean=[0.5, 0.5, 0.5],
         image_std=[0.5, 0.5, 0.5],
     )
-    processor = Idefics3Processor(
+    return processor_class(
         image_processor=image_processor,
         tokenizer=tokenizer,
         image_seq_len=dims.image_seq_len,
-        chat_template=CHAT_TEMPLATE,
+        chat_template=chat_template,
     )
-    processor.save_pretrained(out)
-    (out / "describe_random_model.json").write_text(
-        json.dumps({"random_weights": True, "script": script}), encoding="utf-8"
-    )
-    return out
 
 
 def _make_it_speak(model: Any, tokenizer: Any, script: str) -> None:

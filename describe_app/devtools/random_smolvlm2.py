@@ -56,46 +56,14 @@ def build_smolvlm2(out: Path, size: str = "tiny", dtype: str = "float32") -> Pat
 
     dims = SIZES[size]
     tokenizer = random_smolvlm.build_tokenizer()
-    config = SmolVLMConfig(
-        vision_config={
-            "hidden_size": dims.vision_hidden,
-            "intermediate_size": dims.vision_intermediate,
-            "num_hidden_layers": dims.vision_layers,
-            "num_attention_heads": dims.vision_heads,
-            "image_size": dims.image_size,
-            "patch_size": dims.patch_size,
-        },
-        text_config={
-            "model_type": "llama",
-            "vocab_size": max(dims.vocab_size, len(tokenizer)),
-            "hidden_size": dims.text_hidden,
-            "intermediate_size": dims.text_intermediate,
-            "num_hidden_layers": dims.text_layers,
-            "num_attention_heads": dims.text_heads,
-            "num_key_value_heads": dims.text_kv_heads,
-            "max_position_embeddings": 8192,
-            "rope_theta": 100000.0,
-            "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id,
-            "pad_token_id": tokenizer.pad_token_id,
-        },
-        scale_factor=dims.scale_factor,
-        image_token_id=tokenizer.convert_tokens_to_ids("<image>"),
-        **{"pad_token_id": tokenizer.pad_token_id},  # read by its __post_init__
-    )
+    config = random_smolvlm.smolvlm_config(SmolVLMConfig, dims, tokenizer)
     model = _new_model(SmolVLMForConditionalGeneration, config, dtype)
-    image_processor = SmolVLMImageProcessorPil(
-        do_image_splitting=True,
-        size={"longest_edge": dims.image_size * 4},
-        max_image_size={"longest_edge": dims.image_size},
-        image_mean=[0.5, 0.5, 0.5],
-        image_std=[0.5, 0.5, 0.5],
-    )
-    processor = PictureOnlySmolVLMProcessor(
-        image_processor=image_processor,
-        tokenizer=tokenizer,
-        image_seq_len=dims.image_seq_len,
-        chat_template=DEFAULT_CHAT_TEMPLATE,
+    processor = random_smolvlm.smolvlm_processor(
+        SmolVLMImageProcessorPil,
+        PictureOnlySmolVLMProcessor,
+        dims,
+        tokenizer,
+        DEFAULT_CHAT_TEMPLATE,
     )
     _save(model, processor, tokenizer, out, dtype)
     settings = {"image_seq_len": dims.image_seq_len, "processor_class": "SmolVLMProcessor"}

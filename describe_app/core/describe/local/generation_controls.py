@@ -6,7 +6,9 @@
   set or an answer limit is reached; :class:`SentenceEnd` ends it once the first sentence
   is complete (a preparation writes only that much ahead).
 * :class:`CancelHooks` checks the cancel flag before every transformer layer, so a newer
-  request never waits for a whole vision encoder or prefill: only for one layer.
+  request never waits for a whole vision encoder or prefill: only for one layer. Like the
+  scores of :mod:`~describe_app.core.describe.local.token_scores`, it is added once per
+  model (:func:`attach_once`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from describe_app.core.describe.answer_limits import AnswerGuard
 from describe_app.core.describe.describer import TextSink
@@ -42,6 +44,26 @@ class EitherFlag:
         return any(flag.is_set() for flag in self._flags)
 
 
+class _ModelHooks(Protocol):
+    """Hooks made for one model: they add themselves to it."""
+
+    def __init__(self, model: Any) -> None: ...
+
+
+_Hooks = TypeVar("_Hooks", bound=_ModelHooks)
+
+
+def attach_once(model: Any, attribute: str, kind: type[_Hooks]) -> _Hooks:
+    """The ``kind`` kept on ``model`` as ``attribute``; made (``kind(model)``, which adds
+    its hooks) and kept there the first time, so describers made later for the same model
+    share it instead of adding the hooks again."""
+    attached = getattr(model, attribute, None)
+    if not isinstance(attached, kind):
+        attached = kind(model)
+        setattr(model, attribute, attached)
+    return attached
+
+
 class CancelHooks:
     """A check of the cancel flag before each transformer layer (vision and language).
 
@@ -59,11 +81,7 @@ class CancelHooks:
 
     @classmethod
     def of(cls, model: Any) -> CancelHooks:
-        hooks = getattr(model, "_describe_cancel_hooks", None)
-        if not isinstance(hooks, cls):
-            hooks = cls(model)
-            model._describe_cancel_hooks = hooks
-        return hooks
+        return attach_once(model, "_describe_cancel_hooks", cls)
 
     def _check(self, _module: Any, _args: Any) -> None:
         cancel = self.cancel

@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from describe_app.core.describe.confidence import ConfidenceSink
-from describe_app.core.describe.local.generation_controls import DeltaStreamer
+from describe_app.core.describe.local.generation_controls import DeltaStreamer, attach_once
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,7 @@ class LogitsTap:
 
     @classmethod
     def of(cls, model: Any) -> LogitsTap:
-        tap = getattr(model, "_describe_logits_tap", None)
-        if not isinstance(tap, cls):
-            tap = cls(model)
-            model._describe_logits_tap = tap
-        return tap
+        return attach_once(model, "_describe_logits_tap", cls)
 
     def _keep(self, _module: Any, _args: Any, output: Any) -> None:
         import torch
