@@ -42,6 +42,7 @@ tb  # __exit__(exc_type, exc, tb)
 _.pre_tokenizer  # the tiny test tokenizer (describe_app/devtools/random_smolvlm.py)
 _.decoder
 _.text_mode  # fpdf2: invisible text over a page picture (core/reading/document_export.py)
+_._describe_logits_tap  # read by name by attach_once (benchmarks/bench_confidence.py sets one)
 
 # Data kept on purpose.
 architecture  # ModelSpec: the transformers class a registry entry was tested with
@@ -53,6 +54,7 @@ _no_leftovers
 _no_profiles
 _english
 _english_afterwards
+_own_history
 app_theme
 english_after
 french
