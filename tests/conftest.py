@@ -21,6 +21,16 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+@pytest.fixture
+def own_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder (and so the history) of this test alone: a command that keeps what it
+    read (``codes``) must not write into the session's shared one, which windows started by
+    other tests read. Returns the folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight SmolVLM-architecture model folder (generates nonsense, never ends)."""

@@ -20,10 +20,7 @@ from tests.code_scenes import PLACEMENTS, bar_code, qr_code, scene_with
 URL = "https://example.org/menu?table=7"
 
 
-@pytest.fixture(autouse=True)
-def _own_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``codes`` keeps what it reads in the history: this test's own, not the shared one."""
-    monkeypatch.setenv("DESCRIBE_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("own_history")  # ``codes`` keeps what it reads
 
 
 @pytest.fixture

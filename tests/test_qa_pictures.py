@@ -16,6 +16,8 @@ from describe_app.core.reading.codes import ZxingCodeReader
 from tests.camera_scenes import background
 from tests.code_scenes import bar_code, full_code, qr_code, scene_with
 
+pytestmark = pytest.mark.usefixtures("own_history")  # ``codes`` keeps what it reads
+
 
 @pytest.mark.parametrize("kind", ["ean13", "qr"])
 def test_a_small_code_in_a_12_megapixel_photo_is_read(

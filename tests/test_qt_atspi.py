@@ -303,6 +303,7 @@ def atspi_tree(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
             QT_ACCESSIBILITY="1",
             QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
             PULSE_CLIENTCONFIG=str(no_autospawn),
+            DESCRIBE_DATA_DIR=str(folder / "data"),  # a history of its own: only this photo
         )
         session.start(
             "app",
