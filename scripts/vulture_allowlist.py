@@ -63,3 +63,4 @@ dst  # monkeypatched os.replace(src, dst) in tests/test_settings.py
 priority  # keyring backend class attribute in tests/test_remote_profiles.py
 pytestmark  # pytest reads it: marks a whole test module (slow)
 _.focus_key  # ScreenSettings field, read by name (settings page, window_screen)
+own_history  # a fixture used by name (pytest.mark.usefixtures) in the codes tests

@@ -14,7 +14,7 @@ import argparse
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
@@ -130,6 +130,7 @@ def for_each_picture(
     prepare: Callable[[], tuple[Handler, str | None]],
     *,
     working_side: int = 0,
+    page_dpi: float = 0.0,
 ) -> int:
     """Run a handler on each picture named in ``args.images``; a bad file is said in one
     line and the others still run. Returns the worst exit status.
@@ -137,24 +138,45 @@ def for_each_picture(
     ``prepare`` (which loads the model: seconds) runs at the first picture that opens, and
     gives the handler and the sentence said before the first answer: a mistyped name or a
     folder is answered at once, before torch is imported. ``working_side``: the longest
-    side a picture is shrunk to (0: the usual :data:`WORKING_SIDE`)."""
-    from describe_app.core.pictures.images import WORKING_SIDE, load_picture
-
+    side a picture is shrunk to (0: the usual :data:`WORKING_SIDE`). ``page_dpi``: when
+    given, each page of a PDF is a picture, rendered at that many dots per inch (else a PDF
+    is refused as any file that is not a picture; a TIFF gives its first page)."""
     result = 0
     handle: Handler | None = None
     with ExitStack() as stack:
-        for image in args.images:
-            try:
-                picture = load_picture(image, working_side=working_side or WORKING_SIDE)
-            except ImageError as exc:
-                error(str(exc))
-                result = exc.exit_code
+        for picture in _pictures_named(args.images, working_side, page_dpi):
+            if isinstance(picture, ImageError):
+                error(str(picture))
+                result = max(result, picture.exit_code)
                 continue
             if handle is None:
                 handle, notice = prepare()
                 speech = stack.enter_context(CommandLineSpeech(args, notice=notice))
             result = max(result, handle(picture, speech) or 0)  # the worst, in any order
     return result
+
+
+def _pictures_named(
+    images: list[str], working_side: int, page_dpi: float
+) -> Iterator[Picture | ImageError]:
+    """The pictures of the files named, in order; a file or page that cannot be read is
+    given as its :class:`ImageError`."""
+    from describe_app.core.pictures.images import WORKING_SIDE, Picture, load_picture, shrink
+    from describe_app.core.reading.document_reader import is_pdf_file, page_pictures
+
+    side = working_side or WORKING_SIDE
+    for image in images:
+        try:
+            if page_dpi and is_pdf_file(image):
+                for page in page_pictures(image, page_dpi):
+                    if isinstance(page, ImageError):
+                        yield page
+                    else:
+                        yield Picture(shrink(page.image, side), page.source, page.original_size)
+            else:
+                yield load_picture(image, working_side=side)
+        except ImageError as exc:
+            yield exc
 
 
 # --- ask --------------------------------------------------------------------------------

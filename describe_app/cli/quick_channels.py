@@ -117,7 +117,7 @@ def _check_input(args: argparse.Namespace, what: str) -> int | None:
 
 
 def run_codes(args: argparse.Namespace) -> int:
-    from describe_app.core.reading.codes import CODE_PICTURE_SIDE, ZxingCodeReader
+    from describe_app.core.reading.codes import CODE_DPI, CODE_PICTURE_SIDE, ZxingCodeReader
 
     bad = _check_input(args, "live codes")
     if bad is not None:
@@ -125,11 +125,18 @@ def run_codes(args: argparse.Namespace) -> int:
     if args.camera:
         return _live_codes(args, ZxingCodeReader())
 
+    from describe_app.core.reading.document_reader import is_pdf_file
+
+    many = len(args.images) > 1 or any(is_pdf_file(name) for name in args.images)
+
     def prepare() -> tuple[Handler, str | None]:
         reader, history = ZxingCodeReader(), CommandLineHistory()
-        return (lambda picture, speech: _codes_in(reader, history, picture, args, speech)), None
+        return (
+            lambda picture, speech: _codes_in(reader, history, picture, args, speech, many)
+        ), None
 
-    return for_each_picture(args, prepare, working_side=CODE_PICTURE_SIDE)
+    # a ticket or a boarding pass is often a PDF: each page is looked at as a picture
+    return for_each_picture(args, prepare, working_side=CODE_PICTURE_SIDE, page_dpi=CODE_DPI)
 
 
 def _codes_in(
@@ -138,6 +145,7 @@ def _codes_in(
     picture: Picture,
     args: argparse.Namespace,
     speech: CommandLineSpeech,
+    many: bool,
 ) -> int:
     from describe_app.core.history.entry import EntryKind
     from describe_app.core.reading.codes import no_code_sentence
@@ -152,7 +160,7 @@ def _codes_in(
                 "seconds": round(look.seconds, 4),
             }
         )
-    elif len(args.images) > 1:
+    elif many:  # several files, or a document's pages
         print(f"# {picture.source}", flush=True)
     for index, line in enumerate(lines):
         if not args.json:

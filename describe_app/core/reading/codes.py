@@ -35,6 +35,9 @@ MAX_CONTENT = 1000
 #: working size: a barcode in a 12-megapixel phone photo may have bars 2 pixels wide,
 #: which zxing-cpp reads there (0.4 s) and not at 2048 pixels (0.1 s, bars of 1 pixel).
 CODE_PICTURE_SIDE = 4096
+#: A PDF page is looked at for codes at this many dots per inch: an EAN-13 bar of 0.33 mm
+#: is then almost 4 pixels wide, and an A4 page 2480 x 3508 pixels (within the side above).
+CODE_DPI = 300
 #: Kinds whose content is a product number, read digit by digit.
 PRODUCT_KINDS = frozenset({"EAN-13", "EAN-8", "UPC-A", "UPC-E"})
 #: zxing-cpp's format names, as Describe says them (others are said as zxing-cpp names them).

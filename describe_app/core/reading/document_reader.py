@@ -12,12 +12,14 @@ so a stop keeps the pages read so far (``Document.stopped`` is then True).
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
 from describe_app.core.reading.document import Document, Line, Page
 from describe_app.core.reading.ocr_reader import OcrSettings
@@ -26,6 +28,7 @@ from describe_app.core.reading.page_range import parse_pages
 if TYPE_CHECKING:
     from PIL import Image
 
+    from describe_app.core.pictures.images import Picture
     from describe_app.core.reading.ocr_reader import TextReader
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,19 @@ def is_document_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
 
 
+def is_pdf_file(path: str | Path) -> bool:
+    """True for a file named as a PDF or starting as one (a name is not checked further)."""
+    if Path(path).suffix.lower() == ".pdf":
+        return True
+    if not os.path.isfile(path):  # a FIFO would block; missing or odd: the loader says why
+        return False
+    try:
+        with open(path, "rb") as file:
+            return file.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
 def progress_sentence(number: int, total: int) -> str:
     """What the user hears before a page is read."""
     return _("Page {number} of {total}.").format(number=number, total=total)
@@ -80,6 +96,9 @@ class PageSource(Protocol):
 
     def read_page(self, index: int, reader: TextReader, options: ReadOptions) -> Page:
         """Read page ``index`` (0 for the first)."""
+
+    def page_picture(self, index: int, dpi: float) -> Image.Image:
+        """Page ``index`` as an RGB picture (a PDF page rendered at ``dpi``)."""
 
     def close(self) -> None:
         """Let go of the file."""
@@ -170,8 +189,32 @@ class _PdfSource:
                 page.picture_descriptions.append(options.describe_picture(picture))
         return page
 
+    def page_picture(self, index: int, dpi: float) -> Image.Image:
+        return self._pdf.render(index, dpi)
+
     def close(self) -> None:
         self._pdf.close()
+
+
+def page_pictures(path: str | Path, dpi: float) -> Iterator[Picture | ImageError]:
+    """Each page of a PDF or TIFF as a picture ("ticket.pdf, page 2"), for what looks at
+    pictures rather than text (codes). A file that cannot be opened raises
+    :class:`ImageError`; a damaged page is given as its ImageError, and the others follow."""
+    from describe_app.core.pictures.images import Picture
+
+    source = open_pages(path)
+    name = Path(path).name or str(path)
+    try:
+        for index in range(source.page_count):
+            try:
+                image = source.page_picture(index, dpi)
+            except ImageError as exc:
+                yield exc
+                continue
+            said = _("{name}, page {number}").format(name=name, number=index + 1)
+            yield Picture(image, said if source.page_count > 1 else name, image.size)
+    finally:
+        source.close()
 
 
 def _in_reading_order(lines: Sequence[Line]) -> list[Line]:

@@ -45,6 +45,10 @@ class PicturePages:
     def read_page(self, index: int, reader: TextReader, options: ReadOptions) -> Page:
         return ocr_page(index + 1, self._frame(index), reader, options.keep_images)
 
+    def page_picture(self, index: int, dpi: float) -> Any:
+        """The frame itself (a picture file has no dots per inch to choose)."""
+        return self._frame(index)
+
     def _frame(self, index: int) -> Any:
         if index == 0:
             return self._first
