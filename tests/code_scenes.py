@@ -19,7 +19,7 @@ from tests.camera_scenes import HEIGHT, WIDTH, background
 QUIET_BARS = 11
 
 
-def qr_code(payload: str, *, module_px: int = 6) -> np.ndarray:
+def qr_code(payload: str | bytes, *, module_px: int = 6) -> np.ndarray:
     """A QR code (error correction M) as a grey image with its 4-module quiet zone."""
     import segno
 

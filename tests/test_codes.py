@@ -153,3 +153,19 @@ def test_a_blurred_code_in_the_live_view_gets_a_cue_then_is_read(reader: ZxingCo
     near = watcher.observe(reader.read(scene_with(code, Placement(scale=1.5))))
     assert isinstance(near, CodesFound)
     assert [c.text for c in near.codes] == ["ABC-12345"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "said"),
+    [
+        (bytes(range(0, 256, 7)), "QR code: data, not text (37 bytes)"),  # random-like
+        ("héllo €", "QR code: héllo €"),  # text in UTF-8
+        (b"h\xe9llo caf\xe9", "QR code: héllo café"),  # text in Latin-1: still text
+        ("menu \x1b]0;owned\x07 today", "QR code: menu today"),  # text, cleaned
+    ],
+)
+def test_a_code_holding_data_says_so_instead_of_spelling_bytes(
+    reader: ZxingCodeReader, payload: str | bytes, said: str
+) -> None:
+    look = reader.read(scene_with(qr_code(payload), PLACEMENTS["straight"]))
+    assert [code.sentence() for code in look.codes] == [said]

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, ngettext
 from describe_app.core.pictures.light_level import grey_array
 from describe_app.core.untrusted_text import clean_text
 
@@ -226,7 +226,26 @@ def _zxing_found(result: Any, corners: Corners) -> FoundCode:
     extra = getattr(result, "extra", None)
     short = extra.get("UPCE") if isinstance(extra, dict) else None
     text = short if result.format.name == "UPCE" and isinstance(short, str) else result.text
+    raw = getattr(result, "bytes", b"")
+    if isinstance(raw, bytes) and is_data_not_text(raw):
+        text = ngettext(
+            "data, not text ({count} byte)", "data, not text ({count} bytes)", len(raw)
+        ).format(count=len(raw))
     return _found(result.format.name, text, corners)
+
+
+def is_data_not_text(raw: bytes) -> bool:
+    """Whether a code holds bytes that are no text in any encoding a code uses (a key, a
+    picture): not UTF-8, with control bytes, and under 60 % printable ASCII (random bytes
+    have 37 %). Latin-1 or Cyrillic text has no control bytes; text carrying escape
+    sequences is mostly printable: both stay text, cleaned like any other."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        controls = any(byte < 0x20 and byte not in b"\t\n\r" for byte in raw)
+        printable = sum(0x20 <= byte < 0x7F for byte in raw)
+        return controls and printable < 0.6 * len(raw)
+    return False
 
 
 def _kind_name(format_name: str, names: dict[str, str]) -> str:
