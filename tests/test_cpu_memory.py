@@ -44,10 +44,12 @@ def test_int8_by_slices_equals_quantizing_the_whole_layer(
     torch.manual_seed(1)
     weight = (torch.randn(100, 24) * torch.rand(100, 1) * 3).to(getattr(torch, dtype))
     weight[5] = 0  # a row of zeros keeps its floor scale
+    before = weight.clone()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch's notice that these functions move to torchao
         sliced = int8_layers.int8_per_row(weight)
         whole = _whole_quantization(weight)
+    assert torch.equal(weight, before)  # left as it was: it may be tied to the embeddings
     assert torch.equal(sliced.int_repr(), whole.int_repr())
     assert torch.equal(sliced.q_per_channel_scales(), whole.q_per_channel_scales())
     assert torch.equal(sliced.q_per_channel_zero_points(), whole.q_per_channel_zero_points())
@@ -143,3 +145,21 @@ def test_an_embedding_tied_to_a_float_layer_stays_tied(bf16_model_dir: Path) -> 
     assert model.get_input_embeddings().weight is model.get_output_embeddings().weight
     assert model.get_input_embeddings().weight.dtype.is_floating_point
     assert str(model.get_input_embeddings().weight.dtype) == "torch.float32"
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_an_int8_layer_computes_as_one_made_the_usual_way(bias: bool) -> None:
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
+
+    torch.manual_seed(2)
+    layer = torch.nn.Linear(48, 20, bias=bias)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's notice that these functions move to torchao
+        ours = int8_layers.int8_linear(layer)
+        usual = DynamicQuantLinear(48, 20, bias_=bias, dtype=torch.qint8)
+        usual.set_weight_bias(_whole_quantization(layer.weight.detach()), layer.bias)
+    assert (ours.in_features, ours.out_features) == (48, 20)
+    x = torch.randn(7, 48)
+    assert torch.equal(ours(x), usual(x))
+    assert torch.equal(ours.weight().int_repr(), usual.weight().int_repr())

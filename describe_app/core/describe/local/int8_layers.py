@@ -104,16 +104,20 @@ def int8_linear(layer: Any) -> Any:
 
     qweight = int8_per_row(layer.weight.detach())
     bias = None if layer.bias is None else layer.bias.detach().float()
-    quantized = DynamicQuantLinear(
-        layer.in_features, layer.out_features, bias_=bias is not None, dtype=torch.qint8
-    )
+    # made 1 x 1 and then given its weights: made at full size, it would first pack a
+    # placeholder weight as large as the real one (half the time of packing, for nothing)
+    quantized = DynamicQuantLinear(1, 1, bias_=bias is not None, dtype=torch.qint8)
+    quantized.in_features, quantized.out_features = layer.in_features, layer.out_features
     quantized.set_weight_bias(qweight, bias)
     return quantized
 
 
 def int8_per_row(weight: Any) -> Any:
     """``weight`` (any float type, rows x columns) as a per-row symmetric qint8 tensor,
-    identical to quantizing its float32 copy at once, made a slice of rows at a time."""
+    identical to ``torch.quantize_per_channel`` on its float32 copy, made a slice of rows
+    at a time with vector operations: round(value x (1 / scale)), half to even, as torch's
+    own kernel computes it, three times faster than that kernel (which works value by
+    value: 1.8 of the 2.3 s SmolVLM-256M took to load on 2 AVX2 cores went to it)."""
     import torch
 
     rows, columns = weight.shape
@@ -121,11 +125,12 @@ def int8_per_row(weight: Any) -> Any:
     scales = torch.empty(rows, dtype=torch.float64)
     values = torch.empty((rows, columns), dtype=torch.int8)
     for first in range(0, rows, step):
-        part = weight[first : first + step].float()
-        part_scales = (part.abs().amax(dim=1) / 127.0).clamp(min=1e-8).double()
-        zeros = torch.zeros(part.shape[0], dtype=torch.int64)
-        quantized = torch.quantize_per_channel(part, part_scales, zeros, 0, torch.qint8)
-        scales[first : first + step] = part_scales
-        values[first : first + step] = quantized.int_repr()
+        # a copy even of a float32 weight: the slice is worked on in place, and the weight
+        # may be tied to a table that stays (a float32 model's embeddings)
+        part = weight[first : first + step].to(torch.float32, copy=True)
+        part_scales = (part.abs().amax(dim=1) / 127.0).clamp(min=1e-8)
+        scales[first : first + step] = part_scales.double()
+        part.mul_((1.0 / part_scales)[:, None]).round_().clamp_(-128, 127)
+        values[first : first + step].copy_(part)
     zero_points = torch.zeros(rows, dtype=torch.int64)
     return torch._make_per_channel_quantized_tensor(values, scales, zero_points, 0)
