@@ -92,15 +92,17 @@ def model_cpu_seconds() -> float:
 
 
 def run_cases(
-    window: Any, rounds: int, press: Press, wait_until: Wait, hold_s: float
+    window: Any, views: list[np.ndarray], press: Press, wait_until: Wait, hold_s: float
 ) -> dict[str, Any]:
-    """``rounds`` times: settled, follow-up, fresh; then the view held still ``hold_s``."""
+    """``len(views) // 2`` rounds: settled, follow-up, fresh; then the view held still
+    ``hold_s``. ``views`` (from :func:`scenes`, ``2 x rounds + 1``) are made before the
+    GUI's stalls are measured: reading the photographs took 50 ms on the GUI thread."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     keeper = window.controller.pictures
     view = StillView(window.controller.camera)
-    views = scenes(2 * rounds + 1)
+    rounds = len(views) // 2
     rows: dict[str, list[dict[str, Any]]] = {case: [] for case in CASES}
     preparations: list[dict[str, Any]] = []
 

@@ -47,6 +47,9 @@ class PulseNullSink:
             raise SinkUnavailable("pulseaudio is not installed (scripts/apt-packages-test.txt)")
         env = dict(os.environ, HOME=str(self._dir), XDG_RUNTIME_DIR=str(self._dir))
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        # the benchmarks' AVX2 mode preloads a CPUID mask for the measured process only;
+        # PulseAudio died silently under it, and the sound server is not what is measured
+        env.pop("LD_PRELOAD", None)
         with (self._dir / "pulseaudio.log").open("wb") as log:
             self._process = subprocess.Popen(
                 [
