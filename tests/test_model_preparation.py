@@ -87,6 +87,30 @@ def test_an_answer_written_ahead_goes_on_exactly_as_the_fresh_one(
     assert text == fresh and stats.prepared_tokens == 0 and stats.picture_cached
 
 
+@pytest.mark.parametrize("tokens", [1, 12])
+def test_a_shorter_request_takes_the_start_written_ahead_and_writes_nothing(
+    lively: LoadedVLM, astronaut: Picture, tokens: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window prepares the answer for its usual length; a request for fewer tokens
+    (the user's setting, a benchmark's 12) is the start of that same greedy answer."""
+    short = DescribeRequest(astronaut, PromptSpec(), max_new_tokens=tokens)
+    fresh = fresh_answer(lively, short)
+    describer = VlmDescriber(lively)
+    describer.prepare(DescribeRequest(astronaut, PromptSpec()), threading.Event())
+    calls: list[str] = []
+    for name in ("generate", "go_on", "encode"):
+        real = getattr(describer._calls, name)
+        monkeypatch.setattr(
+            describer._calls,
+            name,
+            lambda *a, _n=name, _r=real, **k: calls.append(_n) or _r(*a, **k),
+        )
+    text, stats = describe_text(describer, short)
+    assert text == fresh
+    assert stats.new_tokens == stats.prepared_tokens == tokens
+    assert calls == []  # nothing left for the model to do
+
+
 def test_follow_up_questions_and_more_detail_reuse_thepicture(
     speaking: LoadedVLM, speaking_vision: VisionCalls, astronaut: Picture
 ) -> None:

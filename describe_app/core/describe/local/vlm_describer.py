@@ -22,6 +22,7 @@ Speed decisions, measured in ``benchmarks/bench_engine.py``:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -219,8 +220,8 @@ class VlmDescriber:
         )
         stop = CancelCriterion(cancel, guard)
         ahead = self._memory.answer_start(key, prompt)
-        if ahead is not None and len(ahead.token_ids) > limit:
-            ahead = None  # written for a longer answer than this request allows
+        if ahead is not None and len(ahead.token_ids) > limit:  # written for a longer one
+            ahead = self._first_tokens(ahead, limit) if limit > 0 else None
         features = self._memory.features(key) if self._calls.takes_features else None
         vision_seconds: float | None = None
         self._prefill_mode()
@@ -329,6 +330,24 @@ class VlmDescriber:
             return
         self._decode_mode()
         self._calls.go_on(inputs, ahead, limit, streamer, [stop])
+
+    def _first_tokens(self, ahead: AnswerStart, limit: int) -> AnswerStart:
+        """The first ``limit`` tokens of an answer written ahead for a longer request (the
+        window's preparation writes for its usual length): greedy, so they are the tokens a
+        fresh answer of that length would have, and nothing is left to write."""
+        ids = ahead.token_ids[:limit]
+        text = self._loaded.processor.tokenizer.decode(ids, skip_special_tokens=True)
+        text = text.rstrip("\ufffd")  # a character cut in half waits for the final flush
+        return dataclasses.replace(
+            ahead,
+            token_ids=ids,
+            text=text,
+            spoken=text.replace("\ufffd", ""),  # as the streamer hands text out
+            first_sentence=None,
+            cache=None,
+            finished=self._calls.is_end(ids[-1]),
+            logprobs=ahead.logprobs[:limit],
+        )
 
     def _write_ahead(
         self, request: DescribeRequest, inputs: Any, features: Any, cancel: StopFlag
