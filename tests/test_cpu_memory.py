@@ -163,3 +163,28 @@ def test_an_int8_layer_computes_as_one_made_the_usual_way(bias: bool) -> None:
     x = torch.randn(7, 48)
     assert torch.equal(ours(x), usual(x))
     assert torch.equal(ours.weight().int_repr(), usual.weight().int_repr())
+
+
+def test_a_load_that_fails_puts_the_allocator_back_for_what_follows(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from describe_app.core.errors import ModelLoadError
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(tiny_model_dir, damaged)
+    weights = damaged / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:4096])  # cut off: the download broke
+    calls: list[str] = []
+    monkeypatch.setattr(
+        "describe_app.core.describe.local.vlm_loader.return_large_blocks",
+        lambda: calls.append("loading") or True,
+    )
+    monkeypatch.setattr(
+        "describe_app.core.describe.local.vlm_loader.keep_working_blocks",
+        lambda: calls.append("working") or True,
+    )
+    with pytest.raises(ModelLoadError):
+        load_vlm(damaged, options=LoadOptions(device="cpu"))
+    assert calls == ["loading", "working"]  # a 1 MiB threshold would slow every later step

@@ -168,6 +168,8 @@ def load_vlm(
         )
     except Exception as exc:  # safetensors, tokenizers and torch each raise their own types
         log.info("loading %s failed", path, exc_info=True)
+        if device == "cpu":
+            keep_working_blocks()  # the process goes on (another model, a server)
         raise ModelLoadError(
             f"The model in {path} could not be loaded; its files may be damaged or incomplete. "
             "Download it again with: describe-app models download"
