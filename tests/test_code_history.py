@@ -51,6 +51,16 @@ def _camera(scene: np.ndarray) -> CameraWorker:
     return CameraWorker(CameraSource("test camera", label="test camera"), opener=lambda _s: capture)
 
 
+def _window_reading_two_codes(qtbot, make_window, model_dir: Path):  # type: ignore[no-untyped-def]
+    """The window with the camera on two QR codes, codes mode on, once both are listed."""
+    camera = _camera(_two_codes())
+    window, speech = make_window(model_dir, load=False, camera=camera)
+    qtbot.waitUntil(lambda: camera.latest_frame() is not None)
+    window.actions_by_id["read_codes"].trigger()
+    qtbot.waitUntil(lambda: window.history.count() == 2, timeout=10_000)
+    return window, speech
+
+
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every history line written fails as on a full disk."""
@@ -71,11 +81,7 @@ def _lines_on_disk(folder: Path) -> list[dict[str, object]]:
 def test_each_code_the_camera_reads_is_one_history_entry(  # type: ignore[no-untyped-def]
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:
-    camera = _camera(_two_codes())
-    window, speech = make_window(speaking_model_dir, load=False, camera=camera)
-    qtbot.waitUntil(lambda: camera.latest_frame() is not None)
-    window.actions_by_id["read_codes"].trigger()
-    qtbot.waitUntil(lambda: window.history.count() == 2, timeout=10_000)
+    window, speech = _window_reading_two_codes(qtbot, make_window, speaking_model_dir)
     qtbot.wait(1500)  # both codes stay in view: neither is kept again
     assert window.history.count() == 2
     assert sorted(t for t in speech.texts() if t.startswith("QR code")) == HEARD
@@ -118,11 +124,8 @@ def test_with_history_off_no_code_is_written(  # type: ignore[no-untyped-def]
 def test_a_full_disk_is_said_once_in_the_window(  # type: ignore[no-untyped-def]
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:
-    camera = _camera(_two_codes())
-    window, speech = make_window(speaking_model_dir, load=False, camera=camera)
-    qtbot.waitUntil(lambda: camera.latest_frame() is not None)
-    window.actions_by_id["read_codes"].trigger()
-    qtbot.waitUntil(lambda: window.history.count() == 2, timeout=10_000)  # shown all the same
+    # listed all the same
+    window, speech = _window_reading_two_codes(qtbot, make_window, speaking_model_dir)
     assert sorted(t for t in speech.texts() if t.startswith("QR code")) == HEARD
     sentence = "This result could not be saved in the history: No space left on device."
     assert window.announcer.history.count(sentence) == 1

@@ -131,14 +131,21 @@ class GlobalKeys(Protocol):
 class KeysThreadRequests:
     """Calls made on the backend's own thread: :meth:`ask` (from any other thread) hands one
     over, wakes that thread with ``wake`` and waits for its answer; that thread runs them in
-    :meth:`serve`. (A callback must not call :meth:`ask`: it runs on that thread.)"""
+    :meth:`serve`. (A callback must not call :meth:`ask`: it runs on that thread.) Once
+    :meth:`close` is called, asking raises RuntimeError."""
 
     def __init__(self, wake: Callable[[], None]) -> None:
         self._wake = wake
         self._calls: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...], Future[Any]]]
         self._calls = queue.Queue()
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
     def ask(self, call: Callable[..., Any], *args: Any) -> Any:
+        if self.closed:
+            raise RuntimeError("the global keys are closed")
         future: Future[Any] = Future()
         self._calls.put((call, args, future))
         self._wake()

@@ -132,7 +132,6 @@ class MacGlobalKeys:
         self._held: dict[str, _Held] = {}
         self._tap_open = False
         self._asked = False  # macOS's request for the permission was shown
-        self._closed = False
         self._requests = KeysThreadRequests(self._wake)
         started: Future[MacKeysApi] = Future()
         self._thread = threading.Thread(
@@ -142,23 +141,18 @@ class MacGlobalKeys:
         self._api = started.result(timeout=5.0)
 
     def register(self, key: str, callback: Callable[[], None]) -> Registration:
-        return self._ask(self._register, key, callback)
+        return self._requests.ask(self._register, key, callback)
 
     def unregister(self, key: str) -> None:
-        self._ask(self._unregister, key)
+        self._requests.ask(self._unregister, key)
 
     def close(self) -> None:
-        if self._closed:
+        if self._requests.closed:
             return
-        self._ask(self._unregister_all)
-        self._closed = True
+        self._requests.ask(self._unregister_all)
+        self._requests.close()
         self._api.stop()
         self._thread.join(2.0)
-
-    def _ask(self, call: Callable[..., Any], *args: Any) -> Any:
-        if self._closed:
-            raise RuntimeError("the global keys are closed")
-        return self._requests.ask(call, *args)
 
     def _wake(self) -> None:
         self._api.call_soon(self._requests.serve)

@@ -116,7 +116,6 @@ class WindowsGlobalKeys:
         self._ids: dict[str, tuple[int, Callable[[], None]]] = {}
         self._next_id = 1
         self._requests = KeysThreadRequests(self._wake)
-        self._closed = False
         started: Future[tuple[Win32Api, int]] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(api_factory, started), name="global-keys", daemon=True
@@ -125,24 +124,19 @@ class WindowsGlobalKeys:
         self._api, self._thread_id = started.result(timeout=5.0)
 
     def register(self, key: str, callback: Callable[[], None]) -> Registration:
-        return self._ask(self._register, key, callback)
+        return self._requests.ask(self._register, key, callback)
 
     def unregister(self, key: str) -> None:
-        self._ask(self._unregister, key)
+        self._requests.ask(self._unregister, key)
 
     def close(self) -> None:
-        if self._closed:
+        if self._requests.closed:
             return
         for key in list(self._ids):
             self.unregister(key)
-        self._closed = True
+        self._requests.close()
         self._api.post(self._thread_id, WM_QUIT)
         self._thread.join(2.0)
-
-    def _ask(self, call: Callable[..., Any], *args: Any) -> Any:
-        if self._closed:
-            raise RuntimeError("the global keys are closed")
-        return self._requests.ask(call, *args)
 
     def _wake(self) -> None:
         self._api.post(self._thread_id, WM_APP)

@@ -65,25 +65,22 @@ class X11GlobalKeys:
         self._grabs: dict[str, _Grab] = {}
         self._wake_r, self._wake_w = os.pipe()
         self._requests = KeysThreadRequests(self._wake)
-        self._closed = False
         self._thread = threading.Thread(target=self._run, name="global-keys", daemon=True)
         self._thread.start()
 
     # --- the interface ------------------------------------------------------------------------
 
     def register(self, key: str, callback: Callable[[], None]) -> Registration:
-        self._check_open()
         return self._requests.ask(self._grab, key, callback)
 
     def unregister(self, key: str) -> None:
-        self._check_open()
         self._requests.ask(self._ungrab, key)
 
     def close(self) -> None:
-        if self._closed:
+        if self._requests.closed:
             return
         self._requests.ask(self._ungrab_all)
-        self._closed = True
+        self._requests.close()
         os.write(self._wake_w, b"q")
         self._thread.join(2.0)
         os.close(self._wake_r)
@@ -92,10 +89,6 @@ class X11GlobalKeys:
 
     def _wake(self) -> None:
         os.write(self._wake_w, b"r")
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise RuntimeError("the global keys are closed")
 
     # --- on the keys thread -------------------------------------------------------------------
 

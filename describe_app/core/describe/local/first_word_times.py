@@ -54,9 +54,19 @@ class FirstWordTimes:
 
     def measured(self, model: str, device: str) -> float | None:
         """The median of the latest fresh first words, or None with fewer than ``NEEDED``."""
+        return self.all_measured(device).get(model)
+
+    def all_measured(self, device: str) -> dict[str, float]:
+        """:meth:`measured` for every model with enough first words on ``device``, from one
+        reading of the file (the Models page asks for every model at once)."""
+        suffix = _key("", device)
         with self._lock:
-            seconds = self._read().get(_key(model, device), [])
-        return statistics.median(seconds) if len(seconds) >= NEEDED else None
+            times = self._read()
+        return {
+            key.removesuffix(suffix): statistics.median(seconds)
+            for key, seconds in times.items()
+            if key.endswith(suffix) and len(seconds) >= NEEDED
+        }
 
     def _read(self) -> dict[str, list[float]]:
         try:

@@ -85,7 +85,7 @@ def model_choices(
     ``measured`` holds the first words measured here (default: the data folder's)."""
     facts = machine or model_recommend.machine_facts()
     is_installed = installed or installed_here
-    times = measured or FirstWordTimes()
+    times = (measured or FirstWordTimes()).all_measured(facts.device)
     suggested = model_recommend.recommend(facts)
     return [
         ModelChoice(
@@ -95,7 +95,7 @@ def model_choices(
             first_word_s=estimated_first_word_s(spec, facts),
             memory_mb=memory_needed_mb(spec, facts),
             unavailable=_why_unavailable(spec, facts),
-            measured_first_word_s=times.measured(spec.name, facts.device),
+            measured_first_word_s=times.get(spec.name),
         )
         for spec in model_registry.MODELS.values()
     ]
