@@ -88,11 +88,19 @@ def test_follow_up_question_starts_from_the_remembered_picture(
     result = run_request(describer, first)
     conversation.record(first, result.text)
     follow_up = conversation.question_request("What colour is the box")
-    pieces: list[str] = []
-    stats = describer.describe(follow_up, pieces.append, threading.Event())
+    stats = describer.describe(follow_up, lambda _piece: None, threading.Event())
     assert stats.picture_cached  # no second pass of the vision encoder
     assert stats.new_tokens == SHORT.max_new_tokens_question
+    # SmolVLM's conversation is carried on: the picture and the first prompt are not read
+    # again (the other families' caches cannot be cut back: they read the whole prompt)
+    reused = family_model.family.reuses_prompt_cache
+    assert (stats.prompt_tokens_kept > 0) == reused
     # the remembered features give the very answer a fresh look at the picture gives
+    from_features = VlmDescriber(family_model, SHORT)
+    from_features.prepare(first, threading.Event(), first_sentence=False)
+    pieces: list[str] = []
+    stats = from_features.describe(follow_up, pieces.append, threading.Event())
+    assert stats.picture_cached and stats.prompt_tokens_kept == 0
     fresh, _pieces, fresh_stats = _answer(family_model, follow_up)
     assert not fresh_stats.picture_cached
     assert "".join(pieces) == fresh

@@ -21,6 +21,7 @@ from describe_app.core.describe.local.vlm_describer import WRITE_AHEAD_TOKENS, V
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
 from describe_app.core.describe.pipeline import run_request
 from describe_app.core.describe.prompts import Detail, PromptSpec
+from describe_app.core.errors import Cancelled
 from describe_app.core.pictures.images import Picture
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests import preparation_fixtures
@@ -151,3 +152,128 @@ def test_a_changed_picture_is_never_answered_from_another_pictures_features(
     touched = picture(pixels, "touched")
     _, stats = describe_text(describer, DescribeRequest(touched, PromptSpec(), max_new_tokens=3))
     assert not stats.picture_cached and stats.vision_seconds is not None
+
+
+# --- follow-ups carry the conversation on ---------------------------------------------------
+
+
+class PromptReads:
+    """The number of tokens the language model reads in each of its forward passes."""
+
+    def __init__(self, loaded: LoadedVLM) -> None:
+        self.lengths: list[int] = []
+        layer = loaded.model.model.text_model.layers[0]
+        self._handle = layer.register_forward_pre_hook(self._seen, with_kwargs=True)
+
+    def _seen(self, _module: object, args: tuple, kwargs: dict) -> None:
+        states = args[0] if args else kwargs["hidden_states"]
+        self.lengths.append(int(states.shape[1]))
+
+    def remove(self) -> None:
+        self._handle.remove()
+
+
+@pytest.fixture(scope="module")
+def lively_float(lively: LoadedVLM) -> LoadedVLM:
+    """The lively model without int8 layers: batching does not change its numbers beyond
+    rounding, so a conversation carried on must give the fresh answer token for token."""
+    from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
+
+    return load_vlm(lively.path, name="tiny-lively-float", options=LoadOptions(quantize="none"))
+
+
+def test_a_follow_up_reads_only_its_own_tokens_and_answers_as_afresh(
+    lively_float: LoadedVLM, astronaut: Picture
+) -> None:
+    describer = VlmDescriber(lively_float)
+    conversation = Conversation(astronaut)
+    first = conversation.describe_request(Detail.BRIEF)
+    first = DescribeRequest(first.picture, first.prompt, max_new_tokens=20)
+    answer, stats = describe_text(describer, first)
+    assert stats.prompt_tokens_kept == 0 and stats.vision_seconds is not None
+    first_prompt = describer.prepare_inputs(first)["input_ids"].shape[1]
+    conversation.record(first, answer)
+    for question in ("What colour is the mug?", "Is anyone there?"):
+        asked = conversation.question_request(question)
+        asked = DescribeRequest(asked.picture, asked.prompt, max_new_tokens=20)
+        prompt_length = describer.prepare_inputs(asked)["input_ids"].shape[1]
+        reads = PromptReads(lively_float)
+        try:
+            text, stats = describe_text(describer, asked)
+        finally:
+            reads.remove()
+        # the picture and the first prompt are not read again; the earlier answers are
+        # read again only from where the chat template writes them otherwise than the
+        # model did (a random model's answer starts without the template's space)
+        assert stats.vision_seconds is None and stats.picture_cached
+        assert stats.prompt_tokens_kept >= first_prompt
+        assert reads.lengths[0] == prompt_length - stats.prompt_tokens_kept
+        assert text == fresh_answer(lively_float, asked)
+        conversation.record(asked, text)
+
+
+def test_the_kept_conversation_is_never_used_for_another_picture(
+    lively: LoadedVLM, lively_vision: VisionCalls, astronaut: Picture, coffee: Picture
+) -> None:
+    """The image tokens of two pictures are the same placeholder: the kept cache must be
+    matched by the picture, not by the prompt's tokens."""
+    describer = VlmDescriber(lively)
+    conversation = Conversation(astronaut)
+    first = conversation.describe_request(Detail.BRIEF)
+    answer, _ = describe_text(describer, first)
+    conversation.record(first, answer)
+    elsewhere = Conversation(coffee, turns=list(conversation.turns))
+    other = elsewhere.question_request("Why?")
+    count = lively_vision.count
+    text, stats = describe_text(describer, other)
+    assert stats.prompt_tokens_kept == 0 and stats.vision_seconds is not None
+    assert lively_vision.count == count + 1
+    assert text == fresh_answer(lively, other)
+    # the int8 model carries the newest conversation on, on its own picture
+    elsewhere.record(other, text)
+    _, stats = describe_text(describer, elsewhere.question_request("And then?"))
+    assert stats.prompt_tokens_kept > 0 and stats.vision_seconds is None
+
+
+def test_a_cancelled_follow_up_leaves_the_kept_conversation_whole(
+    lively: LoadedVLM, astronaut: Picture
+) -> None:
+    describer = VlmDescriber(lively)
+    conversation = Conversation(astronaut)
+    first = conversation.describe_request(Detail.BRIEF)
+    answer, _ = describe_text(describer, first)
+    conversation.record(first, answer)
+    asked = conversation.question_request("What is behind?")
+    cancel = threading.Event()
+    pieces: list[str] = []
+
+    def stop_after_two(piece: str) -> None:
+        pieces.append(piece)
+        if len(pieces) == 2:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        describer.describe(asked, stop_after_two, cancel)
+    text, stats = describe_text(describer, asked)
+    assert stats.prompt_tokens_kept > 0
+    assert text.startswith("".join(pieces[:2]))
+
+
+def test_a_follow_up_after_a_prepared_answer_carries_its_conversation_on(
+    lively: LoadedVLM, lively_vision: VisionCalls, astronaut: Picture
+) -> None:
+    """Space on a settled view takes the start written ahead (here: its first 12 tokens of
+    a longer one); the follow-up still reads only what is new, not the picture's prompt."""
+    describer = VlmDescriber(lively)
+    conversation = Conversation(astronaut)
+    usual = conversation.describe_request(Detail.BRIEF)
+    describer.prepare(usual, threading.Event(), first_sentence=True)
+    short = DescribeRequest(usual.picture, usual.prompt, max_new_tokens=12)
+    first_prompt = describer.prepare_inputs(short)["input_ids"].shape[1]
+    answer, stats = describe_text(describer, short)
+    assert stats.prepared_tokens == 12
+    conversation.record(short, answer)
+    count = lively_vision.count
+    _, stats = describe_text(describer, conversation.question_request("Who is it?"))
+    assert stats.prompt_tokens_kept >= first_prompt
+    assert lively_vision.count == count

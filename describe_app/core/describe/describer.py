@@ -76,6 +76,8 @@ class GenerationStats:
     vision_seconds: float | None = None
     picture_cached: bool = False  # the picture's features came from earlier work
     prepared_tokens: int = 0  # tokens of the answer written ahead, handed out at once
+    #: prompt tokens not read again: the conversation so far, kept from the last answer
+    prompt_tokens_kept: int = 0
 
 
 @dataclass(frozen=True)

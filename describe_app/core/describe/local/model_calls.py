@@ -6,6 +6,8 @@
   does not see the picture's pixels again).
 * :meth:`ModelCalls.go_on`: the rest of an answer whose start was written ahead, from its
   key-value cache.
+* :meth:`ModelCalls.carry_on`: the answer to a follow-up, reading only the tokens of its
+  prompt that the kept conversation cache has not read.
 
 All greedy, with the same settings, so the three ways to an answer give the same tokens.
 torch and transformers are imported lazily.
@@ -19,7 +21,7 @@ from typing import Any
 
 from describe_app.core.describe.describer import GenerationSettings
 from describe_app.core.describe.local.generation_controls import DeltaStreamer
-from describe_app.core.describe.local.picture_features import AnswerStart
+from describe_app.core.describe.local.picture_features import AnswerStart, KeptPrompt
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
 
 
@@ -33,6 +35,7 @@ class ModelCalls:
         self._cache_arg = "cache" if "cache" in params else "past_key_values"
         eos = self._model.generation_config.eos_token_id
         self._ends = set(eos) if isinstance(eos, list | tuple) else {eos}
+        self._image_token = getattr(self._model.config, "image_token_id", None)
 
     def encode(self, inputs: Any) -> Any:
         """The picture's features (SmolVLM: 64 vectors for one view), as the encoder gives
@@ -77,22 +80,64 @@ class ModelCalls:
         limit: int,
         streamer: DeltaStreamer,
         criteria: list[Any],
-    ) -> None:
+    ) -> Any:
         """The rest of the answer after ``ahead``, from (a copy of) its key-value cache:
-        the same computation as one uninterrupted generation."""
+        the same computation as one uninterrupted generation. Returns that cache, as the
+        generation left it."""
         import torch
 
         written = len(ahead.token_ids)
         prompt_ids = inputs["input_ids"]
         tokens = torch.tensor([ahead.token_ids], dtype=prompt_ids.dtype, device=prompt_ids.device)
         input_ids = torch.cat([prompt_ids, tokens], dim=1)
+        cache = copy.deepcopy(ahead.cache)
         model_inputs = {
             "input_ids": input_ids,
             "attention_mask": torch.ones_like(input_ids),
-            self._cache_arg: copy.deepcopy(ahead.cache),
+            self._cache_arg: cache,
         }
         at_least = max(0, self._settings.min_new_tokens - written)
         self._run(model_inputs, limit - written, at_least, streamer, criteria)
+        return cache
+
+    def shared_length(self, inputs: Any, kept: KeptPrompt) -> int:
+        """How many of the prompt's first tokens ``kept`` has read already, when those
+        include the whole picture (else 0: the picture must be read again). At least the
+        prompt's last token is always left to read: its scores choose the first word."""
+        if self._image_token is None:
+            return 0
+        ids = inputs["input_ids"][0].tolist()
+        limit = min(len(ids) - 1, len(kept.token_ids))
+        shared = next((i for i in range(limit) if ids[i] != kept.token_ids[i]), limit)
+        image_at = [i for i, token in enumerate(ids) if token == self._image_token]
+        return shared if image_at and image_at[-1] < shared else 0
+
+    def carry_on(
+        self,
+        inputs: Any,
+        kept: KeptPrompt,
+        shared: int,
+        limit: int,
+        streamer: DeltaStreamer,
+        criteria: list[Any],
+    ) -> Any:
+        """Answer ``inputs`` from (a copy of) the kept cache cut back to its first
+        ``shared`` tokens: only the rest of the prompt is read, no picture goes in.
+        Returns the cache as the generation left it."""
+        import torch
+
+        cache = copy.deepcopy(kept.cache)
+        surplus = int(cache.get_seq_length()) - shared
+        if surplus > 0:
+            cache.crop(-surplus)  # transformers 5: the number of tokens to drop, negative
+        input_ids = inputs["input_ids"]
+        model_inputs = {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            self._cache_arg: cache,
+        }
+        self._run(model_inputs, limit, self._settings.min_new_tokens, streamer, criteria)
+        return cache
 
     def _run(
         self,

@@ -50,6 +50,11 @@ class ModelFamily:
     #: "module:function" that builds the processor from the model folder, or "" for
     #: transformers' own (imported by the loader only when a model of the family loads)
     processor_builder: str = ""
+    #: a follow-up reuses the key-value cache of the conversation so far (only where the
+    #: cache can be cut back to any length and positions count one per token: plain
+    #: attention with 1-D rotary positions, as in SmolVLM's Llama; not Qwen3-VL's 3-D
+    #: positions, Gemma 3's sliding windows or LFM2's convolution states)
+    reuses_prompt_cache: bool = False
 
 
 #: Qwen3-VL: 16 px patches merged 2x2, so one visual token per 32 x 32 pixels.
@@ -63,6 +68,7 @@ SMOLVLM = ModelFamily(
     view="square",
     processor_kwargs={"do_image_splitting": False, "do_resize": False},
     nested_images=True,
+    reuses_prompt_cache=True,
 )
 SMOLVLM2 = ModelFamily(
     key="smolvlm2",
@@ -72,6 +78,7 @@ SMOLVLM2 = ModelFamily(
     processor_kwargs=SMOLVLM.processor_kwargs,
     nested_images=True,
     picture_only_processor=True,
+    reuses_prompt_cache=True,
 )
 QWEN3_VL = ModelFamily(
     key="qwen3_vl",

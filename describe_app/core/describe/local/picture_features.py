@@ -15,6 +15,15 @@ A preparation may also write the first sentence of an answer ahead
 model's key-value cache at that point. Continuing from that cache is the same computation
 as one uninterrupted generation, so (greedy decoding) the whole answer is the one the fresh
 path gives, token for token.
+
+After an answer, the model's key-value cache of the whole conversation so far is kept too
+(:class:`KeptPrompt`, one: the latest), where the family allows it
+(``ModelFamily.reuses_prompt_cache``). A follow-up question's prompt starts with that
+conversation, so only its new tokens - the question, a dozen or two - are read: the
+picture and the earlier turns are not read again. This is the computation of one
+conversation carried on, not of a fresh prompt: with int8 layers (whose activation scale
+is taken over all the tokens read at once) the numbers differ slightly from reading the
+whole prompt afresh, as any two batchings do.
 """
 
 from __future__ import annotations
@@ -59,6 +68,17 @@ class AnswerStart:
     logprobs: tuple[float, ...] = ()  # of each token ((): not known)
 
 
+@dataclass
+class KeptPrompt:
+    """The key-value ``cache`` after reading ``token_ids`` (a prompt and its answer, all but
+    the answer's last token), for the picture with key ``key``. Never changed once kept:
+    whoever reuses it works on a copy."""
+
+    key: str
+    token_ids: tuple[int, ...]
+    cache: Any
+
+
 class PictureMemory:
     """The features of the last :data:`PICTURES_KEPT` pictures and the last
     :data:`ANSWER_STARTS_KEPT` answer starts, the least recently used forgotten first.
@@ -71,6 +91,7 @@ class PictureMemory:
         self._answer_starts = max(0, answer_starts) if self._pictures else 0
         self._features: OrderedDict[str, Any] = OrderedDict()
         self._starts: OrderedDict[tuple[str, str], AnswerStart] = OrderedDict()
+        self._prompt: KeptPrompt | None = None
 
     def features(self, key: str) -> Any | None:
         found = self._features.get(key)
@@ -87,6 +108,8 @@ class PictureMemory:
             gone, _ = self._features.popitem(last=False)
             for start_key in [k for k in self._starts if k[0] == gone]:
                 del self._starts[start_key]
+            if self._prompt is not None and self._prompt.key == gone:
+                self._prompt = None
 
     def answer_start(self, key: str, prompt: str) -> AnswerStart | None:
         found = self._starts.get((key, prompt))
@@ -102,6 +125,16 @@ class PictureMemory:
         while len(self._starts) > self._answer_starts:
             self._starts.popitem(last=False)
 
+    def kept_prompt(self, key: str) -> KeptPrompt | None:
+        """The conversation cache kept for the picture ``key``, if the latest is of it."""
+        kept = self._prompt
+        return kept if kept is not None and kept.key == key else None
+
+    def keep_prompt(self, kept: KeptPrompt) -> None:
+        if kept.key in self._features:
+            self._prompt = kept
+
     def forget(self) -> None:
         self._features.clear()
         self._starts.clear()
+        self._prompt = None

@@ -53,6 +53,7 @@ from describe_app.core.describe.local.model_families import (
 from describe_app.core.describe.local.picture_features import (
     PICTURES_KEPT,
     AnswerStart,
+    KeptPrompt,
     PictureMemory,
     picture_key,
 )
@@ -91,6 +92,7 @@ class VlmDescriber:
         self._tap = LogitsTap.of(loaded.model)  # each token's probability (confidence)
         self._memory = PictureMemory(pictures_kept)
         self._calls = ModelCalls(loaded, self._settings)
+        self._keeps_prompts = loaded.family.reuses_prompt_cache and self._calls.takes_features
 
     @property
     def model_name(self) -> str:
@@ -219,10 +221,12 @@ class VlmDescriber:
             on_confidence=request.on_confidence,
         )
         stop = CancelCriterion(cancel, guard)
-        ahead = self._memory.answer_start(key, prompt)
+        ahead = written = self._memory.answer_start(key, prompt)
         if ahead is not None and len(ahead.token_ids) > limit:  # written for a longer one
             ahead = self._first_tokens(ahead, limit) if limit > 0 else None
         features = self._memory.features(key) if self._calls.takes_features else None
+        kept = self._memory.kept_prompt(key) if ahead is None and self._keeps_prompts else None
+        shared = self._calls.shared_length(inputs, kept) if kept is not None else 0
         vision_seconds: float | None = None
         self._prefill_mode()
         self._hooks.cancel = cancel
@@ -230,7 +234,10 @@ class VlmDescriber:
             try:
                 if ahead is not None:
                     log.debug("answer written ahead: %d tokens", len(ahead.token_ids))
-                    self._continue(inputs, ahead, limit, streamer, stop)
+                    cache = self._continue(inputs, ahead, limit, streamer, stop)
+                elif kept is not None and shared:
+                    log.debug("conversation kept: %d prompt tokens not read again", shared)
+                    cache = self._calls.carry_on(inputs, kept, shared, limit, streamer, [stop])
                 else:
                     if features is None and self._calls.takes_features:
                         vision_start = time.perf_counter()
@@ -240,7 +247,9 @@ class VlmDescriber:
                             self._memory.keep_features(key, features)
                     elif features is not None:
                         log.debug("picture features remembered: no vision encoder call")
-                    self._calls.generate(inputs, features, limit, streamer, [stop])
+                    keep = remember and self._keeps_prompts
+                    cache = self._calls.new_cache() if keep else None
+                    self._calls.generate(inputs, features, limit, streamer, [stop], cache)
             finally:
                 self._hooks.cancel = None
         total = time.perf_counter() - start
@@ -249,6 +258,14 @@ class VlmDescriber:
         log.debug("%d tokens in %.2f s", streamer.new_tokens, total)
         if remember and vision_seconds is not None:
             self._note_first_word(streamer.first_token_seconds)
+        if remember and self._keeps_prompts:
+            answer_ids = streamer.token_ids
+            if cache is None and written is not None and written.cache is not None:
+                # the first tokens of a longer answer written ahead: its cache reads on
+                # past this answer's end (a follow-up reuses it up to where they part)
+                cache, answer_ids = written.cache, written.token_ids
+            if cache is not None:
+                self._keep_prompt(key, inputs, answer_ids, cache)
         return GenerationStats(
             new_tokens=streamer.new_tokens,
             preprocess_seconds=preprocess,
@@ -258,9 +275,19 @@ class VlmDescriber:
             token_seconds=tuple(streamer.token_seconds),
             stopped=guard.stopped,
             vision_seconds=vision_seconds,
-            picture_cached=ahead is not None or (features is not None and vision_seconds is None),
+            picture_cached=vision_seconds is None
+            and (ahead is not None or shared > 0 or features is not None),
             prepared_tokens=len(ahead.token_ids) if ahead is not None else 0,
+            prompt_tokens_kept=shared,
         )
+
+    def _keep_prompt(self, key: str, inputs: Any, answer_ids: tuple[int, ...], cache: Any) -> None:
+        """Keep the conversation's cache for a follow-up: what it has read is the prompt
+        and the answer but its last token."""
+        ids = inputs["input_ids"][0].tolist() + list(answer_ids)
+        length = int(cache.get_seq_length())
+        if 0 < length <= len(ids):
+            self._memory.keep_prompt(KeptPrompt(key, tuple(ids[:length]), cache))
 
     def _note_first_word(self, seconds: float | None) -> None:
         """A fresh picture's first word, for the Models page (:mod:`.first_word_times`)."""
@@ -322,14 +349,15 @@ class VlmDescriber:
         limit: int,
         streamer: ScoredStreamer,
         stop: CancelCriterion,
-    ) -> None:
-        """Hand out the answer written ahead at once, then write the rest."""
+    ) -> Any:
+        """Hand out the answer written ahead at once, then write the rest. Returns the
+        key-value cache at the end (None: not known)."""
         streamer.resume(ahead.token_ids, ahead.text, ahead.spoken, ahead.logprobs)
         if ahead.finished or len(ahead.token_ids) >= limit:
             streamer.end()
-            return
+            return ahead.cache
         self._decode_mode()
-        self._calls.go_on(inputs, ahead, limit, streamer, [stop])
+        return self._calls.go_on(inputs, ahead, limit, streamer, [stop])
 
     def _first_tokens(self, ahead: AnswerStart, limit: int) -> AnswerStart:
         """The first ``limit`` tokens of an answer written ahead for a longer request (the
