@@ -16,6 +16,10 @@ balanced by the others (the "other processes" row says how busy the machine was)
 "First sentence" is the 12th new token (a typical first sentence; random weights never
 end one). For (b) the first sentence is only available when generation ends.
 
+"load" is a start with the int8 layers read back from disk (every start but the first after
+a download: ``int8_store``), "load, first start" the first one, converting them (round 1
+starts without them; the benchmark keeps its own data folder in ``benchmarks/.cache/data``).
+
 This is the fresh path: a describer that remembers encoded pictures forgets them before
 each request (``benchmarks/bench_window.py`` measures prepared pictures).
 The stages of the app configuration: "vision" is the vision encoder and connector alone
@@ -41,6 +45,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,6 +67,7 @@ from machine import (  # noqa: E402
 
 RESULTS = HERE / "results"
 CACHE = HERE / ".cache"
+DATA = CACHE / "data"
 DEFAULT_MODEL_DIR = CACHE / "smolvlm-256m-random-bf16"
 NEW_TOKENS = 60
 SENTENCE_TOKENS = 12
@@ -86,6 +92,7 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
     import torch
 
     from describe_app.core.describe.describer import DescribeRequest, GenerationSettings
+    from describe_app.core.describe.local.int8_store import stored_file
     from describe_app.core.describe.local.model_calls import ModelCalls
     from describe_app.core.describe.local.vlm_describer import VlmDescriber
     from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
@@ -93,6 +100,9 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
     from describe_app.core.pictures.images import picture_from_frame
     from describe_app.core.pictures.picture_check import check_picture
 
+    kept = stored_file(model_dir)
+    # None: no int8 layers (float32); False: converted (the first start after a download)
+    read_back = kept is not None and kept.is_file() if quantize == "auto" else None
     loaded = load_vlm(
         model_dir,
         name=f"{model_dir.name} (random weights)",
@@ -143,6 +153,7 @@ def run_app(model_dir: Path, runs: int, quantize: str = "auto") -> dict[str, Any
     return {
         "config": "app" if quantize == "auto" else f"app-{quantize}",
         "load": loaded.load_seconds,
+        "int8_read_back": read_back,
         "import": loaded.import_seconds,
         "dtype": loaded.dtype,
         "threads": [loaded.threads, loaded.decode_threads],
@@ -234,8 +245,13 @@ def cpu_jiffies() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def run_worker(config: str, model_dir: Path, runs: int, busy: bool = False) -> dict[str, Any]:
-    """Run one configuration in a fresh process; add the machine's other CPU load."""
+def run_worker(
+    config: str, model_dir: Path, runs: int, busy: bool = False, fresh: bool = False
+) -> dict[str, Any]:
+    """Run one configuration in a fresh process; add the machine's other CPU load.
+    ``fresh``: as on the first start after a download (no int8 layers kept on disk)."""
+    if fresh:
+        shutil.rmtree(DATA / "converted", ignore_errors=True)
     hz = os.sysconf("SC_CLK_TCK")
     busy0, _ = cpu_jiffies()
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -277,14 +293,29 @@ def model_dir_for(size: str, family: str = "smolvlm") -> Path:
 
 
 def ensure_model(model_dir: Path, size: str, family: str = "smolvlm") -> None:
-    """Build the random-weight model once (about 15 s for SmolVLM-256M, 25 s for 500M)."""
+    """Build the random-weight model once (about 15 s for SmolVLM-256M, 25 s for 500M), in
+    a process of its own: a worker started from a process that built a model in itself
+    inherits its peak memory (Linux keeps the high-water mark across fork and exec), which
+    showed SmolVLM-500M's peak as 2.3 GB instead of 1.1 GB."""
     if (model_dir / "config.json").is_file():
         return
-    from describe_app.devtools.random_models import build
-
     print(f"Building a random-weight {family} ({size}) in {model_dir} ...", flush=True)
     t0 = time.perf_counter()
-    build(family, model_dir, size, dtype="bfloat16")
+    code = (
+        "import sys; from pathlib import Path; "
+        "from describe_app.devtools.random_models import build; "
+        "build(sys.argv[1], Path(sys.argv[2]), sys.argv[3], dtype='bfloat16')"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, family, str(model_dir), size],
+        check=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(HERE.parent), os.environ.get("PYTHONPATH", "")) if p
+            ),
+        },
+    )
     print(f"  built in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
@@ -294,8 +325,14 @@ def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     merged = dict(rounds[0])
     merged["runs"] = [r for result in rounds for r in (result["runs"][1:] or result["runs"])]
     merged["runs"].insert(0, rounds[0]["runs"][0])  # the cold request stays first
-    for key in ("load", "import", "peak_rss_mb", "others_cpu_cores", "wall"):
+    for key in ("import", "peak_rss_mb", "others_cpu_cores", "wall"):
         merged[key] = statistics.median(result[key] for result in rounds)
+    # load: a start with the int8 layers read back from disk (every start but the first
+    # after a download), and the first start, converting them, on its own row
+    converting = [r["load"] for r in rounds if r.get("int8_read_back") is False]
+    read_back = [r["load"] for r in rounds if r.get("int8_read_back") is not False] or converting
+    merged["load"] = statistics.median(read_back)
+    merged["load_converting"] = statistics.median(converting) if converting else float("nan")
     merged["rounds"] = len(rounds)
     return merged
 
@@ -336,6 +373,7 @@ def main() -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     apply_isa(args.isa)  # before torch: the workers inherit it
+    os.environ["DESCRIBE_DATA_DIR"] = str(DATA)  # int8 layers kept here, not in the user's
 
     if args.worker:
         t0 = time.perf_counter()
@@ -370,13 +408,15 @@ def main() -> int:
                 runs = args.defaults_runs if config == "defaults" else args.runs
                 key = f"{config} {label}" if len(models) > 1 else config
                 print(f"Round {round_no + 1}: {key} ({runs} requests) ...", flush=True)
-                rounds.setdefault(key, []).append(run_worker(config, folder, runs, busy=args.busy))
+                result = run_worker(config, folder, runs, busy=args.busy, fresh=round_no == 0)
+                rounds.setdefault(key, []).append(result)
     results = {key: merge_rounds(r) for key, r in rounds.items()}
     machine = results[next(iter(results))].get("machine") or machine_info()
 
     rows = [
         ("import torch+transformers (s)", "import", "{:.2f}"),
         ("load (s)", "load", "{:.2f}"),
+        ("load, first start (s)", "load_converting", "{:.2f}"),
         ("preprocess (s)", "preprocess", "{:.3f}"),
         ("vision encoder+connector (s)", "vision", "{:.3f}"),
         ("prefill, language model (s)", "prefill", "{:.3f}"),
@@ -393,6 +433,7 @@ def main() -> int:
         c: {
             **summarize(r),
             "load": r["load"],
+            "load_converting": r["load_converting"],
             "import": r["import"],
             "peak_rss_mb": r["peak_rss_mb"],
             "others_cpu_cores": r["others_cpu_cores"],

@@ -5,33 +5,46 @@ output channel (more faithful than one per tensor; fbgemm / x86 or qnnpack / Arm
 is quantized a few thousand rows at a time from its stored type, so no float32 copy of a
 whole layer exists (SmolVLM-256M's output layer alone would be 113 MB), and the pages of its
 stored weights are handed back as soon as its int8 copy exists
-(:class:`~describe_app.core.describe.local.cpu_memory.MappedWeights`).
+(:class:`~describe_app.core.describe.local.cpu_memory.MappedWeights`). The int8 values are
+kept on disk after the first load and read from there later
+(:mod:`~describe_app.core.describe.local.int8_store`).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import os
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from describe_app.core.describe.local.cpu_memory import MappedWeights
+from describe_app.core.describe.local.int8_store import LayerShape, LayerWriter, StoredLayers
+
+log = logging.getLogger(__name__)
 
 #: Floats quantized at once (a 16 MB float32 slice).
 SLICE_ELEMENTS = 1 << 22
 
 
 def quantize_linear_layers(
-    model: Any, workers: int | None = None, mapped: MappedWeights | None = None
+    model: Any,
+    workers: int | None = None,
+    mapped: MappedWeights | None = None,
+    stored: Path | None = None,
+    model_path: Path | None = None,
 ) -> int:
     """Replace each ``nn.Linear`` by a dynamically quantized int8 one (per-channel scales).
 
     Layers are converted on a small thread pool (the torch kernels release the GIL). The
-    stored pages of each converted layer are handed back through ``mapped``. Returns the
-    number of layers replaced.
+    stored pages of each converted layer are handed back through ``mapped``. ``stored``:
+    the file that keeps the int8 layers (:mod:`.int8_store`): read from it when it matches
+    the model, else written (noting ``model_path``, the model's folder). Returns the number
+    of layers replaced.
 
     torch's default int8 engine (fbgemm on x86) packs every layer. oneDNN's engine for the
     vision encoder alone was tried (``benchmarks/bench_engine.py``, SmolVLM-256M, 2 cores,
@@ -42,16 +55,34 @@ def quantize_linear_layers(
     import torch
 
     targets = [
-        (parent, name)
-        for parent in model.modules()
+        (f"{prefix}.{name}" if prefix else name, parent, name)
+        for prefix, parent in model.named_modules()
         for name, child in parent.named_children()
         if type(child) is torch.nn.Linear and not weight_read_by_owner(parent, name)
     ]
+    shapes = [
+        LayerShape(qualified, *getattr(parent, name).weight.shape)
+        for qualified, parent, name in targets
+    ]
+    kept = StoredLayers.open(stored, shapes)
+    writer = None
+    if stored is not None and kept is None:
+        writer = LayerWriter(stored, shapes, model_path or stored.parent)
 
-    def convert(target: tuple[Any, str]) -> tuple[Any, str, Any]:
-        parent, name = target
+    def convert(target: tuple[str, Any, str]) -> tuple[Any, str, Any]:
+        qualified, parent, name = target
         layer = getattr(parent, name)
-        quantized = int8_linear(layer)
+        qweight = None
+        if kept is not None:
+            try:
+                qweight = per_row_tensor(*kept.values_and_scales(qualified))
+            except OSError:  # the stored file went away or was cut short: convert
+                log.info("cannot read %s back", qualified, exc_info=True)
+        if qweight is None:
+            qweight = int8_per_row(layer.weight.detach())
+        quantized = int8_linear(layer, qweight)
+        if writer is not None:
+            writer.write(qualified, qweight)
         if mapped:
             mapped.drop(layer.weight)
         return parent, name, quantized
@@ -67,9 +98,16 @@ def quantize_linear_layers(
             message=r".*quantized tensor creation functions.*deprecated",
             category=UserWarning,
         )
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for parent, name, layer in pool.map(convert, targets):
-                setattr(parent, name, layer)
+        try:
+            with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+                for parent, name, layer in pool.map(convert, targets):
+                    setattr(parent, name, layer)
+        finally:
+            if kept is not None:
+                kept.close()
+    if writer is not None:
+        writer.finish()
+    log.info("%d int8 layers %s", len(targets), "read back" if kept else "converted")
     return len(targets)
 
 
@@ -86,23 +124,33 @@ def weight_read_by_owner(parent: Any, name: str) -> bool:
 
 @functools.cache
 def _class_sources(cls: type) -> tuple[str, ...]:
+    """The sources of the methods ``cls`` and its model base classes define. Read method by
+    method: ``inspect.getsource`` of a class parses its whole module (0.4 s of a 1.3 s load
+    of SmolVLM-256M went to that)."""
     sources = []
     for klass in cls.__mro__:
         if not klass.__module__.startswith("transformers.models."):
             continue  # torch's layers and transformers' shared base classes
-        try:
-            sources.append(inspect.getsource(klass))
-        except (OSError, TypeError):  # built in, or no source shipped
-            continue
+        for member in vars(klass).values():
+            function = member.fget if isinstance(member, property) else member
+            function = getattr(function, "__func__", function)  # class and static methods
+            if not inspect.isfunction(function):
+                continue
+            try:
+                sources.append(inspect.getsource(function))
+            except (OSError, TypeError):  # built in, or no source shipped
+                continue
     return tuple(sources)
 
 
-def int8_linear(layer: Any) -> Any:
-    """One float Linear as a dynamic int8 Linear, symmetric, one scale per output channel."""
+def int8_linear(layer: Any, qweight: Any = None) -> Any:
+    """One float Linear as a dynamic int8 Linear, symmetric, one scale per output channel
+    (``qweight``: its weight quantized already)."""
     import torch
     from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantLinear
 
-    qweight = int8_per_row(layer.weight.detach())
+    if qweight is None:
+        qweight = int8_per_row(layer.weight.detach())
     bias = None if layer.bias is None else layer.bias.detach().float()
     # made 1 x 1 and then given its weights: made at full size, it would first pack a
     # placeholder weight as large as the real one (half the time of packing, for nothing)
@@ -132,5 +180,13 @@ def int8_per_row(weight: Any) -> Any:
         scales[first : first + step] = part_scales.double()
         part.mul_((1.0 / part_scales)[:, None]).round_().clamp_(-128, 127)
         values[first : first + step].copy_(part)
-    zero_points = torch.zeros(rows, dtype=torch.int64)
+    return per_row_tensor(values, scales)
+
+
+def per_row_tensor(values: Any, scales: Any) -> Any:
+    """int8 ``values`` (rows x columns) and float64 ``scales`` as a symmetric per-row
+    quantized tensor."""
+    import torch
+
+    zero_points = torch.zeros(values.shape[0], dtype=torch.int64)
     return torch._make_per_channel_quantized_tensor(values, scales, zero_points, 0)

@@ -55,6 +55,7 @@ from describe_app.core.describe.local.int8_layers import (
     quantize_linear_layers,
     weight_read_by_owner,
 )
+from describe_app.core.describe.local.int8_store import stored_file
 from describe_app.core.describe.local.model_families import (
     SMOLVLM,
     ModelFamily,
@@ -178,7 +179,8 @@ def load_vlm(
     if device == "cpu":
         kept: set[Any] = set()
         if quantize == "int8":
-            quantize_linear_layers(model, threads, MappedWeights.of_this_process())
+            mapped = MappedWeights.of_this_process()
+            quantize_linear_layers(model, threads, mapped, stored_file(path), path)
             release_free_memory()  # before the float32 copies: that is when the peak comes
             kept = keep_embeddings_stored(model, weight_read_by_owner)
         make_float32(model, kept)
