@@ -15,6 +15,7 @@ from describe_app.core.pictures.colour_names import (
     middle_colour,
     nearest_names,
     srgb_to_lab,
+    srgb_to_oklab,
 )
 from describe_app.core.pictures.colour_table import PLAIN_COLOURS, PRECISE_COLOURS
 from describe_app.core.pictures.light_level import (
@@ -67,16 +68,20 @@ def test_known_patches_get_plain_and_precise_names(
     assert middle_colour(_patch(rgb), precise=True).name == precise
 
 
-def test_the_nearest_name_is_nearest_in_lab_not_in_rgb() -> None:
-    """A greyish pink that RGB distance calls light grey: CIELAB calls it light pink."""
+def test_the_nearest_name_is_nearest_in_oklab_not_in_rgb() -> None:
+    """A dull dark green that RGB distance calls dark grey: OKLab calls it dark green."""
     table_rgb = np.array([rgb for _n, rgb in PLAIN_COLOURS], dtype=float)
-    sample = (215, 176, 180)
+    sample = (60, 80, 60)
     by_rgb = PLAIN_COLOURS[int(np.argmin(np.linalg.norm(table_rgb - sample, axis=1)))][0]
-    by_lab = colour_name(sample)
-    lab = srgb_to_lab(np.array([sample]))
-    expected = PLAIN_COLOURS[int(nearest_names(lab)[0])][0]
-    assert by_lab == expected == "light pink"
-    assert by_rgb != by_lab
+    by_oklab = colour_name(sample)
+    expected = PLAIN_COLOURS[int(nearest_names(srgb_to_oklab(np.array([sample])))[0])][0]
+    assert by_oklab == expected == "dark green"
+    assert by_rgb != by_oklab
+
+
+def test_darker_pure_blue_stays_blue_not_purple() -> None:
+    """CIELAB bends a darkening pure blue towards purple; OKLab keeps its hue."""
+    assert [colour_name((0, 0, v)) for v in (255, 205, 150)] == ["blue", "blue", "dark blue"]
 
 
 def test_only_the_middle_counts_and_a_second_colour_is_said() -> None:
@@ -88,7 +93,7 @@ def test_only_the_middle_counts_and_a_second_colour_is_said() -> None:
         stripes[:, x : x + 10] = (245, 245, 245)
     found = middle_colour(Image.fromarray(stripes))
     assert {found.name, found.second} == {"navy blue", "white"}
-    assert found.sentence() in ("Navy blue, with white.", "White, with navy blue.")
+    assert found.sentence() == "Navy blue and white."  # as much of each: the darker first
 
 
 def test_the_precise_table_has_no_name_twice() -> None:

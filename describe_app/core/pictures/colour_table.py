@@ -2,8 +2,10 @@
 sRGB (0..255). Names are marked with ``N_()``: translate them where they are said.
 
 :data:`PLAIN_COLOURS` is short and in everyday words, with light and dark shades of the
-common colours ("dark navy blue"); :data:`PRECISE_COLOURS` are the CSS named colours
-(the X11 set: "cornflower blue", "dark slate grey"), in words.
+common colours ("dark navy blue"). A name can stand at several points, so that the pure
+colour and what a camera makes of it (duller, darker, tinted by the light) all get it: pure
+red and a photo's brick red are both "red". :data:`PRECISE_COLOURS` are the CSS named
+colours (the X11 set: "cornflower blue", "dark slate grey"), in words.
 """
 
 from __future__ import annotations
@@ -13,48 +15,86 @@ from describe_app.core.i18n import N_
 RGB = tuple[int, int, int]
 
 PLAIN_COLOURS: tuple[tuple[str, RGB], ...] = (
-    (N_("black"), (20, 20, 20)),
-    (N_("dark grey"), (75, 75, 75)),
+    (N_("black"), (0, 0, 0)),
+    (N_("black"), (22, 22, 22)),
+    (N_("dark grey"), (48, 48, 48)),
+    (N_("dark grey"), (70, 70, 70)),
     (N_("grey"), (128, 128, 128)),
-    (N_("light grey"), (192, 192, 192)),
-    (N_("white"), (245, 245, 245)),
+    (N_("light grey"), (195, 195, 195)),
+    (N_("white"), (255, 255, 255)),
+    (N_("white"), (240, 240, 240)),
+    (N_("white"), (245, 238, 225)),  # under warm light
+    (N_("white"), (232, 236, 245)),  # under cool light
     (N_("dark red"), (120, 15, 20)),
+    (N_("dark red"), (115, 35, 35)),
+    (N_("red"), (255, 0, 0)),
     (N_("red"), (200, 30, 30)),
+    (N_("red"), (220, 60, 60)),
+    (N_("red"), (170, 50, 45)),
     (N_("pink"), (245, 150, 175)),
+    (N_("pink"), (255, 182, 193)),
+    (N_("pink"), (190, 120, 140)),
     (N_("light pink"), (255, 210, 220)),
+    (N_("light pink"), (225, 188, 192)),  # dusty
     (N_("bright pink"), (230, 60, 150)),
-    (N_("dark orange"), (200, 90, 10)),
-    (N_("orange"), (245, 130, 30)),
+    (N_("bright pink"), (255, 20, 147)),
+    (N_("coral"), (255, 127, 80)),
+    (N_("salmon"), (250, 128, 114)),
     (N_("peach"), (255, 200, 160)),
+    (N_("dark orange"), (185, 85, 0)),
+    (N_("orange"), (245, 130, 30)),
+    (N_("orange"), (255, 165, 0)),
     (N_("dark brown"), (75, 45, 25)),
+    (N_("dark brown"), (50, 28, 15)),
     (N_("brown"), (130, 80, 40)),
+    (N_("brown"), (110, 58, 25)),
+    (N_("brown"), (150, 80, 45)),
     (N_("light brown"), (180, 130, 80)),
     (N_("tan"), (210, 180, 140)),
     (N_("beige"), (235, 220, 190)),
     (N_("cream"), (255, 250, 220)),
     (N_("dark yellow"), (180, 150, 20)),
     (N_("yellow"), (250, 220, 30)),
+    (N_("yellow"), (255, 255, 0)),
     (N_("light yellow"), (255, 245, 160)),
     (N_("gold"), (212, 175, 55)),
     (N_("olive green"), (110, 120, 40)),
     (N_("khaki"), (190, 180, 120)),
     (N_("dark green"), (20, 80, 30)),
+    (N_("dark green"), (40, 70, 45)),
     (N_("green"), (40, 150, 50)),
+    (N_("green"), (0, 200, 0)),
+    (N_("green"), (85, 140, 80)),
     (N_("light green"), (140, 210, 120)),
     (N_("lime green"), (150, 220, 40)),
     (N_("mint green"), (170, 235, 200)),
     (N_("teal"), (0, 128, 128)),
     (N_("turquoise"), (60, 200, 200)),
+    (N_("turquoise"), (64, 224, 208)),
+    (N_("cyan"), (0, 255, 255)),
+    (N_("cyan"), (0, 220, 235)),
     (N_("light blue"), (160, 200, 235)),
+    (N_("light blue"), (173, 216, 230)),
     (N_("sky blue"), (100, 180, 230)),
+    (N_("sky blue"), (110, 155, 235)),  # cornflower
     (N_("blue"), (30, 90, 200)),
+    (N_("blue"), (0, 0, 255)),
+    (N_("blue"), (30, 130, 240)),
+    (N_("blue"), (70, 120, 180)),
+    (N_("blue"), (70, 95, 140)),  # denim
     (N_("dark blue"), (20, 40, 120)),
+    (N_("dark blue"), (0, 0, 150)),
+    (N_("dark blue"), (50, 65, 105)),  # dull, or in little light
     (N_("navy blue"), (15, 30, 80)),
     (N_("dark navy blue"), (10, 15, 45)),
     (N_("lavender"), (200, 170, 230)),
+    (N_("light purple"), (170, 130, 220)),
     (N_("purple"), (120, 50, 150)),
+    (N_("purple"), (128, 0, 128)),
+    (N_("purple"), (100, 65, 125)),
     (N_("dark purple"), (60, 20, 80)),
     (N_("magenta"), (220, 30, 170)),
+    (N_("magenta"), (255, 0, 255)),
 )
 
 PRECISE_COLOURS: tuple[tuple[str, RGB], ...] = (
