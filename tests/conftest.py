@@ -7,8 +7,12 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from describe_app.core.reading.ocr_reader import OcrReader
 
 # Never touch the user's Hugging Face cache or settings, never reach the network for models.
 _SANDBOX = Path(os.environ.get("PYTEST_DESCRIBE_SANDBOX", "/tmp")) / f"describe-tests-{os.getpid()}"
@@ -45,6 +49,17 @@ def speaking_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from describe_app.devtools.random_smolvlm import DEFAULT_SCRIPT, TINY, build_model
 
     return build_model(tmp_path_factory.mktemp("tiny-speaking"), TINY, script=DEFAULT_SCRIPT)
+
+
+@pytest.fixture(scope="module")
+def scan_reader() -> OcrReader:
+    """The OCR reader with the settings for scanned pages, loaded once per test module."""
+    from describe_app.core.reading.document_reader import SCAN_OCR_SETTINGS
+    from describe_app.core.reading.ocr_reader import OcrReader
+
+    ocr = OcrReader(SCAN_OCR_SETTINGS)
+    ocr.load()
+    return ocr
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from describe_app.core.reading.document_export import (
     page_markdown,
     save_document,
 )
-from describe_app.core.reading.document_reader import SCAN_OCR_SETTINGS, ReadOptions, read_document
+from describe_app.core.reading.document_reader import ReadOptions, read_document
 from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.reading.page_range import parse_pages
 from tests.document_scenes import (
@@ -33,27 +33,22 @@ from tests.document_scenes import (
 
 
 @pytest.fixture(scope="module")
-def reader() -> OcrReader:
-    ocr = OcrReader(SCAN_OCR_SETTINGS)
-    ocr.load()
-    return ocr
-
-
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory, reader: OcrReader) -> Document:
+def scanned(tmp_path_factory: pytest.TempPathFactory, scan_reader: OcrReader) -> Document:
     """Two scanned pages of 11 pt print, scanned at 200 dpi, as picture-only PDF pages,
     read once (their pictures kept, for the searchable PDF)."""
     path = tmp_path_factory.mktemp("scans") / "scanned.pdf"
     pictures = [printed_page(page_lines(n, count=8), dpi=200, point_size=11) for n in (1, 2)]
     path.write_bytes(scanned_pdf(pictures))
-    return read_document(path, reader, ReadOptions(keep_images=True))
+    return read_document(path, scan_reader, ReadOptions(keep_images=True))
 
 
-def test_text_pdf_is_read_exactly_from_its_text_layer(tmp_path: Path, reader: OcrReader) -> None:
+def test_text_pdf_is_read_exactly_from_its_text_layer(
+    tmp_path: Path, scan_reader: OcrReader
+) -> None:
     path = tmp_path / "letter.pdf"
     path.write_bytes(text_pdf([page_lines(1), page_lines(2), page_lines(3)]))
     start = time.perf_counter()
-    document = read_document(path, reader)
+    document = read_document(path, scan_reader)
     assert time.perf_counter() - start < 2.0  # no OCR
     assert document.page_count == 3
     assert [page.number for page in document.pages] == [1, 2, 3]
@@ -73,14 +68,14 @@ def test_scanned_pdf_is_read_by_ocr(scanned: Document) -> None:
     assert document.pages[0].lines[0].text == "Page 1 notice"
 
 
-def test_pages_picks_pages(tmp_path: Path, reader: OcrReader) -> None:
+def test_pages_picks_pages(tmp_path: Path, scan_reader: OcrReader) -> None:
     path = tmp_path / "five.pdf"
     path.write_bytes(text_pdf([page_lines(n) for n in range(1, 6)]))
-    document = read_document(path, reader, ReadOptions(pages="4-,2"))
+    document = read_document(path, scan_reader, ReadOptions(pages="4-,2"))
     assert [page.number for page in document.pages] == [4, 5, 2]
     assert document.pages[0].lines[0].text == "Page 4 notice"
     with pytest.raises(ImageError, match=r"There is no page 7: the document has 5 pages\."):
-        read_document(path, reader, ReadOptions(pages="2-7"))
+        read_document(path, scan_reader, ReadOptions(pages="2-7"))
 
 
 @pytest.mark.parametrize(
@@ -106,7 +101,7 @@ def test_page_range_not_understood(text: str) -> None:
     ],
 )
 def test_bad_pdfs_are_one_sentence(
-    tmp_path: Path, reader: OcrReader, name: str, needle: str
+    tmp_path: Path, scan_reader: OcrReader, name: str, needle: str
 ) -> None:
     whole = text_pdf([page_lines(1)])
     data = {
@@ -116,12 +111,12 @@ def test_bad_pdfs_are_one_sentence(
     }[name]
     (tmp_path / name).write_bytes(data)
     with pytest.raises(ImageError, match=needle) as caught:
-        read_document(tmp_path / name, reader)
+        read_document(tmp_path / name, scan_reader)
     assert "\n" not in str(caught.value) and caught.value.exit_code == 2
 
 
 def test_long_pdf_shows_progress_and_stops_keeping_pages_read(
-    tmp_path: Path, reader: OcrReader
+    tmp_path: Path, scan_reader: OcrReader
 ) -> None:
     path = tmp_path / "long.pdf"
     path.write_bytes(text_pdf([[f"Page {n} notice", "more words here"] for n in range(1, 501)]))
@@ -133,7 +128,7 @@ def test_long_pdf_shows_progress_and_stops_keeping_pages_read(
             cancel.set()  # what Stop does from another thread
 
     document = read_document(
-        path, reader, on_progress=progress.append, on_page=on_page, cancel=cancel
+        path, scan_reader, on_progress=progress.append, on_page=on_page, cancel=cancel
     )
     assert progress == ["Page 1 of 500.", "Page 2 of 500."]
     assert [page.number for page in document.pages] == [1, 2]
@@ -141,11 +136,11 @@ def test_long_pdf_shows_progress_and_stops_keeping_pages_read(
     assert document.text.splitlines()[0] == "Page 1 notice"
 
 
-def test_multipage_tiff_is_read_page_by_page(tmp_path: Path, reader: OcrReader) -> None:
+def test_multipage_tiff_is_read_page_by_page(tmp_path: Path, scan_reader: OcrReader) -> None:
     pictures = [printed_page(page_lines(n, count=4), dpi=150, point_size=14) for n in (1, 2)]
     path = multipage_tiff(pictures, tmp_path / "scan.tiff")
     progress: list[str] = []
-    document = read_document(path, reader, on_progress=progress.append)
+    document = read_document(path, scan_reader, on_progress=progress.append)
     assert progress == ["Page 1 of 2.", "Page 2 of 2."]
     for page, number in zip(document.pages, (1, 2), strict=True):
         assert word_accuracy(page_lines(number, count=4), page.text) >= 0.95, page.text

@@ -33,13 +33,6 @@ from tests.document_scenes import (
 from tests.page_scenes import newsletter_page, photographed
 
 
-@pytest.fixture(scope="module")
-def reader() -> OcrReader:
-    ocr = OcrReader(SCAN_OCR_SETTINGS)
-    ocr.load()
-    return ocr
-
-
 def test_an_empty_part_of_a_page_range_is_no_page() -> None:
     assert parse_pages("3,", 12) == [2]  # a trailing comma read page 1 too
     assert parse_pages("1,,3", 5) == [0, 2]
@@ -115,22 +108,22 @@ def test_a_pdf_read_with_layout_is_markdown_with_its_blocks_apart(
 
 
 @pytest.mark.parametrize("degrees", [90, 180, 270])
-def test_a_scanned_page_lying_turned_is_read_upright(reader: OcrReader, degrees: int) -> None:
+def test_a_scanned_page_lying_turned_is_read_upright(scan_reader: OcrReader, degrees: int) -> None:
     lines = page_lines(1, count=6)
     scan = printed_page(lines, dpi=100).rotate(degrees, expand=True)
-    page = ocr_page(1, scan, reader, keep_image=True)
+    page = ocr_page(1, scan, scan_reader, keep_image=True)
     assert word_accuracy(lines, page.text) >= 0.95  # was 0.01 to 0.5: garbage or scrambled
     assert page.image is not None and page.image.width < page.image.height  # upright again
     assert page.size == (page.image.width, page.image.height)
 
 
 def test_two_columns_of_a_scan_are_read_one_after_the_other(
-    tmp_path: Path, reader: OcrReader
+    tmp_path: Path, scan_reader: OcrReader
 ) -> None:
     printed = newsletter_page()
     path = tmp_path / "news.pdf"
     path.write_bytes(scanned_pdf([printed.image]))
-    document = read_document(path, reader)
+    document = read_document(path, scan_reader)
     # row by row, the columns' lines were interleaved: 0.64 of the words in order
     assert word_accuracy(printed.lines, document.text) >= 0.97
 
@@ -155,16 +148,16 @@ def test_read_turns_a_sideways_photo_of_text_upright(
     assert word_accuracy(lines, capsys.readouterr().out) >= 0.95
 
 
-def test_an_upright_page_is_read_once(reader: OcrReader) -> None:
+def test_an_upright_page_is_read_once(scan_reader: OcrReader) -> None:
     calls: list[Image.Image] = []
 
     class Counting:
         def load(self) -> None:
-            reader.load()
+            scan_reader.load()
 
         def read(self, image: Image.Image):  # type: ignore[no-untyped-def]
             calls.append(image)
-            return reader.read(image)
+            return scan_reader.read(image)
 
     ocr_page(1, printed_page(page_lines(3, count=4), dpi=100), Counting(), keep_image=False)
     assert len(calls) == 1
@@ -223,10 +216,12 @@ def test_the_line_before_a_list_is_a_paragraph_and_prices_are_not_escaped(
 
 
 @pytest.mark.parametrize("degrees", [-10, 6])
-def test_a_scan_fed_askew_keeps_its_lines_and_columns(reader: OcrReader, degrees: float) -> None:
+def test_a_scan_fed_askew_keeps_its_lines_and_columns(
+    scan_reader: OcrReader, degrees: float
+) -> None:
     printed = newsletter_page()
     scan = printed.image.rotate(degrees, expand=True, fillcolor="white")
-    page = ocr_page(1, scan, reader, keep_image=False)
+    page = ocr_page(1, scan, scan_reader, keep_image=False)
     # columns found on boxes turned level: without that, a page 10 degrees askew had its
     # lines cut and shuffled (0.5), and row by row the columns were interleaved (0.64)
     assert word_accuracy(printed.lines, page.text) >= 0.95

@@ -14,7 +14,7 @@ import argparse
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
@@ -131,6 +131,7 @@ def for_each_picture(
     *,
     working_side: int = 0,
     page_dpi: float = 0.0,
+    paged: Collection[str] = (),
 ) -> int:
     """Run a handler on each picture named in ``args.images``; a bad file is said in one
     line and the others still run. Returns the worst exit status.
@@ -138,13 +139,14 @@ def for_each_picture(
     ``prepare`` (which loads the model: seconds) runs at the first picture that opens, and
     gives the handler and the sentence said before the first answer: a mistyped name or a
     folder is answered at once, before torch is imported. ``working_side``: the longest
-    side a picture is shrunk to (0: the usual :data:`WORKING_SIDE`). ``page_dpi``: when
-    given, each page of a PDF is a picture, rendered at that many dots per inch (else a PDF
-    is refused as any file that is not a picture; a TIFF gives its first page)."""
+    side a picture is shrunk to (0: the usual :data:`WORKING_SIDE`). ``paged``: the files
+    (PDFs and TIFFs, see :func:`is_paged_file`) whose every page is a picture, a PDF's
+    rendered at ``page_dpi`` dots per inch; any other PDF is refused as any file that is
+    not a picture, and any other TIFF gives its first page."""
     result = 0
     handle: Handler | None = None
     with ExitStack() as stack:
-        for picture in _pictures_named(args.images, working_side, page_dpi):
+        for picture in _pictures_named(args.images, working_side, page_dpi, paged):
             if isinstance(picture, ImageError):
                 error(str(picture))
                 result = max(result, picture.exit_code)
@@ -157,18 +159,18 @@ def for_each_picture(
 
 
 def _pictures_named(
-    images: list[str], working_side: int, page_dpi: float
+    images: list[str], working_side: int, page_dpi: float, paged: Collection[str]
 ) -> Iterator[Picture | ImageError]:
     """The pictures of the files named, in order; a file or page that cannot be read is
     given as its :class:`ImageError`."""
     from describe_app.core.pictures.images import WORKING_SIDE, Picture, load_picture, shrink
-    from describe_app.core.reading.document_reader import is_pdf_file, page_pictures
+    from describe_app.core.reading.document_reader import page_pictures
 
     side = working_side or WORKING_SIDE
     for image in images:
         try:
-            if page_dpi and is_pdf_file(image):
-                for page in page_pictures(image, page_dpi):
+            if image in paged:
+                for page in page_pictures(image, page_dpi, working_side=side):
                     if isinstance(page, ImageError):
                         yield page
                     else:

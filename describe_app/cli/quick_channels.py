@@ -47,7 +47,8 @@ def add_quick_channel_commands(
             "Read every QR code and barcode (EAN, UPC, Code 128, Data Matrix and more) in "
             "each picture: its kind and what it holds; a product code digit by digit. With "
             "--camera, read each code as it comes into view, and say how to aim at a code "
-            "that is seen but cannot be read yet. A web address is read out, never opened. "
+            "that is seen but cannot be read yet. Each page of a PDF or a TIFF is looked "
+            "at as a picture of its own. A web address is read out, never opened. "
             "Exit status: 0 when every picture held a code, 1 when one held none, 2 when "
             "a picture could not be opened."
         ),
@@ -125,9 +126,10 @@ def run_codes(args: argparse.Namespace) -> int:
     if args.camera:
         return _live_codes(args, ZxingCodeReader())
 
-    from describe_app.core.reading.document_reader import is_pdf_file
+    from describe_app.core.reading.document_reader import is_paged_file
 
-    many = len(args.images) > 1 or any(is_pdf_file(name) for name in args.images)
+    paged = {name for name in args.images if is_paged_file(name)}  # looked at once each
+    many = len(args.images) > 1 or bool(paged)
 
     def prepare() -> tuple[Handler, str | None]:
         reader, history = ZxingCodeReader(), CommandLineHistory()
@@ -135,8 +137,11 @@ def run_codes(args: argparse.Namespace) -> int:
             lambda picture, speech: _codes_in(reader, history, picture, args, speech, many)
         ), None
 
-    # a ticket or a boarding pass is often a PDF: each page is looked at as a picture
-    return for_each_picture(args, prepare, working_side=CODE_PICTURE_SIDE, page_dpi=CODE_DPI)
+    # a ticket or a boarding pass is often a PDF, a scanner's pages a TIFF: each page is
+    # looked at as a picture
+    return for_each_picture(
+        args, prepare, working_side=CODE_PICTURE_SIDE, page_dpi=CODE_DPI, paged=paged
+    )
 
 
 def _codes_in(

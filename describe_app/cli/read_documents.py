@@ -88,7 +88,7 @@ def run_read_documents(args: argparse.Namespace) -> int:
     with CommandLineSpeech(args) as speech:
         for path in args.images:
             try:
-                _read_one(path, reader, options, args, speech, out)
+                result = _read_one(path, reader, options, args, speech, out) or result
             except ImageError as exc:
                 error(str(exc))
                 result = exc.exit_code
@@ -102,7 +102,9 @@ def _read_one(
     args: argparse.Namespace,
     speech: CommandLineSpeech,
     out: Path | None,
-) -> None:
+) -> int:
+    """Read, print and say one document; a damaged page is said in one line and the pages
+    after it are read (then 2 is returned, else 0)."""
     from describe_app.core.reading.document import Document
     from describe_app.core.reading.document_export import save_document
     from describe_app.core.reading.document_reader import read_document
@@ -125,11 +127,20 @@ def _read_one(
         if out is not None and out.suffix.lower() != ".pdf":
             save_document(partial, out)  # a stop keeps what was read
 
-    document = read_document(path, reader, options, on_progress=on_progress, on_page=on_page)
+    damaged: list[ImageError] = []
+
+    def on_error(exc: ImageError) -> None:
+        error(str(exc))
+        damaged.append(exc)
+
+    document = read_document(
+        path, reader, options, on_progress=on_progress, on_page=on_page, on_error=on_error
+    )
     partial.page_count = document.page_count
     if out is not None:
         save_document(partial, out)
         print(_("Saved {name}.").format(name=out.name), file=sys.stderr, flush=True)
+    return damaged[-1].exit_code if damaged else 0
 
 
 def _show_page(

@@ -59,16 +59,23 @@ LIGHT_WORDS: dict[LightLevel, str] = {
 
 def grey_array(image: Any) -> np.ndarray:
     """A grey uint8 array from an OpenCV frame (BGR, BGRA, grey) or a Pillow picture."""
+    return picture_array(image, grey=True)
+
+
+def picture_array(image: Any, *, grey: bool) -> np.ndarray:
+    """A grey or an RGB uint8 array from an OpenCV frame (BGR, BGRA, grey) or a Pillow
+    picture."""
     import cv2
     import numpy as np
 
     if hasattr(image, "convert"):  # a Pillow picture
-        return np.asarray(image.convert("L"))
-    arr = np.asarray(image)
-    if arr.ndim == 3:
-        code = cv2.COLOR_BGRA2GRAY if arr.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-        arr = cv2.cvtColor(arr, code)
-    return np.ascontiguousarray(arr)
+        return np.asarray(image.convert("L" if grey else "RGB"))
+    arr = np.ascontiguousarray(np.asarray(image))
+    if arr.ndim == 2:
+        return arr if grey else cv2.cvtColor(arr, cv2.COLOR_GRAY2RGB)
+    if arr.shape[2] == 4:
+        return cv2.cvtColor(arr, cv2.COLOR_BGRA2GRAY if grey else cv2.COLOR_BGRA2RGB)
+    return cv2.cvtColor(arr, cv2.COLOR_BGR2GRAY if grey else cv2.COLOR_BGR2RGB)
 
 
 def light_value(image: Any, *, middle_only: bool = False) -> float:
@@ -80,7 +87,7 @@ def light_value(image: Any, *, middle_only: bool = False) -> float:
     import cv2
     import numpy as np
 
-    rgb = _rgb_array(image)
+    rgb = picture_array(image, grey=False)
     if middle_only:
         h, w = rgb.shape[:2]
         dy, dx = round(h * (1 - MIDDLE_SHARE) / 2), round(w * (1 - MIDDLE_SHARE) / 2)
@@ -91,20 +98,6 @@ def light_value(image: Any, *, middle_only: bool = False) -> float:
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     luminance = srgb_linear(rgb.astype(np.float64) / 255.0) @ np.array(_LUMINANCE)
     return float((116 * lab_f(luminance) - 16).mean())
-
-
-def _rgb_array(image: Any) -> np.ndarray:
-    """An RGB uint8 array from an OpenCV frame (BGR, BGRA, grey) or a Pillow picture."""
-    import cv2
-    import numpy as np
-
-    if hasattr(image, "convert"):  # a Pillow picture
-        return np.asarray(image.convert("RGB"))
-    arr = np.asarray(image)
-    if arr.ndim == 2:
-        return cv2.cvtColor(np.ascontiguousarray(arr), cv2.COLOR_GRAY2RGB)
-    code = cv2.COLOR_BGRA2RGB if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB
-    return cv2.cvtColor(np.ascontiguousarray(arr), code)
 
 
 def light_level(value: float) -> LightLevel:

@@ -2,11 +2,13 @@
 stop between pages when asked.
 
 A PDF page with a text layer is read from it (exact and instant); a page whose text layer
-has fewer than :data:`MIN_TEXT_LAYER_CHARS` letters is a scan: it is rendered at
-:data:`SCAN_DPI` and read by OCR. A TIFF's pages are pictures, read by OCR. Reading runs on
-the caller's thread (the CLI's main thread, or a worker): ``on_progress`` is called before
-each page ("Page 3 of 12."), ``on_page`` after it, and ``cancel`` is checked between pages,
-so a stop keeps the pages read so far (``Document.stopped`` is then True).
+has fewer than :data:`MIN_TEXT_LAYER_CHARS` letters, or a page that is a picture with
+only a scanner's stamp in its text layer (:data:`SCAN_PICTURE_SHARE`), is a scan: it is
+rendered at :data:`SCAN_DPI` and read by OCR. A TIFF's pages are pictures, read by OCR.
+Reading runs on the caller's thread (the CLI's main thread, or a worker): ``on_progress``
+is called before each page ("Page 3 of 12."), ``on_page`` after it, and ``cancel`` is
+checked between pages, so a stop keeps the pages read so far (``Document.stopped`` is then
+True); a damaged page stops the reading, or is handed to ``on_error`` and skipped.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ logger = logging.getLogger(__name__)
 #: A PDF page whose text layer has fewer letters than this is read as a scan (a scanner
 #: that stamps a page number or a date leaves a few).
 MIN_TEXT_LAYER_CHARS = 16
+#: A PDF page mostly covered by a picture (at least this share of it) whose text layer is
+#: no more than :data:`STAMP_MAX_LINES` lines of fewer than :data:`STAMP_MAX_CHARS`
+#: letters is a scan too: the letters are a scanner's or a fax machine's stamp ("From:
+#: Northfield Council  Fax 0161 555 0192  Page 1/3"), and the page's own text is in its
+#: picture. (A scan with a text layer found by OCR has a line for each line of print.)
+SCAN_PICTURE_SHARE = 0.5
+STAMP_MAX_LINES = 2
+STAMP_MAX_CHARS = 200
 #: Scanned PDF pages are rendered at this resolution for OCR, which finds text at up to
 #: 960 px (its usual setting) and reads the letters from the full picture.
 #: Measured on Letter pages of 8 pt print (benchmarks/bench_document.py): 100, 150 and
@@ -49,6 +59,8 @@ SCAN_DPI = 150
 SCAN_OCR_SETTINGS = OcrSettings(use_angle_classifier=False)
 #: File name endings read as documents rather than single pictures.
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff")
+#: How a TIFF file starts (little-endian, big-endian).
+_TIFF_STARTS = (b"II*\x00", b"MM\x00*")
 
 #: Describes a picture found on a page, in sentences (the model, as ``describe`` does).
 PictureDescriber = Callable[["Image.Image"], str]
@@ -59,17 +71,33 @@ def is_document_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
 
 
-def is_pdf_file(path: str | Path) -> bool:
-    """True for a file named as a PDF or starting as one (a name is not checked further)."""
+def is_pdf_file(path: str | Path, head: bytes | None = None) -> bool:
+    """True for a file named as a PDF or starting as one (a name is not checked further);
+    ``head``: its first bytes, when they are read already."""
     if Path(path).suffix.lower() == ".pdf":
         return True
-    if not os.path.isfile(path):  # a FIFO would block; missing or odd: the loader says why
-        return False
+    return (_file_head(path) if head is None else head)[:5] == b"%PDF-"
+
+
+def is_paged_file(path: str | Path) -> bool:
+    """True for a file whose pages are pictures of their own: a PDF or a TIFF (which may
+    have many pages), by its name or by its first bytes."""
+    if Path(path).suffix.lower() in DOCUMENT_SUFFIXES:
+        return True
+    head = _file_head(path)
+    return is_pdf_file(path, head) or head[:4] in _TIFF_STARTS
+
+
+def _file_head(path: str | Path) -> bytes:
+    """The first bytes of a file; none for a file that is not a regular one (a FIFO would
+    block) or cannot be read: the loader says why later."""
+    if not os.path.isfile(path):
+        return b""
     try:
         with open(path, "rb") as file:
-            return file.read(5) == b"%PDF-"
+            return file.read(8)
     except OSError:
-        return False
+        return b""
 
 
 def progress_sentence(number: int, total: int) -> str:
@@ -112,9 +140,12 @@ def read_document(
     on_progress: Callable[[str], None] | None = None,
     on_page: Callable[[Page], None] | None = None,
     cancel: threading.Event | None = None,
+    on_error: Callable[[ImageError], None] | None = None,
 ) -> Document:
     """Read the pages of ``path`` asked for in ``options``. A file that cannot be opened,
-    or a page range that does not fit, raises :class:`ImageError` with one sentence."""
+    or a page range that does not fit, raises :class:`ImageError` with one sentence; so
+    does a damaged page, unless ``on_error`` is given: it is handed the page's error, and
+    the pages after it are read."""
     options = options or ReadOptions()
     source = open_pages(path)
     try:
@@ -125,7 +156,13 @@ def read_document(
                 break
             if on_progress is not None:
                 on_progress(progress_sentence(index + 1, source.page_count))
-            page = source.read_page(index, reader, options)
+            try:
+                page = source.read_page(index, reader, options)
+            except ImageError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
             document.pages.append(page)
             if on_page is not None:
                 on_page(page)
@@ -134,17 +171,21 @@ def read_document(
         source.close()
 
 
-def open_pages(path: str | Path) -> PageSource:
-    """The pages of a PDF or TIFF file; :class:`ImageError` if it cannot be opened."""
-    from describe_app.core.pictures.images import read_picture_file
+def open_pages(path: str | Path, *, working_side: int | None = None) -> PageSource:
+    """The pages of a PDF or TIFF file; :class:`ImageError` if it cannot be opened.
+    ``working_side``: the longest side a TIFF's pages are shrunk to (else the usual)."""
+    from describe_app.core.pictures.images import WORKING_SIDE, read_picture_file
 
     name = Path(path).name or str(path)
+    if is_document_file(path) and os.path.isfile(path) and os.path.getsize(path) == 0:
+        # (the picture loader's sentence says it "holds no picture")
+        raise ImageError(_("{name} is empty: it has no pages.").format(name=name))
     data = read_picture_file(path)
-    if data[:5] == b"%PDF-" or Path(path).suffix.lower() == ".pdf":
+    if is_pdf_file(path, data[:5]):
         return _PdfSource(data, name)
     from describe_app.core.reading.picture_pages import PicturePages
 
-    return PicturePages(data, name)
+    return PicturePages(data, name, working_side or WORKING_SIDE)
 
 
 def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bool) -> Page:
@@ -178,7 +219,7 @@ class _PdfSource:
         if any(len(line.pieces) > 1 for line in lines) and all(line.pieces for line in lines):
             # text side by side on one level (columns written row by row): in column order
             lines = _in_reading_order(lines)
-        if _letters(lines) >= MIN_TEXT_LAYER_CHARS:
+        if not self._is_scan(index, lines):
             page = Page(index + 1, lines, self._pdf.page_size(index), from_text_layer=True)
         else:
             image = self._pdf.render(index, SCAN_DPI)
@@ -192,17 +233,29 @@ class _PdfSource:
     def page_picture(self, index: int, dpi: float) -> Image.Image:
         return self._pdf.render(index, dpi)
 
+    def _is_scan(self, index: int, lines: Sequence[Line]) -> bool:
+        """True for a page to read by OCR: too few letters in its text layer, or only a
+        stamp's on a page that is a picture."""
+        letters = _letters(lines)
+        if letters < MIN_TEXT_LAYER_CHARS:
+            return True
+        stamp = len(lines) <= STAMP_MAX_LINES and letters < STAMP_MAX_CHARS
+        return stamp and self._pdf.picture_share(index) >= SCAN_PICTURE_SHARE
+
     def close(self) -> None:
         self._pdf.close()
 
 
-def page_pictures(path: str | Path, dpi: float) -> Iterator[Picture | ImageError]:
+def page_pictures(
+    path: str | Path, dpi: float, *, working_side: int | None = None
+) -> Iterator[Picture | ImageError]:
     """Each page of a PDF or TIFF as a picture ("ticket.pdf, page 2"), for what looks at
-    pictures rather than text (codes). A file that cannot be opened raises
+    pictures rather than text (codes): a PDF's pages rendered at ``dpi``, a TIFF's shrunk
+    to ``working_side`` (else the usual). A file that cannot be opened raises
     :class:`ImageError`; a damaged page is given as its ImageError, and the others follow."""
     from describe_app.core.pictures.images import Picture
 
-    source = open_pages(path)
+    source = open_pages(path, working_side=working_side)
     name = Path(path).name or str(path)
     try:
         for index in range(source.page_count):

@@ -19,12 +19,19 @@ The default :class:`OcrSettings` are tuned for camera frames on a small CPU (mea
 * a text score threshold of 0.6 (real text scores 0.93 and up in our tests), with two
   extra filters for the stray glyphs found in photos without text (:func:`_is_plausible`);
 * RapidOCR's own logging at ``error``, so a frame without text prints nothing.
+
+The bundled recogniser knows Latin letters and Chinese only. Print in another script is
+still found, but read as a comma or a few stray letters (Cyrillic, Hebrew) or as Greek
+words with most of their letters left out; such a piece is given as
+:func:`unreadable_text` rather than as the stray letters (:func:`_is_unknown_script`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +41,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from describe_app.core.errors import OcrError
+from describe_app.core.i18n import _
 from describe_app.core.reading.reading_order import TextBox, group_lines
 from describe_app.core.untrusted_text import clean_text
 
@@ -49,6 +57,18 @@ _BLOB_MAX_CHARS = 3
 #: A lone character must score at least this: photos without text give single stray
 #: glyphs at 0.4 to 0.9 (a cat's eye read as "0"), while a clear printed one scores 0.99.
 _SINGLE_CHAR_MIN_SCORE = 0.95
+#: A piece at least this many times as long as it is tall is a run of letters ...
+_UNKNOWN_MIN_LENGTH = 3.0
+#: ... and holds at least this many visible characters per line height of its length:
+#: Latin print gives 1.1 (capitals spaced out) to 3, Chinese about 1, while a line of
+#: Cyrillic, Hebrew or Armenian is read as 0.1 to 0.55 (a comma, an "m").
+_MIN_CHARS_PER_HEIGHT = 0.6
+#: Greek letters: the recogniser knows only some of the small ones and leaves the others
+#: out ("Καλημέρα σας" read as "αλα σα"), so a piece read mostly as Greek, or as Greek
+#: and Latin capitals alike, is not trusted.
+_GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
+#: The Latin capitals that Greek ones look like.
+_GREEK_LIKE = frozenset("ABEZHIKMNOPTYX")
 
 
 @dataclass(frozen=True)
@@ -198,7 +218,34 @@ def _text_boxes(output: Any, image_area: int) -> list[TextBox]:
         TextBox.from_points(clean_text(str(text)), points, float(score))
         for text, points, score in zip(texts, corners, scores, strict=True)
     ]
-    return [box for box in boxes if _is_plausible(box, image_area)]
+    return [
+        TextBox(unreadable_text(), box.corners, box.score) if _is_unknown_script(box) else box
+        for box in boxes
+        if _is_plausible(box, image_area)
+    ]
+
+
+def unreadable_text() -> str:
+    """What stands in the text for a piece printed in a script the recogniser does not
+    know (said where the piece is, rather than the few stray letters read of it)."""
+    return _("[text in a script Describe cannot read]")
+
+
+def _is_unknown_script(box: TextBox) -> bool:
+    """True for a piece of print in letters the recogniser does not know: far fewer
+    characters read than its length holds, or read mostly as Greek."""
+    sides = [math.dist(box.corners[i], box.corners[(i + 1) % 4]) for i in range(2)]
+    length, thickness = max(sides), min(sides)
+    visible = "".join(box.text.split())
+    long = thickness > 0 and length >= _UNKNOWN_MIN_LENGTH * thickness
+    if long and len(visible) < _MIN_CHARS_PER_HEIGHT * length / thickness:
+        return True
+    letters = [c for c in visible if c.isalpha()]
+    greek = sum(1 for c in letters if _GREEK.match(c))
+    if not greek:
+        return False
+    # Greek capitals it knows only as Latin ones alike ("ΕΛΛΗΝΙΚΗ" read as "EAΛHNIKH")
+    return 2 * greek > len(letters) or all(c in _GREEK_LIKE or _GREEK.match(c) for c in letters)
 
 
 def _line_text(line: Sequence[TextBox]) -> str:

@@ -9,12 +9,15 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    that, at *gutters* (empty vertical strips at least :data:`GUTTER_LINES` line heights
    wide, top to bottom of the region) into columns, read left to right; then each part
    again. A title across two columns therefore comes before both, a table under them
-   after, and the sentence that introduces a table before the table. (Two columns whose
-   paragraph breaks fall at the same height, with more space than that, are read band by
-   band.)
+   after, and the sentence that introduces a table before the table. Bands one after the
+   other split by the same gutters are one region of columns: two columns of text whose
+   paragraph breaks fall at the same height are still read one after the other, and a
+   table's rows set far apart (each a band of its own) are one table.
 2. **Tables**: a band split into columns whose text fills little of the space to the next
    column (less than :data:`TABLE_FILL`: cells with space around them, where prose columns
-   fill about 90 %) and whose rows hold one piece per column is a table, read row by row.
+   fill about 90 %), one of them of short cells (:data:`CELL_WORDS`: columns of text set
+   far apart are not a table), and whose rows hold one piece per column is a table, read
+   row by row. Its print counts as body text for the headings' sizes.
 3. **Lines** in each column (the pieces on one level, left to right; skew allowed for, see
    :mod:`~describe_app.core.reading.reading_order`).
 4. **Headings** are lines printed at least :data:`HEADING_SIZE` times as big as the body
@@ -54,6 +57,18 @@ HEADING_SIZE = 1.2
 LEVEL_STEP = 0.88
 #: Lines this many times as far apart as usual are in different paragraphs.
 PARAGRAPH_PITCH = 1.25
+#: A table has a column whose cells hold at most this many words (the middle cell); side
+#: by side columns whose lines all hold more are columns of text.
+CELL_WORDS = 3
+#: Bands of the same columns are read as one region only when no more than this many line
+#: heights apart (a paragraph break, a table's spaced rows; not a page's other end).
+JOINED_GAP_LINES = 4.0
+#: Lines of one column this many body line heights apart (from middle to middle) or less
+#: may be of one paragraph: double spaced text is 2 to 2.4 (single spaced about 1.2).
+DOUBLE_SPACING = 2.6
+#: A line that reaches this share of its column's width or more is followed by the next
+#: line of its paragraph, if any (a paragraph's last line may end short).
+FULL_LINE = 0.75
 
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■□○·∙‣*\-–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
 _BULLET_ONLY = re.compile(r"^\s*[•●▪◦■□○·∙‣]\s*")
@@ -72,6 +87,7 @@ class _Row:
     height: float
     #: The line's width per letter (bigger and bolder print is wider).
     char_width: float
+    right: float = 0.0
 
     @property
     def middle(self) -> float:
@@ -105,19 +121,50 @@ def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
     unit = statistics.median(_height(p) for p in pieces)
     regions = _cut(tuple(pieces), unit)
     rows_of = [[] if r.is_table else _rows(r.pieces) for r in regions]
-    body = _Body.of([row for rows in rows_of for row in rows], unit)
+    # a table's print is body text too (a page of a title and a table has no other)
+    table_rows = [row for r in regions if r.is_table for row in _rows(r.pieces)]
+    body = _Body.of([row for rows in rows_of for row in rows] + table_rows, unit)
     levels = _heading_levels([row for rows in rows_of for row in rows], body)
     lines: list[Line] = []
     blocks: list[Block] = []
+    # the rows of regions one under the other in one column (the lines of double spaced
+    # text are bands of their own) are made into blocks together, split into paragraphs
+    # by their spacing: more than within the regions (the lines of one paragraph)
+    column: list[_Row] = []
+    inner: list[float] = []  # the pitches within the regions
     for region, rows in zip(regions, rows_of, strict=True):
+        if region.is_table or not rows or not _under(column, rows, body):
+            blocks += _text_blocks(column, body, levels, inner) if column else []
+            column, inner = [], []
         if region.is_table:
             table_lines, table = _table(region.columns)
             lines += table_lines
             blocks.append(table)
         else:
             lines += [row.line for row in rows]
-            blocks += _text_blocks(rows, body, levels)
+            column += rows
+            inner += [b.middle - a.middle for a, b in itertools.pairwise(rows)]
+    blocks += _text_blocks(column, body, levels, inner) if column else []
     return lines, blocks
+
+
+def _under(above: Sequence[_Row], rows: Sequence[_Row], body: _Body) -> bool:
+    """True when ``rows`` go on the text of ``above`` in the same column: below it, side
+    by side with it, no more than :data:`DOUBLE_SPACING` body line heights from its last
+    line, which is a line of text (more than :data:`CELL_WORDS` words) running on to the
+    column's right (:data:`FULL_LINE`; a form's "Name:" and "Signed:" lines, set as far
+    apart, are not a paragraph)."""
+    if not above:
+        return True
+    left, right = min(r.left for r in above), max(r.right for r in above)
+    beside = min(r.right for r in rows) > left and min(r.left for r in rows) < right
+    widest = max(right, *(r.right for r in rows)) - left
+    last = above[-1]
+    words = sum(1 for w in last.line.text.split() if sum(c.isalpha() for c in w) >= 2)
+    full = words > CELL_WORDS and last.right - left >= FULL_LINE * widest
+    pitch = rows[0].middle - above[-1].middle
+    near = rows[0].top >= above[-1].bottom and pitch <= DOUBLE_SPACING * body.height
+    return beside and full and near
 
 
 def lines_in_reading_order(boxes: Sequence[TextBox]) -> list[Line]:
@@ -147,13 +194,70 @@ def _cut(pieces: tuple[TextPiece, ...], unit: float, depth: int = 0) -> list[_Re
         return [_Region(pieces)]
     bands = _split(pieces, 1, BAND_GAP_LINES * unit)
     if len(bands) > 1:
-        return [r for band in bands for r in _cut(band, unit, depth + 1)]
-    columns = _split(pieces, 0, GUTTER_LINES * unit)
-    if len(columns) > 1 and len(_bands([pieces], unit)) > 1:  # one line is never columns
-        if _is_table(columns, unit):
-            return [_Region(pieces, tuple(columns))]
-        return [r for column in columns for r in _cut(column, unit, depth + 1)]
+        regions = []
+        for run in _column_runs(bands, unit):
+            if len(run) > 1:  # bands of the same columns: one region of columns
+                regions += _columned(tuple(p for band in run for p in band), unit, depth)
+            else:
+                regions += _cut(run[0], unit, depth + 1)
+        return regions
+    if len(_bands([pieces], unit)) > 1:  # one line is never columns
+        return _columned(pieces, unit, depth)
     return [_Region(pieces)]
+
+
+def _columned(pieces: tuple[TextPiece, ...], unit: float, depth: int) -> list[_Region]:
+    """A region split at its gutters: a table, or columns read one after the other."""
+    columns = _split(pieces, 0, GUTTER_LINES * unit)
+    if len(columns) < 2:
+        return [_Region(pieces)]
+    if _is_table(columns, unit):
+        return [_Region(pieces, tuple(columns))]
+    return [r for column in columns for r in _cut(column, unit, depth + 1)]
+
+
+def _column_runs(
+    bands: list[tuple[TextPiece, ...]], unit: float
+) -> list[list[tuple[TextPiece, ...]]]:
+    """Consecutive bands grouped where they share their columns (see :func:`_same_columns`);
+    any other band alone."""
+    runs: list[list[tuple[TextPiece, ...]]] = []
+    for band in bands:
+        if runs and _same_columns(runs[-1], band, unit):
+            runs[-1].append(band)
+        else:
+            runs.append([band])
+    return runs
+
+
+def _same_columns(
+    run: list[tuple[TextPiece, ...]], band: tuple[TextPiece, ...], unit: float
+) -> bool:
+    """True when ``band`` continues the columns of the bands of ``run``: the same number of
+    columns (two or more), whose gutters still part them all together, and either
+    paragraphs of text side by side (two columns whose paragraph breaks fall at the same
+    height, or double spaced) or a table (rows, or its head, set far apart), no more than
+    :data:`JOINED_GAP_LINES` apart."""
+    if min(p.box[1] for p in band) - max(p.box[3] for p in run[-1]) > JOINED_GAP_LINES * unit:
+        return False
+    gap = GUTTER_LINES * unit
+    together = tuple(p for part in (*run, band) for p in part)
+    count = len(_split(together, 0, gap))
+    if count < 2 or any(len(_split(part, 0, gap)) != count for part in (*run, band)):
+        return False
+    text = [_is_text_columns(_split(part, 0, gap), unit) for part in (*run, band)]
+    if any(text):  # columns of text go on only as columns of text
+        return all(text)
+    # single rows and tables: a table whose rows (or whose head) are set far apart
+    return _is_table(_split(together, 0, gap), unit)
+
+
+def _is_text_columns(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
+    """True for columns of text side by side: lines that are not a table's, or one line
+    (double spaced text: a band a line) of no short cells."""
+    if len(_bands(columns, unit)) == 1:
+        return not any(map(_short_cells, columns))
+    return not _is_table(columns, unit)
 
 
 def _split(pieces: tuple[TextPiece, ...], axis: int, gap: float) -> list[tuple[TextPiece, ...]]:
@@ -178,13 +282,20 @@ def _is_table(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
         width = max(p.box[2] for p in column) - left
         pitch = min(p.box[0] for p in following) - left
         fills.append(width / pitch if pitch > 0 else 1.0)
-    if statistics.median(fills) >= TABLE_FILL:
+    if statistics.median(fills) >= TABLE_FILL or not any(map(_short_cells, columns)):
         return False
     rows = _bands(columns, unit)
     counts = [[sum(1 for p in row if p in column) for column in columns] for row in rows]
     if len(rows) < 2 or any(count > 1 for row in counts for count in row):
         return False
     return 2 * sum(1 for row in counts if sum(1 for c in row if c) >= 2) > len(rows)
+
+
+def _short_cells(column: Sequence[TextPiece]) -> bool:
+    """True for a column of a table's short cells: its pieces hold at most
+    :data:`CELL_WORDS` words (the middle one; a name, a number, a date), where the lines
+    of a column of text hold more."""
+    return statistics.median(len(p.text.split()) for p in column) <= CELL_WORDS
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -232,6 +343,7 @@ def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
             _Row(
                 built,
                 left=min(p.box[0] for p in built.pieces),
+                right=max(p.box[2] for p in built.pieces),
                 top=statistics.median(p.box[1] for p in built.pieces),
                 bottom=statistics.median(p.box[3] for p in built.pieces),
                 height=statistics.median(_height(p) for p in built.pieces),
@@ -297,10 +409,13 @@ def _level(row: _Row, body: _Body, levels: list[float]) -> int:
     return len(levels) or 1
 
 
-def _text_blocks(rows: list[_Row], body: _Body, levels: list[float]) -> list[Block]:
-    """Headings, list items and paragraphs of one column's rows, in order."""
+def _text_blocks(
+    rows: list[_Row], body: _Body, levels: list[float], inner: Sequence[float] = ()
+) -> list[Block]:
+    """Headings, list items and paragraphs of one column's rows, in order; ``inner``: the
+    pitches of lines known to be together (else all are weighed)."""
     blocks: list[Block] = []
-    for run in _runs(rows, body):
+    for run in _runs(rows, body, inner):
         if _is_heading(run[0], body):
             text = " ".join(row.line.text for row in run)
             blocks.append(Block("heading", text, _level(run[0], body, levels)))
@@ -315,12 +430,12 @@ def _text_blocks(rows: list[_Row], body: _Body, levels: list[float]) -> list[Blo
     return blocks
 
 
-def _runs(rows: list[_Row], body: _Body) -> list[list[_Row]]:
+def _runs(rows: list[_Row], body: _Body, inner: Sequence[float] = ()) -> list[list[_Row]]:
     """Rows grouped into runs: a heading's lines, or body lines set no wider apart than
     usual (from one line's middle to the next: more than :data:`PARAGRAPH_PITCH` times
-    the usual distance starts a new run)."""
+    the usual distance, the middle of ``inner`` or else of all, starts a new run)."""
     pitches = [b.middle - a.middle for a, b in itertools.pairwise(rows)]
-    usual = statistics.median(pitches) if pitches else body.height
+    usual = statistics.median(inner or pitches) if inner or pitches else body.height
     runs: list[list[_Row]] = []
     for index, row in enumerate(rows):
         previous = rows[index - 1] if index else None

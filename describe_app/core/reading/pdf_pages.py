@@ -117,6 +117,23 @@ class PdfPages:
                 break
         return found
 
+    def picture_share(self, index: int) -> float:
+        """How much of the page its pictures cover (0 to 1; overlaps counted twice)."""
+        import pypdfium2.raw as pdfium_c
+
+        page = self._page(index)
+        width, height = page.get_size()
+        covered = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            try:
+                left, bottom, right, top = obj.get_bounds()
+            except Exception:  # an object PDFium cannot place: it covers nothing
+                continue
+            left, right = max(0.0, left), min(float(width), right)
+            bottom, top = max(0.0, bottom), min(float(height), top)
+            covered += max(0.0, right - left) * max(0.0, top - bottom)
+        return min(1.0, covered / (width * height)) if width > 0 and height > 0 else 0.0
+
     def _page(self, index: int) -> Any:
         try:
             return self._pdf[index]
