@@ -353,3 +353,37 @@ def test_escape_stops_a_long_scan_and_keeps_the_pages_read(
     assert len(view.document.pages) == kept
     assert "Page 5 of 40." not in window.announcer.history
     assert view.text.toPlainText().count("scanned words") == kept
+
+
+class _QuickReader(_SlowReader):
+    def read(self, image: Image.Image) -> OcrResult:
+        self.reads += 1
+        return OcrResult(lines=[f"scanned page {self.reads}"])
+
+
+def test_a_damaged_page_is_said_once_at_the_end_and_the_pages_after_it_are_read(
+    qtbot, make_window, speaking_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from describe_app.qt import document_worker
+
+    monkeypatch.setattr(document_worker, "_child_reader", lambda settings: _QuickReader())
+    pages = [printed_page([f"Page {n}"], dpi=30) for n in (1, 2, 3)]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
+    data = bytearray(buffer.getvalue())
+    with Image.open(io.BytesIO(bytes(data))) as tiff:
+        tiff.seek(1)
+        strips = zip(tiff.tag_v2[273], tiff.tag_v2[279], strict=True)  # offsets, lengths
+    for offset, length in strips:
+        data[offset : offset + length] = b"\xff" * length  # page 2's print is garbage
+    path = tmp_path / "fax.tif"
+    path.write_bytes(bytes(data))
+    window, _ = make_window(speaking_model_dir, load=False)
+    window.describe_files([str(path)])
+    done = "Document read: 2 pages. Page 2 of fax.tif is damaged, so it cannot be read."
+    qtbot.waitUntil(lambda: done in window.announcer.history, timeout=10_000)
+    view = window.documents.view
+    assert view is not None and len(view.document.pages) == 2
+    assert [page.number for page in view.document.pages] == [1, 3]

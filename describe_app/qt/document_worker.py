@@ -68,6 +68,7 @@ class DocumentWorker(QObject):
     page_read = Signal(int, object)  # request id, Page
     finished = Signal(int, bool)  # request id, stopped before the end
     failed = Signal(int, str)  # request id, one sentence
+    page_failed = Signal(int, str)  # request id, one sentence: a damaged page, the rest read
 
     def __init__(
         self, reader_factory: ReaderFactory | None = None, parent: QObject | None = None
@@ -224,6 +225,7 @@ class DocumentWorker(QObject):
             on_progress=lambda sentence: self._send(request, self.progress, sentence),
             on_page=on_page,
             cancel=request.cancel,
+            on_error=lambda error: self._send(request, self.page_failed, str(error)),
         )
         self._send(request, self.finished, document.stopped)
 

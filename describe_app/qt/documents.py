@@ -71,11 +71,13 @@ class Documents(QObject):
         self._reading: Document | None = None  # the document the worker is filling
         self._capture_to: Document | None = None  # "Next page": add to this one
         self._capturing = False  # the worker reads a captured page (not a file)
+        self._damaged: list[str] = []  # sentences for the damaged pages of the file read
         self.worker.opened.connect(self._on_opened)
         self.worker.progress.connect(self._on_progress)
         self.worker.page_read.connect(self._on_page)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
+        self.worker.page_failed.connect(self._on_page_failed)
         self.mode.page_captured.connect(self._on_captured)
         self.mode.switched_on.connect(self.worker.prepare_capture_reader)
 
@@ -85,6 +87,7 @@ class Documents(QObject):
         """Read a PDF or TIFF; a file opened while another is read replaces it."""
         self._reading = Document(source=str(path))
         self._capturing = False
+        self._damaged = []
         self._announcer.clear_status()
         self._announcer.announce(_("Opening {name}.").format(name=Path(path).name), interrupt=True)
         self.worker.read_file(path)
@@ -157,6 +160,12 @@ class Documents(QObject):
         self._announcer.clear_status()
         self._announcer.announce(sentence, interrupt=True)
 
+    def _on_page_failed(self, _request: int, sentence: str) -> None:
+        """A damaged page: the pages after it are read on; said with the end of reading
+        (said now, the next page's progress would cut it off)."""
+        if self._reading is not None:
+            self._damaged.append(sentence)
+
     def _on_page(self, _request: int, page: Page) -> None:
         document = self._reading
         if document is None:
@@ -189,7 +198,8 @@ class Documents(QObject):
             sentence = _("No text found.")
         else:
             sentence = ngettext("Document read: {n} page.", "Document read: {n} pages.", count)
-        self._announcer.announce(sentence.format(n=count))
+        damaged, self._damaged = self._damaged, []
+        self._announcer.announce(" ".join([sentence.format(n=count), *damaged]))
 
     def _on_failed(self, _request: int, sentence: str) -> None:
         self._reading = None
