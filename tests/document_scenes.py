@@ -80,6 +80,19 @@ def multipage_tiff(pictures: list[Image.Image], path: Path) -> Path:
     return path
 
 
+def with_damaged_page(tiff: Path, index: int, path: Path) -> Path:
+    """A copy of the multi-page ``tiff`` at ``path`` whose page ``index`` (from 0) has
+    garbage for its print: its entry in the file is whole, its data is not."""
+    data = bytearray(tiff.read_bytes())
+    with Image.open(io.BytesIO(bytes(data))) as pages:
+        pages.seek(index)
+        strips = zip(pages.tag_v2[273], pages.tag_v2[279], strict=True)  # offsets, lengths
+    for offset, length in strips:
+        data[offset : offset + length] = b"\xff" * length
+    path.write_bytes(bytes(data))
+    return path
+
+
 def word_accuracy(expected: list[str], read: str) -> float:
     """Share of the expected words found in order in the text read (0 to 1)."""
     want = [w.lower() for line in expected for w in re.findall(r"\w+", line)]

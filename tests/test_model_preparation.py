@@ -16,6 +16,7 @@ import pytest
 from describe_app.core.describe.conversation import Conversation
 from describe_app.core.describe.describer import (
     DescribeRequest,
+    GenerationStats,
 )
 from describe_app.core.describe.local.vlm_describer import WRITE_AHEAD_TOKENS, VlmDescriber
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
@@ -173,6 +174,19 @@ class PromptReads:
         self._handle.remove()
 
 
+def answered(
+    describer: VlmDescriber, picture: Picture, tokens: int | None = None
+) -> tuple[Conversation, DescribeRequest, GenerationStats]:
+    """A conversation about ``picture`` with its brief description answered and recorded
+    (in at most ``tokens`` tokens): the request and its stats."""
+    conversation = Conversation(picture)
+    first = conversation.describe_request(Detail.BRIEF)
+    first = DescribeRequest(first.picture, first.prompt, max_new_tokens=tokens)
+    answer, stats = describe_text(describer, first)
+    conversation.record(first, answer)
+    return conversation, first, stats
+
+
 @pytest.fixture(scope="module")
 def lively_float(lively: LoadedVLM) -> LoadedVLM:
     """The lively model without int8 layers: batching does not change its numbers beyond
@@ -186,13 +200,9 @@ def test_a_follow_up_reads_only_its_own_tokens_and_answers_as_afresh(
     lively_float: LoadedVLM, astronaut: Picture
 ) -> None:
     describer = VlmDescriber(lively_float)
-    conversation = Conversation(astronaut)
-    first = conversation.describe_request(Detail.BRIEF)
-    first = DescribeRequest(first.picture, first.prompt, max_new_tokens=20)
-    answer, stats = describe_text(describer, first)
+    conversation, first, stats = answered(describer, astronaut, tokens=20)
     assert stats.prompt_tokens_kept == 0 and stats.vision_seconds is not None
     first_prompt = describer.prepare_inputs(first)["input_ids"].shape[1]
-    conversation.record(first, answer)
     for question in ("What colour is the mug?", "Is anyone there?"):
         asked = conversation.question_request(question)
         asked = DescribeRequest(asked.picture, asked.prompt, max_new_tokens=20)
@@ -218,10 +228,7 @@ def test_the_kept_conversation_is_never_used_for_another_picture(
     """The image tokens of two pictures are the same placeholder: the kept cache must be
     matched by the picture, not by the prompt's tokens."""
     describer = VlmDescriber(lively)
-    conversation = Conversation(astronaut)
-    first = conversation.describe_request(Detail.BRIEF)
-    answer, _ = describe_text(describer, first)
-    conversation.record(first, answer)
+    conversation, _first, _stats = answered(describer, astronaut)
     elsewhere = Conversation(coffee, turns=list(conversation.turns))
     other = elsewhere.question_request("Why?")
     count = lively_vision.count
@@ -239,10 +246,7 @@ def test_a_cancelled_follow_up_leaves_the_kept_conversation_whole(
     lively: LoadedVLM, astronaut: Picture
 ) -> None:
     describer = VlmDescriber(lively)
-    conversation = Conversation(astronaut)
-    first = conversation.describe_request(Detail.BRIEF)
-    answer, _ = describe_text(describer, first)
-    conversation.record(first, answer)
+    conversation, _first, _stats = answered(describer, astronaut)
     asked = conversation.question_request("What is behind?")
     cancel = threading.Event()
     pieces: list[str] = []

@@ -18,7 +18,13 @@ from describe_app.core.reading.document import Block, TextPiece
 from describe_app.core.reading.document_reader import ocr_page, read_document
 from describe_app.core.reading.ocr_reader import OcrReader, OcrSettings, unreadable_text
 from describe_app.core.reading.page_layout import lay_out, lay_out_page
-from tests.document_scenes import page_lines, printed_page, word_accuracy
+from tests.document_scenes import (
+    multipage_tiff,
+    page_lines,
+    printed_page,
+    with_damaged_page,
+    word_accuracy,
+)
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 BODY_H = 30.0
@@ -270,8 +276,7 @@ def _pages_tiff(path: Path) -> bytes:
             (40, 40), f"Page {number} of the fax", font=face(30), fill="black"
         )
         pages.append(image)
-    pages[0].save(path, save_all=True, append_images=pages[1:], compression="tiff_lzw")
-    return path.read_bytes()
+    return multipage_tiff(pages, path).read_bytes()
 
 
 def test_a_tiff_cut_short_is_one_sentence_without_warnings(
@@ -302,14 +307,8 @@ def test_the_pages_of_a_tiff_before_its_damage_are_read(
 def test_the_pages_after_a_damaged_one_are_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = bytearray(_pages_tiff(tmp_path / "fax.tif"))
-    with Image.open(io.BytesIO(bytes(data))) as tiff:
-        tiff.seek(1)
-        strips = zip(tiff.tag_v2[273], tiff.tag_v2[279], strict=True)  # offsets, lengths
-    for offset, length in strips:
-        data[offset : offset + length] = b"\xff" * length  # page 2's print is garbage
-    fax = tmp_path / "damaged.tif"
-    fax.write_bytes(bytes(data))
+    _pages_tiff(tmp_path / "fax.tif")
+    fax = with_damaged_page(tmp_path / "fax.tif", 1, tmp_path / "damaged.tif")  # page 2
     assert main(["read", str(fax)]) == 2
     out, err = capsys.readouterr()
     assert out == "Page 1 of the fax\n\nPage 3 of the fax\n"  # reading stopped at page 2

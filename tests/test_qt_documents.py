@@ -23,7 +23,14 @@ from describe_app.qt.document_worker import DocumentWorker
 from describe_app.qt.help_text import help_html
 from describe_app.qt.reading_view import ReadingView
 from tests import qt_fixtures
-from tests.document_scenes import page_lines, printed_page, scanned_pdf, text_pdf
+from tests.document_scenes import (
+    multipage_tiff,
+    page_lines,
+    printed_page,
+    scanned_pdf,
+    text_pdf,
+    with_damaged_page,
+)
 
 make_window = qt_fixtures.make_window
 qt_strict = qt_fixtures.qt_strict
@@ -226,7 +233,6 @@ def test_a_one_page_tiff_stays_a_picture_and_a_multipage_tiff_is_a_document(
     tmp_path: Path,
 ) -> None:
     from describe_app.qt.documents import is_window_document
-    from tests.document_scenes import multipage_tiff
 
     pages = [Image.new("RGB", (40, 50), "white"), Image.new("RGB", (40, 50), "grey")]
     assert is_window_document(multipage_tiff(pages, tmp_path / "two.tiff"))
@@ -364,22 +370,12 @@ class _QuickReader(_SlowReader):
 def test_a_damaged_page_is_said_once_at_the_end_and_the_pages_after_it_are_read(
     qtbot, make_window, speaking_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import io
-
     from describe_app.qt import document_worker
 
     monkeypatch.setattr(document_worker, "_child_reader", lambda settings: _QuickReader())
     pages = [printed_page([f"Page {n}"], dpi=30) for n in (1, 2, 3)]
-    buffer = io.BytesIO()
-    pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
-    data = bytearray(buffer.getvalue())
-    with Image.open(io.BytesIO(bytes(data))) as tiff:
-        tiff.seek(1)
-        strips = zip(tiff.tag_v2[273], tiff.tag_v2[279], strict=True)  # offsets, lengths
-    for offset, length in strips:
-        data[offset : offset + length] = b"\xff" * length  # page 2's print is garbage
-    path = tmp_path / "fax.tif"
-    path.write_bytes(bytes(data))
+    whole = multipage_tiff(pages, tmp_path / "whole.tif")
+    path = with_damaged_page(whole, 1, tmp_path / "fax.tif")  # page 2's print is garbage
     window, _ = make_window(speaking_model_dir, load=False)
     window.describe_files([str(path)])
     done = "Document read: 2 pages. Page 2 of fax.tif is damaged, so it cannot be read."

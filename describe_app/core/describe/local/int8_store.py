@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import struct
@@ -77,12 +78,9 @@ class StoredLayers:
     plain file reads, not a memory map: mapped pages stay counted in the process's memory
     until unmapped (a map raised the peak of SmolVLM-256M's load from 0.83 to 0.94 GB)."""
 
-    def __init__(
-        self, file: Any, path: Path, places: dict[str, tuple[int, int]], layers: list[LayerShape]
-    ) -> None:
+    def __init__(self, file: Any, path: Path, places: dict[str, _Place]) -> None:
         self._file = file
         self._places = places
-        self._expected = _expected_shapes(layers)
         self._lock = threading.Lock()
         self.path = path
 
@@ -103,7 +101,7 @@ class StoredLayers:
             log.info("ignoring the int8 file %s: it does not match the model", path)
             _remove(path)
             return None
-        return cls(file, path, places, layers)
+        return cls(file, path, places)
 
     def values_and_scales(self, name: str) -> tuple[Any, Any]:
         """A layer's int8 values (rows x columns) and float64 scales (one per row)."""
@@ -112,9 +110,8 @@ class StoredLayers:
     def _read(self, key: str) -> Any:
         import torch
 
-        dtype, shape = self._expected[key]
+        start, size, dtype, shape = self._places[key]
         tensor = torch.empty(shape, dtype=torch.int8 if dtype == "I8" else torch.float64)
-        start, size = self._places[key]
         with self._lock:
             self._file.seek(start)
             if self._file.readinto(tensor.numpy().data.cast("B")) != size:
@@ -125,20 +122,17 @@ class StoredLayers:
         self._file.close()
 
 
-def _places(
-    file: Any, layers: list[LayerShape], file_size: int
-) -> dict[str, tuple[int, int]] | None:
-    """Where each tensor of ``layers`` lies in the stored ``file`` (start, bytes), when its
-    header is of this format and holds exactly those tensors, back to back to its end."""
-    try:
-        (length,) = struct.unpack("<Q", file.read(8))
-        if length > min(file_size, 64 << 20):
-            return None
-        header = json.loads(file.read(length))
-    except (OSError, ValueError, struct.error):
+#: Where one tensor lies in a stored file: start, bytes, safetensors dtype, shape.
+_Place = tuple[int, int, str, tuple[int, ...]]
+
+
+def _places(file: Any, layers: list[LayerShape], file_size: int) -> dict[str, _Place] | None:
+    """Where each tensor of ``layers`` lies in the stored ``file``, when its header is of
+    this format and holds exactly those tensors, back to back to its end."""
+    read = _header(file, file_size)
+    if read is None:
         return None
-    if not isinstance(header, dict):
-        return None
+    header, data_start = read
     metadata = header.pop("__metadata__", None)
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
         return None
@@ -148,7 +142,7 @@ def _places(
     places, end = {}, 0
     for key, (dtype, shape) in expected.items():
         entry = header[key]
-        size = _element_bytes(dtype) * _count(shape)
+        size = _element_bytes(dtype) * math.prod(shape)
         if (
             not isinstance(entry, dict)
             or entry.get("dtype") != dtype
@@ -156,9 +150,22 @@ def _places(
             or entry.get("data_offsets") != [end, end + size]
         ):
             return None
-        places[key] = (8 + length + end, size)
+        places[key] = (data_start + end, size, dtype, shape)
         end += size
-    return places if 8 + length + end == file_size else None
+    return places if data_start + end == file_size else None
+
+
+def _header(file: Any, file_size: int) -> tuple[dict[str, Any], int] | None:
+    """A safetensors file's header (read from its start) and where its data begins; None
+    when it is not one."""
+    try:
+        (length,) = struct.unpack("<Q", file.read(8))
+        if length > min(file_size, 64 << 20):
+            return None
+        header = json.loads(file.read(length))
+    except (OSError, ValueError, struct.error):
+        return None
+    return (header, 8 + length) if isinstance(header, dict) else None
 
 
 def _expected_shapes(layers: list[LayerShape]) -> dict[str, tuple[str, tuple[int, ...]]]:
@@ -167,13 +174,6 @@ def _expected_shapes(layers: list[LayerShape]) -> dict[str, tuple[str, tuple[int
         shapes[f"{layer.name}.values"] = ("I8", (layer.rows, layer.columns))
         shapes[f"{layer.name}.scales"] = ("F64", (layer.rows,))
     return shapes
-
-
-def _count(shape: tuple[int, ...]) -> int:
-    count = 1
-    for side in shape:
-        count *= side
-    return count
 
 
 class LayerWriter:
@@ -187,7 +187,7 @@ class LayerWriter:
         header: dict[str, Any] = {"__metadata__": metadata}
         offset = 0
         for key, (dtype, shape) in _expected_shapes(layers).items():
-            size = _element_bytes(dtype) * _count(shape)
+            size = _element_bytes(dtype) * math.prod(shape)
             header[key] = {"dtype": dtype, "shape": list(shape)}
             header[key]["data_offsets"] = [offset, offset + size]
             self._offsets[key] = (offset, size)
@@ -268,11 +268,11 @@ def _model_exists(stored: Path) -> bool:
     cannot be read counts as there: it is left alone)."""
     try:
         with open(stored, "rb") as file:
-            (length,) = struct.unpack("<Q", file.read(8))
-            header = json.loads(file.read(min(length, 64 << 20)))
-        model = header["__metadata__"]["model"]
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
+            read = _header(file, stored.stat().st_size)
+    except OSError:
         return True
+    metadata = read[0].get("__metadata__") if read is not None else None
+    model = metadata.get("model") if isinstance(metadata, dict) else None
     return not isinstance(model, str) or Path(model).is_dir()
 
 

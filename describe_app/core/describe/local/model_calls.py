@@ -91,13 +91,8 @@ class ModelCalls:
         tokens = torch.tensor([ahead.token_ids], dtype=prompt_ids.dtype, device=prompt_ids.device)
         input_ids = torch.cat([prompt_ids, tokens], dim=1)
         cache = copy.deepcopy(ahead.cache)
-        model_inputs = {
-            "input_ids": input_ids,
-            "attention_mask": torch.ones_like(input_ids),
-            self._cache_arg: cache,
-        }
         at_least = max(0, self._settings.min_new_tokens - written)
-        self._run(model_inputs, limit - written, at_least, streamer, criteria)
+        self._run_from(input_ids, cache, limit - written, at_least, streamer, criteria)
         return cache
 
     def shared_length(self, inputs: Any, kept: KeptPrompt) -> int:
@@ -124,20 +119,33 @@ class ModelCalls:
         """Answer ``inputs`` from (a copy of) the kept cache cut back to its first
         ``shared`` tokens: only the rest of the prompt is read, no picture goes in.
         Returns the cache as the generation left it."""
-        import torch
-
         cache = copy.deepcopy(kept.cache)
         surplus = int(cache.get_seq_length()) - shared
         if surplus > 0:
             cache.crop(-surplus)  # transformers 5: the number of tokens to drop, negative
-        input_ids = inputs["input_ids"]
+        at_least = self._settings.min_new_tokens
+        self._run_from(inputs["input_ids"], cache, limit, at_least, streamer, criteria)
+        return cache
+
+    def _run_from(
+        self,
+        input_ids: Any,
+        cache: Any,
+        limit: int,
+        at_least: int,
+        streamer: DeltaStreamer,
+        criteria: list[Any],
+    ) -> None:
+        """Generate after ``input_ids`` (all the tokens so far), of which ``cache`` has read
+        the first ones: generate() reads only the rest."""
+        import torch
+
         model_inputs = {
             "input_ids": input_ids,
             "attention_mask": torch.ones_like(input_ids),
             self._cache_arg: cache,
         }
-        self._run(model_inputs, limit, self._settings.min_new_tokens, streamer, criteria)
-        return cache
+        self._run(model_inputs, limit, at_least, streamer, criteria)
 
     def _run(
         self,
