@@ -64,3 +64,5 @@ priority  # keyring backend class attribute in tests/test_remote_profiles.py
 pytestmark  # pytest reads it: marks a whole test module (slow)
 _.focus_key  # ScreenSettings field, read by name (settings page, window_screen)
 own_history  # a fixture used by name (pytest.mark.usefixtures) in the codes tests
+set_input_embeddings  # FusedLlamaModel: transformers calls it on a model's text model
+no_repeat_ngram_size  # a GenerationConfig field, set in tests/test_fused_llama.py

@@ -34,13 +34,13 @@ def model_dir(tiny_model_dir: Path, tmp_path: Path) -> Path:
 def conversions(monkeypatch: pytest.MonkeyPatch, own_history: Path) -> list[int]:
     """How many layers were converted from their stored weights, per load (own data folder)."""
     counted: list[int] = []
-    real = int8_layers.int8_per_row
+    real = int8_layers.int8_rows
 
     def counting(weight: Any) -> Any:
         counted.append(1)
         return real(weight)
 
-    monkeypatch.setattr(int8_layers, "int8_per_row", counting)
+    monkeypatch.setattr(int8_layers, "int8_rows", counting)
     return counted
 
 

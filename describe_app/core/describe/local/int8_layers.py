@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import warnings
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,16 @@ def quantize_linear_layers(
     mapped: MappedWeights | None = None,
     stored: Path | None = None,
     model_path: Path | None = None,
+    unpacked: Collection[str] = (),
 ) -> int:
     """Replace each ``nn.Linear`` by a dynamically quantized int8 one (per-channel scales).
 
     Layers are converted on a small thread pool (the torch kernels release the GIL). The
     stored pages of each converted layer are handed back through ``mapped``. ``stored``:
     the file that keeps the int8 layers (:mod:`.int8_store`): read from it when it matches
-    the model, else written (noting ``model_path``, the model's folder). Returns the number
-    of layers replaced.
+    the model, else written (noting ``model_path``, the model's folder). The layers named
+    in ``unpacked`` become :class:`~.fused_llama.Int8Rows`, to be joined and packed later.
+    Returns the number of layers replaced.
 
     torch's default int8 engine (fbgemm on x86) packs every layer. oneDNN's engine for the
     vision encoder alone was tried (``benchmarks/bench_engine.py``, SmolVLM-256M, 2 cores,
@@ -72,17 +75,24 @@ def quantize_linear_layers(
     def convert(target: tuple[str, Any, str]) -> tuple[Any, str, Any]:
         qualified, parent, name = target
         layer = getattr(parent, name)
-        qweight = None
+        rows = None
         if kept is not None:
             try:
-                qweight = per_row_tensor(*kept.values_and_scales(qualified))
+                rows = kept.values_and_scales(qualified)
             except OSError:  # the stored file went away or was cut short: convert
                 log.info("cannot read %s back", qualified, exc_info=True)
-        if qweight is None:
-            qweight = int8_per_row(layer.weight.detach())
-        quantized = int8_linear(layer, qweight)
+        if rows is None:
+            rows = int8_rows(layer.weight.detach())
         if writer is not None:
-            writer.write(qualified, qweight)
+            writer.write(qualified, *rows)
+        quantized: Any
+        if qualified in unpacked:
+            from describe_app.core.describe.local.fused_llama import Int8Rows
+
+            bias = None if layer.bias is None else layer.bias.detach().float()
+            quantized = Int8Rows(*rows, bias)
+        else:
+            quantized = int8_linear(layer, per_row_tensor(*rows))
         if mapped:
             mapped.drop(layer.weight)
         return parent, name, quantized
@@ -162,10 +172,16 @@ def int8_linear(layer: Any, qweight: Any = None) -> Any:
 
 def int8_per_row(weight: Any) -> Any:
     """``weight`` (any float type, rows x columns) as a per-row symmetric qint8 tensor,
-    identical to ``torch.quantize_per_channel`` on its float32 copy, made a slice of rows
-    at a time with vector operations: round(value x (1 / scale)), half to even, as torch's
-    own kernel computes it, three times faster than that kernel (which works value by
-    value: 1.8 of the 2.3 s SmolVLM-256M took to load on 2 AVX2 cores went to it)."""
+    identical to ``torch.quantize_per_channel`` on its float32 copy."""
+    return per_row_tensor(*int8_rows(weight))
+
+
+def int8_rows(weight: Any) -> tuple[Any, Any]:
+    """``weight`` (any float type, rows x columns) as int8 values and float64 per-row
+    scales, made a slice of rows at a time with vector operations: round(value x (1 /
+    scale)), half to even, as torch's own kernel computes it, three times faster than that
+    kernel (which works value by value: 1.8 of the 2.3 s SmolVLM-256M took to load on 2
+    AVX2 cores went to it)."""
     import torch
 
     rows, columns = weight.shape
@@ -180,7 +196,7 @@ def int8_per_row(weight: Any) -> Any:
         scales[first : first + step] = part_scales.double()
         part.mul_((1.0 / part_scales)[:, None]).round_().clamp_(-128, 127)
         values[first : first + step].copy_(part)
-    return per_row_tensor(values, scales)
+    return values, scales
 
 
 def per_row_tensor(values: Any, scales: Any) -> Any:

@@ -211,12 +211,11 @@ class LayerWriter:
             log.info("cannot write the int8 layers to %s", path, exc_info=True)
             self._drop()
 
-    def write(self, name: str, quantized: Any) -> None:
-        """Store one layer's weights (a per-channel quantized tensor)."""
+    def write(self, name: str, values: Any, scales: Any) -> None:
+        """Store one layer's weights: int8 values and float64 per-row scales."""
         if self._file is None:
             return
-        values = quantized.int_repr().contiguous()
-        scales = quantized.q_per_channel_scales().double().contiguous()
+        values, scales = values.contiguous(), scales.double().contiguous()
         try:
             with self._lock:
                 for key, tensor in ((f"{name}.values", values), (f"{name}.scales", scales)):

@@ -21,6 +21,7 @@ from typing import Any
 
 from describe_app.core.describe.describer import GenerationSettings
 from describe_app.core.describe.local.generation_controls import DeltaStreamer
+from describe_app.core.describe.local.greedy_loop import decode_greedy, runs_plainly
 from describe_app.core.describe.local.picture_features import AnswerStart, KeptPrompt
 from describe_app.core.describe.local.vlm_loader import LoadedVLM
 
@@ -36,6 +37,7 @@ class ModelCalls:
         eos = self._model.generation_config.eos_token_id
         self._ends = set(eos) if isinstance(eos, list | tuple) else {eos}
         self._image_token = getattr(self._model.config, "image_token_id", None)
+        self._plain_loop = runs_plainly(self._model)  # generate()'s tokens, fewer steps
 
     def encode(self, inputs: Any) -> Any:
         """The picture's features (SmolVLM: 64 vectors for one view), as the encoder gives
@@ -156,6 +158,19 @@ class ModelCalls:
         criteria: list[Any],
     ) -> None:
         config = self._model.generation_config
+        if self._plain_loop:
+            decode_greedy(
+                self._model,
+                model_inputs,
+                cache_arg=self._cache_arg,
+                limit=limit,
+                at_least=at_least,
+                penalty=self._settings.repetition_penalty,
+                ends=self._ends,
+                streamer=streamer,
+                criteria=criteria,
+            )
+            return
         self._model.generate(
             **model_inputs,
             max_new_tokens=limit,

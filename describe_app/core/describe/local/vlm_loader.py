@@ -79,6 +79,7 @@ class LoadOptions:
     quantize: str = "auto"  # "auto" (int8 on CPU), "int8" or "none"
     threads: int | None = None  # prefill threads; None: every available core
     decode_threads: int | None = None  # None: default_decode_threads()
+    fused: bool = True  # on a CPU, a Llama language model runs on fused layers (fused_llama)
 
 
 @dataclass
@@ -178,12 +179,22 @@ def load_vlm(
     model.eval()
     if device == "cpu":
         kept: set[Any] = set()
+        joined: set[str] = set()
+        if opts.fused:
+            from describe_app.core.describe.local.fused_llama import fused_projection_names
+
+            joined = fused_projection_names(model)
         if quantize == "int8":
             mapped = MappedWeights.of_this_process()
-            quantize_linear_layers(model, threads, mapped, stored_file(path), path)
+            quantize_linear_layers(model, threads, mapped, stored_file(path), path, joined)
             release_free_memory()  # before the float32 copies: that is when the peak comes
             kept = keep_embeddings_stored(model, weight_read_by_owner)
         make_float32(model, kept)
+        if joined:
+            from describe_app.core.describe.local.fused_llama import install_fused_llama
+
+            if install_fused_llama(model):
+                log.info("the language model runs on fused layers")
         release_free_memory()
         keep_working_blocks()
         dtype = "int8+float32" if quantize == "int8" else "float32"
