@@ -22,13 +22,14 @@ and measures, on this machine:
    ``--max-tokens`` tokens (default 12, the engine benchmark's first sentence): random
    weights never end a sentence, so the first sentence is what the splitter hands out when
    generation stops. The first press is cold; the table shows the median of the others.
-   ``--no-camera``: no camera; Space describes an opened photo (shows what the preview
-   costs the model). With the camera, the presses are issue 14's three cases, measured
-   apart (``window_cases.py``, ``--rounds`` of each): **settled** (the view was prepared in
-   the background before Space), **follow-up** (a question about that picture, its
-   features reused) and **fresh** (the view changed just before Space: the full path),
-   with the ratio settled / fresh and the background CPU per view change and per minute of
-   a still view (``--hold``).
+   ``--no-camera``: no camera; each press opens another photo, with preparing off (the
+   full path without a preview beside it: shows what the preview costs the model). With
+   the camera, the presses are issue 14's three cases, measured apart
+   (``window_cases.py``, ``--rounds`` of each): **settled** (the view was prepared in the
+   background before Space), **follow-up** (a question about that picture, its features
+   reused) and **fresh** (the view changed just before Space: the full path), with the
+   ratio settled / fresh, the background CPU per view change and per minute of a still
+   view (``--hold``), and the CPU of describing the last picture's parts for exploring.
 
 ``--isa avx2`` emulates an AVX2-only laptop (benchmarks/machine.py); the machine line says
 which CPU flags and kernels the figures come from.
@@ -113,7 +114,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--presses", type=int, default=5, help="Space presses without a camera (first is cold)"
+        "--presses", type=int, default=5, help="photos opened without a camera (first is cold)"
     )
     parser.add_argument(
         "--rounds", type=int, default=3, help="with a camera: settled, follow-up, fresh presses"
@@ -127,7 +128,12 @@ def main() -> int:
     parser.add_argument("--model-dir", type=Path, default=bench_engine.DEFAULT_MODEL_DIR)
     parser.add_argument("--no-audio", action="store_true", help="do not start a null sink")
     parser.add_argument(
-        "--no-camera", action="store_true", help="no camera: Space describes an opened photo"
+        "--no-camera", action="store_true", help="no camera: each press opens another photo"
+    )
+    parser.add_argument(
+        "--stall-stacks",
+        action="store_true",
+        help="keep the GUI thread's Python stack at each stall over 25 ms (in the JSON)",
     )
     add_isa_argument(parser)
     args = parser.parse_args()
@@ -169,6 +175,7 @@ def main() -> int:
             sandbox,
             rounds=args.rounds,
             hold_s=args.hold,
+            stall_stacks=args.stall_stacks,
         )
     shutil.rmtree(sandbox, ignore_errors=True)
     results: dict[str, Any] = {

@@ -17,7 +17,9 @@ as still, or as new, as each case needs. Each row says whether the vision encode
 
 After the rounds, the view is held still a while longer: the model process's CPU time then
 is the background cost of a settled view per minute (one preparation, nothing after); the
-CPU of each preparation is the cost per view change.
+CPU of each preparation is the cost per view change. The window also describes the parts
+of the last described picture in the background (for exploring it; after the held view's
+preparation, once per described picture): that CPU is counted apart, before the still view's.
 """
 
 from __future__ import annotations
@@ -77,18 +79,21 @@ class StillView:
         camera.latest_frame = latest_frame
 
 
-def model_cpu_seconds() -> float:
-    """CPU seconds of this process's children (the model process) so far."""
-    import psutil
+class ModelCpu:
+    """CPU seconds of the window's model process so far (not of the sound server, the
+    speech or the text reader, which are children of this process too)."""
 
-    total = 0.0
-    for child in psutil.Process().children(recursive=True):
-        try:
-            times = child.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+    def __init__(self, window: Any) -> None:
+        self._worker = window._bridge._worker
+
+    def __call__(self) -> float:
+        import psutil
+
+        pid = getattr(self._worker, "pid", None)
+        if pid is None:
+            raise RuntimeError("the window's model does not run in a process of its own")
+        times = psutil.Process(pid).cpu_times()
+        return times.user + times.system
 
 
 def run_cases(
@@ -128,7 +133,8 @@ def run_cases(
         view.frame = views[2 * i + 1]  # the view changes just before the key
         window.result.setFocus()
         rows["fresh"].append({"round": i + 1, **press(None)})
-    hold = _hold_still(view, views[-1], keeper, wait_until, hold_s)
+    cpu = ModelCpu(window)
+    hold = _hold_still(view, views[-1], keeper, wait_until, hold_s, window.explorer, cpu)
     return {"rows": rows, "preparations": preparations, "hold": hold, "question": QUESTION}
 
 
@@ -139,21 +145,41 @@ def _show_until_prepared(view: StillView, frame: np.ndarray, keeper: Any, wait_u
     wait_until(lambda: len(keeper.prepared_events) > prepared, PREPARE_TIMEOUT_S, "a preparation")
 
 
+def _explored(explorer: Any) -> bool:
+    session = explorer.session
+    return session is None or (session.next_to_describe() is None and explorer._job_id is None)
+
+
 def _hold_still(
-    view: StillView, frame: np.ndarray, keeper: Any, wait_until: Wait, hold_s: float
+    view: StillView,
+    frame: np.ndarray,
+    keeper: Any,
+    wait_until: Wait,
+    hold_s: float,
+    explorer: Any,
+    model_cpu_seconds: Callable[[], float],
 ) -> dict[str, Any]:
-    """A new view held still: its one preparation, then nothing (CPU counted throughout)."""
+    """A new view held still: its one preparation, the parts of the last described picture
+    explored, then nothing (CPU counted throughout)."""
     prepared = len(keeper.prepared_events)
     cpu0 = model_cpu_seconds()
     _show_until_prepared(view, frame, keeper, wait_until)
     after_first = len(keeper.prepared_events)
+    cpu_prepared, wall_prepared = model_cpu_seconds(), time.perf_counter()
+    session = explorer.session
+    known = len(session.texts) if session is not None else 0
+    wait_until(lambda: _explored(explorer), PREPARE_TIMEOUT_S, "the parts to be described")
+    explored = (len(session.texts) if session is not None else 0) - known
     cpu1, wall1 = model_cpu_seconds(), time.perf_counter()
     end = wall1 + hold_s
     wait_until(lambda: time.perf_counter() >= end, hold_s + 10, "the held view's end")
     cpu2, wall2 = model_cpu_seconds(), time.perf_counter()
     return {
         "held_s_after_preparing": wall2 - wall1,
-        "preparing_model_cpu_seconds": cpu1 - cpu0,
+        "preparing_model_cpu_seconds": cpu_prepared - cpu0,
+        "parts_described_after": explored,
+        "exploring_model_cpu_seconds": cpu1 - cpu_prepared,
+        "exploring_s": wall1 - wall_prepared,
         "after_model_cpu_seconds": cpu2 - cpu1,
         "model_cpu_seconds_per_minute_after": (cpu2 - cpu1) * 60 / (wall2 - wall1),
         "preparations": len(keeper.prepared_events) - prepared,
@@ -205,7 +231,12 @@ def table_lines(cases: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("ratio settled / fresh", fmt(s.get("settled_over_fresh"), "{:.2f}"), ""),
         ("background CPU per view change (s)", fmt(s["cpu_seconds_per_view_change"], "{:.2f}"), ""),
         (
-            "model CPU once prepared, still view (s/min)",
+            f"exploring {hold['parts_described_after']} parts after, model CPU (s)",
+            fmt(hold["exploring_model_cpu_seconds"], "{:.2f}"),
+            "",
+        ),
+        (
+            "model CPU after that, still view (s/min)",
             fmt(s["cpu_seconds_per_minute_settled"], "{:.2f}"),
             "",
         ),

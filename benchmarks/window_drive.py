@@ -1,10 +1,11 @@
 """``bench_window.py``'s run of the window: the real ``run_window`` in this process,
 on Qt's offscreen platform, driven by its keys.
 
-The camera is a 640x480 video file (:func:`make_video`), or none (Space then describes an
-opened photo). :func:`run_window_bench` waits for the model and the voice, then presses
-Space (or runs the three cases of ``window_cases.py``); :func:`press_key` times one press
-to the first sentence on screen and in the ear.
+The camera is a 640x480 video file (:func:`make_video`), or none (each press then opens
+another photo, with preparing off: the full path, with no preview beside it).
+:func:`run_window_bench` waits for the model and the voice, then presses Space (or runs the
+three cases of ``window_cases.py``); :func:`press_key` times one press to the first sentence
+on screen and in the ear.
 """
 
 from __future__ import annotations
@@ -55,9 +56,11 @@ def run_window_bench(
     *,
     rounds: int = 0,
     hold_s: float = 20.0,
+    stall_stacks: bool = False,
 ) -> dict[str, Any]:
     """Drive the real ``run_window`` in this process; see the module docstring. With a
-    camera and ``rounds``, the three cases of window_cases.py instead of plain presses."""
+    camera and ``rounds``, the three cases of window_cases.py instead of plain presses;
+    ``stall_stacks``: keep the GUI thread's stack at each stall (``Heartbeat.watch_stalls``)."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     hold_true()
     from PySide6.QtCore import QTimer
@@ -84,9 +87,14 @@ def run_window_bench(
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     beat = Heartbeat()
     beat.start()
+    if stall_stacks:
+        beat.watch_stalls()
     out: dict[str, Any] = {"presses": []}
     failure: list[BaseException] = []
     cpu0 = cpu_now()
+    # without a camera each press opens another photo (saved here: on the GUI thread,
+    # saving stalls it); the first is opened unmeasured, to warm the window up
+    photos = [] if video is not None else _photos(work, presses + 1)
 
     def drive() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
@@ -125,12 +133,16 @@ def run_window_bench(
         if camera is not None:
             wait_until(lambda: camera.latest_frame() is not None, 10, "a camera frame")
         else:  # no camera: Space describes the open photo; open it (not measured)
-            photo = work / "photo.png"
-            Image.fromarray(bench_engine.camera_frame()[:, :, ::-1].copy()).save(photo)
+            # never prepared: each press takes the full path, which the camera's preview
+            # would share the CPU with (a photo is otherwise encoded as it opens)
+            from describe_app.core.live.prepare_policy import PreparePolicy
+
+            window.controller.pictures.override = PreparePolicy.NEVER
             done = len(probe.finished_jobs)
-            window.describe_files([str(photo)])
+            window.describe_files([str(photos[0])])
             wait_until(lambda: len(probe.finished_jobs) > done, 300, "the photo")
             wait_until(lambda: player is None or not player.pending(), 60, "speech to end")
+        plain_presses = presses
         if camera is not None and rounds:
             beat.set_phase("generate cases")
 
@@ -140,14 +152,15 @@ def run_window_bench(
 
             out["cases"] = window_cases.run_cases(window, views, press, wait_until, hold_s)
             beat.set_phase("idle after cases")
-            presses = 0
-        for i in range(presses):
+            plain_presses = 0
+        for i in range(plain_presses):
             wait_until(lambda: player is None or not player.pending(), 30, "speech to end")
             idle_cores = process_cores(lambda: _sleep(1.0))  # the camera preview, if any
             window.result.setFocus()
             beat.set_phase(f"generate {i + 1}")
             row = {"press": i + 1, "idle_cpu_cores_before": idle_cores}
-            out["presses"].append({**row, **press_key(window, probe, player)})
+            key = None if camera is not None else _opener(window, photos[i + 1])
+            out["presses"].append({**row, **press_key(window, probe, player, key)})
             beat.set_phase(f"idle after {i + 1}")
         out["route_own_voice"] = player is not None and bool(player.reports)
 
@@ -156,6 +169,8 @@ def run_window_bench(
     beat.stop()
     out["exit_status"] = status
     out["stalls"] = beat.summary()
+    if stall_stacks:
+        out["stall_stacks"] = beat.stacks
     out["others_cpu_cores"] = others_cores(cpu0)
     if player is not None:
         out["audio_device"] = player.device_name
@@ -163,6 +178,20 @@ def run_window_bench(
     if failure:
         raise RuntimeError(f"the window benchmark failed: {failure[0]!r}") from failure[0]
     return out
+
+
+def _photos(work: Path, count: int) -> list[Path]:
+    """``count`` different 640x480 photographs as files."""
+    paths = []
+    for i, frame in enumerate(window_cases.scenes(count)):
+        path = work / f"photo{i}.png"
+        Image.fromarray(frame[:, :, ::-1].copy()).save(path)
+        paths.append(path)
+    return paths
+
+
+def _opener(window: Any, photo: Path) -> Callable[[], None]:
+    return lambda: window.describe_files([str(photo)])
 
 
 def press_key(

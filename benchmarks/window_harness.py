@@ -47,6 +47,8 @@ class Heartbeat:
     last: float = 0.0
     origin: float = 0.0  # times in the summary are seconds after this (the window shown)
     timer: Any = None
+    watching: bool = False
+    stacks: list[dict[str, Any]] = field(default_factory=list)  # see watch_stalls
 
     def start(self) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -71,6 +73,37 @@ class Heartbeat:
     def stop(self) -> None:
         if self.timer is not None:
             self.timer.stop()
+        self.watching = False
+
+    def watch_stalls(self, late_ms: float = 25.0) -> None:
+        """Sample the GUI thread's Python stack every 2 ms while a beat is over ``late_ms``
+        late (in ``stacks``; from a thread of this process, which runs once the GUI thread
+        lets go of the interpreter lock: a stall in C code shows the line that called it)."""
+        import sys
+        import threading
+        import traceback
+
+        gui = threading.get_ident()
+        self.watching = True
+
+        def watch() -> None:
+            while self.watching:
+                time.sleep(0.002)
+                last = self.last
+                late = time.perf_counter() - last
+                if late > late_ms / 1000:
+                    frame = sys._current_frames().get(gui)
+                    stack = traceback.format_stack(frame, limit=12) if frame else []
+                    self.stacks.append(
+                        {
+                            "phase": self.phase,
+                            "began_s": last - self.origin,
+                            "late_ms": late * 1000,
+                            "stack": [line.strip() for line in stack],
+                        }
+                    )
+
+        threading.Thread(target=watch, name="stall-watch", daemon=True).start()
 
     def summary(self) -> dict[str, dict[str, Any]]:
         out = {}

@@ -281,3 +281,30 @@ def test_a_follow_up_after_a_prepared_answer_carries_its_conversation_on(
     _, stats = describe_text(describer, conversation.question_request("Who is it?"))
     assert stats.prompt_tokens_kept >= first_prompt
     assert lively_vision.count == count
+
+
+def test_passing_looks_at_parts_keep_the_picture_and_its_conversation(
+    lively: LoadedVLM, lively_vision: VisionCalls, astronaut: Picture
+) -> None:
+    """The window describes the nine parts of a picture in the background (exploring): those
+    passing looks must not push the picture itself out of the model's memory, or the
+    follow-up question after them would encode it again and read its whole prompt."""
+    from describe_app.core.describe.explore import REGION_TOKENS, region_prompt
+    from describe_app.core.pictures.picture_regions import Grid, cell_name, crop_cell
+
+    describer = VlmDescriber(lively)
+    conversation, first, _stats = answered(describer, astronaut, tokens=12)
+    first_prompt = describer.prepare_inputs(first)["input_ids"].shape[1]
+    grid = Grid()
+    for cell in grid.cells():
+        part = DescribeRequest(
+            crop_cell(astronaut, grid, cell),
+            region_prompt(cell_name(grid, cell, translated=False), None),
+            max_new_tokens=REGION_TOKENS // 10,
+            remember=False,
+        )
+        describe_text(describer, part)
+    count = lively_vision.count
+    _, stats = describe_text(describer, conversation.question_request("Who is it?"))
+    assert stats.vision_seconds is None and lively_vision.count == count
+    assert stats.prompt_tokens_kept >= first_prompt

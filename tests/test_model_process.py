@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from skimage import data
 
+from describe_app.core.below_the_desktop import MODEL_NICE
 from describe_app.core.describe.describer import DescribeRequest
 from describe_app.core.describe.local.model_process import LocalModelRecipe, ProcessModelWorker
 from describe_app.core.describe.prompts import PromptSpec
@@ -71,6 +73,12 @@ def test_describes_in_a_child_process(speaking_model_dir: Path, tiny_model_dir: 
         assert time.perf_counter() - t0 < 3.0
 
 
+def _nice_of_each_thread(pid: int) -> set[int]:
+    import psutil
+
+    return {os.getpriority(os.PRIO_PROCESS, t.id) for t in psutil.Process(pid).threads()}
+
+
 def test_latest_wins_and_close_while_generating(tiny_model_dir: Path) -> None:
     q, seen = _collect()
     worker = ProcessModelWorker(LocalModelRecipe(str(tiny_model_dir)), q.put)
@@ -82,6 +90,9 @@ def test_latest_wins_and_close_while_generating(tiny_model_dir: Path) -> None:
         _wait(q, seen, Cancelled_, job_id=first, timeout=10)
         _wait(q, seen, Started, job_id=second)
         time.sleep(0.3)
+        # the model yields the CPU to the user's programs, in every thread it runs
+        assert worker.pid is not None
+        assert _nice_of_each_thread(worker.pid) == {max(MODEL_NICE, os.nice(0))}
     finally:
         t0 = time.perf_counter()
         assert worker.close(2.0)  # closing while generating ends in time

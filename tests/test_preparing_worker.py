@@ -198,6 +198,57 @@ def test_a_newer_preparation_replaces_a_waiting_one_and_none_runs_twice(
     _only_the_users(events, {busy, quick})
 
 
+def _background_job(picture: Picture, tokens: int = 12) -> DescribeJob:
+    """A job the app asks for on its own (a part of a picture explored ahead)."""
+    request = DescribeRequest(picture, PromptSpec(), max_new_tokens=tokens, remember=False)
+    return DescribeJob(request, check=False, background=True)
+
+
+def test_a_background_job_waits_for_a_preparation_instead_of_stopping_it(
+    worker_for, events: Events, rambling: LoadedVLM, astronaut: Picture, coffee: Picture
+) -> None:  # type: ignore[no-untyped-def]
+    worker = worker_for(rambling)
+    hold = Hold(rambling)
+    try:
+        worker.prepare(PrepareJob(astronaut))
+        assert hold.entered.wait(30)  # the preparation is inside the vision encoder
+        job_id = worker.submit(_background_job(coffee))
+        hold.release.set()
+        events.wait_for(Finished, job_id=job_id)
+    finally:
+        hold.remove()
+    kinds = [type(e) for e in events.seen]
+    assert kinds.index(Prepared) < kinds.index(Started) < kinds.index(Finished)
+    assert hold.runs == 2  # the preparation once, never stopped; then the job
+    assert not any(isinstance(e, Cancelled_) for e in events.seen)
+
+
+def test_a_preparation_sets_a_running_background_job_aside_and_it_runs_again(
+    worker_for, events: Events, rambling: LoadedVLM, astronaut: Picture, coffee: Picture
+) -> None:  # type: ignore[no-untyped-def]
+    worker = worker_for(rambling)
+    hold = Hold(rambling)
+    try:
+        job_id = worker.submit(_background_job(coffee))
+        assert hold.entered.wait(30)  # the job is inside the vision encoder
+        worker.prepare(PrepareJob(astronaut))  # a new view settled: it goes first
+        hold.release.set()
+        finished = events.wait_for(Finished, job_id=job_id)
+    finally:
+        hold.remove()
+    kinds = [type(e) for e in events.seen]
+    assert kinds.index(Prepared) < kinds.index(Finished)
+    assert hold.runs == 3  # the job, set aside; the preparation; the job again
+    assert isinstance(finished, Finished) and finished.result.text
+    assert not any(isinstance(e, Cancelled_) for e in events.seen)  # its asker hears nothing
+    # a request of the user's still stops a background job at once: latest wins
+    slow = worker.submit(_background_job(coffee, tokens=3000))
+    events.wait_for(Started, job_id=slow)
+    users = worker.submit(_user_job(astronaut, tokens=2))
+    events.wait_for(Finished, job_id=users)
+    assert any(isinstance(e, Cancelled_) and e.job_id == slow for e in events.seen)
+
+
 def test_stop_preparing_drops_the_work(
     worker_for, events: Events, rambling: LoadedVLM, astronaut: Picture
 ) -> None:  # type: ignore[no-untyped-def]

@@ -100,6 +100,25 @@ def _ask_while_a_part_is_described(qtbot, window, question: str):  # type: ignor
     return session
 
 
+def test_parts_wait_for_the_user_when_nothing_may_run_in_the_background(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Prepare answers in the background: never" runs nothing the user did not ask for,
+    the parts of a picture included; exploring then describes them."""
+    from describe_app.core.live.prepare_policy import PreparePolicy
+
+    window, _speech = make_window(speaking_model_dir)
+    window.controller.pictures.policy = PreparePolicy.NEVER
+    window.describe_files([str(COFFEE)])
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    session = window.explorer.session
+    assert session is not None
+    qtbot.wait(300)
+    assert window.explorer._job_id is None and not session.texts
+    window.actions_by_id["explore"].trigger()
+    qtbot.waitUntil(lambda: len(session.texts) == 9, timeout=TIMEOUT_MS)
+
+
 def test_exploring_before_any_picture_says_what_to_do(
     qtbot, make_window, tiny_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,12 +7,19 @@ worker for one region at a time, the region under the cursor first, and only whi
 worker cancels the region in progress (latest request wins) and the region is asked for
 again once the user's job is over. A job about another picture ends the session.
 
+Regions described before the user explores are background work: they follow the
+preparing policy (``background_allowed``: "never" runs nothing in the background, "on
+mains power" nothing on battery), they wait for the preparation of a newly settled camera
+view, and they keep nothing in the model's memory of pictures, so a follow-up question
+about the picture itself still finds its encoded picture and conversation.
+
 The controller owns no widget: ``region_ready`` tells the grid a region's text arrived.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -48,17 +55,21 @@ class ExploreController(QObject):
         *,
         language: str | None = None,
         in_background: bool = True,
+        background_allowed: Callable[[], bool] = lambda: True,
         parent: QObject | None = None,
     ) -> None:
-        """``in_background``: describe the regions as soon as a description finished;
-        False: only once the user starts exploring (:meth:`wanted`)."""
+        """``in_background``: describe the regions as soon as a description finished, when
+        ``background_allowed()`` (the preparing policy) says so; False: only once the user
+        starts exploring (:meth:`wanted`)."""
         super().__init__(parent)
         self._bridge = bridge
         self._controller = controller
         self.language = language
         self.in_background = in_background
+        self._background_allowed = background_allowed
         self.session: ExploreSession | None = None
         self._wanted = False
+        self._asked = False  # the user explores this session: its regions are not background
         self._job_id: int | None = None
         self._job_cell: Cell | None = None
         self._closed = False
@@ -70,7 +81,7 @@ class ExploreController(QObject):
 
     def wanted(self) -> None:
         """The user is exploring: describe the regions now (if not already)."""
-        self._wanted = True
+        self._wanted = self._asked = True
         self._pump()
 
     def close(self) -> None:
@@ -92,7 +103,8 @@ class ExploreController(QObject):
         if self.session is not None and self.session.picture is picture:
             return
         self.session = ExploreSession(picture)
-        self._wanted = self.in_background
+        self._asked = False
+        self._wanted = self.in_background and self._background_allowed()
         self._job_id = self._job_cell = None
         self.session_started.emit(self.session)
         self._pump()
@@ -117,10 +129,14 @@ class ExploreController(QObject):
         part = crop_cell(session.picture, session.grid, cell)
         english = cell_name(session.grid, cell, translated=False)
         request = DescribeRequest(
-            part, region_prompt(english, self.language), max_new_tokens=REGION_TOKENS
+            part,
+            region_prompt(english, self.language),
+            max_new_tokens=REGION_TOKENS,
+            remember=False,  # the picture itself stays the one kept for follow-ups
         )
+        job = DescribeJob(request, check=False, background=not self._asked)
         try:
-            self._job_id = self._bridge.submit(DescribeJob(request, check=False))
+            self._job_id = self._bridge.submit(job)
         except RuntimeError:  # shutting down
             return
         self._job_cell = cell

@@ -119,7 +119,12 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.controller.sentence_ready.connect(self._on_sentence)
         self.controller.result_finished.connect(self._on_result_finished)
         self.controller.results.code_stored.connect(self._on_code_stored)
-        self.explorer = ExploreController(bridge, self.controller, parent=self)
+        self.explorer = ExploreController(
+            bridge,
+            self.controller,
+            background_allowed=self.controller.pictures.allowed,
+            parent=self,
+        )
         self.explorer.session_started.connect(self.explore.show_session)
         self.explorer.session_ended.connect(self.explore.clear)
         self.explorer.region_ready.connect(self.explore.region_ready)

@@ -27,6 +27,9 @@ class DescribeRequest:
     picture: Picture
     prompt: PromptSpec
     max_new_tokens: int | None = None  # None: the describer's default for the detail level
+    #: False: a passing look (a region of a picture being explored). A describer keeps
+    #: nothing of it for follow-ups, so it does not push out the picture talked about.
+    remember: bool = True
     #: A describer that knows its tokens' probabilities calls this with their logarithms
     #: just before it hands out their text (set by the pipeline; see ``confidence``).
     on_confidence: ConfidenceSink | None = field(default=None, compare=False, repr=False)

@@ -18,6 +18,9 @@ through this worker:
   goes on afterwards, and is never answered aloud: it ends with one ``Prepared`` event
   (see :mod:`~describe_app.core.describe.preparation_queue`). A describer that cannot
   prepare (a server: a picture is never sent to one in the background) ignores it.
+  A job the app asked for on its own (``DescribeJob.background``: a region explored
+  ahead) ranks below a preparation: it waits for one, and one that arrives sets it aside,
+  to be run again afterwards without a word to its asker.
 * **Shutdown in order**: :meth:`ModelWorker.close` sets the flag, cancels, wakes the thread
   and joins it with a time limit.
 """
@@ -101,6 +104,8 @@ class ModelWorker:
         self._cond = threading.Condition()
         self._pending: tuple[int, Job] | None = None
         self._current_cancel: threading.Event | None = None
+        self._running: tuple[int, Job] | None = None  # the job on the worker thread now
+        self._set_aside = False  # the running background job stops for a preparation
         self._load_requested = False
         self._closing = False
         self._next_id = 1
@@ -136,8 +141,9 @@ class ModelWorker:
             self._pending = (job_id, job)
             if self._current_cancel is not None:
                 self._current_cancel.set()
-            picture = job.request.picture if isinstance(job, DescribeJob) else None
-            self._background.user_request(picture)
+            if not _in_background(job):
+                picture = job.request.picture if isinstance(job, DescribeJob) else None
+                self._background.user_request(picture)
             self._cond.notify()
         if replaced is not None:
             self._emit(Cancelled_(replaced[0]))
@@ -152,6 +158,11 @@ class ModelWorker:
             if self._describer is not None and not isinstance(self._describer, Preparer):
                 return  # a server: nothing is sent anywhere in the background
             self._background.offer(job)
+            running = self._running
+            if running is not None and _in_background(running[1]) and self._may_prepare():
+                self._set_aside = True
+                if self._current_cancel is not None:
+                    self._current_cancel.set()
             self._cond.notify()
 
     def stop_preparing(self) -> None:
@@ -203,10 +214,15 @@ class ModelWorker:
                 item = self._pending
                 self._pending = None
                 background = None
-                if item is None and not self._wants_load():
+                if item is not None and _in_background(item[1]) and self._may_prepare():
+                    self._pending, item = item, None  # the preparation first
+                    background = self._background.take()
+                elif item is None and not self._wants_load():
                     background = self._background.take()
                 cancel = threading.Event()
                 self._current_cancel = cancel
+                self._running = item
+                self._set_aside = False
             try:
                 if background is not None:
                     self._prepare(background)
@@ -217,6 +233,7 @@ class ModelWorker:
             finally:
                 with self._cond:
                     self._current_cancel = None
+                    self._running = None
 
     def _wants_load(self) -> bool:
         return self._load_requested and self._describer is None and self._load_error is None
@@ -319,12 +336,24 @@ class ModelWorker:
             )
             self._emit(Finished(job_id, result))
         except Cancelled:
-            self._emit(Cancelled_(job_id))
+            if not self._put_back(job_id, job):
+                self._emit(Cancelled_(job_id))
         except DescribeError as exc:
             self._emit(Failed(job_id, str(exc)))
         except Exception as exc:
             log.exception("request %d failed", job_id)
             self._emit(Failed(job_id, f"Something went wrong while describing ({exc})."))
+
+    def _put_back(self, job_id: int, job: Job) -> bool:
+        """A background job set aside for a preparation waits to run again (True), unless
+        a newer job took its place."""
+        with self._cond:
+            if not self._set_aside or self._pending is not None or self._closing:
+                return False
+            self._pending = (job_id, job)
+            self._set_aside = False
+            log.debug("job %d waits for a preparation", job_id)
+            return True
 
     def _read_text(self, job_id: int, job: ReadTextJob) -> None:
         if self._reader is None:
@@ -340,3 +369,7 @@ class ModelWorker:
             self._on_event(event)
         except Exception:  # a listener's bug must not kill the worker
             log.exception("event listener failed on %r", type(event).__name__)
+
+
+def _in_background(job: Job) -> bool:
+    return isinstance(job, DescribeJob) and job.background

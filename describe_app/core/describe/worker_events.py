@@ -24,6 +24,10 @@ class DescribeJob:
     request: DescribeRequest
     check: bool = True
     show_doubt: bool = True  # a sentence the model was unsure of is said with "Possibly"
+    #: Asked for by the app, not by the user just now (a region of the picture explored
+    #: ahead): it waits for a preparation of a new view instead of stopping it, and gives
+    #: way to one that arrives while it runs (it is run again afterwards).
+    background: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.diagnostics.restarts import RestartBudget, log_folder
 from describe_app.core.errors import OcrError
 from describe_app.core.i18n import _
@@ -158,6 +159,7 @@ def _serve(conn: Connection, side_limit: int) -> None:
     """The child: load the detector, then answer each frame until told to stop (None)."""
     # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    run_below_the_desktop()  # before ONNX Runtime starts its threads: they inherit it
     finder = RapidTextFinder(side_limit=side_limit)
     try:
         finder.load()

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, cast
 
+from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.errors import OcrError
 from describe_app.core.i18n import _
 from describe_app.core.reading.ocr_reader import OcrReader, OcrResult, OcrSettings
@@ -85,6 +86,7 @@ class ChildTextReader:
 def _start_child(settings: OcrSettings) -> None:
     """In the child: make its reader (loaded at the first call)."""
     global _child_reader
+    run_below_the_desktop()  # before ONNX Runtime starts its threads: they inherit it
     _child_reader = OcrReader(settings)
 
 

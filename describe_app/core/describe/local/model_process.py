@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.describe.describer import Describer, GenerationSettings
 from describe_app.core.describe.local.supervisor import Supervision
 from describe_app.core.describe.worker import (
@@ -370,6 +371,7 @@ def _serve(
     parent_pid: int,
 ) -> None:
     """The child process: a ModelWorker driven by the command queue."""
+    run_below_the_desktop()  # before any thread starts: they inherit it
     # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

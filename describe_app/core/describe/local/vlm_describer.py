@@ -205,6 +205,7 @@ class VlmDescriber:
         start = time.perf_counter()
         if cancel.is_set():
             raise Cancelled
+        remember = remember and request.remember
         view = self._view(request.picture)
         key, prompt = picture_key(view), self._prompt_text(request.prompt)
         inputs = self._inputs(view, prompt)
