@@ -154,6 +154,7 @@ class Press:
 
     pressed: float
     started: float | None = None  # the worker's Started event reached the GUI
+    job_id: int | None = None  # the press's job (not a part explored in the background)
     sentence: float | None = None  # the first sentence reached the GUI (and speech.say)
     painted: float | None = None  # the result view painted it
     finished: float | None = None
@@ -209,8 +210,13 @@ class WindowProbe:
         elif isinstance(event, LoadFailed):
             self.load_failed = event.message
         elif self.press is not None and isinstance(event, Started):
-            self.press.started = now
-        elif self.press is not None and isinstance(event, Finished):
+            if self.press.started is None and not _in_background(event.job):
+                self.press.started, self.press.job_id = now, event.job_id
+        elif (
+            self.press is not None
+            and isinstance(event, Finished)
+            and event.job_id == self.press.job_id
+        ):
             self.press.finished = now
             self.press.new_tokens = event.result.new_tokens
             self.press.engine_timings = dict(event.result.timings)
@@ -226,6 +232,10 @@ class WindowProbe:
         if self.player is None:
             return []
         return [r for r in list(self.player.reports) if r.queued_at >= since]
+
+
+def _in_background(job: Any) -> bool:
+    return bool(getattr(job, "background", False))
 
 
 def first_audio(probe: WindowProbe, press: Press) -> Any:

@@ -85,10 +85,14 @@ def test_an_exception_in_a_slot_is_logged_said_once_and_the_window_goes_on(
     assert "Version: Describe " in report and "Platform: " in report and "Time: " in report
     assert "Where: the window" in report
     assert _crash_sentences(window) == [f"{REPORT_SENTENCE} {logs / 'crashes.log'}."]
-    # the app's log file has the error line (and the window's ordinary INFO lines)
-    app_log = (logs / "describe.log").read_text(encoding="utf-8")
-    assert "ERROR" in app_log and "unexpected error in the window" in app_log
-    assert "announce: " in app_log
+
+    # the app's log file has the error line (and the window's ordinary INFO lines),
+    # written by the log's own thread
+    def app_log() -> str:
+        return (logs / "describe.log").read_text(encoding="utf-8")
+
+    qtbot.waitUntil(lambda: "unexpected error in the window" in app_log())
+    assert "ERROR" in app_log() and "announce: " in app_log()
 
     _press_copy(qtbot, window)  # the window still answers the key
     assert window.announcer.history[-1] == "Nothing to copy yet."
@@ -191,6 +195,31 @@ def test_the_log_file_takes_info_but_the_terminal_shows_no_more(logs: Path) -> N
     assert terminal.getvalue() == "a failure\n"  # as before: warnings and errors only
     assert stream.level == logging.NOTSET and ours.getEffectiveLevel() == root.level
     assert last_errors(5) == [line for line in text.splitlines() if "a failure" in line]
+
+
+def test_the_log_file_is_written_off_the_thread_that_logs(
+    logs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow disk never holds up the window: its thread only queues the record."""
+    from logging.handlers import RotatingFileHandler
+
+    writers: list[str] = []
+    real_emit = RotatingFileHandler.emit
+
+    def emit(self: RotatingFileHandler, record: logging.LogRecord) -> None:
+        writers.append(threading.current_thread().name)
+        real_emit(self, record)
+
+    monkeypatch.setattr(RotatingFileHandler, "emit", emit)
+    file_logging = start_file_logging()
+    assert file_logging is not None
+    try:
+        logging.getLogger("describe_app.test").info("a step on the window's thread")
+        file_logging.flush()
+        assert "a step on the window's thread" in app_log_path().read_text(encoding="utf-8")
+    finally:
+        file_logging.stop()
+    assert writers and threading.current_thread().name not in writers
 
 
 @pytest.mark.allow_warning_logs

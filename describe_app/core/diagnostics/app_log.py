@@ -4,12 +4,18 @@ While the window runs, :func:`start_file_logging` writes Describe's messages fro
 and every library's warnings and errors, to the file, so that a sentence such as "the
 details are in the log" points somewhere. What the terminal shows does not change.
 ``describe-app doctor`` reads the last errors back with :func:`last_errors`.
+
+The file is written by a thread of its own (the logging cookbook's queue handler and
+listener): a record logged on the window's thread is only put on a queue, so a slow disk
+never holds up the window's event loop (a look at the window's stalls while the model
+worked once found it inside the log handler's check of the file).
 """
 
 from __future__ import annotations
 
 import logging
-from logging.handlers import RotatingFileHandler
+import queue
+from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
 
 from describe_app.core.folders import log_dir
@@ -30,17 +36,22 @@ def app_log_path() -> Path:
 
 
 class FileLogging:
-    """The file handler on the root logger, and how to take it off again."""
+    """The queue handler on the root logger, the thread that writes the file, and how to
+    take them off again."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._handler = RotatingFileHandler(
+        self._file = RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
         )
+        self._file.setFormatter(logging.Formatter(FORMAT))
+        self._queue: queue.Queue[logging.LogRecord] = queue.Queue()
+        self._handler = QueueHandler(self._queue)
         self._handler.setLevel(logging.INFO)
-        self._handler.setFormatter(logging.Formatter(FORMAT))
         self._handler.addFilter(_ours_or_warnings)
+        self._listener = QueueListener(self._queue, self._file)
+        self._listener.start()
         root = logging.getLogger()
         own = logging.getLogger(OWN_LOGGER)
         self._own_level = own.level
@@ -55,10 +66,17 @@ class FileLogging:
             own.setLevel(logging.INFO)
         root.addHandler(self._handler)
 
+    def flush(self) -> None:
+        """Wait until every record logged so far is in the file."""
+        self._queue.join()
+        self._file.flush()
+
     def stop(self) -> None:
-        """Take the handler off and put the levels back."""
+        """Take the handler off (the records logged so far are written first) and put the
+        levels back."""
         logging.getLogger().removeHandler(self._handler)
-        self._handler.close()
+        self._listener.stop()
+        self._file.close()
         logging.getLogger(OWN_LOGGER).setLevel(self._own_level)
         for handler in self._pinned:
             handler.setLevel(logging.NOTSET)
