@@ -48,7 +48,11 @@ class LivePage(QWidget):
             QCheckBox(
                 _("Describe the parts of each picture in the bac&kground, for exploring"), self
             ),
-            _("Off: the parts are described only when you explore a picture (Control+E)."),
+            _(
+                "Off: the parts are described only when you explore a picture (Control+E). "
+                "On: as the setting below allows (never, or on battery with On mains power: "
+                "only when you explore)."
+            ),
         )
         self.explore_background.setChecked(live.explore_in_background)
         form.addRow(self.explore_background)
