@@ -130,3 +130,38 @@ def test_nothing_to_lay_out() -> None:
     assert lay_out([TextPiece("  ", (0, 0, 10, 10))]) == ([], [])
     page = Page(1, [], (10, 10))
     assert lay_out_page(page).blocks == []
+
+
+def test_a_paragraph_starts_at_a_first_line_indent_without_space_before_it() -> None:
+    lines = [
+        "Thank you for your letter of",
+        "the fifth, which came today.",
+        "    We will visit on Monday",  # indented by four letters, no space above
+        "and stay for two nights.",
+        "    Please tell Ann as well.",
+        "                    Yours sincerely,",  # a closing set far to the right
+        "                    Peter Brandt",
+    ]
+    pieces = [
+        piece(text.strip(), 40 + (len(text) - len(text.lstrip())) * LETTER_W, 20 + 40 * i)
+        for i, text in enumerate(lines)
+    ]
+    _, blocks = lay_out(pieces)
+    assert [b.text for b in blocks] == [
+        "Thank you for your letter of the fifth, which came today.",
+        "We will visit on Monday and stay for two nights.",
+        "Please tell Ann as well.",
+        "Yours sincerely, Peter Brandt",
+    ]
+
+
+def test_a_block_set_in_as_a_whole_or_hanging_lines_stay_one_paragraph() -> None:
+    quoted = ["Before the quote:", "    all of these lines", "    are set in together", "after."]
+    hanging = ["Smith, Ann. A long title", "    that hangs under it", "    over three lines."]
+    for lines in (quoted, hanging):
+        pieces = [
+            piece(text.strip(), 40 + (len(text) - len(text.lstrip())) * LETTER_W, 20 + 40 * i)
+            for i, text in enumerate(lines)
+        ]
+        _, blocks = lay_out(pieces)
+        assert len(blocks) == 1, blocks

@@ -27,7 +27,11 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    in the item's text, a bullet is not); a run of lines set apart by space in which some
    lines have a bullet is a list from its first bulleted line, one item a line (OCR
    sometimes misses a bullet), the lines before it a paragraph that introduces it.
-   **Paragraphs** are the rest, split where two lines are farther apart than usual.
+   **Paragraphs** are the rest, split where two lines are farther apart than usual, and
+   where a line alone is indented (a first-line indent, :data:`INDENT_MIN` to
+   :data:`INDENT_MAX` line heights in from the lines around it, which start together),
+   and where the lines' left edge moves by more than :data:`INDENT_MAX` (a letter's
+   closing set to the right).
 
 The page's :class:`~describe_app.core.reading.document.Line` s come out in the same order,
 so plain text reads columns one after the other too.
@@ -57,6 +61,9 @@ HEADING_SIZE = 1.2
 LEVEL_STEP = 0.88
 #: Lines this many times as far apart as usual are in different paragraphs.
 PARAGRAPH_PITCH = 1.25
+#: A first-line indent, in body line heights (more: centred or set-off text, not an indent).
+INDENT_MIN = 1.0
+INDENT_MAX = 6.0
 #: A table has a column whose cells hold at most this many words (the middle cell); side
 #: by side columns whose lines all hold more are columns of text.
 CELL_WORDS = 3
@@ -426,8 +433,38 @@ def _text_blocks(
                 blocks.append(Block("paragraph", _joined(row.line.text for row in run[:first])))
             blocks += _list_items(run[first:], body)
         else:
-            blocks.append(Block("paragraph", _joined(row.line.text for row in run)))
+            blocks += [
+                Block("paragraph", _joined(row.line.text for row in part))
+                for part in _indented_paragraphs(run, body)
+            ]
     return blocks
+
+
+def _indented_paragraphs(run: list[_Row], body: _Body) -> list[list[_Row]]:
+    """A run of lines split before each line that alone is indented: the first line of a
+    paragraph set without space before it. The lines before and after it start at the
+    same left (within half a line height): a block set in a little as a whole (a
+    quotation) or lines hanging under a first one are not split. Split too where the left
+    edge moves far (a closing set to the right, and back)."""
+    close = 0.5 * body.height
+    parts: list[list[_Row]] = [run[:1]]
+    for index in range(1, len(run)):
+        row, before = run[index], run[index - 1]
+        after = run[index + 1] if index + 1 < len(run) else None
+        if after is not None and abs(after.left - row.left) > INDENT_MAX * body.height:
+            after = None  # it starts a part of its own (the left edge moves far)
+        margin = before.left if after is None else min(before.left, after.left)
+        indent = row.left - margin
+        moved = abs(row.left - before.left) > INDENT_MAX * body.height
+        if moved or (
+            INDENT_MIN * body.height <= indent <= INDENT_MAX * body.height
+            and (after is None or abs(after.left - margin) < close)
+            and (index == 1 or abs(before.left - margin) < close or len(parts[-1]) == 1)
+        ):
+            parts.append([row])
+        else:
+            parts[-1].append(row)
+    return parts
 
 
 def _runs(rows: list[_Row], body: _Body, inner: Sequence[float] = ()) -> list[list[_Row]]:
