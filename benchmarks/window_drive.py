@@ -132,7 +132,7 @@ def run_window_bench(
         camera = window.controller.camera
         if camera is not None:
             wait_until(lambda: camera.latest_frame() is not None, 10, "a camera frame")
-        else:  # no camera: Space describes the open photo; open it (not measured)
+        else:  # no camera: each press opens another photo; the first is opened unmeasured
             # never prepared: each press takes the full path, which the camera's preview
             # would share the CPU with (a photo is otherwise encoded as it opens)
             from describe_app.core.live.prepare_policy import PreparePolicy

@@ -201,6 +201,7 @@ class WindowProbe:
 
     def _on_event(self, event: Any) -> None:
         from describe_app.core.describe.worker import Finished, LoadFailed, Ready, Started
+        from describe_app.core.describe.worker_events import in_background
 
         now = time.perf_counter()
         if isinstance(event, Finished):
@@ -210,7 +211,7 @@ class WindowProbe:
         elif isinstance(event, LoadFailed):
             self.load_failed = event.message
         elif self.press is not None and isinstance(event, Started):
-            if self.press.started is None and not _in_background(event.job):
+            if self.press.started is None and not in_background(event.job):
                 self.press.started, self.press.job_id = now, event.job_id
         elif (
             self.press is not None
@@ -232,10 +233,6 @@ class WindowProbe:
         if self.player is None:
             return []
         return [r for r in list(self.player.reports) if r.queued_at >= since]
-
-
-def _in_background(job: Any) -> bool:
-    return bool(getattr(job, "background", False))
 
 
 def first_audio(probe: WindowProbe, press: Press) -> Any:

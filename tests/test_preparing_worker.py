@@ -119,20 +119,32 @@ def _only_the_users(events: Events, job_ids: set[int]) -> None:
             assert event.job_id in job_ids, event
 
 
+def _during_a_preparation(
+    worker: ModelWorker, events: Events, loaded: LoadedVLM, prepared: Picture, job: DescribeJob
+) -> tuple[Hold, int]:
+    """Submit ``job`` while the preparation of ``prepared`` is held inside the vision
+    encoder; wait until both have ended. The hold (its count of the encoder's runs) and the
+    job's id."""
+    hold = Hold(loaded)
+    try:
+        worker.prepare(PrepareJob(prepared))
+        assert hold.entered.wait(30)  # the preparation is inside the vision encoder
+        job_id = worker.submit(job)
+        hold.release.set()
+        events.wait_for(Finished, job_id=job_id)
+        if not any(isinstance(e, Prepared) for e in events.seen):
+            events.wait_for(Prepared)
+    finally:
+        hold.remove()
+    return hold, job_id
+
+
 def test_a_request_during_a_preparation_is_answered_first(
     worker_for, events: Events, rambling: LoadedVLM, astronaut: Picture, coffee: Picture
 ) -> None:  # type: ignore[no-untyped-def]
     worker = worker_for(rambling)
-    hold = Hold(rambling)
-    try:
-        worker.prepare(PrepareJob(astronaut))
-        assert hold.entered.wait(30)  # the preparation is inside the vision encoder
-        job_id = worker.submit(_user_job(coffee))
-        hold.release.set()
-        events.wait_for(Finished, job_id=job_id)
-        prepared = events.wait_for(Prepared)
-    finally:
-        hold.remove()
+    hold, job_id = _during_a_preparation(worker, events, rambling, astronaut, _user_job(coffee))
+    prepared = next(e for e in events.seen if isinstance(e, Prepared))
     kinds = [type(e) for e in events.seen]
     assert kinds.index(Started) < kinds.index(Finished) < kinds.index(Prepared)
     assert hold.runs == 3  # the preparation, stopped; the request; the preparation again
@@ -208,15 +220,8 @@ def test_a_background_job_waits_for_a_preparation_instead_of_stopping_it(
     worker_for, events: Events, rambling: LoadedVLM, astronaut: Picture, coffee: Picture
 ) -> None:  # type: ignore[no-untyped-def]
     worker = worker_for(rambling)
-    hold = Hold(rambling)
-    try:
-        worker.prepare(PrepareJob(astronaut))
-        assert hold.entered.wait(30)  # the preparation is inside the vision encoder
-        job_id = worker.submit(_background_job(coffee))
-        hold.release.set()
-        events.wait_for(Finished, job_id=job_id)
-    finally:
-        hold.remove()
+    job = _background_job(coffee)
+    hold, _job_id = _during_a_preparation(worker, events, rambling, astronaut, job)
     kinds = [type(e) for e in events.seen]
     assert kinds.index(Prepared) < kinds.index(Started) < kinds.index(Finished)
     assert hold.runs == 2  # the preparation once, never stopped; then the job

@@ -55,6 +55,7 @@ from describe_app.core.describe.worker_events import (
     Started,
     TextRead,
     WorkerEvent,
+    in_background,
 )
 from describe_app.core.errors import Cancelled, DescribeError
 from describe_app.core.reading.ocr_reader import TextReader
@@ -141,7 +142,7 @@ class ModelWorker:
             self._pending = (job_id, job)
             if self._current_cancel is not None:
                 self._current_cancel.set()
-            if not _in_background(job):
+            if not in_background(job):
                 picture = job.request.picture if isinstance(job, DescribeJob) else None
                 self._background.user_request(picture)
             self._cond.notify()
@@ -159,7 +160,7 @@ class ModelWorker:
                 return  # a server: nothing is sent anywhere in the background
             self._background.offer(job)
             running = self._running
-            if running is not None and _in_background(running[1]) and self._may_prepare():
+            if running is not None and in_background(running[1]) and self._may_prepare():
                 self._set_aside = True
                 if self._current_cancel is not None:
                     self._current_cancel.set()
@@ -214,7 +215,7 @@ class ModelWorker:
                 item = self._pending
                 self._pending = None
                 background = None
-                if item is not None and _in_background(item[1]) and self._may_prepare():
+                if item is not None and in_background(item[1]) and self._may_prepare():
                     self._pending, item = item, None  # the preparation first
                     background = self._background.take()
                 elif item is None and not self._wants_load():
@@ -369,7 +370,3 @@ class ModelWorker:
             self._on_event(event)
         except Exception:  # a listener's bug must not kill the worker
             log.exception("event listener failed on %r", type(event).__name__)
-
-
-def _in_background(job: Job) -> bool:
-    return isinstance(job, DescribeJob) and job.background

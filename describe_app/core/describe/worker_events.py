@@ -38,6 +38,11 @@ class ReadTextJob:
 Job = DescribeJob | ReadTextJob
 
 
+def in_background(job: Job) -> bool:
+    """``job`` was asked for by the app on its own (see ``DescribeJob.background``)."""
+    return isinstance(job, DescribeJob) and job.background
+
+
 @dataclass(frozen=True)
 class PrepareJob:
     """Work ahead of the user: encode ``picture`` (and write the first sentence of the

@@ -459,7 +459,7 @@ def _indented_paragraphs(run: list[_Row], body: _Body) -> list[list[_Row]]:
         if moved or (
             INDENT_MIN * body.height <= indent <= INDENT_MAX * body.height
             and (after is None or abs(after.left - margin) < close)
-            and (index == 1 or abs(before.left - margin) < close or len(parts[-1]) == 1)
+            and (abs(before.left - margin) < close or len(parts[-1]) == 1)
         ):
             parts.append([row])
         else:
