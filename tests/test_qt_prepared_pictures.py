@@ -183,6 +183,19 @@ def test_never_prepares_nothing_and_mains_follows_the_battery(
     assert _shows(calls.prepared[0].picture, page_scene())
 
 
+def test_the_battery_reader_is_imported_with_the_window_not_at_the_first_settled_view() -> None:
+    """psutil's first import took 19-35 ms: on the GUI thread at the first settled view, a
+    stall; it comes with the window's prepared pictures instead, before the window shows."""
+    import subprocess
+    import sys
+
+    code = "import sys\nimport describe_app.qt.describe_prepare\nprint('psutil' in sys.modules)\n"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "True"
+
+
 def test_opening_a_photo_prepares_it(
     qtbot, make_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, photo_file: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,10 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# Imported with the window, not at the first battery reading: that first import took 19-35 ms
+# of the GUI thread, a stall at the first settled view (bench_window --stall-stacks).
+import psutil  # noqa: F401
+
 from describe_app.core.describe.prompts import PromptSpec
 from describe_app.core.describe.worker import Prepared, PrepareJob
 from describe_app.core.errors import ImageError

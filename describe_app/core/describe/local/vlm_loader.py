@@ -67,6 +67,7 @@ from describe_app.core.describe.local.model_registry import (
     check_model_folder,
     read_model_config,
 )
+from describe_app.core.describe.local.sigmoid_gelu import install_sigmoid_gelu
 from describe_app.core.errors import ModelLoadError
 from describe_app.core.i18n import _
 
@@ -190,6 +191,7 @@ def load_vlm(
             release_free_memory()  # before the float32 copies: that is when the peak comes
             kept = keep_embeddings_stored(model, weight_read_by_owner)
         make_float32(model, kept)
+        install_sigmoid_gelu(model)  # the same GELU, twice as fast on AVX2
         if joined:
             from describe_app.core.describe.local.fused_llama import install_fused_llama
 
