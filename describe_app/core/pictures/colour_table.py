@@ -21,12 +21,18 @@ PLAIN_COLOURS: tuple[tuple[str, RGB], ...] = (
     (N_("dark grey"), (70, 70, 70)),
     (N_("grey"), (128, 128, 128)),
     (N_("light grey"), (195, 195, 195)),
+    # Greys as a camera whose white balance is a little off gives them: without these, a
+    # light grey a few per cent too warm was "beige", a grey a little too cool "blue".
+    (N_("light grey"), (222, 218, 206)),  # under warm light
+    (N_("light grey"), (210, 215, 224)),  # under cool light
+    (N_("grey"), (104, 108, 118)),  # under cool light
     (N_("white"), (255, 255, 255)),
     (N_("white"), (240, 240, 240)),
     (N_("white"), (245, 238, 225)),  # under warm light
     (N_("white"), (232, 236, 245)),  # under cool light
     (N_("dark red"), (120, 15, 20)),
     (N_("dark red"), (115, 35, 35)),
+    (N_("dark red"), (80, 14, 22)),  # in little light: was "dark brown"
     (N_("red"), (255, 0, 0)),
     (N_("red"), (200, 30, 30)),
     (N_("red"), (220, 60, 60)),
@@ -50,16 +56,20 @@ PLAIN_COLOURS: tuple[tuple[str, RGB], ...] = (
     (N_("brown"), (110, 58, 25)),
     (N_("brown"), (150, 80, 45)),
     (N_("light brown"), (180, 130, 80)),
+    (N_("light brown"), (148, 124, 96)),  # tan in little light: was "grey"
     (N_("tan"), (210, 180, 140)),
     (N_("beige"), (235, 220, 190)),
     (N_("cream"), (255, 250, 220)),
     (N_("dark yellow"), (180, 150, 20)),
+    (N_("dark yellow"), (150, 122, 30)),  # mustard in little light: was "olive green"
     (N_("yellow"), (250, 220, 30)),
     (N_("yellow"), (255, 255, 0)),
     (N_("light yellow"), (255, 245, 160)),
     (N_("gold"), (212, 175, 55)),
     (N_("olive green"), (110, 120, 40)),
+    (N_("olive green"), (80, 82, 30)),  # in little light: was "dark green"
     (N_("khaki"), (190, 180, 120)),
+    (N_("khaki"), (140, 130, 96)),  # in little light: was "grey"
     (N_("dark green"), (20, 80, 30)),
     (N_("dark green"), (40, 70, 45)),
     (N_("green"), (40, 150, 50)),
@@ -69,6 +79,7 @@ PLAIN_COLOURS: tuple[tuple[str, RGB], ...] = (
     (N_("lime green"), (150, 220, 40)),
     (N_("mint green"), (170, 235, 200)),
     (N_("teal"), (0, 128, 128)),
+    (N_("teal"), (8, 82, 82)),  # in little light: was "dark green"
     (N_("turquoise"), (60, 200, 200)),
     (N_("turquoise"), (64, 224, 208)),
     (N_("cyan"), (0, 255, 255)),
@@ -92,6 +103,7 @@ PLAIN_COLOURS: tuple[tuple[str, RGB], ...] = (
     (N_("purple"), (120, 50, 150)),
     (N_("purple"), (128, 0, 128)),
     (N_("purple"), (100, 65, 125)),
+    (N_("purple"), (146, 116, 152)),  # lilac in little light: was "grey"
     (N_("dark purple"), (60, 20, 80)),
     (N_("magenta"), (220, 30, 170)),
     (N_("magenta"), (255, 0, 255)),

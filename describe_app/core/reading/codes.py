@@ -4,10 +4,13 @@ where a code-like pattern was seen that could not be read (for aiming cues).
 :class:`ZxingCodeReader` reads with zxing-cpp (QR, Data Matrix, EAN/UPC, Code 128 and
 the other common kinds, turned by any multiple of 90 degrees, light on dark too).
 zxing-cpp does not find a 1-D code that is turned by some other angle, or blurred;
-OpenCV's barcode detector finds those by their stripes: what it decodes itself (EAN and
-UPC) is kept, and every box it finds is turned straight and read again by zxing-cpp
-(Code 128 and the rest). ``benchmarks/bench_codes.py`` measured this against OpenCV alone
-and zxing-cpp alone; the figures are in the README.
+OpenCV's barcode detector finds those by their stripes, and every box it finds is turned
+straight and read again by zxing-cpp (OpenCV's own decoding is not trusted: see
+:meth:`ZxingCodeReader._turned_barcodes`). Where nothing, or not every code-like
+pattern, was read, a second look (:func:`_second_look`) reads a sharpened copy of the
+frame and each pattern enlarged: blurred and small codes. ``benchmarks/bench_codes.py``
+measured the first look against OpenCV alone and zxing-cpp alone; the figures are in the
+README.
 
 A code's contents are untrusted: control characters and escape sequences are cleaned
 out (:func:`~describe_app.core.untrusted_text.clean_text`), white space is collapsed and
@@ -38,6 +41,15 @@ CODE_PICTURE_SIDE = 4096
 #: A PDF page is looked at for codes at this many dots per inch: an EAN-13 bar of 0.33 mm
 #: is then almost 4 pixels wide, and an A4 page 2480 x 3508 pixels (within the side above).
 CODE_DPI = 300
+#: The second look cuts out at most this many unread code-like patterns (each costs a
+#: few milliseconds; a live frame is read four times a second).
+MAX_SECOND_LOOKS = 3
+#: A pattern cut out for that second look is read at twice the size up to this longest side
+#: in pixels (a code this large has modules of several pixels: enlarging it is no help).
+ENLARGE_UP_TO = 320
+#: A 1-D code turned level is read at most this wide, in pixels (three readings of a
+#: level box as wide as a 640x480 frame took a quarter of a second).
+LEVEL_WIDTH = 640
 #: Kinds whose content is a product number, read digit by digit.
 PRODUCT_KINDS = frozenset({"EAN-13", "EAN-8", "UPC-A", "UPC-E"})
 #: zxing-cpp's format names, as Describe says them (others are said as zxing-cpp names them).
@@ -71,8 +83,6 @@ _KIND_FAMILIES = (
     ("ITF", "ITF"),
     ("Telepen", "Telepen"),
 )
-#: OpenCV's barcode detector's type names.
-_OPENCV_KINDS = {"EAN_13": "EAN-13", "EAN_8": "EAN-8", "UPC_A": "UPC-A", "UPC_E": "UPC-E"}
 _WEB_ADDRESS = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 Corners = tuple[tuple[float, float], ...]  # shares of the frame's width and height, 0..1
@@ -165,28 +175,31 @@ class ZxingCodeReader:
                 unread.append(corners)
         if self._detector is not None:
             unread += self._turned_barcodes(grey, codes)
+        if unread or not codes:  # a code missed, or nothing read (a blurred code gives no
+            unread = _second_look(grey, codes, unread)  # pattern at all at times)
         return CodeLook(tuple(codes.values()), tuple(unread), time.perf_counter() - start)
 
     def _turned_barcodes(self, grey: Any, codes: dict[tuple[str, str], FoundCode]) -> list[Corners]:
-        """1-D codes OpenCV finds at any angle: read by OpenCV (EAN, UPC) or, turned
-        straight, by zxing-cpp; the boxes neither can read are returned."""
+        """1-D codes OpenCV finds at any angle, turned straight and read by zxing-cpp; the
+        boxes it cannot read are returned.
+
+        OpenCV's own decoder is not used: it took a small, grainy Code 39 for an EAN-13,
+        an EAN-8 or a UPC-A (3 frames in 40), and a product number said wrongly is worse
+        than none. zxing-cpp, on the box turned straight and sharpened, missed one code
+        that OpenCV read right in a sweep of 330 frames."""
         import numpy as np
 
         assert self._detector is not None
         height, width = grey.shape[:2]
-        _ok, texts, kinds, points = self._detector.detectAndDecodeWithType(grey)
-        if points is None:
+        found, points = self._detector.detect(grey)
+        if not found or points is None:
             return []
         unread: list[Corners] = []
-        for text, kind, box in zip(texts, kinds, points, strict=False):
+        for box in points:
             corners = tuple((float(x) / width, float(y) / height) for x, y in np.asarray(box))
             if any(_inside(_centre(corners), code.corners) for code in codes.values()):
                 continue  # zxing-cpp has read this one already
-            code: FoundCode | None
-            if text:
-                code = _found(kind, text, corners, names=_OPENCV_KINDS)
-            else:
-                code = _read_straightened(grey, np.asarray(box, dtype=np.float32), corners)
+            code = _read_straightened(grey, np.asarray(box, dtype=np.float32), corners)
             if code is None:
                 unread.append(corners)
             else:
@@ -194,29 +207,135 @@ class ZxingCodeReader:
         return unread
 
 
-def _read_straightened(grey: Any, box: Any, corners: Corners) -> FoundCode | None:
-    """Cut out the box OpenCV found, turn it level, add a white margin and read it again."""
-    import cv2
+def _second_look(
+    grey: Any, codes: dict[tuple[str, str], FoundCode], unread: list[Corners]
+) -> list[Corners]:
+    """When the first look read nothing, or saw a code-like pattern it could not read:
+    read a sharpened copy of the frame, then each pattern still unread, cut out, made
+    twice as large and sharpened (and light on dark). Returns the patterns still unread.
+
+    A camera out of focus, or a hand that moves, softens each module's edges into its
+    neighbours; unsharp masking (:func:`_sharpened`) takes back about a module's worth of
+    that blur. A code whose modules are under 2 pixels wide is read better at twice the
+    size. A frame where every code was read pays nothing; a frame with no code pays for
+    one more reading of the whole (sharpened) frame: about 10 ms at 640x480."""
     import numpy as np
     import zxingcpp
+
+    height, width = grey.shape[:2]
+    plain = zxingcpp.TextMode.Plain
+    sharp = _sharpened(grey)
+    for result in zxingcpp.read_barcodes(
+        sharp, text_mode=plain, try_downscale=False, try_invert=False
+    ):
+        if result.valid and result.text:
+            code = _zxing_found(result, _zxing_corners(result.position, width, height))
+            codes.setdefault((code.kind, code.text), code)
+    left: list[Corners] = []
+    for number, corners in enumerate(unread):
+        if any(_inside(_centre(corners), code.corners) for code in codes.values()):
+            continue  # read now
+        if number >= MAX_SECOND_LOOKS:
+            left.append(corners)
+            continue
+        xs = [x * width for x, _y in corners]
+        ys = [y * height for _x, y in corners]
+        # a margin of a third of the pattern's size: its quiet zone, and a finder pattern
+        # or end bars that the first look missed
+        margin = max(max(xs) - min(xs), max(ys) - min(ys)) / 3 + 8
+        x0, x1 = max(0, int(min(xs) - margin)), min(width, int(max(xs) + margin) + 1)
+        y0, y1 = max(0, int(min(ys) - margin)), min(height, int(max(ys) + margin) + 1)
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            left.append(corners)
+            continue
+        again = _read_cut_out(np.ascontiguousarray(grey[y0:y1, x0:x1]), corners)
+        if again is None:
+            left.append(corners)
+        else:
+            codes.setdefault((again.kind, again.text), again)
+    return left
+
+
+def _sharpened(grey: Any, sigma: float = 2.0, amount: float = 2.0) -> Any:
+    """``grey`` with unsharp masking: plus ``amount`` times its difference from a Gaussian
+    blur of ``sigma`` pixels (a module of 2 to 4 pixels, softened by a blur of up to about
+    half a module, gets its edges back; fine grain is not made much stronger)."""
+    import cv2
+    import numpy as np
+
+    soft = cv2.GaussianBlur(grey, (0, 0), sigma)
+    return np.ascontiguousarray(cv2.addWeighted(grey, 1 + amount, soft, -amount, 0))
+
+
+def _read_cut_out(cut: Any, corners: Corners) -> FoundCode | None:
+    """A pattern cut out of the frame, read at twice the size, sharpened, then inverted (zxing
+    reads light-on-dark QR and Data Matrix codes by itself, not light-on-dark barcodes).
+    A large pattern is only read inverted: its modules are not small, and the sharpened
+    frame was read already."""
+    import cv2
+    import zxingcpp
+
+    if max(cut.shape) > ENLARGE_UP_TO:
+        attempts = [255 - _sharpened(cut)]
+    else:
+        large = cv2.resize(cut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        sharp = _sharpened(large, sigma=4.0)  # the same blur, at twice the size
+        attempts = [large, sharp, 255 - sharp]
+    plain = zxingcpp.TextMode.Plain
+    for attempt in attempts:
+        for result in zxingcpp.read_barcodes(attempt, text_mode=plain):
+            if result.valid and result.text:
+                return _zxing_found(result, corners)
+    return None
+
+
+def _read_straightened(grey: Any, box: Any, corners: Corners) -> FoundCode | None:
+    """Cut out the box OpenCV found, turn it level, add a white margin and read it again
+    (sharpened and inverted too, as :func:`_read_cut_out` does)."""
+    import cv2
 
     (cx, cy), (w, h), angle = cv2.minAreaRect(box)
     if w < h:
         w, h, angle = h, w, angle + 90.0
     if w < 8 or h < 4:
         return None
-    pad = 0.2
-    size = (round(w * (1 + 2 * pad)), round(h * (1 + 2 * pad)))
-    turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    turn[0, 2] += size[0] / 2 - cx
-    turn[1, 2] += size[1] / 2 - cy
-    level = cv2.warpAffine(grey, turn, size, flags=cv2.INTER_CUBIC, borderValue=255)
-    if level.shape[1] < 400:  # thin bars read better a little larger
+    # A fifth of the box more on each side first; then half its length more, since
+    # OpenCV's box may leave out an end of the code (a third of an EAN-8 turned by 135
+    # degrees): the wider cut-out, tried first, lost some blurred Code 39s to the
+    # background beside them.
+    longest = max(grey.shape[:2])
+    for grow in (1.4, 2.0) if w < longest / 2 else (1.4,):
+        size = (round(w * grow), round(h * 1.4))
+        turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+        turn[0, 2] += size[0] / 2 - cx
+        turn[1, 2] += size[1] / 2 - cy
+        level = cv2.warpAffine(grey, turn, size, flags=cv2.INTER_CUBIC, borderValue=255)
+        code = _read_level(level, corners)
+        if code is not None:
+            return code
+    return None
+
+
+def _read_level(level: Any, corners: Corners) -> FoundCode | None:
+    """A 1-D code turned level: read as it is (a little larger if thin), sharpened, then
+    inverted."""
+    import cv2
+    import numpy as np
+    import zxingcpp
+
+    enlarged = level.shape[1] < 400
+    if enlarged:  # thin bars read better a little larger
         level = cv2.resize(level, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    elif level.shape[1] > LEVEL_WIDTH:  # a box as wide as the frame: bars are wide enough
+        scale = LEVEL_WIDTH / level.shape[1]
+        level = cv2.resize(level, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    level = np.ascontiguousarray(level)
+    sharp = _sharpened(level, sigma=4.0 if enlarged else 2.0)  # the blur, as enlarged
     plain = zxingcpp.TextMode.Plain
-    for result in zxingcpp.read_barcodes(np.ascontiguousarray(level), text_mode=plain):
-        if result.valid and result.text:
-            return _zxing_found(result, corners)
+    for attempt in (level, sharp, 255 - sharp):
+        for result in zxingcpp.read_barcodes(attempt, text_mode=plain):
+            if result.valid and result.text:
+                return _zxing_found(result, corners)
     return None
 
 
