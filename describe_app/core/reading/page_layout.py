@@ -17,12 +17,16 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    column (less than :data:`TABLE_FILL`: cells with space around them, where prose columns
    fill about 90 %), one of them of short cells (:data:`CELL_WORDS`: columns of text set
    far apart are not a table), and whose rows hold one piece per column is a table, read
-   row by row. Its print counts as body text for the headings' sizes.
+   row by row; but two columns of lines of words (:data:`BLOCK_WORDS`), neither of
+   numbers nor of labels, are two blocks of text side by side (a letter's addresses),
+   read one after the other. Its print counts as body text for the headings' sizes.
 3. **Lines** in each column (the pieces on one level, left to right; skew allowed for, see
    :mod:`~describe_app.core.reading.reading_order`).
 4. **Headings** are lines printed at least :data:`HEADING_SIZE` times as big as the body
    text (the median line; size is the geometric mean of the line's height and its width
    per letter, each beside the body's); level 1 for the biggest, 2 for the next, at most 3.
+   A line less than :data:`CLEAR_HEADING_SIZE` times as big is a heading only where one
+   is set: with text under it, and not on the next line under body text.
 5. **List items** start with a bullet, a dash or a number ("1." or "a)"; a number is kept
    in the item's text, a bullet is not); a run of lines set apart by space in which some
    lines have a bullet is a list from its first bulleted line, one item a line (OCR
@@ -44,19 +48,25 @@ import math
 import re
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from describe_app.core.reading.document import Block, Line, Page, TextPiece
 from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
 
 #: An empty vertical strip this many line heights wide, top to bottom, separates columns.
-GUTTER_LINES = 0.8
+#: (OCR finds a line of text whole, so a line's words leave no strip empty; the boxes of a
+#: blurred photo are padded all round, which made a gutter of 0.75 line heights between
+#: three columns measure 0.73: at 0.8 the columns were read across, line by line.)
+GUTTER_LINES = 0.6
 #: An empty horizontal strip this many line heights tall, across a region, separates bands.
 BAND_GAP_LINES = 0.8
 #: Columns whose text fills less than this share of the pitch to the next are table columns.
 TABLE_FILL = 0.7
 #: A line whose print is this many times as big as the body text's is a heading.
 HEADING_SIZE = 1.2
+#: A line this many times as big as the body text is a heading wherever it is set (see
+#: :func:`_placed_as_headings` for one only :data:`HEADING_SIZE` times as big).
+CLEAR_HEADING_SIZE = 1.35
 #: Heading sizes within this ratio of each other are one level.
 LEVEL_STEP = 0.88
 #: Lines this many times as far apart as usual are in different paragraphs.
@@ -67,6 +77,9 @@ INDENT_MAX = 6.0
 #: A table has a column whose cells hold at most this many words (the middle cell); side
 #: by side columns whose lines all hold more are columns of text.
 CELL_WORDS = 3
+#: Two columns whose lines hold this many words or more (the middle line), none of them
+#: mostly numbers or labels, are two blocks of text side by side (addresses), not a table.
+BLOCK_WORDS = 2
 #: Bands of the same columns are read as one region only when no more than this many line
 #: heights apart (a paragraph break, a table's spaced rows; not a page's other end).
 JOINED_GAP_LINES = 4.0
@@ -77,7 +90,9 @@ DOUBLE_SPACING = 2.6
 #: line of its paragraph, if any (a paragraph's last line may end short).
 FULL_LINE = 0.75
 
-_BULLET = re.compile(r"^\s*(?:[•●▪◦■□○·∙‣*\-–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+")
+#: A list item's start: a bullet (OCR may run a round one into the word after it:
+#: "•headache"), or a dash, a number or a letter and a space.
+_BULLET = re.compile(r"^\s*(?:[•●▪◦■□○∙‣]\s*(?=\S)|(?:[·*\-–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+)")
 _BULLET_ONLY = re.compile(r"^\s*[•●▪◦■□○·∙‣]\s*")
 #: A bullet mark, taken off an item; a number or letter ("2.", "b)") is kept: it is read.
 _BULLET_MARK = re.compile(r"^\s*[•●▪◦■□○·∙‣*\-–—]\s+")
@@ -95,6 +110,9 @@ class _Row:
     #: The line's width per letter (bigger and bolder print is wider).
     char_width: float
     right: float = 0.0
+    #: False for a line in too plain a place for a heading of print only a little
+    #: bigger than the body's (see :func:`_placed_as_headings`).
+    set_apart: bool = True
 
     @property
     def middle(self) -> float:
@@ -131,7 +149,10 @@ def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
     # a table's print is body text too (a page of a title and a table has no other)
     table_rows = [row for r in regions if r.is_table for row in _rows(r.pieces)]
     body = _Body.of([row for rows in rows_of for row in rows] + table_rows, unit)
+    rows_of = _placed_as_headings(rows_of, [r.is_table for r in regions], body)
     levels = _heading_levels([row for rows in rows_of for row in rows], body)
+    # the lines of body text, for how wide the text is set where each starts
+    measures = [row for rows in rows_of for row in rows if not _is_heading(row, body)]
     lines: list[Line] = []
     blocks: list[Block] = []
     # the rows of regions one under the other in one column (the lines of double spaced
@@ -140,7 +161,7 @@ def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
     column: list[_Row] = []
     inner: list[float] = []  # the pitches within the regions
     for region, rows in zip(regions, rows_of, strict=True):
-        if region.is_table or not rows or not _under(column, rows, body):
+        if region.is_table or not rows or not _under(column, rows, body, measures):
             blocks += _text_blocks(column, body, levels, inner) if column else []
             column, inner = [], []
         if region.is_table:
@@ -155,17 +176,23 @@ def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
     return lines, blocks
 
 
-def _under(above: Sequence[_Row], rows: Sequence[_Row], body: _Body) -> bool:
+def _under(
+    above: Sequence[_Row], rows: Sequence[_Row], body: _Body, page: Sequence[_Row] = ()
+) -> bool:
     """True when ``rows`` go on the text of ``above`` in the same column: below it, side
     by side with it, no more than :data:`DOUBLE_SPACING` body line heights from its last
     line, which is a line of text (more than :data:`CELL_WORDS` words) running on to the
     column's right (:data:`FULL_LINE`; a form's "Name:" and "Signed:" lines, set as far
-    apart, are not a paragraph)."""
+    apart, are not a paragraph). The column's right is the farthest of these lines and of
+    the ``page`` 's body lines that start where they do (a letter's subject line and its
+    greeting, two short lines set apart, are not a paragraph beside its lines of full
+    width; double spaced lines are each as wide as the text)."""
     if not above:
         return True
     left, right = min(r.left for r in above), max(r.right for r in above)
     beside = min(r.right for r in rows) > left and min(r.left for r in rows) < right
-    widest = max(right, *(r.right for r in rows)) - left
+    aligned = [r.right for r in page if abs(r.left - left) <= INDENT_MAX * body.height]
+    widest = max(right, *(r.right for r in rows), *aligned) - left
     last = above[-1]
     words = sum(1 for w in last.line.text.split() if sum(c.isalpha() for c in w) >= 2)
     full = words > CELL_WORDS and last.right - left >= FULL_LINE * widest
@@ -295,6 +322,13 @@ def _is_table(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
     counts = [[sum(1 for p in row if p in column) for column in columns] for row in rows]
     if len(rows) < 2 or any(count > 1 for row in counts for count in row):
         return False
+    paired = all(all(row) for row in counts)
+    if len(columns) == 2 and not paired and all(map(_lines_of_words, columns)):
+        # two blocks of lines of words side by side whose lines do not pair up row for
+        # row (a letter's two addresses, of 3 and 4 lines, or set at different heights):
+        # read across, the two would be interleaved line by line. Two columns of words
+        # that pair up row for row stay a table ("Feeling sick | Very common").
+        return False
     return 2 * sum(1 for row in counts if sum(1 for c in row if c) >= 2) > len(rows)
 
 
@@ -303,6 +337,20 @@ def _short_cells(column: Sequence[TextPiece]) -> bool:
     :data:`CELL_WORDS` words (the middle one; a name, a number, a date), where the lines
     of a column of text hold more."""
     return statistics.median(len(p.text.split()) for p in column) <= CELL_WORDS
+
+
+def _lines_of_words(column: Sequence[TextPiece]) -> bool:
+    """True for a column of lines of words rather than a table's cells: most of its
+    pieces (the middle one) hold :data:`BLOCK_WORDS` words or more, and most are neither
+    numbers (more digits than letters: an amount, a time, a date in figures) nor labels
+    (ending in ":"), which a table's columns of names and values hold."""
+    words = statistics.median(len(p.text.split()) for p in column)
+    data = sum(1 for p in column if _is_number(p.text) or p.text.rstrip().endswith(":"))
+    return words >= BLOCK_WORDS and 2 * data < len(column)
+
+
+def _is_number(text: str) -> bool:
+    return sum(c.isdigit() for c in text) > sum(c.isalpha() for c in text)
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -406,7 +454,42 @@ def _heading_levels(rows: Sequence[_Row], body: _Body) -> list[float]:
 def _is_heading(row: _Row, body: _Body) -> bool:
     text = row.line.text
     letters = sum(c.isalpha() for c in text)
-    return body.size(row) >= HEADING_SIZE and len(text) <= 120 and letters >= 2
+    size = body.size(row)
+    big = size >= CLEAR_HEADING_SIZE or (size >= HEADING_SIZE and row.set_apart)
+    return big and len(text) <= 120 and letters >= 2
+
+
+def _placed_as_headings(
+    rows_of: list[list[_Row]], tables: Sequence[bool], body: _Body
+) -> list[list[_Row]]:
+    """The rows of each region, those marked that are not where a heading is set: OCR's
+    boxes of a short line measure up to a quarter bigger than a long line's (taller
+    boxes, wider capitals and figures), so a line of print less than
+    :data:`CLEAR_HEADING_SIZE` times as big is a heading only when it has something
+    under it to head (a signature's name at the foot of a letter has not) and is not
+    set on the next line under a line of body text, without space between them (the last
+    line of an address is not)."""
+    flat = [row for rows in rows_of for row in rows]
+    after = [bool(i + 1 < len(flat)) for i in range(len(flat))]
+    if flat:  # a table after the region of the last rows is something under them too
+        last = max(i for i, rows in enumerate(rows_of) if rows)
+        after[-1] = any(tables[last + 1 :])
+    placed: list[_Row] = []
+    for index, row in enumerate(flat):
+        before = flat[index - 1] if index else None
+        under_body = (
+            before is not None
+            and body.size(before) < HEADING_SIZE
+            and before.right > row.left
+            and before.left < row.right
+            and row.top - before.bottom < 0.5 * body.height
+        )
+        placed.append(replace(row, set_apart=after[index] and not under_body))
+    out, start = [], 0
+    for rows in rows_of:
+        out.append(placed[start : start + len(rows)])
+        start += len(rows)
+    return out
 
 
 def _level(row: _Row, body: _Body, levels: list[float]) -> int:
