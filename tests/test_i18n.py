@@ -197,3 +197,14 @@ def test_update_adds_new_strings_and_keeps_translations(tmp_path: Path) -> None:
     text = tr.format_po(merged, obsolete)
     assert '#~ msgid "Gone"' in text
     assert "Gone" not in tr.parse_po(text).entries
+
+
+def test_the_picture_check_speaks_the_windows_language() -> None:
+    import numpy as np
+
+    from describe_app.core.pictures.picture_check import check_picture
+
+    black = np.zeros((480, 640, 3), np.uint8)
+    assert check_picture(black).message.startswith("The picture is almost black.")
+    set_language("fr")
+    assert check_picture(black).message.startswith("L'image est presque noire.")

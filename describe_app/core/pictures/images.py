@@ -36,6 +36,13 @@ WORKING_SIDE = 2048
 #: 255; light grey) is laid over black, not white.
 LIGHT_DRAWING = 190
 
+#: Modes that Pillow resizes well as they are (alpha premultiplied); others (palette,
+#: bilevel, 16-bit) are converted to RGB first.
+_RESAMPLED_AS_IS = frozenset({"RGB", "RGBA", "L", "LA"})
+_ORIENTATION_TAG = 0x0112
+#: EXIF orientations that turn the picture a quarter turn: width and height swap.
+_TURNED_SIDEWAYS = frozenset({5, 6, 7, 8})
+
 _heif_registered = False
 
 
@@ -102,8 +109,11 @@ def picture_from_bytes(
         raise ImageError(f"{name} is empty: it holds no picture.")
     _register_heif()
     try:
-        with warnings.catch_warnings():
-            # We check the size ourselves below, with a clearer message.
+        with warnings.catch_warnings(record=True) as caught:
+            # Pillow's warnings are about the file ("Corrupt EXIF data"): they go to the
+            # log, not to the user's terminal. We check the size ourselves below, with a
+            # clearer message.
+            warnings.filterwarnings("always", module=r"PIL(\.|$)")
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             width, height = img.size
@@ -117,8 +127,27 @@ def picture_from_bytes(
             img.seek(0)  # animations: the first frame
             _draft(img, working_side)
             img.load()
-            upright = _orient(img)
-            rgb = to_rgb(upright)
+            orientation = _orientation(img)  # read before shrinking drops the EXIF block
+            decoded: Image.Image = img
+            if decoded.mode in _RESAMPLED_AS_IS:
+                # shrink first: converting or turning a 100-megapixel picture at full size
+                # took seconds and a gigabyte; the working copy is all we keep
+                decoded = shrink(decoded, working_side)
+            if _fully_transparent(decoded):
+                colours = decoded.convert("RGB")
+                if _one_colour(colours):
+                    raise ImageError(
+                        _("{name} is fully transparent: there is nothing in it to see.").format(
+                            name=name
+                        )
+                    )
+                # a broken alpha channel (some screenshot tools write 0): the colours
+                # under it are the picture
+                log.info("%s is transparent everywhere; its colours are shown", source)
+                decoded = colours
+            rgb = _turn_upright(to_rgb(decoded), orientation)
+        for warning in caught:
+            log.info("decoding %s: %s", source, warning.message)
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -129,6 +158,8 @@ def picture_from_bytes(
         log.info("decoding %s failed: %r", source, exc)
         raise ImageError(f"{name} is damaged or incomplete, so it cannot be shown.") from exc
     rgb = shrink(rgb, working_side)
+    if orientation in _TURNED_SIDEWAYS:
+        width, height = height, width  # the size of the upright picture
     return Picture(image=rgb, source=source, original_size=(width, height))
 
 
@@ -142,6 +173,8 @@ def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
     arr = np.asarray(frame)
     if arr.dtype != np.uint8:
         arr = _to_uint8(arr)
+    if arr.ndim == 3 and arr.shape[2] == 1:  # grey with a channel axis (infrared cameras)
+        arr = arr[:, :, 0]
     if arr.ndim == 2:
         rgb = np.repeat(arr[:, :, None], 3, axis=2)
     elif arr.ndim == 3 and arr.shape[2] == 3:
@@ -207,25 +240,67 @@ def _to_uint8(arr: Any) -> Any:
     import numpy as np
 
     arr = np.asarray(arr)
+    if arr.dtype == np.bool_:  # a black and white mask: white is 255, not 1
+        return arr.astype(np.uint8) * 255
     if arr.dtype == np.uint16 or (arr.dtype.kind in "iu" and arr.max(initial=0) > 255):
         return (arr.astype(np.float32) / 257.0).clip(0, 255).astype(np.uint8)
     if arr.dtype.kind == "f":
-        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        finite = np.isfinite(arr)
+        if not finite.any():  # all NaN or infinite: nothing was measured
+            return np.zeros(arr.shape, np.uint8)
+        lo, hi = float(arr[finite].min()), float(arr[finite].max())
+        # a missing value shows as the darkest, an infinite one as the darkest or lightest
+        arr = np.nan_to_num(arr, nan=lo, posinf=hi, neginf=lo)
         if lo >= 0.0 and hi <= 1.0:
-            return (np.nan_to_num(arr) * 255.0).round().astype(np.uint8)
+            return (arr * 255.0).round().astype(np.uint8)
         span = (hi - lo) or 1.0
-        return ((np.nan_to_num(arr) - lo) * (255.0 / span)).round().astype(np.uint8)
+        return ((arr - lo) * (255.0 / span)).round().astype(np.uint8)
     return arr.clip(0, 255).astype(np.uint8)
 
 
-def _orient(img: Image.Image) -> Image.Image:
-    from PIL import ImageOps
-
+def _orientation(img: Image.Image) -> int:
+    """The EXIF orientation (1: upright .. 8), 1 when missing or unreadable."""
     try:
-        return ImageOps.exif_transpose(img) or img
+        value = int(img.getexif().get(_ORIENTATION_TAG, 1))
     except Exception:  # a broken EXIF block must not cost the user the picture
         log.info("ignoring unreadable EXIF orientation", exc_info=True)
-        return img
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def _turn_upright(img: Image.Image, orientation: int) -> Image.Image:
+    """Turn or mirror ``img`` as its EXIF orientation says (as ``ImageOps.exif_transpose``)."""
+    from PIL import Image
+
+    method = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    return img if method is None else img.transpose(method)
+
+
+def _one_colour(img: Image.Image) -> bool:
+    """Whether every pixel of ``img`` has the same value in each band."""
+    for band in img.split():
+        low, high = band.getextrema()
+        if low != high:
+            return False
+    return True
+
+
+def _fully_transparent(img: Image.Image) -> bool:
+    """Whether every pixel of ``img`` is fully transparent (laid over white it would be
+    called "almost white", over black "almost black": neither is true)."""
+    if img.mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+    if img.mode not in ("RGBA", "LA", "PA", "RGBa", "La"):
+        return False
+    return img.getchannel(img.mode[-1]).getextrema()[1] == 0
 
 
 def _draft(img: Image.Image, working_side: int) -> None:
