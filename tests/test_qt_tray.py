@@ -22,6 +22,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
+from describe_app.core.history.entry import EntryKind
 from describe_app.core.pictures.images import Picture
 from describe_app.core.reading.ocr_reader import OcrResult
 from describe_app.core.screen.capture import ScreenTarget
@@ -166,6 +167,26 @@ def test_a_global_key_describes_the_focused_object_into_the_history(  # type: ig
     assert keys.closed
     left = [t.name for t in threading.enumerate() if t.name == "screen-capture"]
     assert left == []
+
+
+def test_the_read_key_reads_with_the_screens_reader_not_the_cameras(  # type: ignore[no-untyped-def]
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:
+    """The screen's text is read by the screen's reader (small print, pane by pane), then
+    said and kept as a reading: the camera's reader lost a screen's small print."""
+    window, speech = make_window(speaking_model_dir)
+    keys = FakeKeys()
+    window.start_screen(
+        keys=keys, capture=_screen_capture([]), text_reader_factory=_ScreenText, with_tray=False
+    )
+    window.hide()
+    keys.press("Ctrl+Alt+Shift+T")
+    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=TIMEOUT_MS)
+    entry = window.controller.last_entry
+    assert entry is not None
+    assert entry.kind is EntryKind.READ and entry.text == "Save changes?"
+    qtbot.waitUntil(lambda: "Save changes?" in speech.texts(), timeout=TIMEOUT_MS)
+    window.shutdown()
 
 
 def test_a_key_another_program_holds_is_said_and_shown_in_settings(  # type: ignore[no-untyped-def]

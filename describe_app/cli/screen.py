@@ -65,7 +65,12 @@ def add_screen_command(
         "--window", dest="target", action="store_const", const="window", help="the active window"
     )
     which.add_argument(
-        "--region", metavar="X,Y,W,H", help="a rectangle in screen pixels, e.g. 0,0,800,600"
+        "--region",
+        metavar="X,Y,W,H",
+        help=(
+            "a rectangle in screen pixels, e.g. 0,0,800,600 (one that starts left of or "
+            "above the screen with an equals sign: --region=-40,0,800,600)"
+        ),
     )
     which.add_argument(
         "--clipboard",
@@ -91,7 +96,10 @@ def add_screen_command(
 
 
 def run_screen(args: argparse.Namespace) -> int:
-    from describe_app.core.describe.screen_conversation import screen_ocr_settings
+    from describe_app.core.describe.screen_conversation import (
+        read_screen_text,
+        screen_ocr_settings,
+    )
     from describe_app.core.reading.ocr_reader import OcrReader
     from describe_app.core.screen.capture import capture
     from describe_app.core.settings.settings_file import load_settings
@@ -111,7 +119,7 @@ def run_screen(args: argparse.Namespace) -> int:
         )
         return 2
     picture = capture(target, region=region, clipboard=_clipboard_picture)
-    text = OcrReader(screen_ocr_settings()).read(picture.image)
+    text = read_screen_text(OcrReader(screen_ocr_settings()), picture.image)
     if args.read:
         with CommandLineSpeech(args) as speech:
             read_and_print(text, picture, args, speech)

@@ -143,11 +143,14 @@ class DescribeController(JobRunner):
         )
         return True
 
-    def read_text(self, screen: Picture | None = None) -> int | None:
-        """Read the text of the picture in hand (or of ``screen``, which becomes it)."""
+    def read_text(
+        self, screen: Picture | None = None, lines: tuple[str, ...] | None = None
+    ) -> int | None:
+        """Read the text of the picture in hand (or of ``screen``, which becomes it; its
+        ``lines`` when they were read already)."""
         self.photo = screen or self.photo
         picture = screen or take_picture(self.camera, self.photo, self._announcer)
-        return None if picture is None else self._read_picture(picture)
+        return None if picture is None else self._read_picture(picture, lines)
 
     def describe_frame(self, frame: object, *, source: str = SOURCE_CAMERA) -> int | None:
         """Hands-free: describe this camera frame (the one that settled), briefly."""
@@ -246,8 +249,8 @@ class DescribeController(JobRunner):
             )
         )
 
-    def _read_picture(self, picture: Picture) -> int | None:
-        return self._submit(JobInHand(JobKind.READ_TEXT, picture))
+    def _read_picture(self, picture: Picture, lines: tuple[str, ...] | None = None) -> int | None:
+        return self._submit(JobInHand(JobKind.READ_TEXT, picture, read_lines=lines))
 
     def _limit(self, request: DescribeRequest) -> DescribeRequest:
         if self._max_new_tokens is None:

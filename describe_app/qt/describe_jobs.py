@@ -85,12 +85,13 @@ class JobInHand:
     job_id: int = 0
     sentences: int = 0  # said so far
     confidence: AnswerConfidence | None = None  # how sure the model was (kept in the history)
+    read_lines: tuple[str, ...] | None = None  # text read already (a screen's, pane by pane)
 
     @property
     def work(self) -> Job:
         """What the model worker is asked to do."""
         if self.kind is JobKind.READ_TEXT:
-            return ReadTextJob(self.picture)
+            return ReadTextJob(self.picture, self.read_lines)
         if self.request is None:
             raise ValueError(f"a {self.kind.value} job needs a request")
         return DescribeJob(self.request, check=self.check)

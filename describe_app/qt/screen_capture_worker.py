@@ -2,14 +2,18 @@
 
 One thread ("screen-capture") captures the screen (tens of milliseconds with mss; the
 Wayland portal may ask the user first) and, for a description, reads the screen's text
-(OCR) so the model gets names and numbers exactly; reading the screen's text aloud is left
-to the model worker's own reader, as for a photo. The newest request wins: one that arrives
-while another waits replaces it. Results reach the GUI thread as signals.
+(OCR) so the model gets names and numbers exactly. The text is read with the screen's
+settings (small print, always upright) pane by pane
+(:func:`~describe_app.core.describe.screen_conversation.read_screen_text`), for a
+description and for reading the screen aloud alike: the camera's reader, at 960 pixels,
+lost a screen's small print, and read a mail client's panes row by row across them. The
+newest request wins: one that arrives while another waits replaces it. Results reach the
+GUI thread as signals.
 
 The window's reader of the screen's text is a
 :class:`~describe_app.core.reading.text_reader_process.ChildTextReader` (RapidOCR in a
 child process: loading it in the window's process held Python's lock for about a second),
-made at the first description and closed with the worker. A reader that fails (its child
+made at the first capture and closed with the worker. A reader that fails (its child
 died) is said in one sentence, the description goes on without the text, and the next
 key starts a new child.
 """
@@ -45,17 +49,14 @@ class ScreenJob(enum.Enum):
     def target(self) -> ScreenTarget:
         return ScreenTarget.FOCUS if self is ScreenJob.DESCRIBE_FOCUS else ScreenTarget.SCREEN
 
-    @property
-    def reads_first(self) -> bool:
-        """A description gets the screen's text with the picture."""
-        return self is not ScreenJob.READ_SCREEN
-
 
 @dataclass(frozen=True)
 class ScreenCapture:
     job: ScreenJob
     picture: Picture
     read_text: str = ""  # the screen's text, for a description ("" when none or not read)
+    #: Its lines, for reading aloud; None when they could not be read (the reader failed)
+    lines: tuple[str, ...] | None = None
 
 
 Capture = Callable[[ScreenTarget], Picture]
@@ -139,23 +140,27 @@ class ScreenCaptureWorker(QObject):
                 _("Describe could not capture the screen ({error}).").format(error=exc),
             )
             return
-        text = self._read(picture) if job.reads_first else ""
+        lines = self._read(picture)
+        text = "\n".join(lines or ())
         if not self._closing:
-            self._gui.call(self.captured.emit, ScreenCapture(job, picture, text))
+            self._gui.call(self.captured.emit, ScreenCapture(job, picture, text, lines))
 
-    def _read(self, picture: Picture) -> str:
-        """The screen's text, or "" (the description goes on without it)."""
+    def _read(self, picture: Picture) -> tuple[str, ...] | None:
+        """The screen's lines, pane by pane; None when they could not be read (a
+        description goes on without them)."""
+        from describe_app.core.describe.screen_conversation import read_screen_text
+
         reader = self._text_reader()
         if reader is None or self._closing:
-            return ""
+            return None
         try:
-            return reader.read(picture.image).text
+            return tuple(read_screen_text(reader, picture.image).lines)
         except OcrError as exc:  # its child died: said; the next read starts a new one
             if not self._closing:
                 self._gui.call(self.failed.emit, str(exc))
         except Exception as exc:
             log.info("the screen's text could not be read: %s", exc)
-        return ""
+        return None
 
     def _text_reader(self) -> TextReader | None:
         with self._wake:

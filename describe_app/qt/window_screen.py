@@ -119,7 +119,8 @@ class WindowScreen(WindowParts):
         self.announcer.earcon(Earcon.PICTURE_TAKEN)
         picture = taken.picture
         if taken.job is ScreenJob.READ_SCREEN:
-            self.controller.read_text(screen=picture)
+            # read already, pane by pane (else the model worker's reader tries)
+            self.controller.read_text(screen=picture, lines=taken.lines)
             return
         if not self._may_send_screen():
             return

@@ -357,6 +357,9 @@ class ModelWorker:
             return True
 
     def _read_text(self, job_id: int, job: ReadTextJob) -> None:
+        if job.lines is not None:
+            self._emit(TextRead(job_id, job.lines, 0.0))
+            return
         if self._reader is None:
             if self._reader_factory is None:
                 self._emit(Failed(job_id, "Text reading is not available."))

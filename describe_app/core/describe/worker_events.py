@@ -33,6 +33,9 @@ class DescribeJob:
 @dataclass(frozen=True)
 class ReadTextJob:
     picture: Picture
+    #: The lines, read already (a screen's text, read pane by pane with the screen's OCR
+    #: settings by the screen capture worker): said as they are, not read again.
+    lines: tuple[str, ...] | None = None
 
 
 Job = DescribeJob | ReadTextJob

@@ -142,7 +142,11 @@ def _capture_screen(
     environ: Mapping[str, str] | None,
 ) -> Picture:
     if region is not None and target is ScreenTarget.REGION:
-        return _grab(grabber, _inside_a_monitor(grabber, region), f"screen: region {region}")
+        rect = _inside_a_monitor(grabber, region)
+        # a region that runs off the screen is taken where it is on it, and its source
+        # says what was taken (the history then names the pixels the picture holds)
+        cut = "" if rect == region else f" (on the screen: {rect})"
+        return _grab(grabber, rect, f"screen: region {region}{cut}")
     if locator is None:
         from describe_app.core.screen.focus import open_locator
 

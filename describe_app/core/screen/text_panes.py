@@ -1,0 +1,210 @@
+"""The panes of a screen, found from where its text is: a mail client's folder list, its
+message list and its reading pane; a web page's article and its sidebar; a file manager's
+places and its files.
+
+A screen-reader user reads a pane whole before the next one, left to right and top to
+bottom. The page layout (:mod:`describe_app.core.reading.page_layout`) finds columns on a
+printed page, but it reads side-by-side columns of short lines as a table, row by row:
+right for a spreadsheet or a dialog's labels and fields, wrong for a window's panes, whose
+lists of one-line items sit side by side at the same line pitch (Qt's list views and text
+view in a splitter were read "Inbox Maria Lopez", "Sent Budget for March", across panes).
+
+What tells the two apart here: **a table's columns start and end together** (its first
+and last rows hold a cell in each column: a spreadsheet, a form's labels and fields, a row
+of buttons), while **panes end where their own contents end** (five folders, eight
+messages, a letter of six lines). So the text is cut, as an XY cut, at vertical gutters
+that run the height of a region, and side-by-side columns that start and end on the same
+rows are joined again. Before that, a region is split at empty horizontal strips into
+bands (a web page's navigation and headline above its article and sidebar), kept whole
+again where no band holds panes; and a window's bars set close above its panes (a menu bar,
+a toolbar: no empty strip under them) are taken off the top, one row at a time, when the
+rest is panes.
+
+Each pane is then put in reading order by the caller: a **grid** (a pane of columns of
+short cells that start and end together: a spreadsheet, a table with row numbers, a
+form's labels and fields) row by row, any other pane as a page (its own columns, tables
+and lines).
+
+A table whose last row has an empty cell in some column ends short there and is read
+column by column; two panes that happen to start and end on the same rows are read as a
+table.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from describe_app.core.reading.page_layout import CELL_WORDS
+from describe_app.core.reading.reading_order import TextBox
+
+#: An empty vertical strip this many line heights wide, from the top of a region to its
+#: bottom, may separate panes (the page layout's gutter: panes are set farther apart).
+GUTTER_LINES = 0.6
+#: An empty horizontal strip this many line heights tall separates bands (as on a page).
+BAND_GAP_LINES = 0.8
+#: Lines whose middles are this many line heights apart or less are on one row (a table's
+#: cells differ by a few pixels; a pane's next line is a full line height lower).
+SAME_ROW_LINES = 0.5
+#: How many bars may be taken off the top of a window to reach its panes: a title bar, a
+#: menu bar, a toolbar and a tab or address bar.
+MAX_BARS = 4
+#: How deep the cut goes (a window of panes in panes is three or four levels).
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Pane:
+    """The text boxes of one pane, in no particular order; ``is_grid`` for a pane to be
+    read row by row (see the module docstring)."""
+
+    boxes: list[TextBox]
+    is_grid: bool = False
+
+
+@dataclass(frozen=True)
+class _Placed:
+    box: TextBox
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @classmethod
+    def of(cls, box: TextBox) -> _Placed:
+        xs = [x for x, _ in box.corners]
+        ys = [y for _, y in box.corners]
+        return cls(box, min(xs), min(ys), max(xs), max(ys))
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def split_into_panes(boxes: Sequence[TextBox]) -> list[Pane]:
+    """``boxes`` in panes, in reading order (left to right, top to bottom). One pane when
+    the screen has no panes."""
+    placed = [_Placed.of(box) for box in boxes if box.text.strip()]
+    if not placed:
+        return []
+    unit = statistics.median(p.bottom - p.top for p in placed)
+    if unit <= 0:
+        return [Pane([p.box for p in placed])]
+    return [Pane([p.box for p in pane], _is_grid(pane, unit)) for pane in _cut(placed, unit, 0)]
+
+
+def _cut(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
+    if len(placed) < 2 or depth > MAX_DEPTH:
+        return [placed]
+    bands = _split(placed, vertical=False, gap=BAND_GAP_LINES * unit)
+    if len(bands) > 1:
+        # bars across the top (a web page's navigation, a headline) first: a bar's items
+        # set far apart would otherwise make gutters of their own
+        parts = [_cut(band, unit, depth + 1) for band in bands]
+        if all(len(part) == 1 for part in parts):
+            # no panes below: kept whole, so that the page layout still reads two columns
+            # of text over several bands one column after the other
+            return [placed]
+        return [pane for part in parts for pane in part]
+    panes = _panes(placed, unit)
+    if len(panes) > 1 and not _in_top_row(panes, placed, unit):
+        return [part for pane in panes for part in _cut(pane, unit, depth + 1)]
+    return _under_bars(placed, unit, depth)
+
+
+def _in_top_row(panes: list[list[_Placed]], placed: list[_Placed], unit: float) -> bool:
+    """True when one of ``panes`` is only words of the region's top row: the items of a
+    menu bar or toolbar set apart, not a pane (the bar is taken off first)."""
+    top = min(p.middle for p in placed) + SAME_ROW_LINES * unit
+    return any(all(p.middle <= top for p in pane) for pane in panes)
+
+
+def _panes(placed: list[_Placed], unit: float) -> list[list[_Placed]]:
+    """``placed`` split at the gutters between panes (one item: no panes)."""
+    return _joined(_split(placed, vertical=True, gap=GUTTER_LINES * unit), unit)
+
+
+def _under_bars(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
+    """The bars at the top of ``placed`` (each a row), then the panes under them; or
+    ``placed`` whole when there are no panes under up to :data:`MAX_BARS` rows."""
+    bars: list[list[_Placed]] = []
+    rest = placed
+    while len(bars) < MAX_BARS and len(rest) > 1:
+        first = min(p.middle for p in rest)
+        row = [p for p in rest if p.middle - first <= SAME_ROW_LINES * unit]
+        rest = [p for p in rest if p.middle - first > SAME_ROW_LINES * unit]
+        bars.append(row)
+        if len(rest) > 1 and len(_panes(rest, unit)) > 1:
+            return bars + _cut(rest, unit, depth + 1)
+    return [placed]
+
+
+def _split(placed: list[_Placed], *, vertical: bool, gap: float) -> list[list[_Placed]]:
+    """``placed`` split at empty strips at least ``gap`` wide: at vertical strips into
+    columns, left to right; at horizontal ones into bands, top to bottom."""
+
+    def start(p: _Placed) -> float:
+        return p.left if vertical else p.top
+
+    def end(p: _Placed) -> float:
+        return p.right if vertical else p.bottom
+
+    groups: list[list[_Placed]] = []
+    reach = 0.0
+    for p in sorted(placed, key=start):
+        if groups and start(p) - reach < gap:
+            groups[-1].append(p)
+            reach = max(reach, end(p))
+        else:
+            groups.append([p])
+            reach = end(p)
+    return groups
+
+
+def _joined(columns: list[list[_Placed]], unit: float) -> list[list[_Placed]]:
+    """Side-by-side columns with neighbours that start and end on the same rows joined
+    (a table's columns; a row of buttons, each a column of one line): the panes."""
+    panes: list[list[_Placed]] = []
+    for column in columns:
+        if panes and _same_rows(panes[-1], column, unit):
+            panes[-1] = panes[-1] + column
+        else:
+            panes.append(column)
+    return panes
+
+
+def _same_rows(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
+    """True when the first lines of ``a`` and ``b`` are one row and their last lines too
+    (see the module docstring: a table's columns end together, panes do not)."""
+    a_middles, b_middles = _row_middles(a), _row_middles(b)
+    near = SAME_ROW_LINES * unit
+    return (
+        abs(min(a_middles) - min(b_middles)) <= near
+        and abs(max(a_middles) - max(b_middles)) <= near
+    )
+
+
+def _row_middles(column: list[_Placed]) -> list[float]:
+    """Where the lines of ``column`` are (their middles), for where it starts and ends.
+    A piece of one character does not count where the column has longer ones: an icon,
+    a scroll bar's arrow or a check box read as a letter ("D", "V") beside or under a
+    table's last row would make its column end lower than the others'."""
+    words = [p.middle for p in column if len(p.box.text.strip()) > 1]
+    return words or [p.middle for p in column]
+
+
+def _is_grid(pane: list[_Placed], unit: float) -> bool:
+    """True for a pane of two or more columns, each of two rows or more, that start and
+    end on the same rows, of short cells: the middle piece holds at most the page layout's
+    :data:`CELL_WORDS` words (a name, a number, a label), where columns of prose that
+    happen to end on one row hold lines of more words and are read one after the other.
+    Read row by row, a table's row (or a label and its field) stays together even where a
+    row number or an icon sits close to the first cell, which keeps the page layout from
+    seeing one cell per column ("2 Birch" in a Qt table's first column)."""
+    columns = _split(pane, vertical=True, gap=GUTTER_LINES * unit)
+    if len(columns) < 2 or len(_joined(columns, unit)) > 1:
+        return False
+    rows = [len({round(p.middle / unit) for p in column}) for column in columns]
+    words = statistics.median(len(p.box.text.split()) for p in pane)
+    return min(rows) >= 2 and words <= CELL_WORDS
