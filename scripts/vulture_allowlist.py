@@ -16,6 +16,7 @@ _.do_HEAD
 _.do_POST
 _.log_message  # http.server: keeps request logs off the terminal
 _.daemon_threads  # socketserver option
+_.close_connection  # http.server: end the connection after this answer
 protocol_version  # http.server option (HTTP/1.1 for streaming)
 _.optionxform  # configparser: keep key case (tests/test_packaging.py)
 _._preprocess  # transformers image processor hooks and options read by name
@@ -54,6 +55,8 @@ _no_leftovers
 _no_profiles
 _english
 _english_afterwards
+_own_config
+fake_screen
 _own_history
 app_theme
 english_after

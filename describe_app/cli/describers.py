@@ -17,8 +17,14 @@ if TYPE_CHECKING:
 
 def open_describer(args: argparse.Namespace) -> Describer:
     """The describer for a command's model and server options."""
-    if args.server:  # pictures leave this computer only here, when the user asked
+    if args.server is not None:  # pictures leave this computer only here, when the user asked
         from describe_app.cli.servers import open_remote_describer
+        from describe_app.core.describe.remote.server_address import normalize_base_url
+
+        if not args.server.strip():
+            # "--server ''" (an empty variable in a script) is a mistake to say, not a quiet
+            # switch to the model on this computer, which may start a download.
+            normalize_base_url(args.server)  # raises "The server address is empty."
 
         return open_remote_describer(args, lambda: open_local_describer(args))
     return open_local_describer(args)

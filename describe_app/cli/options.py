@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from describe_app.cli.number_options import positive_int, seconds_or_zero
 from describe_app.cli.servers import add_server_options
 
 
@@ -29,7 +30,7 @@ def model_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--threads",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="CPU threads for the model (default: all cores but one)",
     )
@@ -40,11 +41,11 @@ def model_options() -> argparse.ArgumentParser:
     )
     group.add_argument("--language", metavar="LANG", help="answer in this language, e.g. French")
     group.add_argument(
-        "--max-tokens", type=int, metavar="N", help="stop after N tokens (word pieces)"
+        "--max-tokens", type=positive_int, metavar="N", help="stop after N tokens (word pieces)"
     )
     group.add_argument(
         "--answer-seconds",
-        type=float,
+        type=seconds_or_zero,
         metavar="S",
         help="stop an answer after S seconds, keeping what arrived (default: 60)",
     )

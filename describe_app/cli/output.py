@@ -22,8 +22,14 @@ def print_json(obj: dict[str, Any]) -> None:
 
 
 def error(message: str) -> None:
-    """One sentence on standard error, after the program's name."""
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+    """One sentence on standard error, after the program's name.
+
+    The sentence may quote what no one checked: a server's words, an exception's text in
+    "Something went wrong" (which can hold a server's answer), a file name. Escape sequences
+    and control characters are taken out here, the one way errors reach the terminal."""
+    from describe_app.core.untrusted_text import clean_text
+
+    print(f"{PROG}: {clean_text(message)}", file=sys.stderr, flush=True)
 
 
 def status(message: str) -> None:

@@ -57,4 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_command(commands, model_opts=model_opts)
     add_window_command(commands, model_opts=model_opts)
     add_doctor_command(commands)
+    _verbose_after_the_command(parser)
     return parser
+
+
+def _verbose_after_the_command(parser: argparse.ArgumentParser) -> None:
+    """Let ``-v`` also come after the command (``describe-app describe photo.jpg -v``), as
+    people type it, instead of failing with "unrecognized arguments: -v". ``SUPPRESS``
+    leaves the count from before the command when it is not repeated after it."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for command in set(action.choices.values()):
+            if "-v" not in command._option_string_actions:
+                command.add_argument(
+                    "-v",
+                    "--verbose",
+                    action="count",
+                    default=argparse.SUPPRESS,
+                    help="show progress and timings (twice: debug log)",
+                )
+            _verbose_after_the_command(command)

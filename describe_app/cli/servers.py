@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from describe_app.cli.number_options import positive_int
 from describe_app.core.describe.remote.api_keys import API_KEY_ENV
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--server-timeout",
-        type=int,
+        type=positive_int,
         metavar="SECONDS",
         help="stop waiting when the server is silent this long (default 120)",
     )
@@ -72,8 +73,12 @@ def add_servers_command(commands: Any) -> None:
     a.add_argument("name", metavar="NAME")
     a.add_argument("url", metavar="URL", help="e.g. http://gpu-box:8000 or https://host/v1")
     a.add_argument("--model", default="", help="the model to ask for (default: the server's)")
-    a.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit (default 120)")
-    a.add_argument("--max-side", type=int, metavar="PX", help="picture size sent (default 1024)")
+    a.add_argument(
+        "--timeout", type=positive_int, metavar="SECONDS", help="time limit (default 120)"
+    )
+    a.add_argument(
+        "--max-side", type=positive_int, metavar="PX", help="picture size sent (default 1024)"
+    )
     a.add_argument(
         "--key",
         action="store_true",
@@ -99,10 +104,24 @@ def open_remote_describer(
 
     from describe_app.cli.describers import generation_settings
     from describe_app.core.describe.choice import choice_from_options, describer_factory
+    from describe_app.core.describe.remote.remote_errors import (
+        InsecureServerError,
+        ServerError,
+    )
 
     choice = replace(choice_from_options(args), generation=generation_settings(args))
     factory = describer_factory(choice, local_factory, on_fallback=_notice)
     describer = factory()
+    # Refuse plain http beyond the private network before saying "Sending pictures to ...":
+    # hearing that, then "Describe will not send pictures ...", contradicts itself.
+    check = getattr(getattr(describer, "remote", describer), "check_privacy", None)
+    if callable(check):
+        try:
+            check()  # nothing is connected yet: no client to close on the way out
+        except InsecureServerError:
+            raise
+        except ServerError:
+            pass  # the name is not found now: said when the picture is sent (or falls back)
     notice = getattr(describer, "privacy_notice", None)
     if isinstance(notice, str):
         _notice(notice)
@@ -125,7 +144,7 @@ def run_servers_command(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace, store: Any) -> int:
     from describe_app.core.describe.remote.api_keys import SystemKeyring
     from describe_app.core.describe.remote.remote_errors import InsecureServerError, ServerError
-    from describe_app.core.describe.remote.server_address import check_privacy
+    from describe_app.core.describe.remote.server_address import check_privacy, redact_address
     from describe_app.core.describe.remote.server_profiles import (
         MAX_SIDE,
         TIMEOUT_SECONDS,
@@ -156,15 +175,18 @@ def _add(args: argparse.Namespace, store: Any) -> int:
     store.put(profile)
     extra = f", model {profile.model}" if profile.model else ""
     extra += ", API key in the system keyring" if profile.api_key else ""
-    print(f"Added {profile.name}: {profile.url}{extra}.")
-    print(f"Pictures are sent there only when you add --server {_quoted(profile.name)}.")
+    # The address is shown without a password typed into it (http://user:secret@host).
+    _say(f"Added {profile.name}: {redact_address(profile.url)}{extra}.")
+    _say(f"Pictures are sent there only when you add --server {_quoted(profile.name)}.")
     return 0
 
 
 def _list(store: Any) -> int:
+    from describe_app.core.describe.remote.server_address import redact_address
+
     profiles = store.load()
     if not profiles:
-        print("No servers yet. Add one with: describe-app servers add NAME URL")
+        _say("No servers yet. Add one with: describe-app servers add NAME URL")
         return 0
     for profile in profiles.values():
         notes = [f"model {profile.model}" if profile.model else "the server's own model"]
@@ -172,7 +194,7 @@ def _list(store: Any) -> int:
             notes.append("API key in the system keyring")
         if profile.allow_insecure:
             notes.append("plain http allowed")
-        print(f"{profile.name}: {profile.url} ({', '.join(notes)})")
+        _say(f"{profile.name}: {redact_address(profile.url)} ({', '.join(notes)})")
     return 0
 
 
@@ -182,7 +204,7 @@ def _test(args: argparse.Namespace, store: Any) -> int:
 
     profile = resolve_profile(ServerChoice(args.name), store)
     with remote_describer_for(profile, api_key=os.environ.get(API_KEY_ENV) or None) as remote:
-        print(remote.check_connection().sentence)
+        _say(remote.check_connection().sentence)
     return 0
 
 
@@ -191,7 +213,7 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
     from describe_app.core.describe.remote.remote_errors import KeyringUnavailableError
 
     profile = store.remove(args.name)
-    print(f"Removed {profile.name}.")
+    _say(f"Removed {profile.name}.")
     if profile.api_key:
         try:
             SystemKeyring().delete(profile.name)
@@ -201,6 +223,7 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
 
 
 def _read_key() -> str:
+    from describe_app.core.describe.remote.remote_describer import usable_api_key
     from describe_app.core.describe.remote.remote_errors import ServerSetupError
 
     if sys.stdin.isatty():
@@ -212,12 +235,28 @@ def _read_key() -> str:
     key = key.strip()
     if not key:
         raise ServerSetupError("No API key was given.")
+    usable_api_key(key)  # refused now, not at the first picture (and never echoed)
     return key
 
 
 def _quoted(name: str) -> str:
-    return f'"{name}"' if " " in name else name
+    """``name`` as it is typed after ``--server`` in a shell: a name from ``servers.json``
+    may hold ``$(...)``, backquotes or ";", which a pasted command must not run."""
+    if os.name == "nt":
+        return f'"{name}"' if any(c in name for c in ' &|<>^"%') else name
+    import shlex
+
+    return shlex.quote(name)
 
 
 def _notice(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    _say(message, file=sys.stderr)
+
+
+def _say(line: str, file: Any = None) -> None:
+    """Print one line of this command. Server names and addresses come from the user or
+    from ``servers.json`` (which anyone may have edited or synced), and a server's host
+    name can hold any character: control characters and escape sequences are taken out."""
+    from describe_app.core.untrusted_text import clean_text
+
+    print(clean_text(line), file=file or sys.stdout, flush=True)

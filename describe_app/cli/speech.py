@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -72,6 +71,7 @@ class CommandLineSpeech:
         return base.replace(**changes) if changes else base
 
     def __enter__(self) -> CommandLineSpeech:
+        self._check_wav()
         if not self._speak:
             return self
         from describe_app.core.speech import SpeechError, create_speech
@@ -130,6 +130,33 @@ class CommandLineSpeech:
         if self._wav and exc_type is None:
             self._write_wav()
 
+    def _check_wav(self) -> None:
+        """Say at the start, not after the whole answer, that ``--wav`` cannot be written:
+        an empty name, a folder, or a folder that does not exist. The run goes on without
+        the WAV (the answer is still printed, and spoken with ``--speak``); the file is not
+        tried later, which for these paths also ended in a traceback from ``wave``."""
+        if self._wav is None:
+            return
+        from pathlib import Path
+
+        path = Path(self._wav)
+        if not self._wav.strip():
+            problem = "--wav needs a file name, for example --wav answer.wav."
+        elif path.is_dir():
+            problem = (
+                f"{self._wav} is a folder; --wav needs a file name, "
+                f"for example {path / 'answer.wav'}."
+            )
+        elif not path.parent.is_dir():
+            problem = (
+                f"The folder {path.parent} does not exist, so the spoken text cannot be "
+                f"written to {self._wav}."
+            )
+        else:
+            return
+        self._wav = None
+        self._report(problem)
+
     def _write_wav(self) -> None:
         from describe_app.core.speech import SpeechError, synthesize_to_wav
 
@@ -153,4 +180,6 @@ class CommandLineSpeech:
         if message in self._reported:
             return
         self._reported.add(message)
-        print(f"describe-app: {message}{suffix}", file=sys.stderr, flush=True)
+        from describe_app.cli.output import error
+
+        error(f"{message}{suffix}")  # the one error line, escape sequences taken out

@@ -46,8 +46,17 @@ def _listed(models: tuple[str, ...]) -> str:
     return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
+#: The longest model name said or printed; a server may send a name of any length.
+MAX_MODEL_NAME_CHARS = 100
+
+
 def short_model_name(model: str) -> str:
-    """A local path as its folder name; Hub ids and server names cleaned (untrusted)."""
+    """A local path as its folder name; Hub ids and server names cleaned (untrusted) and,
+    past :data:`MAX_MODEL_NAME_CHARS`, cut short with "..." (no one listens to a name of
+    thousands of letters)."""
     if os.path.isabs(model):
-        return clean_text(os.path.basename(model.rstrip("/\\")) or model)
-    return clean_text(model)
+        model = os.path.basename(model.rstrip("/\\")) or model
+    name = " ".join(clean_text(model).split())
+    if len(name) > MAX_MODEL_NAME_CHARS:
+        name = name[: MAX_MODEL_NAME_CHARS - 3].rstrip() + "..."
+    return name

@@ -125,7 +125,8 @@ def read_chunk(data: str) -> Chunk:
     if not isinstance(obj, dict):
         raise StreamFormatError("an event is not a JSON object")
     if "error" in obj:
-        raise StreamReportedError(_message_from(obj) or "unknown error")
+        # Clipped like an error body's message: a server can put megabytes in it.
+        raise StreamReportedError(_clip(_message_from(obj)) or "unknown error")
     choices = obj.get("choices")
     if not isinstance(choices, list):
         raise StreamFormatError("an event has no 'choices'")
@@ -177,7 +178,7 @@ def read_completion(body: bytes) -> Chunk:
     if not isinstance(obj, dict):
         raise StreamFormatError("the answer is not a JSON object")
     if "error" in obj:
-        raise StreamReportedError(_message_from(obj) or "unknown error")
+        raise StreamReportedError(_clip(_message_from(obj)) or "unknown error")
     return read_chunk(json.dumps(obj))
 
 
@@ -193,6 +194,10 @@ def error_message(body: bytes) -> str:
     if isinstance(obj, str):
         return _clip(obj)
     if text.startswith("<"):  # an HTML error page: nothing worth reading aloud
+        return ""
+    if text.startswith(("{", "[")):
+        # JSON we cannot read (cut off at MAX_ERROR_BODY, or broken): its raw first line
+        # would be read out as braces, quotes and "\u001b" escapes, not as words.
         return ""
     return _clip(text.splitlines()[0] if text else "")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import re
 import socket
 import threading
 import time
@@ -56,12 +57,14 @@ from describe_app.core.describe.remote.server_address import (
     display_host,
     normalize_base_url,
     sending_notice,
+    split_credentials,
 )
 from describe_app.core.describe.remote.server_exchange import (
     MAX_ERROR_BODY,
     ErrorContext,
     Exchange,
     http_error,
+    redirect_error,
     timeout_error,
     transport_error,
 )
@@ -109,9 +112,11 @@ class RemoteDescriber:
         name: str | None = None,
         resolver: Resolver = socket.getaddrinfo,
     ) -> None:
-        self._base_url = normalize_base_url(base_url)
+        # A user name and password in the address travel as a Basic Authorization header,
+        # never in the URL, which the HTTP client logs and quotes in its errors.
+        self._base_url, self._credentials = split_credentials(normalize_base_url(base_url))
         self._model = model.strip()
-        self._api_key = api_key or None
+        self._api_key = usable_api_key(api_key)
         self._options = options or RemoteOptions()
         self._allow_insecure = allow_insecure
         self._host = display_host(self._base_url)
@@ -138,6 +143,12 @@ class RemoteDescriber:
     def privacy_notice(self) -> str:
         """Said once before the first picture leaves this computer."""
         return sending_notice(self._name, self._host)
+
+    def check_privacy(self) -> None:
+        """Raise InsecureServerError if pictures would go unencrypted beyond the private
+        network (checked once; :meth:`describe` checks too). Lets a caller refuse before it
+        says "Sending pictures to ...", not after."""
+        self._check_privacy()
 
     def close(self) -> None:
         with self._client_lock:
@@ -275,10 +286,10 @@ class RemoteDescriber:
         seconds = time.perf_counter() - start
         if response.status_code >= 400:
             raise http_error(response.status_code, response.content[:MAX_ERROR_BODY], context)
+        if 300 <= response.status_code < 400:
+            raise redirect_error(response.headers.get("location", ""), context)
         try:
-            data = response.json()
-            entries = data["data"] if isinstance(data, dict) else data
-            models = tuple(str(m["id"]) if isinstance(m, dict) else str(m) for m in entries)
+            models = _model_ids(response.json())
         except (ValueError, KeyError, TypeError, httpx2.DecodingError) as exc:
             raise ServerStreamError(
                 _(
@@ -324,18 +335,56 @@ class RemoteDescriber:
                 import httpx2
 
                 o = self._options
+                auth = None if self._credentials is None else httpx2.BasicAuth(*self._credentials)
                 self._client = httpx2.Client(
                     timeout=httpx2.Timeout(o.timeout, connect=o.connect_timeout),
                     # A fresh connection per request: cancelling closes exactly that one.
                     limits=httpx2.Limits(max_keepalive_connections=0),
                     trust_env=False,  # no proxy from the environment sees the pictures
                     follow_redirects=False,
+                    auth=auth,
                 )
             return self._client
 
     def _error_context(self) -> ErrorContext:
         o = self._options
         return ErrorContext(self._host, self._model, o.timeout, o.connect_timeout)
+
+
+#: What an API key may hold: printable ASCII, no spaces (an HTTP header carries it).
+_KEY_CHARS = re.compile(r"[\x21-\x7e]+")
+
+
+def usable_api_key(key: str | None) -> str | None:
+    """``key`` without the spaces and line break around it (a key pasted or read from a
+    file often has them), or None. Raises ServerSetupError for a key no HTTP header can
+    carry: otherwise the HTTP client's error quotes the whole header, key and all, to the
+    terminal and the log. The sentence never repeats the key."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if not _KEY_CHARS.fullmatch(key):
+        raise ServerSetupError(
+            _(
+                "The API key has spaces, line breaks or letters outside ASCII, which an API "
+                "key cannot have; check it."
+            )
+        )
+    return key
+
+
+def _model_ids(data: Any) -> tuple[str, ...]:
+    """The model names in a ``/models`` answer (``{"data": [{"id": ...}, ...]}``, or a bare
+    list). An entry without a name (``null``, a number) is skipped; raises ValueError for
+    any other shape: a string is not a list of one-letter models."""
+    entries = data["data"] if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ValueError("the models are not a list")
+    names = (entry.get("id") if isinstance(entry, dict) else entry for entry in entries)
+    models = tuple(name for name in names if isinstance(name, str) and name.strip())
+    if entries and not models:
+        raise ValueError("no model has a name")
+    return models
 
 
 def remote_describer_for(

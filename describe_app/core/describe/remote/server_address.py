@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from describe_app.core.describe.remote.remote_errors import (
     InsecureServerError,
@@ -54,11 +55,18 @@ def normalize_base_url(text: str) -> str:
         raise ServerSetupError(_("The server address is empty."))
     if "://" not in raw:
         raw = "http://" + raw
-    parts = urlsplit(raw)
+    # The address is repeated in these messages without its user name and password.
+    shown = redact_address(text.strip())
+    try:
+        parts = urlsplit(raw)  # raises ValueError for a broken IPv6 literal ("http://[::1")
+    except ValueError:
+        raise ServerSetupError(
+            _("The server address '{address}' has no valid host name.").format(address=shown)
+        ) from None
     if parts.scheme not in ("http", "https"):
         raise ServerSetupError(
             _("The server address '{address}' must start with http:// or https://.").format(
-                address=text.strip()
+                address=shown
             )
         )
     try:
@@ -67,7 +75,7 @@ def normalize_base_url(text: str) -> str:
         host = None
     if not host:
         raise ServerSetupError(
-            _("The server address '{address}' has no valid host name.").format(address=text.strip())
+            _("The server address '{address}' has no valid host name.").format(address=shown)
         )
     path = parts.path.rstrip("/")
     for suffix in ("/chat/completions", "/models"):
@@ -76,6 +84,33 @@ def normalize_base_url(text: str) -> str:
     if not path:
         path = "/v1"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+#: The user name and password of an address (``http://user:secret@host``), up to the "@"
+#: that ends them: whatever comes after the scheme and before the first "/", "?" or "#".
+_USERINFO = re.compile(r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@\s]*@")
+
+
+def redact_address(address: str) -> str:
+    """``address`` without its user name and password, for messages, lists and logs:
+    ``http://user:secret@host/v1`` -> ``http://***@host/v1``. A password typed into an
+    address must never be printed, spoken or written to a log."""
+    return _USERINFO.sub(lambda m: (m.group(1) or "") + "***@", address, count=1)
+
+
+def split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
+    """``base_url`` without its user name and password, and those two (None when absent).
+
+    The HTTP client sends them as a Basic ``Authorization`` header instead of keeping them
+    in the URL, so they never appear in its log lines ("HTTP Request: POST http://...") or
+    in the text of its exceptions."""
+    parts = urlsplit(base_url)
+    if "@" not in parts.netloc:
+        return base_url, None
+    userinfo, _at, hostport = parts.netloc.rpartition("@")
+    user, _colon, password = userinfo.partition(":")
+    bare = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
+    return bare, (unquote(user), unquote(password))
 
 
 def display_host(base_url: str) -> str:

@@ -153,6 +153,8 @@ class Exchange:
             if response.status_code >= 400:
                 body = _read_some(response.iter_bytes(), MAX_ERROR_BODY)
                 raise http_error(response.status_code, body, self._context)
+            if 300 <= response.status_code < 400:
+                raise redirect_error(response.headers.get("location", ""), self._context)
             content_type = response.headers.get("content-type", "")
             if "text/event-stream" not in content_type:
                 self._whole_answer(_read_some(response.iter_bytes(), MAX_JSON_BODY))
@@ -237,7 +239,41 @@ def http_error(status: int, body: bytes, context: ErrorContext) -> ServerError:
             status,
         )
     answered = _("The server at {host} answered error {status}").format(host=host, status=status)
+    if status in (429, 503):
+        # "Too many requests" and "unavailable" (a shared server, or one still loading its
+        # model) pass by themselves: say what to do, not just a number.
+        return ServerHttpError(
+            _sentence(answered, message) + " " + _("The server is busy; try again in a moment."),
+            status,
+        )
     return ServerHttpError(_sentence(answered, message), status)
+
+
+def redirect_error(location: str, context: ErrorContext) -> ServerSetupError:
+    """A 3xx answer. Redirects are not followed: the picture would go to an address the
+    user never chose (often http -> https, or a login page). Say where the server points,
+    as scheme and host only: the rest of a URL is noise read aloud."""
+    from urllib.parse import urlsplit
+
+    from describe_app.core.describe.remote.server_address import redact_address
+
+    try:
+        parts = urlsplit(location.strip())
+        target = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    except ValueError:
+        target = ""
+    target = redact_address(target)[:100]
+    if target:
+        return ServerSetupError(
+            _(
+                "The server at {host} sends requests on to {address}; use that address instead."
+            ).format(host=context.host, address=target)
+        )
+    return ServerSetupError(
+        _("The server at {host} sends requests on to another address; check the address.").format(
+            host=context.host
+        )
+    )
 
 
 def _images_error(message: str, context: ErrorContext) -> ImagesNotSupportedError:
@@ -297,6 +333,14 @@ def transport_error(exc: BaseException, context: ErrorContext) -> ServerError:
                 _(
                     "Describe could not connect to the server at {host}: the connection was "
                     "refused; is the server running?"
+                ).format(host=host)
+            )
+        if "wrong version number" in lowered or "wrong_version_number" in lowered:
+            # https to a server that speaks plain http: OpenSSL's words mean nothing here.
+            return ServerSetupError(
+                _(
+                    "The server at {host} does not answer over https; if it is on your "
+                    "private network, try its http:// address."
                 ).format(host=host)
             )
         if "certificate" in lowered:

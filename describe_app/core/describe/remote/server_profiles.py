@@ -55,9 +55,11 @@ class ServerProfile:
     def __post_init__(self) -> None:
         name = " ".join(str(self.name).split())
         if not name or len(name) > MAX_NAME_CHARS:
+            # A name of thousands of letters is not read back in full: its start is enough.
+            shown = name if len(name) <= 2 * MAX_NAME_CHARS else name[:MAX_NAME_CHARS] + "..."
             raise ServerSetupError(
                 _("A server name must have 1 to {most} characters; '{name}' has not.").format(
-                    most=MAX_NAME_CHARS, name=self.name
+                    most=MAX_NAME_CHARS, name=shown
                 )
             )
         object.__setattr__(self, "name", name)
@@ -87,6 +89,12 @@ class ServerProfile:
         for key, kind in (("allow_insecure", bool), ("api_key", bool)):
             if key in values and not isinstance(values[key], kind):
                 values[key] = False
+        # servers.json may have been edited by hand: an address that is not text makes the
+        # file unreadable (said in one sentence), a model that is not text is forgotten.
+        if "url" in values and not isinstance(values["url"], str):
+            raise TypeError("a server's 'url' is not text")
+        if "model" in values and not isinstance(values["model"], str):
+            del values["model"]
         return cls(name=name, **values)
 
 
@@ -135,7 +143,8 @@ class ServerProfiles:
                 for name, entry in entries.items()
                 if isinstance(entry, dict)
             }
-        except (ValueError, KeyError, TypeError, ServerSetupError) as exc:
+        # OverflowError: a time limit of 1e400 in the file cannot become a whole number.
+        except (ValueError, KeyError, TypeError, OverflowError, ServerSetupError) as exc:
             raise self._unreadable(exc) from exc
 
     def get(self, name: str) -> ServerProfile:
