@@ -124,3 +124,17 @@ def test_synthesize_to_wav_writes_the_whole_text(tmp_path: Path) -> None:
 
 def test_list_voices_from_the_package() -> None:
     assert any(v.id == "gmw/en" for v in list_voices())
+
+
+def test_a_wav_that_cannot_be_written_raises_and_prints_nothing(tmp_path: Path) -> None:
+    """A folder, or a missing folder, as the file: one OSError for the caller to say, and
+    no "Exception ignored in Wave_write.__del__" (pytest turns that into a failure)."""
+    from describe_app.core.speech.audio import AudioClip, read_audio_file, write_wav
+
+    clip = AudioClip(np.zeros(160, np.float32), 16000, "silence")
+    with pytest.raises(IsADirectoryError):
+        write_wav(clip, tmp_path)
+    with pytest.raises(FileNotFoundError):
+        write_wav(clip, tmp_path / "no" / "such.wav")
+    write_wav(clip, tmp_path / "ok.wav")
+    assert read_audio_file(tmp_path / "ok.wav").samples.shape == (160,)

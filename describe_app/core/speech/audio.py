@@ -60,8 +60,10 @@ def to_int16(samples: FloatArray) -> npt.NDArray[np.int16]:
 
 
 def write_wav(clip: AudioClip, path: str | Path) -> None:
-    """Write 16-bit mono PCM."""
-    with wave.open(str(path), "wb") as out:
+    """Write 16-bit mono PCM. Raises OSError when ``path`` cannot be written."""
+    # the file is opened first: ``wave.open`` on a path it cannot open leaves a half-made
+    # writer whose clean-up prints "Exception ignored in Wave_write.__del__" to the terminal
+    with open(path, "wb") as raw, wave.open(raw, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(clip.rate)
