@@ -185,6 +185,16 @@ def test_a_choice_names_a_profile_or_an_address(tmp_path: Path) -> None:
         resolve_profile(ServerChoice("nolab"), store)
 
 
+def test_an_address_typed_as_is_works_beside_a_damaged_servers_file(tmp_path: Path) -> None:
+    path = tmp_path / "servers.json"
+    path.write_text("{broken")
+    store = ServerProfiles(path)
+    adhoc = resolve_profile(ServerChoice("http://127.0.0.1:9000", model="m"), store)
+    assert (adhoc.url, adhoc.model) == ("http://127.0.0.1:9000/v1", "m")
+    with pytest.raises(ServerSetupError, match="could not be read"):
+        resolve_profile(ServerChoice("lab"), store)  # a name needs the file: said
+
+
 def test_no_server_chosen_means_the_local_factory_itself() -> None:
     def local() -> Any:
         raise AssertionError("not called")

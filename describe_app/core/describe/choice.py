@@ -9,17 +9,21 @@ Nothing leaves this computer unless ``server`` is set.
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from describe_app.core.describe.describer import Describer, GenerationSettings
 from describe_app.core.describe.fallback import FallbackDescriber, NoticeSink
+from describe_app.core.describe.remote.remote_errors import ServerSetupError
 from describe_app.core.describe.remote.server_profiles import (
     ServerProfile,
     ServerProfiles,
     adhoc_profile,
     looks_like_address,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,17 @@ def resolve_profile(choice: ServerChoice, profiles: ServerProfiles | None = None
 
     store = profiles or ServerProfiles()
     name = choice.server.strip()
-    if name in store.load() or not looks_like_address(name):
+    if not looks_like_address(name):
         profile = store.get(name)
     else:
-        profile = adhoc_profile(name)
+        try:
+            saved = name in store.load()
+        except ServerSetupError as exc:
+            # an address typed as is needs no saved server: a damaged servers.json must
+            # not stop it (it is said where a saved server is asked for by name)
+            log.info("the saved servers could not be read: %s", exc)
+            saved = False
+        profile = store.get(name) if saved else adhoc_profile(name)
     return replace(
         profile,
         model=choice.model or profile.model,
