@@ -4,13 +4,15 @@ Each checked frame is measured (brightness, sharpness, motion: as aiming guidanc
 searched for a page (:func:`~describe_app.core.reading.page_finder.find_page`). One
 :class:`~describe_app.core.live.guidance.Cue` is chosen, in this order: too dark, no page,
 too close (opposite edges of the page out of view), an edge out of view (left, right, top,
-bottom), too far (the page under :data:`FAR_SHARE` of the frame), hold still (the whole
-page is in view but moving or blurred), and in view. The cues are the aiming guidance's
-own, so :class:`~describe_app.core.live.guidance.GuidanceCoach` decides which are said
-(rate-limited, never one twice in a row, "ready" once the page has been in view and still
-for ``ready_after_s``) and :mod:`~describe_app.core.live.guidance_tones` plays them as
-tones; only their words differ (:data:`PAGE_CUE_WORDS`: "Top edge not visible. Move the
-page down.").
+bottom), too far (the page under :data:`FAR_SHARE` of the frame, and spanning less than
+:data:`FAR_SPAN` of its width and of its height), hold still (the whole page is in view
+but the frame changes, the page's corners moved by :data:`PAGE_MOVED_SHARE` of its size
+since the check before, or the frame is blurred), and in view. The cues are the aiming
+guidance's own, so :class:`~describe_app.core.live.guidance.GuidanceCoach` decides which
+are said (rate-limited, never one twice in a row, "ready" once the page has been in view
+and still for ``ready_after_s``) and :mod:`~describe_app.core.live.guidance_tones` plays
+them as tones; only their words differ (:data:`PAGE_CUE_WORDS`: "Top edge not visible.
+Move the page down.").
 
 On "ready" the frame is the page to read: :class:`DocumentCheck` hands it back with its
 outline, once. After that, a new page is captured when the view loses the page, or when
@@ -20,6 +22,7 @@ the page in view has changed (another sheet laid on the same place) and settled.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,8 +47,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: A page smaller than this share of the frame is too far away to read.
+#: A page smaller than this share of the frame is too far away to read ...
 FAR_SHARE = 0.15
+#: ... unless it spans this share of the frame's width or height: a long, narrow page (a
+#: receipt, an envelope, a ticket) covers little of the frame even when its print is as
+#: big as a letter's in range; a letter page too small by :data:`FAR_SHARE` spans about
+#: half the frame, less than this.
+FAR_SPAN = 0.6
+#: A page whose corners moved, since the check before, by more than this share of its
+#: diagonal is moving: hold still. The whole frame's change (``motion``) misses a page
+#: sliding over a desk of about its own brightness, as little of the frame changes; a
+#: still page's corners, found again, move by a pixel or two of the finder's small copy
+#: (well under 1 % of a page's diagonal).
+PAGE_MOVED_SHARE = 0.02
 #: A page in view that differs from the one captured by more than this (mean grey
 #: difference of small copies) is a new page.
 NEW_PAGE_CHANGE = 10.0
@@ -85,6 +99,9 @@ class PageLook:
     sharpness: float
     motion: float | None  # None for the first frame
     outline: PageOutline | None
+    #: How far the page's corners moved since the check before, as a share of its
+    #: diagonal (None: no page then or now).
+    page_motion: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,17 +118,34 @@ class PageCue:
         return PAGE_CUE_WORDS[self.cue]
 
 
-def look_at_page(frame: Any, previous_small: np.ndarray | None = None) -> tuple[PageLook, Any]:
-    """Measure one frame; returns the look and the small grey copy for the next motion check."""
+def look_at_page(
+    frame: Any,
+    previous_small: np.ndarray | None = None,
+    previous_outline: PageOutline | None = None,
+) -> tuple[PageLook, Any]:
+    """Measure one frame; returns the look and the small grey copy for the next motion
+    check (``previous_outline``: the page found by the check before, to tell if it moved)."""
     grey = grey_copy(frame, LOOK_WIDTH)
     small = grey_copy(grey, MOTION_WIDTH)
+    outline = find_page(frame)
     look = PageLook(
         brightness=float(grey.mean()),
         sharpness=sharpness_of(grey),
         motion=frame_motion(previous_small, small),
-        outline=find_page(frame),
+        outline=outline,
+        page_motion=page_moved(previous_outline, outline),
     )
     return look, small
+
+
+def page_moved(before: PageOutline | None, now: PageOutline | None) -> float | None:
+    """How far the page's corners moved between two checks, at most, as a share of its
+    diagonal; None when either has no page or the frame size changed."""
+    if before is None or now is None or before.frame_size != now.frame_size:
+        return None
+    moved = max(math.dist(a, b) for a, b in zip(before.corners, now.corners, strict=True))
+    diagonal = math.dist(now.corners[0], now.corners[2])
+    return moved / diagonal if diagonal > 0 else None
 
 
 def choose_page_cue(look: PageLook, settings: GuidanceSettings = DOCUMENT_GUIDANCE) -> Cue:
@@ -127,12 +161,21 @@ def choose_page_cue(look: PageLook, settings: GuidanceSettings = DOCUMENT_GUIDAN
     for edge, cue in _EDGE_CUES:
         if edge in cut:
             return cue
-    if outline.area_share < FAR_SHARE:
+    if outline.area_share < FAR_SHARE and _span(outline) < FAR_SPAN:
         return Cue.TOO_FAR
     moving = look.motion is not None and look.motion > settings.motion
+    moving = moving or (look.page_motion is not None and look.page_motion > PAGE_MOVED_SHARE)
     if moving or look.sharpness < settings.blur_sharpness:
         return Cue.HOLD_STILL
     return Cue.IN_VIEW
+
+
+def _span(outline: PageOutline) -> float:
+    """The larger of the page's width and height as shares of the frame's."""
+    xs = [x for x, _ in outline.corners]
+    ys = [y for _, y in outline.corners]
+    width, height = outline.frame_size
+    return max((max(xs) - min(xs)) / width, (max(ys) - min(ys)) / height)
 
 
 class DocumentCheck:
@@ -151,10 +194,12 @@ class DocumentCheck:
         self._clock = clock
         self.coach = GuidanceCoach(settings, clock=clock)
         self._previous: Any = None
+        self._previous_outline: PageOutline | None = None
         self._captured: Any = None  # a small grey copy of the page captured last
 
     def check(self, frame: Any) -> PageCue | None:
-        look, self._previous = look_at_page(frame, self._previous)
+        look, self._previous = look_at_page(frame, self._previous, self._previous_outline)
+        self._previous_outline = look.outline
         cue = choose_page_cue(look, self._settings)
         if cue is Cue.IN_VIEW and self._captured is not None:
             if difference(self._captured, small_grey(frame)) > NEW_PAGE_CHANGE:
