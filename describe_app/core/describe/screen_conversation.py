@@ -67,7 +67,7 @@ def screen_ocr_settings() -> OcrSettings:
 def read_screen_text(reader: TextReader, image: Image.Image) -> OcrResult:
     """The text on a screen capture, its lines in reading order pane by pane.
 
-    The text is cut into the screen's panes (:mod:`describe_app.core.screen.text_panes`);
+    The text is cut into the screen's panes (:mod:`describe_app.core.reading.screen_panes`);
     a pane that is a grid (a spreadsheet, a table) is read row by row, any other is put
     in reading order by the page layout's columns and tables
     (:func:`~describe_app.core.reading.page_layout.lines_in_reading_order`, as a page of
@@ -92,7 +92,7 @@ def _in_panes(result: OcrResult, boxes: list[TextBox]) -> OcrResult:
     from describe_app.core.reading.document import Line
     from describe_app.core.reading.page_layout import lines_in_reading_order
     from describe_app.core.reading.reading_order import group_lines
-    from describe_app.core.screen.text_panes import split_into_panes
+    from describe_app.core.reading.screen_panes import split_into_panes
 
     lines: list[str] = []
     line_boxes: list[list[TextBox]] = []
