@@ -231,6 +231,8 @@ def test_corrupt_model_folders(
         assert code == 3, folder
         assert needle in err, (folder, err)
         assert len(err.strip().splitlines()) == 1
+        # the user's own folder: no advice to download (that fetches another model)
+        assert "models download" not in err, (folder, err)
 
 
 @pytest.mark.slow

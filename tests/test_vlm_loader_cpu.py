@@ -54,3 +54,24 @@ def test_denormal_numbers_are_flushed_on_cpu(tiny_model_dir: Path) -> None:
     vlm_loader.load_vlm(tiny_model_dir, options=vlm_loader.LoadOptions(device="cpu"))
     tiny = torch.tensor([1e-39], dtype=torch.float32)  # a denormal float32
     assert (tiny * 1.0).item() == 0.0
+
+
+def test_damaged_weights_of_a_listed_model_name_the_download(
+    speaking_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from describe_app.core.describe.local.model_ladder import DEFAULT_MODEL, LADDER
+    from describe_app.core.errors import ModelLoadError
+
+    cut = tmp_path / "cut"
+    shutil.copytree(speaking_model_dir, cut)
+    weights = cut / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:5000])
+    spec = next(s for s in LADDER if s.name == DEFAULT_MODEL)
+    # the tiny model's sizes are not the listed model's: that check is not this test's
+    monkeypatch.setattr(vlm_loader, "check_model_folder", lambda _path, _spec: None)
+    with pytest.raises(ModelLoadError, match=rf"models download {spec.name}$"):
+        vlm_loader.load_vlm(cut, spec=spec)
+    with pytest.raises(ModelLoadError, match=r"damaged or incomplete[.]$"):
+        vlm_loader.load_vlm(cut)

@@ -106,6 +106,10 @@ class ModelDownload:
         self._total = sum(f.size for f in files)
         self._done = sum(hub_files.bytes_on_disk(spec, f) for f in files)
         check_free_space(spec, self._total - self._done)
+        try:  # a cache that cannot be written (read-only, not ours) is said before "downloading"
+            (hub_files.repo_folder(spec) / "blobs").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _save_failure(spec, exc) from exc
         if self._on_start is not None:
             self._on_start(spec)
         self._speed = SpeedMeter()
@@ -131,6 +135,12 @@ class ModelDownload:
             raise ModelNotAvailableError(f"{offline.format(name=self.spec.name)} {then}")
         try:
             return hub_files.list_files(self.spec, self._token)
+        except (ValueError, KeyError, TypeError) as exc:
+            # Something answered, but not as the hub does: a network's sign-in page (a hotel
+            # or train Wi-Fi answers every address with HTML), a proxy, a wrong HF_ENDPOINT.
+            # Said in one sentence instead of a crash report; the log keeps the details.
+            log.info("the hub's answer for %s was unreadable", self.spec.name, exc_info=True)
+            raise _unreadable_answer(self.spec, self._command) from exc
         except _network_errors() as exc:
             if self._token is None and _is_gated(exc):
                 stored = hub_token()  # a model the ladder thought public asks for a token
@@ -233,6 +243,22 @@ def _hub_failure(
                 name=spec.name, repo=spec.repo_id, revision=spec.revision
             )
         )
+    status = _http_status(exc)
+    if status == 404:  # a plain 404 (no error code): the hub has no such repository or file
+        return ModelNotAvailableError(
+            _("{name} ({repo}, revision {revision}) was not found on the model hub.").format(
+                name=spec.name, repo=spec.repo_id, revision=spec.revision
+            )
+        )
+    if status is not None:
+        # The hub was reached and answered with an error (500, 503...): telling the user to
+        # connect to the internet would send them after the wrong fault.
+        failed = _(
+            "{name} could not be downloaded: the model hub answered with an error ({status})."
+        )
+        return ModelNotAvailableError(
+            f"{failed.format(name=spec.name, status=status)} {_try_later(command)}"
+        )
     then = (
         _("Connect to the internet and run: {command}").format(command=command)
         if command
@@ -240,6 +266,29 @@ def _hub_failure(
     )
     failed = _("{name} could not be downloaded: no connection to the model hub.")
     return ModelNotAvailableError(f"{failed.format(name=spec.name)} {then}")
+
+
+def _http_status(exc: BaseException) -> int | None:
+    """The HTTP status the hub answered with, or None when no answer came."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    response = exc.response if isinstance(exc, HfHubHTTPError | httpx2.HTTPStatusError) else None
+    return response.status_code if response is not None else None
+
+
+def _try_later(command: str | None) -> str:
+    if command:
+        return _("Try again later with: {command}").format(command=command)
+    return _("Try again later; the download continues where it stopped.")
+
+
+def _unreadable_answer(spec: ModelSpec, command: str | None) -> ModelNotAvailableError:
+    failed = _(
+        "{name} could not be downloaded: the answer did not come from the model hub (a "
+        "network that asks you to sign in first, such as a hotel's Wi-Fi, can do this)."
+    )
+    return ModelNotAvailableError(f"{failed.format(name=spec.name)} {_try_later(command)}")
 
 
 def _is_gated(exc: BaseException) -> bool:

@@ -112,6 +112,8 @@ def fits(spec: ModelSpec, machine: MachineFacts) -> str | None:
                 "{name} needs about {need} of graphics memory, and this graphics card has {have}."
             ).format(name=spec.name, need=size_text(need), have=size_text(machine.cuda_memory_mb))
         need = spec.download_mb  # read into memory before it moves to the card
+    if not memory_known(machine):
+        return None  # a size nobody reported refuses nothing: the loader says if it runs out
     if need > machine.available_memory_mb:
         return _(
             "{name} needs about {need} of memory, and this computer has only {have} free now."
@@ -142,6 +144,17 @@ def recommend(machine: MachineFacts | None = None) -> Recommendation:
     ]
     if not usable:
         return _nothing_fits(facts)
+    if not memory_known(facts) and facts.device != "cuda":
+        # Without the memory's size no larger model can be said to fit with room to spare:
+        # the smallest, and the reason said plainly instead of "fits 0 MB".
+        smallest = next(s for s in LADDER if s.name == DEFAULT_MODEL)
+        return Recommendation(
+            smallest,
+            _(
+                "This computer does not say how much memory it has, so the smallest "
+                "model, {name}, is suggested."
+            ).format(name=smallest.name),
+        )
     comfortable = [spec for spec in usable if _comfortable(spec, facts)]
     chosen = max(comfortable, key=lambda s: s.parameters_m) if comfortable else usable[0]
     return Recommendation(chosen, _reason(chosen, facts))
@@ -183,14 +196,34 @@ def _reason(spec: ModelSpec, facts: MachineFacts) -> str:
     ).format(name=spec.name, memory=size_text(facts.total_memory_mb), seconds=seconds)
 
 
+def memory_known(machine: MachineFacts) -> bool:
+    """Whether the computer said how much memory it has (0: a system or container that
+    reports none)."""
+    return machine.total_memory_mb > 0
+
+
 def _nothing_fits(facts: MachineFacts) -> Recommendation:
     smallest = next(s for s in LADDER if s.name == DEFAULT_MODEL)
+    if facts.device == "cuda" and memory_needed_mb(smallest, facts) > facts.cuda_memory_mb:
+        # The card is what is short: a sentence about free memory (of which there may be
+        # plenty) would contradict itself; the processor is the way out.
+        reason = _(
+            "Even the smallest model, {name}, needs about {need} of graphics memory, and "
+            "this graphics card has {have}; run it on the processor with --device cpu."
+        ).format(
+            name=smallest.name,
+            need=size_text(memory_needed_mb(smallest, facts)),
+            have=size_text(facts.cuda_memory_mb),
+        )
+        return Recommendation(smallest, reason, fits=False)
+    # on a card, the memory short is where the weights are read before they move (fits())
+    need = smallest.download_mb if facts.device == "cuda" else memory_needed_mb(smallest, facts)
     reason = _(
         "Even the smallest model, {name}, needs about {need} of free memory, and this "
         "computer has {have} free now; close other programs first."
     ).format(
         name=smallest.name,
-        need=size_text(memory_needed_mb(smallest, facts)),
+        need=size_text(need),
         have=size_text(facts.available_memory_mb),
     )
     return Recommendation(smallest, reason, fits=False)

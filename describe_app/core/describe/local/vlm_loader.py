@@ -173,9 +173,16 @@ def load_vlm(
         log.info("loading %s failed", path, exc_info=True)
         if device == "cpu":
             keep_working_blocks()  # the process goes on (another model, a server)
+        # a model of the list is downloaded again by its name; a folder of the user's own
+        # is theirs to replace (the download would fetch another model)
+        again = (
+            f" Download it again with: describe-app models download {spec.name}"
+            if spec is not None
+            else ""
+        )
         raise ModelLoadError(
-            f"The model in {path} could not be loaded; its files may be damaged or incomplete. "
-            "Download it again with: describe-app models download"
+            f"The model in {path} could not be loaded; its files may be damaged or "
+            f"incomplete.{again}"
         ) from exc
     model.eval()
     if device == "cpu":
