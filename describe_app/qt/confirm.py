@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from describe_app.qt.labelled import labelled_button
 from describe_app.qt.translate import _
 
 
@@ -19,8 +20,8 @@ def confirm(parent: QWidget, title: str, question: str) -> bool:
     """Ask ``question``; True only if the user chose Yes."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
     box.setObjectName("confirm_box")
-    yes = box.addButton(_("&Yes"), QMessageBox.ButtonRole.YesRole)
-    no = box.addButton(_("&No"), QMessageBox.ButtonRole.NoRole)
+    yes = labelled_button(box.addButton(_("&Yes"), QMessageBox.ButtonRole.YesRole))
+    no = labelled_button(box.addButton(_("&No"), QMessageBox.ButtonRole.NoRole))
     box.setDefaultButton(no)
     box.setEscapeButton(no)
     box.exec()

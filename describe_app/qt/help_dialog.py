@@ -25,6 +25,8 @@ class HelpDialog(QDialog):
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         name_control(buttons, _("Close"))
+        # the button itself, the control Tab reaches, carries the name too
+        name_control(buttons.button(QDialogButtonBox.StandardButton.Close), _("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(560, 480)

@@ -171,7 +171,11 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             "help": self.show_help,
         }
         self.actions_by_id = build_menus(
-            self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
+            self,
+            self._handlers,
+            history_widget=self.history,
+            overrides=self.settings.shortcuts,
+            before=self.announcer.clear_status,  # a key pressed again is answered again
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.live_modes.mode_changed.connect(self._show_mode)
@@ -306,7 +310,11 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.menuBar().clear()
         self.describe_button.clicked.disconnect(self.actions_by_id["describe"].trigger)
         self.actions_by_id = build_menus(
-            self, self._handlers, history_widget=self.history, overrides=self.settings.shortcuts
+            self,
+            self._handlers,
+            history_widget=self.history,
+            overrides=self.settings.shortcuts,
+            before=self.announcer.clear_status,  # a key pressed again is answered again
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         for mode in (GUIDANCE, HANDS_FREE, READ_CODES, LIGHT_METER, DOCUMENT_MODE):

@@ -17,11 +17,14 @@ def build_menus(
     *,
     history_widget: QWidget,
     overrides: Mapping[str, str] | None = None,
+    before: Callable[[], object] | None = None,
 ) -> dict[str, QAction]:
     """One QAction per table entry, each in its menu with its keys; returns them by id.
 
     Window-wide actions are added to the window too (their keys work while the menu bar is
-    hidden); history actions are added to ``history_widget``, where their keys work."""
+    hidden); history actions are added to ``history_widget``, where their keys work.
+    ``before`` runs before each handler (the window forgets its current status there, so
+    a key pressed again is answered again rather than met with silence)."""
     actions: dict[str, QAction] = {}
     for menu in Menu:
         qmenu = window.menuBar().addMenu(menu_title(menu))
@@ -33,10 +36,16 @@ def build_menus(
             action.setStatusTip(spec.help())
             action.setCheckable(spec.checkable)
             handler = handlers[spec.id]
-            action.triggered.connect(lambda _checked=False, h=handler: h())
+            action.triggered.connect(lambda _checked=False, h=handler: _run(before, h))
             qmenu.addAction(action)
             owner = history_widget if spec.scope is Scope.HISTORY else window
             owner.addAction(action)
             actions[spec.id] = action
     apply_keys(actions, overrides)
     return actions
+
+
+def _run(before: Callable[[], object] | None, handler: Callable[[], object]) -> None:
+    if before is not None:
+        before()
+    handler()
