@@ -208,3 +208,14 @@ def test_the_picture_check_speaks_the_windows_language() -> None:
     assert check_picture(black).message.startswith("The picture is almost black.")
     set_language("fr")
     assert check_picture(black).message.startswith("L'image est presque noire.")
+
+
+def test_a_picture_that_cannot_be_opened_is_said_in_the_windows_language(tmp_path: Path) -> None:
+    from describe_app.core.errors import ImageError
+    from describe_app.core.pictures.images import load_picture
+
+    set_language("fr")
+    with pytest.raises(ImageError, match="Il n’y a pas de fichier nommé"):
+        load_picture(tmp_path / "absent.jpg")
+    with pytest.raises(ImageError, match="est un dossier, pas une image"):
+        load_picture(tmp_path)

@@ -71,15 +71,17 @@ def read_picture_file(path: str | os.PathLike[str]) -> bytes:
     p = Path(path)
     name = p.name or str(p)
     if not p.exists():
-        raise ImageError(f"There is no file called {name}.")
+        raise ImageError(_("There is no file called {name}.").format(name=name))
     if p.is_dir():
-        raise ImageError(f"{name} is a folder, not a picture.")
+        raise ImageError(_("{name} is a folder, not a picture.").format(name=name))
     try:
         data = _read_regular_file(p, name)
     except PermissionError as exc:
-        raise ImageError(f"Describe is not allowed to read {name}.") from exc
+        raise ImageError(_("Describe is not allowed to read {name}.").format(name=name)) from exc
     except OSError as exc:
-        raise ImageError(f"{name} could not be read: {exc.strerror or exc}.") from exc
+        raise ImageError(
+            _("{name} could not be read: {reason}.").format(name=name, reason=exc.strerror or exc)
+        ) from exc
     return data
 
 
@@ -94,7 +96,7 @@ def _read_regular_file(path: Path, name: str) -> bytes:
                 _("{name} is not a regular file, so it holds no picture.").format(name=name)
             )
         if info.st_size == 0:
-            raise ImageError(f"{name} is empty: it holds no picture.")
+            raise ImageError(_("{name} is empty: it holds no picture.").format(name=name))
         return file.read()
 
 
@@ -106,7 +108,7 @@ def picture_from_bytes(
 
     name = Path(source).name or source
     if not data:
-        raise ImageError(f"{name} is empty: it holds no picture.")
+        raise ImageError(_("{name} is empty: it holds no picture.").format(name=name))
     _register_heif()
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -119,11 +121,13 @@ def picture_from_bytes(
             width, height = img.size
             if width * height > MAX_PIXELS:
                 raise ImageError(
-                    f"{name} is too large to open safely: {width} by {height} pixels. "
-                    f"The limit is {MAX_PIXELS // 1_000_000} megapixels."
+                    _(
+                        "{name} is too large to open safely: {width} by {height} pixels. "
+                        "The limit is {limit} megapixels."
+                    ).format(name=name, width=width, height=height, limit=MAX_PIXELS // 1_000_000)
                 )
             if width <= 0 or height <= 0:
-                raise ImageError(f"{name} has no pixels.")
+                raise ImageError(_("{name} has no pixels.").format(name=name))
             img.seek(0)  # animations: the first frame
             _draft(img, working_side)
             img.load()
@@ -151,12 +155,14 @@ def picture_from_bytes(
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ImageError(f"{name} is too large to open safely.") from exc
+        raise ImageError(_("{name} is too large to open safely.").format(name=name)) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{name} is not a picture Describe can read.") from exc
+        raise ImageError(_("{name} is not a picture Describe can read.").format(name=name)) from exc
     except (OSError, ValueError, SyntaxError, EOFError, IndexError) as exc:
         log.info("decoding %s failed: %r", source, exc)
-        raise ImageError(f"{name} is damaged or incomplete, so it cannot be shown.") from exc
+        raise ImageError(
+            _("{name} is damaged or incomplete, so it cannot be shown.").format(name=name)
+        ) from exc
     rgb = shrink(rgb, working_side)
     if orientation in _TURNED_SIDEWAYS:
         width, height = height, width  # the size of the upright picture
@@ -169,7 +175,7 @@ def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
     from PIL import Image
 
     if frame is None or frame.size == 0:
-        raise ImageError("The camera gave an empty picture.")
+        raise ImageError(_("The camera gave an empty picture."))
     arr = np.asarray(frame)
     if arr.dtype != np.uint8:
         arr = _to_uint8(arr)
@@ -182,7 +188,7 @@ def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
     elif arr.ndim == 3 and arr.shape[2] == 4:
         rgb = arr[:, :, 2::-1]
     else:
-        raise ImageError("The camera gave a picture in a format Describe does not know.")
+        raise ImageError(_("The camera gave a picture in a format Describe does not know."))
     image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
     return Picture(image=image, source=source, original_size=image.size)
 
