@@ -54,9 +54,13 @@ class ScreenJob(enum.Enum):
 class ScreenCapture:
     job: ScreenJob
     picture: Picture
-    read_text: str = ""  # the screen's text, for a description ("" when none or not read)
-    #: Its lines, for reading aloud; None when they could not be read (the reader failed)
+    #: The screen's lines, pane by pane; None when they could not be read (the reader failed)
     lines: tuple[str, ...] | None = None
+
+    @property
+    def read_text(self) -> str:
+        """The screen's text, for a description ("" when none or not read)."""
+        return "\n".join(self.lines or ())
 
 
 Capture = Callable[[ScreenTarget], Picture]
@@ -141,9 +145,8 @@ class ScreenCaptureWorker(QObject):
             )
             return
         lines = self._read(picture)
-        text = "\n".join(lines or ())
         if not self._closing:
-            self._gui.call(self.captured.emit, ScreenCapture(job, picture, text, lines))
+            self._gui.call(self.captured.emit, ScreenCapture(job, picture, lines))
 
     def _read(self, picture: Picture) -> tuple[str, ...] | None:
         """The screen's lines, pane by pane; None when they could not be read (a

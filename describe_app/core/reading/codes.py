@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -273,7 +274,6 @@ def _read_cut_out(cut: Any, corners: Corners) -> FoundCode | None:
     A large pattern is only read inverted: its modules are not small, and the sharpened
     frame was read already."""
     import cv2
-    import zxingcpp
 
     if max(cut.shape) > ENLARGE_UP_TO:
         attempts = [255 - _sharpened(cut)]
@@ -281,12 +281,7 @@ def _read_cut_out(cut: Any, corners: Corners) -> FoundCode | None:
         large = cv2.resize(cut, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         sharp = _sharpened(large, sigma=4.0)  # the same blur, at twice the size
         attempts = [large, sharp, 255 - sharp]
-    plain = zxingcpp.TextMode.Plain
-    for attempt in attempts:
-        for result in zxingcpp.read_barcodes(attempt, text_mode=plain):
-            if result.valid and result.text:
-                return _zxing_found(result, corners)
-    return None
+    return _first_read(attempts, corners)
 
 
 def _read_straightened(grey: Any, box: Any, corners: Corners) -> FoundCode | None:
@@ -321,7 +316,6 @@ def _read_level(level: Any, corners: Corners) -> FoundCode | None:
     inverted."""
     import cv2
     import numpy as np
-    import zxingcpp
 
     enlarged = level.shape[1] < 400
     if enlarged:  # thin bars read better a little larger
@@ -331,8 +325,16 @@ def _read_level(level: Any, corners: Corners) -> FoundCode | None:
         level = cv2.resize(level, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     level = np.ascontiguousarray(level)
     sharp = _sharpened(level, sigma=4.0 if enlarged else 2.0)  # the blur, as enlarged
+    return _first_read((level, sharp, 255 - sharp), corners)
+
+
+def _first_read(attempts: Iterable[Any], corners: Corners) -> FoundCode | None:
+    """The first code zxing-cpp reads in ``attempts`` (copies of one cut-out, tried in
+    turn), placed at ``corners``; None when none of them gives one."""
+    import zxingcpp
+
     plain = zxingcpp.TextMode.Plain
-    for attempt in (level, sharp, 255 - sharp):
+    for attempt in attempts:
         for result in zxingcpp.read_barcodes(attempt, text_mode=plain):
             if result.valid and result.text:
                 return _zxing_found(result, corners)
