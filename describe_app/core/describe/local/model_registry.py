@@ -15,6 +15,7 @@ from describe_app.core.describe.local.model_ladder import DEFAULT_MODEL as DEFAU
 from describe_app.core.describe.local.model_ladder import LADDER
 from describe_app.core.describe.local.model_ladder import ModelSpec as ModelSpec
 from describe_app.core.errors import ModelLoadError
+from describe_app.core.i18n import _
 
 #: Architectures the loader can run (class names as written in ``config.json``).
 SUPPORTED_ARCHITECTURES = runnable_architectures()
@@ -43,18 +44,24 @@ def read_model_config(folder: Path) -> dict[str, Any]:
     """``config.json`` of a model folder, or :class:`ModelLoadError` in one sentence."""
     config_file = folder / "config.json"
     if not folder.is_dir():
-        raise ModelLoadError(f"The model folder {folder} does not exist.")
+        raise ModelLoadError(_("The model folder {folder} does not exist.").format(folder=folder))
     if not config_file.is_file():
-        raise ModelLoadError(f"{folder} is not a model folder: it has no config.json.")
+        raise ModelLoadError(
+            _("{folder} is not a model folder: it has no config.json.").format(folder=folder)
+        )
     try:
         config = json.loads(config_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelLoadError(
-            f"The model in {folder} is damaged: its config.json is unreadable."
-        ) from exc
+        raise ModelLoadError(_damaged(folder)) from exc
     if not isinstance(config, dict):
-        raise ModelLoadError(f"The model in {folder} is damaged: its config.json is unreadable.")
+        raise ModelLoadError(_damaged(folder))
     return config
+
+
+def _damaged(folder: Path) -> str:
+    return _("The model in {folder} is damaged: its config.json is unreadable.").format(
+        folder=folder
+    )
 
 
 def check_model_folder(folder: Path, spec: ModelSpec | None = None) -> dict[str, Any]:
@@ -68,17 +75,23 @@ def check_model_folder(folder: Path, spec: ModelSpec | None = None) -> dict[str,
         kind = ", ".join(architectures) or config.get("model_type", "an unknown kind of model")
         supported = ", ".join(sorted(SUPPORTED_ARCHITECTURES))
         raise ModelLoadError(
-            f"The model in {folder} is {kind}, which Describe cannot run. It runs {supported}."
+            _(
+                "The model in {folder} is {kind}, which Describe cannot run. It runs {supported}."
+            ).format(folder=folder, kind=kind, supported=supported)
         )
     if not any(folder.glob("*.safetensors")):
         raise ModelLoadError(
-            f"The model in {folder} has no safetensors weights; Describe loads no other format."
+            _(
+                "The model in {folder} has no safetensors weights; Describe loads no other format."
+            ).format(folder=folder)
         )
     if spec is not None:
         mismatches = config_mismatches(config, spec.expected_config)
         if mismatches:
             raise ModelLoadError(
-                f"The files in {folder} are not {spec.name}: {'; '.join(mismatches)}."
+                _("The files in {folder} are not {name}: {differences}.").format(
+                    folder=folder, name=spec.name, differences="; ".join(mismatches)
+                )
             )
     return config
 
@@ -91,5 +104,9 @@ def config_mismatches(config: dict[str, Any], expected: dict[str, Any]) -> list[
         for part in key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         if node is not None and node != value:
-            found.append(f"{key} is {node!r}, expected {value!r}")
+            found.append(
+                _("{key} is {found}, expected {expected}").format(
+                    key=key, found=repr(node), expected=repr(value)
+                )
+            )
     return found

@@ -46,8 +46,10 @@ def resolve_spec(name: str | None) -> ModelSpec:
     if spec is None:
         known = ", ".join(MODELS)
         raise ModelNotAvailableError(
-            f"Describe does not know a model called {name}. "
-            f"Choose one of {known}, or give the path of a model folder."
+            _(
+                "Describe does not know a model called {name}. "
+                "Choose one of {known}, or give the path of a model folder."
+            ).format(name=name, known=known)
         )
     return spec
 

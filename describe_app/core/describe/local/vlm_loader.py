@@ -175,15 +175,14 @@ def load_vlm(
             keep_working_blocks()  # the process goes on (another model, a server)
         # a model of the list is downloaded again by its name; a folder of the user's own
         # is theirs to replace (the download would fetch another model)
-        again = (
-            f" Download it again with: describe-app models download {spec.name}"
-            if spec is not None
-            else ""
-        )
-        raise ModelLoadError(
-            f"The model in {path} could not be loaded; its files may be damaged or "
-            f"incomplete.{again}"
-        ) from exc
+        damaged = _(
+            "The model in {path} could not be loaded; its files may be damaged or incomplete."
+        ).format(path=path)
+        if spec is not None:
+            damaged += " " + _("Download it again with: {command}").format(
+                command=f"describe-app models download {spec.name}"
+            )
+        raise ModelLoadError(damaged) from exc
     model.eval()
     if device == "cpu":
         kept: set[Any] = set()
