@@ -62,6 +62,18 @@ def scan_reader() -> OcrReader:
     return ocr
 
 
+@pytest.fixture(scope="module")
+def page_reader() -> OcrReader:
+    """The OCR reader with the settings of ``read --layout`` and document mode (pages from
+    the camera), loaded once per test module."""
+    from describe_app.core.reading.ocr_reader import OcrReader
+    from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS
+
+    ocr = OcrReader(DOCUMENT_OCR_SETTINGS)
+    ocr.load()
+    return ocr
+
+
 @pytest.fixture(scope="session")
 def photo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real photograph (scikit-image's coffee cup, CC0) saved as a JPEG file."""

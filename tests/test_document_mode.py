@@ -18,6 +18,7 @@ from describe_app.core.live.document_check import (
     choose_page_cue,
 )
 from describe_app.core.live.guidance import Cue
+from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.reading.page_finder import Edge, PageOutline
 from tests.camera_scenes import write_video
 from tests.document_scenes import word_accuracy
@@ -117,16 +118,6 @@ def test_the_next_page_laid_on_the_first_is_captured_too() -> None:
 # --- reading the page --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def reader():  # type: ignore[no-untyped-def]
-    from describe_app.core.reading.ocr_reader import OcrReader
-    from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS
-
-    reader = OcrReader(DOCUMENT_OCR_SETTINGS)
-    reader.load()
-    return reader
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("look", "target"),
@@ -134,14 +125,14 @@ def reader():  # type: ignore[no-untyped-def]
     ids=["clean", "shadow-blur-1.5", "shadow-blur-2.5"],
 )
 def test_the_photographed_page_is_read_like_a_document(
-    reader,  # type: ignore[no-untyped-def]
+    page_reader: OcrReader,
     look: dict[str, float],
     target: float,
 ) -> None:
     from describe_app.core.reading.page_reader import read_page
 
     printed = newsletter_page()
-    page = read_page(photographed(printed.image, **look), reader)  # type: ignore[arg-type]
+    page = read_page(photographed(printed.image, **look), page_reader)  # type: ignore[arg-type]
     accuracy = word_accuracy(printed.lines, page.text)
     print(f"word accuracy {look}: {accuracy:.1%}")
     assert accuracy >= target
@@ -162,11 +153,11 @@ def test_the_photographed_page_is_read_like_a_document(
 
 
 @pytest.mark.slow
-def test_a_page_lying_upside_down_is_read_the_right_way_round(reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_lying_upside_down_is_read_the_right_way_round(page_reader: OcrReader) -> None:
     from describe_app.core.reading.page_reader import read_page
 
     printed = newsletter_page()
-    page = read_page(photographed(printed.image.rotate(180)), reader)
+    page = read_page(photographed(printed.image.rotate(180)), page_reader)
     assert word_accuracy(printed.lines, page.text) >= 0.98
     assert page.blocks[0].text == "Garden Club News"
     assert page.image is not None  # the picture turned too, so a PDF's words fit it

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 
 from describe_app.core.live.document_check import DocumentCheck, PageLook, choose_page_cue
 from describe_app.core.live.guidance import LOOK_WIDTH, Cue, grey_copy, sharpness_of
+from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.reading.page_finder import PageOutline, find_page
 from tests.camera_scenes import write_video
 from tests.document_scenes import page_lines, printed_page, word_accuracy
@@ -436,16 +437,6 @@ def test_two_pages_in_turn_are_captured_once_each(tmp_path: Path) -> None:
 # --- reading what was captured --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def reader():  # type: ignore[no-untyped-def]
-    from describe_app.core.reading.ocr_reader import OcrReader
-    from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS
-
-    reader = OcrReader(DOCUMENT_OCR_SETTINGS)
-    reader.load()
-    return reader
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "target"),
@@ -460,23 +451,25 @@ def reader():  # type: ignore[no-untyped-def]
         ("held out: turned 50, keystone", 0.6),
     ],
 )
-def test_the_captured_page_is_read_word_for_word(reader, name: str, target: float) -> None:  # type: ignore[no-untyped-def]
+def test_the_captured_page_is_read_word_for_word(
+    page_reader: OcrReader, name: str, target: float
+) -> None:
     from describe_app.core.reading.page_reader import read_page
 
     frame, _ = scene(name)
     outline = find_page(frame)
     assert outline is not None and outline.whole
-    page = read_page(frame, reader, outline=outline)
+    page = read_page(frame, page_reader, outline=outline)
     accuracy = word_accuracy(LETTER_LINES, page.text)
     print(f"{name}: word accuracy {accuracy:.0%}")
     assert accuracy >= target
 
 
 @pytest.mark.slow
-def test_a_receipt_is_read(reader) -> None:  # type: ignore[no-untyped-def]
+def test_a_receipt_is_read(page_reader: OcrReader) -> None:
     from describe_app.core.reading.page_reader import read_page
 
     image, lines = receipt()
     frame = place(image, rect(640, 360, 200, 620), wood())
-    page = read_page(frame, reader)
+    page = read_page(frame, page_reader)
     assert word_accuracy(lines, page.text) >= 0.95

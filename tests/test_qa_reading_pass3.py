@@ -20,7 +20,6 @@ from describe_app.core.reading.document_reader import ocr_page, read_document
 from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.reading.page_layout import lay_out, lay_out_page
 from describe_app.core.reading.page_reader import (
-    DOCUMENT_OCR_SETTINGS,
     read_page,
     read_page_picture,
 )
@@ -41,14 +40,6 @@ def piece(text: str, x: float, y: float, scale: float = 1.0) -> TextPiece:
 
 def stack(x: float, y: float, lines: list[str], pitch: float = 40) -> list[TextPiece]:
     return [piece(text, x, y + pitch * i) for i, text in enumerate(lines)]
-
-
-@pytest.fixture(scope="module")
-def page_reader() -> OcrReader:
-    """The OCR reader of ``read --layout`` and document mode, loaded once."""
-    reader = OcrReader(DOCUMENT_OCR_SETTINGS)
-    reader.load()
-    return reader
 
 
 def kinds(blocks: list[Block]) -> list[str]:
