@@ -48,6 +48,9 @@ class TextPiece:
 
     text: str
     box: Box
+    #: Printed clearly heavier than the page's body text (OCR of a crisp page only, see
+    #: :mod:`~describe_app.core.reading.print_weight`); not part of equality.
+    bold: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

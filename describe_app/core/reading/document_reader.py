@@ -193,10 +193,12 @@ def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bo
     lines in reading order by columns (a two-column page one column after the other)."""
     from describe_app.core.reading.page_layout import lines_in_reading_order
     from describe_app.core.reading.page_orientation import read_upright
+    from describe_app.core.reading.print_weight import mark_bold
 
     image, result = read_upright(reader, image)
     if result.line_boxes:
         lines = lines_in_reading_order([box for line in result.line_boxes for box in line])
+        lines = mark_bold(lines, image)  # a bold heading the size of the body is a heading
     else:  # a reader that gives lines without boxes (a fake)
         lines = [Line(text) for text in result.lines]
     return Page(

@@ -50,7 +50,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from describe_app.core.reading.document import Block, Line, Page, TextPiece
+from describe_app.core.reading.document import Block, Box, Line, Page, TextPiece
+from describe_app.core.reading.print_weight import letter_median
 from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
 
 #: An empty vertical strip this many line heights wide, top to bottom, separates columns.
@@ -67,6 +68,10 @@ HEADING_SIZE = 1.2
 #: A line this many times as big as the body text is a heading wherever it is set (see
 #: :func:`_placed_as_headings` for one only :data:`HEADING_SIZE` times as big).
 CLEAR_HEADING_SIZE = 1.35
+#: A short line (at most this many characters) printed bold at least this size of the body's
+#: print, set apart, is a heading too (a letter's subject, "Opening times" over a paragraph).
+BOLD_HEADING_SIZE = 0.85
+BOLD_CHARS = 60
 #: Heading sizes within this ratio of each other are one level.
 LEVEL_STEP = 0.88
 #: Lines this many times as far apart as usual are in different paragraphs.
@@ -113,6 +118,8 @@ class _Row:
     #: False for a line in too plain a place for a heading of print only a little
     #: bigger than the body's (see :func:`_placed_as_headings`).
     set_apart: bool = True
+    #: Printed bold (its pieces marked by :mod:`~describe_app.core.reading.print_weight`).
+    bold: bool = False
 
     @property
     def middle(self) -> float:
@@ -383,6 +390,7 @@ def _table(columns: tuple[tuple[TextPiece, ...], ...]) -> tuple[list[Line], Bloc
 
 
 def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
+    bold = {(p.text.strip(), p.box) for p in pieces if p.bold}
     boxes = [
         TextBox.from_points(p.text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
         for p in pieces
@@ -403,9 +411,17 @@ def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
                 bottom=statistics.median(p.box[3] for p in built.pieces),
                 height=statistics.median(_height(p) for p in built.pieces),
                 char_width=width / max(1, sum(len(p.text.strip()) for p in built.pieces)),
+                bold=_mostly_bold(built.pieces, bold),
             )
         )
     return rows
+
+
+def _mostly_bold(pieces: Sequence[TextPiece], bold: set[tuple[str, Box]]) -> bool:
+    """Most of the line's letters (four in five) are in pieces marked bold."""
+    letters = sum(len(p.text) for p in pieces)
+    heavy = sum(len(p.text) for p in pieces if (p.text, p.box) in bold)
+    return bool(bold) and heavy * 5 >= letters * 4
 
 
 @dataclass(frozen=True)
@@ -428,13 +444,7 @@ class _Body:
 
 
 def _letter_median(rows: Sequence[_Row], name: str) -> float:
-    weighted = sorted((float(getattr(row, name)), len(row.line.text)) for row in rows)
-    total, running = sum(count for _, count in weighted), 0
-    for value, count in weighted:
-        running += count
-        if running * 2 >= total:
-            return value
-    return weighted[-1][0]
+    return letter_median([(float(getattr(row, name)), len(row.line.text)) for row in rows])
 
 
 def _heading_levels(rows: Sequence[_Row], body: _Body) -> list[float]:
@@ -456,7 +466,9 @@ def _is_heading(row: _Row, body: _Body) -> bool:
     letters = sum(c.isalpha() for c in text)
     size = body.size(row)
     big = size >= CLEAR_HEADING_SIZE or (size >= HEADING_SIZE and row.set_apart)
-    return big and len(text) <= 120 and letters >= 2
+    # a short line printed bold at about the body's size, with space and text under it
+    bold = row.bold and row.set_apart and size >= BOLD_HEADING_SIZE and len(text) <= BOLD_CHARS
+    return (big or bold) and len(text) <= 120 and letters >= 2
 
 
 def _placed_as_headings(
