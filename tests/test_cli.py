@@ -90,8 +90,9 @@ def test_dark_picture_is_told_not_described(
     dark = tmp_path / "night.png"
     Image.fromarray(np.full((480, 640, 3), 4, np.uint8)).save(dark)
     assert main(["describe", str(dark), "--model", str(speaking_model_dir)]) == 0
+    # a saved photo: no advice about a camera's lens
     assert capsys.readouterr().out.strip() == (
-        "The picture is almost black. Is the lens covered, or the light off?"
+        "This picture is almost black; there is too little light in it to describe."
     )
     assert (
         main(["describe", str(dark), "--describe-anyway", "--model", str(speaking_model_dir)]) == 0

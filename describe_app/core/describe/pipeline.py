@@ -96,7 +96,10 @@ def run_request(
             on_sentence(sentence, len(sentences) - 1)
 
     if check:
-        verdict: PictureCheck = check_picture(request.picture.image)
+        # a saved, pasted or captured picture gets no advice about a camera
+        verdict: PictureCheck = check_picture(
+            request.picture.image, camera=request.picture.from_camera
+        )
         timings["check"] = verdict.seconds
         if not verdict.ok:
             log.info("picture check: %s", verdict.problem.value)

@@ -19,6 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
+from describe_app.core.pictures.deep_pixels import (
+    brightest_possible,
+    deep_colour,
+    png_significant_bits,
+    scaled,
+    sixteen_bit_colour,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,11 +55,14 @@ _heif_registered = False
 
 @dataclass(frozen=True)
 class Picture:
-    """An upright 8-bit RGB picture and where it came from."""
+    """An upright 8-bit RGB picture and where it came from. ``from_camera``: a frame the
+    user's camera just took (:func:`picture_from_frame`), not a saved, pasted or captured
+    picture; what is said about a dark or blurred picture depends on it."""
 
     image: Image.Image
     source: str
     original_size: tuple[int, int]
+    from_camera: bool = False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -130,9 +140,13 @@ def picture_from_bytes(
                 raise ImageError(_("{name} has no pixels.").format(name=name))
             img.seek(0)  # animations: the first frame
             _draft(img, working_side)
+            sixteen_bits = sixteen_bit_colour(img)  # read before loading drops the tiles
             img.load()
             orientation = _orientation(img)  # read before shrinking drops the EXIF block
+            significant_bits = png_significant_bits(data)
             decoded: Image.Image = img
+            if sixteen_bits:
+                decoded = deep_colour(data, img, significant_bits, working_side) or img
             if decoded.mode in _RESAMPLED_AS_IS:
                 # shrink first: converting or turning a 100-megapixel picture at full size
                 # took seconds and a gigabyte; the working copy is all we keep
@@ -149,7 +163,7 @@ def picture_from_bytes(
                 # under it are the picture
                 log.info("%s is transparent everywhere; its colours are shown", source)
                 decoded = colours
-            rgb = _turn_upright(to_rgb(decoded), orientation)
+            rgb = _turn_upright(to_rgb(decoded, significant_bits=significant_bits), orientation)
         for warning in caught:
             log.info("decoding %s: %s", source, warning.message)
     except ImageError:
@@ -190,12 +204,14 @@ def picture_from_frame(frame: np.ndarray, *, source: str = "camera") -> Picture:
     else:
         raise ImageError(_("The camera gave a picture in a format Describe does not know."))
     image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
-    return Picture(image=image, source=source, original_size=image.size)
+    return Picture(image=image, source=source, original_size=image.size, from_camera=True)
 
 
-def to_rgb(img: Image.Image) -> Image.Image:
+def to_rgb(img: Image.Image, *, significant_bits: int | None = None) -> Image.Image:
     """Any Pillow mode to 8-bit RGB; transparency is laid over white, or over black when
-    what is drawn is itself light (white text or a white logo on nothing)."""
+    what is drawn is itself light (white text or a white logo on nothing).
+    ``significant_bits``: how many bits of a 16-bit value hold the picture, when the file
+    says (PNG ``sBIT``)."""
     from PIL import Image
 
     mode = img.mode
@@ -204,7 +220,7 @@ def to_rgb(img: Image.Image) -> Image.Image:
     if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         import numpy as np
 
-        arr = _to_uint8(np.asarray(img))
+        arr = _to_uint8(np.asarray(img), significant_bits)
         return Image.fromarray(arr, "L").convert("RGB")
     if mode == "P" and "transparency" in img.info:
         img = img.convert("RGBA")
@@ -241,15 +257,17 @@ def shrink(img: Image.Image, longest_side: int) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _to_uint8(arr: Any) -> Any:
-    """16-bit, 32-bit or float pixel values to 0..255, keeping the picture's contrast."""
+def _to_uint8(arr: Any, significant_bits: int | None = None) -> Any:
+    """16-bit, 32-bit or float pixel values to 0..255, keeping the picture's contrast
+    (16-bit values by the depth they really have: :mod:`deep_pixels`)."""
     import numpy as np
 
     arr = np.asarray(arr)
     if arr.dtype == np.bool_:  # a black and white mask: white is 255, not 1
         return arr.astype(np.uint8) * 255
-    if arr.dtype == np.uint16 or (arr.dtype.kind in "iu" and arr.max(initial=0) > 255):
-        return (arr.astype(np.float32) / 257.0).clip(0, 255).astype(np.uint8)
+    sixteen_bits = arr.dtype.kind == "u" and arr.dtype.itemsize == 2  # either byte order
+    if sixteen_bits or (arr.dtype.kind in "iu" and arr.max(initial=0) > 255):
+        return scaled(arr, brightest_possible(arr, significant_bits))
     if arr.dtype.kind == "f":
         finite = np.isfinite(arr)
         if not finite.any():  # all NaN or infinite: nothing was measured

@@ -32,8 +32,9 @@ class Problem(enum.Enum):
     BLURRED = "blurred"
 
 
-#: What the user hears instead of a description (in the window's language: ``_()`` when
-#: the check is made).
+#: What the user hears instead of a description of a camera picture (in the window's
+#: language: ``_()`` when the check is made): the camera is in their hand, so the sentence
+#: says what to do with it.
 MESSAGES = {
     Problem.TOO_DARK: N_("The picture is almost black. Is the lens covered, or the light off?"),
     Problem.TOO_BRIGHT: N_(
@@ -47,6 +48,17 @@ MESSAGES = {
         "The picture is too blurred to make out. Hold the camera still, "
         "or move it a little further away."
     ),
+}
+#: ...and of any other picture (a saved photo, a pasted or dropped one, a screen capture, a
+#: picture in a document): nobody held a camera for it just now, so there is no lens to
+#: uncover and no camera to hold still; the sentence only says what is wrong with it.
+PICTURE_MESSAGES = {
+    Problem.TOO_DARK: N_(
+        "This picture is almost black; there is too little light in it to describe."
+    ),
+    Problem.TOO_BRIGHT: N_("This picture is almost white; it is too bright to make anything out."),
+    Problem.UNIFORM: N_("This picture is one flat colour with nothing in it."),
+    Problem.BLURRED: N_("This picture is too blurred to make out."),
 }
 
 
@@ -117,8 +129,12 @@ class PictureCheck:
         return self.problem is Problem.NONE
 
 
-def check_picture(image: Image.Image | Any, thresholds: Thresholds | None = None) -> PictureCheck:
-    """Classify a picture (a PIL image, or an RGB/BGR/grey uint8 array).
+def check_picture(
+    image: Image.Image | Any, thresholds: Thresholds | None = None, *, camera: bool = True
+) -> PictureCheck:
+    """Classify a picture (a PIL image, or an RGB/BGR/grey uint8 array). ``camera``: the
+    picture is a frame the user's camera just took (:data:`MESSAGES`, with advice about
+    the camera), not one from a file, the clipboard or the screen (:data:`PICTURE_MESSAGES`).
 
     Camera noise is no detail: the noise of the picture is measured and taken off its
     spread (blank?) and its sharpness (blurred?), and off the light of its lightest part
@@ -162,9 +178,10 @@ def check_picture(image: Image.Image | Any, thresholds: Thresholds | None = None
         problem = Problem.BLURRED
     else:
         problem = Problem.NONE
+    messages = MESSAGES if camera else PICTURE_MESSAGES
     return PictureCheck(
         problem=problem,
-        message=_(MESSAGES[problem]) if problem in MESSAGES else "",
+        message=_(messages[problem]) if problem in messages else "",
         brightness=mean,
         sharpness=sharpness,
         seconds=time.perf_counter() - start,
