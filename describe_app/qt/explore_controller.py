@@ -35,7 +35,7 @@ from describe_app.core.describe.worker import (
     WorkerEvent,
 )
 from describe_app.core.pictures.images import Picture
-from describe_app.core.pictures.picture_regions import Cell, cell_name, crop_cell
+from describe_app.core.pictures.picture_regions import Cell, cell_name, crop_cell, grid_for
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
@@ -102,7 +102,7 @@ class ExploreController(QObject):
     def _on_picture_described(self, picture: Picture) -> None:
         if self.session is not None and self.session.picture is picture:
             return
-        self.session = ExploreSession(picture)
+        self.session = ExploreSession(picture, grid_for(picture.size))
         self._asked = False
         self._wanted = self.in_background and self._background_allowed()
         self._job_id = self._job_cell = None

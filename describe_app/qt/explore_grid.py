@@ -46,6 +46,7 @@ class ExploreGrid(QFrame):
         super().__init__(parent)
         self._say = say
         self.session: ExploreSession | None = None
+        self._edge_said = False  # a key held down against the edge says it once
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self._layout = QGridLayout(self)
@@ -71,6 +72,7 @@ class ExploreGrid(QFrame):
     def show_session(self, session: ExploreSession | None) -> None:
         """A new picture to explore (None: nothing to explore)."""
         self.session = session
+        self._edge_said = False
         for label in self._cells.values():
             label.deleteLater()
         self._cells.clear()
@@ -114,9 +116,12 @@ class ExploreGrid(QFrame):
             return
         if key in _MOVES:
             if not session.move(_MOVES[key]):
-                self._say(_("Edge. {text}").format(text=session.spoken()))
+                if not (event.isAutoRepeat() and self._edge_said):
+                    self._say(_("Edge. {text}").format(text=session.spoken()))
+                self._edge_said = True
                 self._refresh()
                 return
+            self._edge_said = False
         elif key in _CORNERS:
             session.jump(_CORNERS[key])
         else:

@@ -54,6 +54,24 @@ def history_source(source: str) -> str:
     return Path(source).name or source
 
 
+def readable(text: str) -> str:
+    """``text`` that can be written as UTF-8: a lone surrogate (a file name in another
+    encoding, as Python decodes it) becomes the replacement character, so a result from
+    such a file is kept rather than failing to be saved."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def is_from_newer_version(data: Any) -> bool:
+    """Whether ``data`` is a whole entry of a kind this version does not know (written by a
+    newer Describe): kept on disk as it is, not thrown away as damaged."""
+    if not isinstance(data, dict):
+        return False
+    if not all(isinstance(data.get(key), str) for key in ("id", "time", "source", "text")):
+        return False
+    kind = data.get("kind")
+    return isinstance(kind, str) and kind not in {k.value for k in EntryKind}
+
+
 def source_label(source: str) -> str:
     """The source for display: "camera" and "pasted picture" translated, file names as they
     are."""
@@ -105,14 +123,15 @@ class HistoryEntry:
         if picture is not None and not PICTURE_NAME.match(picture):
             raise ValueError("picture is not a picture name")
         model = data.get("model", "")
+        question = optional["question"]
         return cls(
             id=data["id"],
             time=data["time"],
-            source=data["source"],
+            source=readable(data["source"]),
             kind=EntryKind(data.get("kind")),
-            text=data["text"],
-            model=model if isinstance(model, str) else "",
-            question=optional["question"],
+            text=readable(data["text"]),
+            model=readable(model) if isinstance(model, str) else "",
+            question=None if question is None else readable(question),
             picture=picture,
             confidence=AnswerConfidence.from_json(data.get("confidence")),
         )

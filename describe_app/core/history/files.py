@@ -7,7 +7,8 @@ Layout, in ``<data dir>/history/``::
 
 The folder is ``platformdirs.user_data_dir("Describe")/history``, or
 ``$DESCRIBE_DATA_DIR/history``. Reading skips damaged lines and a last line cut short by a
-crash, and keeps a copy of a damaged file; the writing functions here raise OSError and
+crash, and keeps a copy of a damaged file; an entry of a newer version (a kind not known
+here) is not damage: its line is kept as it is. The writing functions here raise OSError and
 leave counting failures to :class:`~describe_app.core.history.store.History`.
 """
 
@@ -20,13 +21,13 @@ import logging
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from describe_app.core.atomic_file import write_atomically
 from describe_app.core.folders import data_dir
-from describe_app.core.history.entry import PICTURE_NAME, HistoryEntry
+from describe_app.core.history.entry import PICTURE_NAME, HistoryEntry, is_from_newer_version
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -46,18 +47,31 @@ def history_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class ForeignLine:
+    """A line written by a newer Describe (an entry of a kind this version does not know),
+    kept as it is; ``after``: the id of the entry before it in the file (None: first)."""
+
+    after: str | None
+    id: str
+    line: str
+
+
+@dataclass(frozen=True)
 class HistoryFile:
     """What :func:`read_history_file` found: the entries that could be read, how many lines
-    were damaged, and whether the last line was cut short (written when Describe stopped)."""
+    were damaged, whether the last line was cut short (written when Describe stopped), and
+    the lines of a newer version, kept for it."""
 
     entries: list[HistoryEntry]
     bad_lines: int
     cut_short: bool
+    foreign: list[ForeignLine] = field(default_factory=list)
 
 
-def read_history_file(file: Path) -> HistoryFile | None:
+def read_history_file(file: Path, *, quiet: bool = False) -> HistoryFile | None:
     """The entries in ``file``, skipping (and logging) what cannot be read. None if there is
-    no such file, or it cannot be read at all (logged)."""
+    no such file, or it cannot be read at all (logged). ``quiet``: damaged lines were already
+    reported (a second reading before a rewrite); they are logged for debugging only."""
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
@@ -68,23 +82,32 @@ def read_history_file(file: Path) -> HistoryFile | None:
     lines = raw.split(b"\n")
     complete, tail = lines[:-1], lines[-1]  # tail: after the last newline ("" if none)
     entries: list[HistoryEntry] = []
+    foreign: list[ForeignLine] = []
     bad = 0
     for number, line in enumerate(complete, start=1):
         if not line.strip():
             continue
+        data = None
         try:
-            entries.append(HistoryEntry.from_dict(json.loads(line.decode("utf-8"))))
+            data = json.loads(line.decode("utf-8"))
+            entries.append(HistoryEntry.from_dict(data))
         except (ValueError, UnicodeDecodeError) as exc:
+            if isinstance(data, dict) and is_from_newer_version(data):
+                after = entries[-1].id if entries else None
+                foreign.append(ForeignLine(after, data["id"], line.decode("utf-8").strip()))
+                logger.debug("history line %s of %s is from a newer version; kept", number, file)
+                continue
             bad += 1
-            logger.warning("history line %s of %s skipped: %s", number, file, exc)
-    if tail.strip():
+            log = logger.debug if quiet else logger.warning
+            log("history line %s of %s skipped: %s", number, file, exc)
+    if tail.strip() and not quiet:
         logger.info(
             "history file %s ends with an incomplete entry (%s bytes, written when "
             "Describe stopped); skipped",
             file,
             len(tail),
         )
-    return HistoryFile(entries, bad, bool(tail.strip()))
+    return HistoryFile(entries, bad, bool(tail.strip()), foreign)
 
 
 def _line(entry: HistoryEntry) -> str:
@@ -114,9 +137,21 @@ def append_entry(file: Path, entry: HistoryEntry) -> None:
         os.close(fd)
 
 
-def write_history_file(file: Path, entries: Iterable[HistoryEntry]) -> None:
-    """Replace ``file`` with ``entries``, atomically. Raises OSError."""
-    data = "".join(_line(e) for e in entries)
+def write_history_file(
+    file: Path, entries: Iterable[HistoryEntry], foreign: Iterable[ForeignLine] = ()
+) -> None:
+    """Replace ``file`` with ``entries``, atomically, each ``foreign`` line after the entry
+    it followed (first if that one is gone). Raises OSError."""
+    entries = list(entries)
+    ids = {e.id for e in entries}
+    following: dict[str | None, list[str]] = {}
+    for kept in foreign:
+        following.setdefault(kept.after if kept.after in ids else None, []).append(kept.line)
+    parts = [line + "\n" for line in following.get(None, [])]
+    for entry in entries:
+        parts.append(_line(entry))
+        parts.extend(line + "\n" for line in following.get(entry.id, []))
+    data = "".join(parts)
     file.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(file, data.encode("utf-8"))
 
@@ -153,6 +188,28 @@ def stored_pictures(folder: Path) -> Iterator[Path]:
     for path in folder.iterdir():
         if PICTURE_NAME.match(path.name):
             yield path
+
+
+#: A temp file older than this was left by a crash (not one being written right now).
+STALE_TEMP_S = 60.0
+
+
+def leftover_copies(folder: Path) -> Iterator[Path]:
+    """Copies of history text or pictures beside the history itself, that "clear history"
+    must delete too: damaged files kept (``history.jsonl.bad-*``) and the temp files of a
+    write that a crash cut short (left alone while they may still be being written)."""
+    now = time.time()
+    for place in (folder, folder / PICTURES_DIR):
+        if not place.is_dir():
+            continue
+        for path in place.iterdir():
+            name = path.name
+            if place == folder and name.startswith(f"{HISTORY_FILE}.bad-"):
+                yield path
+            elif name.startswith(".") and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - path.stat().st_mtime > STALE_TEMP_S:
+                        yield path
 
 
 def delete_file(path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from describe_app.core.atomic_file import write_atomically
 from describe_app.core.history import files
-from describe_app.core.history.entry import EntryKind, HistoryEntry
+from describe_app.core.history.entry import EntryKind, HistoryEntry, readable
 from describe_app.core.settings.schema import HISTORY_MAX_ENTRIES
 
 if TYPE_CHECKING:
@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from describe_app.core.pictures.images import Picture
 
 logger = logging.getLogger(__name__)
+
+
+#: A stamp no file has: the file was written by another Describe too (read it before a rewrite).
+_CHANGED_ELSEWHERE = (-1, -1)
 
 
 class PictureNotStored(Exception):
@@ -77,7 +81,12 @@ class History:
         self._changing = threading.RLock()
         self._lock = threading.RLock()
         self._entries: list[HistoryEntry] = []
+        #: every id this history has read, added or adopted: an id on disk that is not here
+        #: was added by another Describe (the command line beside the window)
+        self._known: set[str] = set()
+        self._foreign: list[files.ForeignLine] = []  # lines of a newer version, kept
         self._lines_on_disk = 0
+        self._stamp: tuple[int, int] | None = None  # the file as this history last left it
         self._write_failures = 0
         self._last_write_error: Exception | None = None
         if persist:
@@ -166,8 +175,9 @@ class History:
                 if max_entries is not None:
                     self._max = HISTORY_MAX_ENTRIES.clamp(max_entries)
             if turned_on:
-                self._rewrite()  # the session's entries go to disk from now on
-            if max_entries is not None:
+                # the session's entries go to disk from now on, after those already there
+                self._rewrite()
+            if max_entries is not None or turned_on:
                 self._trim()
 
     # -- changing --------------------------------------------------------------------------
@@ -184,6 +194,8 @@ class History:
     ) -> HistoryEntry:
         """Record a finished result (and its picture, if pictures are stored)."""
         entry_id = uuid.uuid4().hex
+        source, text, model = readable(source), readable(text), readable(model)
+        question = None if question is None else readable(question)
         with self._changing:
             with self._lock:
                 persist = self._persist
@@ -206,31 +218,45 @@ class History:
                 self._append(entry)
             with self._lock:
                 self._entries.append(entry)
+                self._known.add(entry.id)
             self._trim()
         logger.debug("history entry %s added (%s, %s)", entry.id, entry.kind.value, source)
         return entry
 
     def delete(self, entry_id: str) -> bool:
-        """Delete one entry and its picture. False if there was no such entry."""
+        """Delete one entry and its picture. False if there was no such entry. With history
+        off, the entry leaves the file too (if it was there), and nothing else is written."""
         with self._changing:
             with self._lock:
                 entry = next((e for e in self._entries if e.id == entry_id), None)
                 if entry is None:
                     return False
+                index = self._entries.index(entry)
+                before = self._entries[index - 1].id if index else None
                 self._entries.remove(entry)
-            self._rewrite()
+                self._foreign = [
+                    replace(f, after=before) if f.after == entry_id else f for f in self._foreign
+                ]
+            if self.persist:
+                self._rewrite()
+            else:
+                self._delete_from_file(entry_id)
             self._delete_picture(entry)
         logger.debug("history entry %s deleted", entry_id)
         return True
 
     def clear(self) -> None:
-        """Delete every entry and every stored picture."""
+        """Delete every entry and every stored picture, and the copies of damaged history
+        files and temp files a crash left (they hold results too)."""
         with self._changing:
             with self._lock:
                 self._entries.clear()
+                self._foreign.clear()
             if self._persist or self.file.exists():
-                self._rewrite(force=True)
+                self._rewrite(force=True, merge=False)  # another Describe's entries go too
             self._delete_all_pictures()
+            for path in files.leftover_copies(self.folder):
+                files.delete_file(path)
         logger.info("history cleared")
 
     def delete_pictures(self) -> None:
@@ -260,7 +286,10 @@ class History:
             return
         entries = found.entries
         self._entries = entries
-        self._lines_on_disk = len(entries)
+        self._foreign = found.foreign
+        self._known = {e.id for e in entries} | {f.id for f in found.foreign}
+        self._lines_on_disk = len(entries) + len(found.foreign)
+        self._stamp = self._file_stamp()
         if found.bad_lines:
             files.keep_copy_of_bad_file(self.file)
         if found.bad_lines or found.cut_short or len(entries) > self._max:
@@ -273,6 +302,7 @@ class History:
     # ``_lock`` only around what they read or change in memory.
 
     def _append(self, entry: HistoryEntry) -> None:
+        untouched = self._file_stamp() == self._stamp  # by anyone else since we wrote it
         try:
             files.append_entry(self.file, entry)
         except OSError as exc:
@@ -281,20 +311,79 @@ class History:
             return
         with self._lock:
             self._lines_on_disk += 1
+        self._stamp = self._file_stamp() if untouched else _CHANGED_ELSEWHERE
 
-    def _rewrite(self, *, force: bool = False) -> None:
+    def _rewrite(self, *, force: bool = False, merge: bool = True) -> None:
+        """Write the entries in memory over the file. ``merge``: first take in the entries
+        another Describe added since this one read the file (the command line while the
+        window is open; those already there when history is turned on), so that none is
+        lost."""
         with self._lock:
             if not (self._persist or force):
                 return
-            entries = list(self._entries)
+        changed = merge and self._file_stamp() != self._stamp  # not only by this history
+        on_disk = files.read_history_file(self.file, quiet=True) if changed else None
+        with self._lock:
+            if on_disk is not None:
+                self._take_in(on_disk)
+            entries, foreign = list(self._entries), list(self._foreign)
         try:
-            files.write_history_file(self.file, entries)
+            files.write_history_file(self.file, entries, foreign)
         except OSError as exc:
             logger.error("could not rewrite history file %s: %r", self.file, exc)
             self._note_failure(exc)
             return
         with self._lock:
-            self._lines_on_disk = len(entries)
+            self._lines_on_disk = len(entries) + len(foreign)
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        """The file's size and time of change (None: no file), to tell whether another
+        Describe wrote it since this history did."""
+        try:
+            status = self.file.stat()
+        except OSError:
+            return None
+        return (status.st_size, status.st_mtime_ns)
+
+    def _delete_from_file(self, entry_id: str) -> None:
+        """History is off: take one entry out of the file, writing nothing of this session."""
+        on_disk = files.read_history_file(self.file, quiet=True)
+        if on_disk is None or all(e.id != entry_id for e in on_disk.entries):
+            return
+        kept = [e for e in on_disk.entries if e.id != entry_id]
+        try:
+            files.write_history_file(self.file, kept, on_disk.foreign)
+        except OSError as exc:
+            logger.error("could not rewrite history file %s: %r", self.file, exc)
+            self._note_failure(exc)
+
+    def _take_in(self, on_disk: files.HistoryFile) -> None:
+        """Adopt the entries (and newer version's lines) of ``on_disk`` this history has never
+        seen, each after the entry it followed there. Runs with ``_lock`` held."""
+        mine = {e.id: i for i, e in enumerate(self._entries)}
+        after: dict[int, list[HistoryEntry]] = {}  # index in ours (-1: first) -> adopted
+        place = -1
+        for entry in on_disk.entries:
+            if entry.id in mine:
+                place = mine[entry.id]
+            elif entry.id not in self._known:
+                after.setdefault(place, []).append(entry)
+                self._known.add(entry.id)
+        new_foreign = [f for f in on_disk.foreign if f.id not in self._known]
+        if not after and not new_foreign:
+            return
+        merged = list(after.get(-1, []))
+        for index, entry in enumerate(self._entries):
+            merged.append(entry)
+            merged.extend(after.get(index, []))
+        logger.info(
+            "history: %s entries added by another Describe taken in",
+            len(merged) - len(self._entries),
+        )
+        self._entries = merged
+        self._foreign += new_foreign
+        self._known.update(f.id for f in new_foreign)
 
     def _trim(self) -> None:
         """Keep the newest ``max_entries``; rewrite the file once it has 10% more lines."""
@@ -303,6 +392,8 @@ class History:
             excess = len(self._entries) - self._max
             if excess > 0:
                 dropped, self._entries = self._entries[:excess], self._entries[excess:]
+                gone = {e.id for e in dropped} | {None}  # None: a line before the first
+                self._foreign = [f for f in self._foreign if f.after not in gone]
             slack = max(10, self._max // 10)
             rewrite = self._persist and self._lines_on_disk > self._max + slack
         for entry in dropped:

@@ -57,6 +57,29 @@ class Grid:
         return Cell(self.rows // 2, self.columns // 2)
 
 
+#: A part of a picture to explore is at least this many pixels on each side: a smaller crop
+#: shows too little for the model to say anything true about it.
+MIN_PART_SIDE = 48
+#: A picture this many times wider than tall (a panorama) is cut into one row of parts; one
+#: this many times taller than wide (a receipt), into one column.
+STRIP_RATIO = 3.0
+
+
+def grid_for(size: tuple[int, int], largest: Grid | None = None) -> Grid:
+    """The grid to explore a picture of ``size`` with: ``largest`` (3 x 3) for an ordinary
+    picture; one row for a panorama, one column for a receipt, fewer parts for a small
+    picture (a 32 x 32 icon is one part), so that no part is a sliver."""
+    largest = largest or Grid()
+    width, height = size
+    columns = max(1, min(largest.columns, width // MIN_PART_SIDE))
+    rows = max(1, min(largest.rows, height // MIN_PART_SIDE))
+    if width >= STRIP_RATIO * height:
+        rows = 1
+    elif height >= STRIP_RATIO * width:
+        columns = 1
+    return Grid(rows, columns)
+
+
 class Corner(enum.Enum):
     """The numeric keypad's corners: Home 7, Page Up 9, End 1, Page Down 3."""
 
