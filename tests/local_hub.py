@@ -224,7 +224,7 @@ def hub_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     import keyring.core
     from huggingface_hub import constants
 
-    from tests.test_remote_profiles import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
 
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.setattr(keyring.core, "_keyring_backend", MemoryKeyring())

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import keyring.backend
 import pytest
 
 from describe_app.cli import main
@@ -30,6 +29,7 @@ from describe_app.core.describe.remote.server_address import (
     redact_address,
     split_credentials,
 )
+from tests.memory_keyring import MemoryKeyring
 from tests.server_fixtures import LocalServer, QuietHandler, content_chunk, free_port, sse
 
 #: What must never reach a terminal from a server: ESC, C1 controls, bidi controls, NUL.
@@ -224,7 +224,12 @@ def test_a_password_is_sent_as_basic_auth_and_never_printed_or_logged(
     photo_file: Path,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import keyring.core
+
+    # the password is kept in a keyring (never the user's), not in servers.json
+    monkeypatch.setattr(keyring.core, "_keyring_backend", MemoryKeyring())
     fake = fake_servers(post=body_reply(401, b"<html><body>401</body></html>", "text/html"))
     url = fake.url.replace("://", "://bob:s3cret@")
     assert run(["servers", "add", "home", url], capsys)[0] == 0
@@ -523,26 +528,6 @@ def test_servers_add_refuses_a_key_no_header_can_carry(
     assert "The API key has spaces" in one_error_line(err)
     assert backend.secrets == {}
     assert run(["servers", "list"], capsys)[1].startswith("No servers yet.")
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Never the user's keyring: a real keyring backend kept in memory, set only where a
-    test sets it (a negative priority: keyring never picks it as the default)."""
-
-    priority = -1.0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @pytest.mark.parametrize(

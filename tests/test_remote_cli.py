@@ -16,8 +16,8 @@ from describe_app.core.describe.remote.api_keys import SERVICE
 from describe_app.core.describe.remote.server_profiles import servers_path
 from describe_app.devtools.random_smolvlm import DEFAULT_SENTENCES
 from tests import server_fixtures
+from tests.memory_keyring import MemoryKeyring
 from tests.server_fixtures import ServerProcess, StubServer, free_port
-from tests.test_remote_profiles import MemoryKeyring
 
 pytestmark = pytest.mark.slow  # a real transformers-serve server
 

@@ -8,7 +8,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import keyring.backend
 import pytest
 
 from describe_app.core.describe.choice import ServerChoice, describer_factory, resolve_profile
@@ -31,6 +30,7 @@ from describe_app.core.describe.remote.server_profiles import (
     ServerProfiles,
     servers_path,
 )
+from tests.memory_keyring import MemoryKeyring
 
 
 @pytest.mark.parametrize(
@@ -203,28 +203,6 @@ def test_no_server_chosen_means_the_local_factory_itself() -> None:
 
 
 # --- API keys -----------------------------------------------------------------------------
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend (the keyring package's own interface), kept in memory."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        import keyring.errors
-
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such password")
 
 
 def test_keys_live_in_the_keyring_under_the_profile_name() -> None:

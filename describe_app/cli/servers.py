@@ -6,9 +6,11 @@
     describe-app describe photo.jpg --server http://127.0.0.1:8000   (an address, no profile)
 
 ``--key`` reads the API key (hidden when typed at a terminal, else one line of standard
-input) and keeps it in the system keyring. For an address without a profile the key may
-come from ``$DESCRIBE_SERVER_API_KEY``. Pictures go to a server only with ``--server``;
-the run then starts by saying where ("Sending pictures to ...") on standard error.
+input) and keeps it in the system keyring; so is a password typed into the address
+(``http://me:secret@host``), which ``servers.json`` never holds. For an address without a
+profile the key may come from ``$DESCRIBE_SERVER_API_KEY``. Pictures go to a server only
+with ``--server``; the run then starts by saying where ("Sending pictures to ...") on
+standard error.
 
 Nothing heavy is imported until a handler runs.
 """
@@ -92,7 +94,7 @@ def add_servers_command(commands: Any) -> None:
     actions.add_parser("list", help="the servers added so far")
     t = actions.add_parser("test", help="connect and list the server's models")
     t.add_argument("name", metavar="NAME_OR_URL")
-    r = actions.add_parser("remove", help="forget a server and its API key")
+    r = actions.add_parser("remove", help="forget a server, its API key and its password")
     r.add_argument("name", metavar="NAME")
 
 
@@ -144,12 +146,18 @@ def run_servers_command(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace, store: Any) -> int:
     from describe_app.core.describe.remote.api_keys import SystemKeyring
     from describe_app.core.describe.remote.remote_errors import InsecureServerError, ServerError
-    from describe_app.core.describe.remote.server_address import check_privacy, redact_address
+    from describe_app.core.describe.remote.server_address import (
+        check_privacy,
+        redact_address,
+        split_password,
+    )
     from describe_app.core.describe.remote.server_profiles import (
         MAX_SIDE,
+        PASSWORD_KEPT,
         TIMEOUT_SECONDS,
         ServerProfile,
     )
+    from describe_app.core.i18n import _
 
     profile = ServerProfile(
         name=args.name,
@@ -166,17 +174,21 @@ def _add(args: argparse.Namespace, store: Any) -> int:
         raise
     except ServerError:
         pass  # not reachable from here right now: it may be later
+    if split_password(profile.url)[1] is not None:
+        store.passwords.check()  # no keyring: refused now, never kept in servers.json
     keys = SystemKeyring()
     if args.key:
         keys.check()  # before asking for the key
         keys.set(profile.name, _read_key())
     elif profile.name in store.load() and store.get(profile.name).api_key:
         keys.delete(profile.name)
-    store.put(profile)
+    moved = store.put(profile)
     extra = f", model {profile.model}" if profile.model else ""
     extra += ", API key in the system keyring" if profile.api_key else ""
     # The address is shown without a password typed into it (http://user:secret@host).
     _say(f"Added {profile.name}: {redact_address(profile.url)}{extra}.")
+    for name in moved:
+        _say(_(PASSWORD_KEPT).format(name=name))
     _say(f"Pictures are sent there only when you add --server {_quoted(profile.name)}.")
     return 0
 
@@ -192,6 +204,8 @@ def _list(store: Any) -> int:
         notes = [f"model {profile.model}" if profile.model else "the server's own model"]
         if profile.api_key:
             notes.append("API key in the system keyring")
+        if profile.password:
+            notes.append("password in the system keyring")
         if profile.allow_insecure:
             notes.append("plain http allowed")
         _say(f"{profile.name}: {redact_address(profile.url)} ({', '.join(notes)})")
@@ -219,6 +233,11 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
             SystemKeyring().delete(profile.name)
         except KeyringUnavailableError as exc:
             _notice(f"Its API key may still be in the system keyring: {exc}")
+    if profile.password:
+        try:
+            store.forget_password(profile.name)
+        except KeyringUnavailableError as exc:
+            _notice(f"Its password may still be in the system keyring: {exc}")
     return 0
 
 

@@ -58,6 +58,7 @@ from describe_app.core.describe.remote.server_address import (
     normalize_base_url,
     sending_notice,
     split_credentials,
+    with_password,
 )
 from describe_app.core.describe.remote.server_exchange import (
     MAX_ERROR_BODY,
@@ -394,8 +395,24 @@ def remote_describer_for(
     api_key: str | None = None,
     allow_insecure: bool = False,
     limits: GenerationSettings | None = None,
+    password_store: KeyStore | None = None,
 ) -> RemoteDescriber:
-    """The describer for a server profile; its API key comes from the keyring."""
+    """The describer for a server profile; its API key and the password of its address
+    come from the keyring."""
+    url = profile.url
+    if profile.password:
+        from describe_app.core.describe.remote.api_keys import ServerPasswords
+
+        # Never sent without it: a locked keyring or a missing entry is said in a sentence.
+        password = (password_store or ServerPasswords()).get(profile.name)
+        if not password:
+            raise ServerSetupError(
+                _(
+                    "The password for {name} is not in the system keyring; add the server "
+                    "again with the password in its address."
+                ).format(name=profile.name)
+            )
+        url = with_password(profile.url, password)
     if profile.api_key and api_key is None:
         from describe_app.core.describe.remote.api_keys import SystemKeyring
 
@@ -410,7 +427,7 @@ def remote_describer_for(
     limits = limits or GenerationSettings()
     options = RemoteOptions(float(profile.timeout), max_side=profile.max_side, limits=limits)
     return RemoteDescriber(
-        profile.url,
+        url,
         model=profile.model,
         api_key=api_key,
         options=options,

@@ -15,7 +15,7 @@ import re
 import socket
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from describe_app.core.describe.remote.remote_errors import (
     InsecureServerError,
@@ -111,6 +111,30 @@ def split_credentials(base_url: str) -> tuple[str, tuple[str, str] | None]:
     user, _colon, password = userinfo.partition(":")
     bare = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
     return bare, (unquote(user), unquote(password))
+
+
+def split_password(base_url: str) -> tuple[str, str | None]:
+    """``base_url`` with its user name but without its password, and the password (None
+    when it has none): ``http://me:secret@host/v1`` -> ``http://me@host/v1``, ``secret``.
+    What a server profile keeps in ``servers.json``; the password goes to the keyring."""
+    parts = urlsplit(base_url)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not at or not colon:
+        return base_url, None
+    netloc = f"{user}@{hostport}" if user else hostport
+    bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return bare, (unquote(password) or None)
+
+
+def with_password(base_url: str, password: str) -> str:
+    """``base_url`` (with or without a user name) with ``password`` put back after the user
+    name: the inverse of :func:`split_password`, for the exchange with the server only."""
+    parts = urlsplit(base_url)
+    userinfo, _at, hostport = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    netloc = f"{user}:{quote(password, safe='')}@{hostport}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def display_host(base_url: str) -> str:

@@ -3,6 +3,10 @@
 A profile holds the address, the model to ask for, the time limit and the user's answer to
 "send pictures over plain http anyway?". The API key is not in it: ``api_key`` only says
 that one is kept in the system keyring (:mod:`describe_app.core.describe.remote.api_keys`).
+Nor is a password typed into the address (``http://me:secret@host``): saving moves it to the
+keyring and keeps ``http://me@host`` with ``password`` set; where no keyring can take it,
+nothing is saved. A file written before that, with the password in the address, still works
+and loses the password to the keyring when the list is next saved.
 
 The file sits beside ``settings.json`` in :func:`describe_app.core.folders.config_dir` and
 is written atomically. Which profile is in use ("" = the local model) belongs in the
@@ -19,14 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from describe_app.core.atomic_file import write_atomically
-from describe_app.core.describe.remote.remote_errors import ServerSetupError
+from describe_app.core.describe.remote.api_keys import ServerPasswords
+from describe_app.core.describe.remote.remote_errors import (
+    KeyringUnavailableError,
+    ServerSetupError,
+)
 from describe_app.core.describe.remote.server_address import (
     display_host,
     normalize_base_url,
     sending_notice,
+    split_password,
 )
 from describe_app.core.folders import config_dir
-from describe_app.core.i18n import _
+from describe_app.core.i18n import N_, _
 from describe_app.core.int_range import IntRange
 
 log = logging.getLogger(__name__)
@@ -41,6 +50,11 @@ TIMEOUT_SECONDS = IntRange(min=1, max=3600, default=120)
 MAX_SIDE = IntRange(min=128, max=4096, default=1024)
 MAX_NAME_CHARS = 64
 
+#: Said once, when a password typed into an address has gone to the keyring.
+PASSWORD_KEPT = N_(
+    "The password in the address of {name} is kept in the system keyring, not in the server list."
+)
+
 
 @dataclass(frozen=True)
 class ServerProfile:
@@ -51,6 +65,7 @@ class ServerProfile:
     allow_insecure: bool = False  # plain http beyond the private network, confirmed
     api_key: bool = False  # a key for this profile is in the system keyring
     max_side: int = MAX_SIDE.default
+    password: bool = False  # the password for the user name in url is in the system keyring
 
     def __post_init__(self) -> None:
         name = " ".join(str(self.name).split())
@@ -86,7 +101,7 @@ class ServerProfile:
     def from_dict(cls, name: str, data: dict[str, Any]) -> ServerProfile:
         known = {f.name for f in dataclasses.fields(cls)} - {"name"}
         values = {k: v for k, v in data.items() if k in known}
-        for key, kind in (("allow_insecure", bool), ("api_key", bool)):
+        for key, kind in (("allow_insecure", bool), ("api_key", bool), ("password", bool)):
             if key in values and not isinstance(values[key], kind):
                 values[key] = False
         # servers.json may have been edited by hand: an address that is not text makes the
@@ -122,8 +137,10 @@ def servers_path() -> Path:
 class ServerProfiles:
     """The profiles file. Every method reads the file afresh (another window may change it)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, passwords: ServerPasswords | None = None) -> None:
         self.path = servers_path() if path is None else path
+        #: Where passwords typed into addresses go (the system keyring).
+        self.passwords = ServerPasswords() if passwords is None else passwords
 
     def load(self) -> dict[str, ServerProfile]:
         """All profiles by name. Raises ServerSetupError if the file cannot be used."""
@@ -161,10 +178,48 @@ class ServerProfiles:
             ).format(name=name)
         )
 
-    def put(self, profile: ServerProfile) -> None:
+    def put(self, profile: ServerProfile) -> list[str]:
+        """Add or replace ``profile``. A password in its address goes to the keyring first
+        (KeyringUnavailableError, and nothing saved, where it cannot); so do those of
+        profiles saved before that rule. Returns the names whose password moved there."""
         profiles = self.load()
-        profiles[profile.name] = profile
+        old = profiles.get(profile.name)
+        moved: list[str] = []
+        new = self._keep_password(profile, moved, strict=True)
+        for name, other in profiles.items():
+            if name != new.name:
+                profiles[name] = self._keep_password(other, moved, strict=False)
+        profiles[new.name] = new
         self._save(profiles)
+        if old is not None and old.password and not new.password:
+            try:  # replaced by a profile without one: unused from now on
+                self.forget_password(new.name)
+            except KeyringUnavailableError as exc:
+                log.info("the old password of %s may still be in the keyring: %s", new.name, exc)
+        return moved
+
+    def forget_password(self, name: str) -> None:
+        """Take the password of profile ``name`` out of the keyring (raises
+        KeyringUnavailableError with a sentence where the keyring cannot)."""
+        self.passwords.delete(name)
+
+    def _keep_password(
+        self, profile: ServerProfile, moved: list[str], *, strict: bool
+    ) -> ServerProfile:
+        """``profile`` with the password in its address moved to the keyring. ``strict``:
+        raise where the keyring cannot take it; else keep the address as it was saved."""
+        bare, password = split_password(profile.url)
+        if password is None:
+            return profile
+        try:
+            self.passwords.set(profile.name, password)
+        except KeyringUnavailableError as exc:
+            if strict:
+                raise
+            log.info("the password of %s stays in its address: %s", profile.name, exc)
+            return profile
+        moved.append(profile.name)
+        return dataclasses.replace(profile, url=bare, password=True)
 
     def remove(self, name: str) -> ServerProfile:
         profile = self.get(name)
