@@ -118,3 +118,13 @@ def test_regions_are_described_nearest_the_cursor_first(start: Cell) -> None:
     assert order[0] == start and len(order) == 9 and len(set(order)) == 9
     distances = [abs(c.row - start.row) + abs(c.column - start.column) for c in order]
     assert distances == sorted(distances)
+
+
+def test_a_picture_of_one_region_is_not_called_part_of_a_larger_one() -> None:
+    """An icon too small to cut: told it is "part of a larger picture", a model invents
+    the rest of that picture."""
+    whole = region_prompt("centre", None, whole=True)
+    assert whole.question is not None and "part" not in whole.question
+    assert "larger" not in whole.question
+    part = region_prompt("centre", None)
+    assert part.question is not None and "centre part of a larger picture" in part.question

@@ -287,6 +287,10 @@ def test_a_part_of_the_old_picture_is_never_said_for_the_new_one(qtbot) -> None:
     assert not any("12 euros" in line for line in said)
     part = bridge.jobs[-1].request.picture  # type: ignore[attr-defined]
     assert part.size[0] >= 1 and part.size[1] >= 1
+    # the icon is one part: the model is not told it is part of a larger picture
+    question = bridge.jobs[-1].request.prompt.question  # type: ignore[attr-defined]
+    assert "larger picture" not in question
+    assert "larger picture" in bridge.jobs[0].request.prompt.question  # type: ignore[attr-defined]
     explorer.close()
 
 

@@ -130,7 +130,9 @@ class ExploreController(QObject):
         english = cell_name(session.grid, cell, translated=False)
         request = DescribeRequest(
             part,
-            region_prompt(english, self.language),
+            region_prompt(
+                english, self.language, whole=session.grid.rows * session.grid.columns == 1
+            ),
             max_new_tokens=REGION_TOKENS,
             remember=False,  # the picture itself stays the one kept for follow-ups
         )

@@ -34,9 +34,20 @@ class Move(enum.Enum):
     DOWN = (1, 0)
 
 
-def region_prompt(position_in_english: str, language: str | None) -> PromptSpec:
-    """The prompt for one region's short description (the model is asked in English)."""
-    question = REGION_QUESTION.format(position=position_in_english)
+#: A picture too small to cut (a grid of one cell) is described whole: told it is "part of
+#: a larger picture", a model invents the rest.
+WHOLE_QUESTION = (
+    "In one short sentence, what is in this small picture? If it is empty or plain, say so "
+    "in a few words"
+)
+
+
+def region_prompt(
+    position_in_english: str, language: str | None, *, whole: bool = False
+) -> PromptSpec:
+    """The prompt for one region's short description (the model is asked in English);
+    ``whole``: the only region is the whole picture."""
+    question = WHOLE_QUESTION if whole else REGION_QUESTION.format(position=position_in_english)
     return PromptSpec(question=question, language=language)
 
 
