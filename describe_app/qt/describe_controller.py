@@ -34,6 +34,7 @@ from describe_app.qt.describe_job_runner import JobRunner
 from describe_app.qt.describe_jobs import JobInHand, JobKind
 from describe_app.qt.describe_pictures import camera_picture, frame_picture, take_picture
 from describe_app.qt.history_bridge import HistoryBridge
+from describe_app.qt.history_list import entry_time
 from describe_app.qt.model_bridge import ModelBridge
 from describe_app.qt.translate import _
 
@@ -138,7 +139,7 @@ class DescribeController(JobRunner):
         self.photo = picture
         self._announcer.announce(
             _("Ask your question about the picture from {time}.").format(
-                time=entry.when().strftime("%H:%M")
+                time=_mid_sentence(entry_time(entry))  # "14:05", "yesterday at 14:05"
             )
         )
         return True
@@ -256,3 +257,8 @@ class DescribeController(JobRunner):
         if self._max_new_tokens is None:
             return request
         return dataclasses.replace(request, max_new_tokens=self._max_new_tokens)
+
+
+def _mid_sentence(words: str) -> str:
+    """Words written to start a line, put inside a sentence ("Yesterday" -> "yesterday")."""
+    return words[:1].lower() + words[1:]

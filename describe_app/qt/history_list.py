@@ -83,7 +83,14 @@ class HistoryList(QListWidget):
             self.addItem(self._item(entry))
 
     def add_entry(self, entry: HistoryEntry) -> QListWidgetItem:
-        """A new result goes on top."""
+        """A new result goes on top, once: a list rebuilt from the history while the result
+        was on its way has it among its newest already (only those are looked at: a scan of
+        thousands of items per result is too slow)."""
+        for row in range(min(self.count(), 20)):
+            listed = self.item(row)
+            if listed is not None and listed.data(ENTRY_ID_ROLE) == entry.id:
+                self.takeItem(row)
+                break
         item = self._item(entry)
         self.insertItem(0, item)
         return item
@@ -101,6 +108,15 @@ class HistoryList(QListWidget):
             if item is not None and item.data(ENTRY_ID_ROLE) == entry_id:
                 self.takeItem(row)
                 return
+
+    def select_entry(self, entry_id: str) -> bool:
+        """Make the entry's item the current one; False when it is not listed."""
+        for row in range(self.count()):
+            item = self.item(row)
+            if item is not None and item.data(ENTRY_ID_ROLE) == entry_id:
+                self.setCurrentItem(item)
+                return True
+        return False
 
     def entry_ids(self) -> list[str]:
         """The ids in list order (newest first)."""

@@ -161,14 +161,16 @@ class WindowActions(WindowParts):
 
     @Slot()
     def clear_history(self) -> None:
-        if len(self._history_store) == 0:
+        # with history off, the results kept from before are on disk still: cleared too
+        count = self._history_store.kept_on_disk()
+        if count == 0:
             self.announcer.announce(_("The history is already empty."))
             return
         question = ngettext(
             "Delete the {n} result in the history, and its picture?",
             "Delete all {n} results in the history, and their pictures?",
-            len(self._history_store),
-        ).format(n=len(self._history_store))
+            count,
+        ).format(n=count)
         if not confirm(self, _("Clear history"), question):
             return
         self.history_writer.write(ClearHistory())  # a failure is announced when it is known

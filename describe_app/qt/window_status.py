@@ -66,10 +66,20 @@ class WindowStatus(WindowParts):
         ``result_finished``; results still on their way are not touched."""
         if isinstance(done.operation, AddEntry):
             return
-        kept = {e.id for e in self._history_store.entries}
+        entries = self._history_store.entries
+        kept = {e.id for e in entries}
         for entry_id in self.history.entry_ids():
             if entry_id not in kept:
                 self.history.remove_entry(entry_id)
+        listed = set(self.history.entry_ids())
+        if any(e.id not in listed for e in entries):
+            # the rewrite took in results another Describe kept (the command line beside
+            # the window), or those on disk when history was turned on: listed, in order,
+            # the selection kept
+            current = self.history.current_entry_id()
+            self.history.show_entries(entries)
+            if current is not None:
+                self.history.select_entry(current)
 
     # --- camera ------------------------------------------------------------------------------
 

@@ -103,6 +103,15 @@ class History:
         with self._lock:
             return len(self._entries)
 
+    def kept_on_disk(self) -> int:
+        """How many results the history file holds: those in memory, or with history off
+        (the file was not read), those kept from before it was turned off."""
+        with self._lock:
+            if self._persist or self._entries:
+                return len(self._entries)
+        found = files.read_history_file(self.file, quiet=True)
+        return 0 if found is None else len(found.entries) + len(found.foreign)
+
     def __iter__(self) -> Iterator[HistoryEntry]:
         return iter(self.entries)
 
