@@ -53,3 +53,24 @@ def test_and_in_english_otherwise(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError) as info:
         check_model_folder(tmp_path)
     assert str(info.value) == f"{tmp_path} is not a model folder: it has no config.json."
+
+
+def test_a_command_speaks_the_language_of_the_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line follows the interface language the window uses: the one chosen in
+    the settings (here French on an English system), else the system's."""
+    from describe_app.cli import main
+    from describe_app.core.settings.schema import DisplaySettings, Settings
+    from describe_app.core.settings.settings_file import save_settings
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path / "config"))  # this test's alone
+    try:
+        assert main(["describe", str(tmp_path / "absent.jpg")]) != 0
+        assert "There is no file called absent.jpg." in capsys.readouterr().err
+        save_settings(Settings(display=DisplaySettings(ui_language="fr")))
+        assert main(["describe", str(tmp_path / "absent.jpg")]) != 0
+        assert "Il n’y a pas de fichier nommé absent.jpg." in capsys.readouterr().err
+    finally:
+        set_language("en")

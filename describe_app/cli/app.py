@@ -95,11 +95,22 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     from describe_app.core.diagnostics.app_log import start_file_logging
 
     file_logging = None if args.command in _UNLOGGED else start_file_logging()
+    if args.command != "window":  # the window chooses its own, and follows the settings
+        _use_interface_language()
     try:
         return _run_logged(command, args)
     finally:
         if file_logging is not None:
             file_logging.stop()
+
+
+def _use_interface_language() -> None:
+    """The command's sentences in the language the window uses: the one chosen in the
+    settings, else the system's (``LANG``), as the window does."""
+    from describe_app.core.i18n import set_language
+    from describe_app.core.settings.settings_file import load_settings
+
+    set_language(load_settings().settings.display.ui_language or None)
 
 
 def _run_logged(command: Command, args: argparse.Namespace) -> int:
