@@ -173,7 +173,15 @@ def check_picture(
     elif ((mean > t.bright_mean and p1 > t.bright_p1) or clipped >= t.bright_clipped) and not marks:
         problem = Problem.TOO_BRIGHT
     elif detail < t.uniform_std:
-        problem = Problem.UNIFORM
+        # nothing in the grey copy; a picture drawn in colours of one lightness (red on
+        # green, a chart's coloured areas) shows its things in a colour channel instead
+        colour = _colour_structure(image, t)
+        if colour is None:
+            problem = Problem.UNIFORM
+        elif colour < t.blur_sharpness:
+            problem = Problem.BLURRED
+        else:
+            problem = Problem.NONE
     elif sharpness < blur_bar:
         problem = Problem.BLURRED
     else:
@@ -211,6 +219,54 @@ def _grey_copy(image: Image.Image | Any) -> Any:
             grey, (CHECK_WIDTH, max(1, round(h * CHECK_WIDTH / w))), interpolation=cv2.INTER_AREA
         )
     return grey.astype(np.float32)
+
+
+def _colour_structure(image: Image.Image | Any, t: Thresholds) -> float | None:
+    """For a picture whose grey copy is flat: the sharpness (:func:`_sharpness`, the bar
+    lowered as for a faint grey picture) of the opponent colour channel (red against
+    green, or blue against yellow) that shows the most, or None when neither shows more
+    than its noise (one flat colour). Only for pictures in colours: a grey array has none."""
+    import numpy as np
+
+    rgb = _colour_copy(image)
+    if rgb is None:
+        return None
+    r, g, b = rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2]
+    best: float | None = None
+    for channel in (r - g, (r + g) / 2 - b):
+        noise = _noise(channel)
+        spread = float(channel.std())
+        detail = float(np.sqrt(max(spread * spread - noise * noise, 0.0)))
+        if detail < t.uniform_std:
+            continue
+        p10, p90 = (float(v) for v in np.percentile(channel, (10, 90)))
+        contrast = float(np.sqrt(max((p90 - p10) ** 2 - (NOISE_P10_P90 * noise) ** 2, 0.0)))
+        weak = min(1.0, contrast / t.full_contrast)
+        # scaled so that it compares with the bar a grey picture of that contrast meets
+        sharpness = _sharpness(channel, noise) / max(weak * weak, 1e-6)
+        best = sharpness if best is None else max(best, sharpness)
+    return best
+
+
+def _colour_copy(image: Image.Image | Any) -> Any | None:
+    """A float32 RGB copy at most :data:`CHECK_WIDTH` wide, or None for a grey picture."""
+    import cv2
+    import numpy as np
+
+    if hasattr(image, "convert"):
+        if image.mode in ("L", "1", "I", "I;16", "F", "LA"):
+            return None
+        image = image.convert("RGB")
+    arr = np.asarray(image)
+    if arr.ndim != 3 or arr.shape[2] < 3:
+        return None
+    arr = np.ascontiguousarray(np.clip(arr[:, :, :3], 0, 255).astype(np.uint8))
+    h, w = arr.shape[:2]
+    if w > CHECK_WIDTH:
+        arr = cv2.resize(
+            arr, (CHECK_WIDTH, max(1, round(h * CHECK_WIDTH / w))), interpolation=cv2.INTER_AREA
+        )
+    return arr.astype(np.float32)
 
 
 def _noise(grey: Any) -> float:
