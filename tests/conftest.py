@@ -13,6 +13,7 @@ import pytest
 
 if TYPE_CHECKING:
     from describe_app.core.reading.ocr_reader import OcrReader
+    from tests.memory_keyring import MemoryKeyring
 
 # Never touch the user's Hugging Face cache or settings, never reach the network for models.
 _SANDBOX = Path(os.environ.get("PYTEST_DESCRIBE_SANDBOX", "/tmp")) / f"describe-tests-{os.getpid()}"
@@ -72,6 +73,20 @@ def page_reader() -> OcrReader:
     ocr = OcrReader(DOCUMENT_OCR_SETTINGS)
     ocr.load()
     return ocr
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Never the user's real keyring: a backend of our own, through keyring's own API."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

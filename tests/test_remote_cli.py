@@ -36,16 +36,6 @@ def _no_profiles() -> Iterator[None]:
     servers_path().unlink(missing_ok=True)
 
 
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Never the user's real keyring: a backend of our own, through keyring's own API."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
 def host_of(url: str) -> str:
     return url.split("://", 1)[1]
 

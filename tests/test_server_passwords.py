@@ -47,16 +47,6 @@ def use_keyring(backend: keyring.backend.KeyringBackend) -> None:
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """Never the user's real keyring: a backend of our own, through keyring's own API."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def stub() -> Iterator[StubServer]:
     server = StubServer()
     yield server

@@ -399,31 +399,29 @@ def remote_describer_for(
 ) -> RemoteDescriber:
     """The describer for a server profile; its API key and the password of its address
     come from the keyring."""
+    from describe_app.core.describe.remote.api_keys import ServerPasswords, SystemKeyring
+
     url = profile.url
     if profile.password:
-        from describe_app.core.describe.remote.api_keys import ServerPasswords
-
         # Never sent without it: a locked keyring or a missing entry is said in a sentence.
-        password = (password_store or ServerPasswords()).get(profile.name)
-        if not password:
-            raise ServerSetupError(
-                _(
-                    "The password for {name} is not in the system keyring; add the server "
-                    "again with the password in its address."
-                ).format(name=profile.name)
-            )
+        password = _kept_secret(
+            password_store or ServerPasswords(),
+            profile.name,
+            _(
+                "The password for {name} is not in the system keyring; add the server "
+                "again with the password in its address."
+            ),
+        )
         url = with_password(profile.url, password)
     if profile.api_key and api_key is None:
-        from describe_app.core.describe.remote.api_keys import SystemKeyring
-
-        api_key = (key_store or SystemKeyring()).get(profile.name)
-        if not api_key:
-            raise ServerSetupError(
-                _(
-                    "The API key for {name} is not in the system keyring; add the server "
-                    "again with --key."
-                ).format(name=profile.name)
-            )
+        api_key = _kept_secret(
+            key_store or SystemKeyring(),
+            profile.name,
+            _(
+                "The API key for {name} is not in the system keyring; add the server "
+                "again with --key."
+            ),
+        )
     limits = limits or GenerationSettings()
     options = RemoteOptions(float(profile.timeout), max_side=profile.max_side, limits=limits)
     return RemoteDescriber(
@@ -434,3 +432,12 @@ def remote_describer_for(
         allow_insecure=profile.allow_insecure or allow_insecure,
         name=profile.name,
     )
+
+
+def _kept_secret(store: KeyStore, name: str, missing: str) -> str:
+    """The secret kept for profile ``name``; ServerSetupError with ``missing`` (a sentence
+    with ``{name}``) when there is none (the keyring's own failures are sentences too)."""
+    secret = store.get(name)
+    if not secret:
+        raise ServerSetupError(missing.format(name=name))
+    return secret
