@@ -16,7 +16,9 @@ from describe_app.core.errors import ImageError
 from describe_app.core.pictures.images import Picture, load_picture, picture_from_bytes
 from describe_app.qt.translate import _
 
-PHOTO_FILTER = "*.jpg *.jpeg *.png *.gif *.webp *.tif *.tiff *.bmp *.heic *.heif"
+PHOTO_FILTER = (
+    "*.jpg *.jpeg *.png *.gif *.webp *.tif *.tiff *.bmp *.heic *.heif *.avif *.svg *.svgz *.ico"
+)
 
 
 def choose_photos(parent: QWidget) -> list[str]:

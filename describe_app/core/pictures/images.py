@@ -26,6 +26,7 @@ from describe_app.core.pictures.deep_pixels import (
     scaled,
     sixteen_bit_colour,
 )
+from describe_app.core.pictures.svg_pictures import looks_like_svg, svg_to_png
 
 if TYPE_CHECKING:
     import numpy as np
@@ -120,6 +121,8 @@ def picture_from_bytes(
     if not data:
         raise ImageError(_("{name} is empty: it holds no picture.").format(name=name))
     _register_heif()
+    if looks_like_svg(data):  # a drawing, not pixels: drawn to a PNG first
+        data = svg_to_png(data, name)
     try:
         with warnings.catch_warnings(record=True) as caught:
             # Pillow's warnings are about the file ("Corrupt EXIF data"): they go to the
@@ -174,6 +177,13 @@ def picture_from_bytes(
         raise ImageError(_("{name} is not a picture Describe can read.").format(name=name)) from exc
     except (OSError, ValueError, SyntaxError, EOFError, IndexError) as exc:
         log.info("decoding %s failed: %r", source, exc)
+        if "ghostscript" in str(exc).lower():  # Pillow draws EPS with Ghostscript
+            raise ImageError(
+                _(
+                    "{name} is a PostScript picture, which Describe can open only when "
+                    "Ghostscript is installed."
+                ).format(name=name)
+            ) from exc
         raise ImageError(
             _("{name} is damaged or incomplete, so it cannot be shown.").format(name=name)
         ) from exc
