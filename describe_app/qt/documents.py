@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from describe_app.core.reading.document import Document, Page
 from describe_app.core.reading.page_finder import PageOutline
 from describe_app.qt.announcer import Announcer
-from describe_app.qt.document_html import page_marker
+from describe_app.qt.document_html import is_numbered, page_marker
 from describe_app.qt.document_mode import DocumentMode
 from describe_app.qt.document_worker import DocumentWorker, ReaderFactory
 from describe_app.qt.live_modes import CheckFactory, LiveModes
@@ -214,15 +214,20 @@ class Documents(QObject):
         return self.view
 
     def _put_caret_at(self, page: Page) -> None:
-        """The caret at the start of ``page`` (its "Page N" marker, or the top)."""
+        """The caret at the start of ``page`` (its "Page N" marker, or the top). The
+        markers are looked for in the pages' order, each after the one before, so a page
+        whose own text has a line "Page 1" (its footer) does not take the caret there."""
         view = self._view()
-        marker = page_marker(page.number)
+        shown = view.document.pages
+        markers = [page_marker(p.number) for p in shown] if is_numbered(view.document) else []
+        wanted = next((i for i, p in enumerate(shown) if p is page), -1)
         block = view.text.document().begin()
         position = 0
-        while block.isValid():
-            if block.text() == marker:
+        found = 0
+        while block.isValid() and found <= wanted < len(markers):
+            if block.text() == markers[found]:
                 position = block.position()
-                break
+                found += 1
             block = block.next()
         cursor = view.text.textCursor()
         cursor.setPosition(position)

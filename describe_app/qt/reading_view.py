@@ -4,7 +4,8 @@ A window of its own beside the main window. Its text is a read-only ``QTextBrows
 ``QTextDocument`` is built from :func:`~describe_app.qt.document_html.document_html`: the
 page layout's headings are headings, list items a list, tables tables, and each page
 starts with "Page N". The caret moves by keyboard (arrows by line and letter, Control with
-them by word and paragraph), as in any document. Its buttons, each with a key
+them by word and paragraph), as in any document, and H and Shift+H go to the next and
+previous heading, which is said (:data:`MOVE_KEYS`). Its buttons, each with a key
 (:data:`READING_VIEW_KEYS`, listed in the F1 help too):
 
 * Save as: plain text, Markdown or a searchable PDF, to a file the user names;
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
     QAction,
     QGuiApplication,
     QKeySequence,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -52,15 +55,25 @@ from describe_app.qt.translate import N_, _
 
 log = logging.getLogger(__name__)
 
-#: The reading view's keys (portable key text) and what they do, for its buttons and the
-#: F1 help. Translate the sentences where shown.
-READING_VIEW_KEYS: tuple[tuple[str, str], ...] = (
+#: The keys of the reading view's buttons (portable key text) and what they do, in the
+#: buttons' order. Translate the sentences where shown.
+BUTTON_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+S", N_("Save the document as text, Markdown or a searchable PDF.")),
     ("Ctrl+Shift+C", N_("Copy the whole document.")),
     ("Ctrl+R", N_("Read aloud from the caret to the end; Escape stops.")),
     ("Ctrl+N", N_("Document mode on again, to add the next page.")),
     ("Escape", N_("Stop reading aloud, or close the reading view.")),
 )
+#: The keys that move the caret in the document text: by heading (said, as a screen
+#: reader's browse mode does) and by paragraph (Qt has no key of its own for that).
+MOVE_KEYS: tuple[tuple[str, str], ...] = (
+    ("H", N_("Next heading.")),
+    ("Shift+H", N_("Previous heading.")),
+    ("Ctrl+Down", N_("Next paragraph.")),
+    ("Ctrl+Up", N_("Previous paragraph.")),
+)
+#: Every key of the reading view, for the F1 help.
+READING_VIEW_KEYS = BUTTON_KEYS + MOVE_KEYS
 
 #: The kinds of file the document can be saved as, in the file dialog's order.
 _SAVE_KINDS = ((N_("Text files"), ".txt"), (N_("Markdown"), ".md"), (N_("Searchable PDF"), ".pdf"))
@@ -113,7 +126,7 @@ class ReadingView(QDialog):
             self.next_button,
             self.close_button,
         )
-        for button, handler, (key, _help) in zip(buttons, handlers, READING_VIEW_KEYS, strict=True):
+        for button, handler, (key, _help) in zip(buttons, handlers, BUTTON_KEYS, strict=True):
             button.setAutoDefault(False)
             button.clicked.connect(handler)
             row.addWidget(button)
@@ -124,6 +137,18 @@ class ReadingView(QDialog):
                 action.triggered.connect(handler)
                 self.addAction(action)
         layout.addLayout(row)
+        moves = (
+            lambda: self.move_to_heading(forward=True),
+            lambda: self.move_to_heading(forward=False),
+            lambda: self.move_to_paragraph(forward=True),
+            lambda: self.move_to_paragraph(forward=False),
+        )
+        for (key, _help), move in zip(MOVE_KEYS, moves, strict=True):
+            action = QAction(self.text)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(move)
+            self.text.addAction(action)
         self.set_texts()
         self.resize(720, 640)
 
@@ -145,7 +170,7 @@ class ReadingView(QDialog):
         )
         buttons = (self.save_button, self.copy_button, self.read_button, self.next_button)
         for button, text, (_key, help_text) in zip(
-            (*buttons, self.close_button), words, READING_VIEW_KEYS, strict=True
+            (*buttons, self.close_button), words, BUTTON_KEYS, strict=True
         ):
             button.setText(text)
             labelled_button(button, _(help_text))
@@ -199,6 +224,7 @@ class ReadingView(QDialog):
 
     def copy_all(self) -> None:
         if self.document.is_empty:
+            self._announcer.clear_status()  # said again at each press, not only the first
             self._announcer.announce(_("Nothing to copy yet."))
             return
         QGuiApplication.clipboard().setText(document_text(self.document))
@@ -213,6 +239,7 @@ class ReadingView(QDialog):
         parts = cursor.selectedText().replace("\n", "\u2029").split("\u2029")
         paragraphs = [part.strip() for part in parts if part.strip()]
         if not paragraphs:
+            self._announcer.clear_status()
             self._announcer.announce(_("Nothing more to read."), interrupt=True)
             return
         self.reading_aloud = True
@@ -221,6 +248,54 @@ class ReadingView(QDialog):
 
     def next_page(self) -> None:
         self._next_page()
+
+    # --- moving by heading and paragraph --------------------------------------------------------
+
+    def move_to_heading(self, *, forward: bool) -> None:
+        """The caret to the next (or previous) heading, which is said with its level."""
+        block = self._next_block(forward, lambda b: b.blockFormat().headingLevel() > 0)
+        self._announcer.clear_status()  # each press is said, the same words again too
+        if block is None:
+            self._announcer.announce(
+                _("No next heading.") if forward else _("No previous heading."), interrupt=True
+            )
+            return
+        self._announcer.announce(
+            _("Heading {level}: {text}").format(
+                level=block.blockFormat().headingLevel(), text=block.text().strip()
+            ),
+            interrupt=True,
+        )
+
+    def move_to_paragraph(self, *, forward: bool) -> None:
+        """The caret to the start of the next (or previous) paragraph with text; a screen
+        reader reads it there. At either end, the end is said."""
+        cursor = self.text.textCursor()
+        if not forward and not cursor.atBlockStart() and cursor.block().text().strip():
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)  # its own start first
+            self.text.setTextCursor(cursor)
+            return
+        if self._next_block(forward, lambda b: True) is None:
+            self._announcer.clear_status()
+            self._announcer.announce(
+                _("End of the document.") if forward else _("Start of the document."),
+                interrupt=True,
+            )
+
+    def _next_block(self, forward: bool, wanted: Callable[[QTextBlock], bool]) -> QTextBlock | None:
+        """The caret to the start of the first block with text after (or before) the
+        caret's block that is ``wanted``; that block, or None (the caret stays)."""
+        block = self.text.textCursor().block()
+        block = block.next() if forward else block.previous()
+        while block.isValid():
+            if block.text().strip() and wanted(block):
+                cursor = self.text.textCursor()
+                cursor.setPosition(block.position())
+                self.text.setTextCursor(cursor)
+                self.text.ensureCursorVisible()
+                return block
+            block = block.next() if forward else block.previous()
+        return None
 
     def reject(self) -> None:
         """Escape: stop reading aloud first; when not reading, close."""
@@ -245,4 +320,18 @@ class ReadingView(QDialog):
         suffix = next(
             (s for f, (_n, s) in zip(filters, _SAVE_KINDS, strict=True) if f == chosen), ""
         )
-        return result.with_name(result.name + (suffix or ".txt"))
+        result = result.with_name(result.name + (suffix or ".txt"))
+        # the dialog asked before replacing the name typed, not this one with its ending
+        if result.exists() and not self._confirm_replace(result):
+            return None
+        return result
+
+    def _confirm_replace(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self,
+            _("Save document"),
+            _("{name} already exists. Replace it?").format(name=path.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes

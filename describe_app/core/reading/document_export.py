@@ -1,25 +1,22 @@
 """Save a :class:`Document` as plain text, Markdown or a searchable PDF.
 
-The searchable PDF is written with fpdf2 (pure Python, so it packages everywhere; it
-embeds a JPEG as it is and has an invisible text mode): each scanned page is its picture
-with the words drawn invisibly over it, each piece at its OCR box and stretched to the
-box's width, so a PDF reader's search and text selection find them where they are seen.
-A page read from a PDF's text layer has no picture: its lines are written visibly, at
-their places. Letters outside Latin-1 need a Unicode font: the first of
-:data:`UNICODE_FONTS` found is embedded, otherwise they become "?".
+The searchable PDF is written by :mod:`~describe_app.core.reading.searchable_pdf`.
+
+Markdown escapes what in a page's text would be read as markup (a heading, list, rule,
+emphasis, code, link, HTML tag or entity): the page's text is shown as it was printed.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from describe_app.core.atomic_file import write_atomically
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
+from describe_app.core.reading.searchable_pdf import document_pdf
 
 if TYPE_CHECKING:
     from describe_app.core.reading.document import Document, Page
@@ -28,23 +25,22 @@ logger = logging.getLogger(__name__)
 
 #: File name endings :func:`save_document` writes.
 EXPORT_SUFFIXES = (".txt", ".md", ".pdf")
-#: A page picture of unknown print size is taken to be scanned at this resolution.
-PICTURE_DPI = 150.0
-#: JPEG quality of the page pictures in a searchable PDF.
-JPEG_QUALITY = 80
-#: Fonts with most of Unicode, looked for on Linux, Windows and macOS in this order.
-UNICODE_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "C:/Windows/Fonts/arial.ttf",
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-)
-
 #: What starts a heading, quote or list in Markdown: "4.50" or "-5 degrees" do not.
 _MARKDOWN_START = re.compile(r"^(\s*)(>|(?:#{1,6}|[+*-]|\d{1,9}[.)])(?=\s|$))")
 #: A list item that keeps its number ("2. Turn the key") is an ordered list item as it is.
 _NUMBERED_ITEM = re.compile(r"^\d{1,9}[.)]\s")
+#: A line of only rules' marks ("---", "===", "| --- |"): a rule, a heading's underline
+#: or a table's head in Markdown, so its first mark is escaped.
+_RULE_LINE = re.compile(r"^(\s*)([-=_|:+*~]+[-=_|:+*~ \t]*)$")
+#: What Markdown would read as emphasis, code, a link, raw HTML or an entity inside a line:
+#: a backslash before punctuation, ``*``, backticks, ``~``, ``[``, ``_`` not inside a word,
+#: ``<`` before a tag or address, ``&`` before an entity's name.
+_INLINE_MARK = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~])|[*`~\[]|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?])"
+    r"|&(?=#?\w+;)"
+)
+#: A heading's own closing marks ("Chapter 2 ##") would be dropped from its text.
+_CLOSING_HASHES = re.compile(r"(\s)(#+\s*)$")
 
 
 def save_document(document: Document, path: str | Path) -> None:
@@ -76,15 +72,30 @@ def save_document(document: Document, path: str | Path) -> None:
 
 
 def document_text(document: Document) -> str:
-    """Plain text: each page's lines, a "Page N" line before each page when there are
-    several, the descriptions of its pictures after its text."""
+    """Plain text: each page's lines (its blocks when its layout is known), a "Page N"
+    line before each page when there are several, the descriptions of its pictures after
+    its text, "No text on page N." for a page without any."""
     parts = []
     for page in document.pages:
         lines = [_("Page {number}").format(number=page.number)] if _numbered(document) else []
-        lines += [line.text for line in page.lines]
+        lines += _page_text(page) or [_no_text(page)]
         lines += [_("Picture: {text}").format(text=text) for text in page.picture_descriptions]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+def _page_text(page: Page) -> list[str]:
+    """A page's lines, or, when its layout is known, its blocks: a list item after a
+    dash (unless it keeps its number), a table's rows with their cells between " | ", so
+    the columns stay apart."""
+    if not page.blocks:
+        return [line.text for line in page.lines]
+    out = []
+    for block in page.blocks:
+        listed = block.kind == "list_item" and not _NUMBERED_ITEM.match(block.text)
+        text = "\n".join(row.rstrip() for row in block.text.splitlines())
+        out.append("- " + text if listed else text)
+    return out
 
 
 def document_markdown(document: Document) -> str:
@@ -94,7 +105,7 @@ def document_markdown(document: Document) -> str:
     for page in document.pages:
         if _numbered(document):
             parts.append("## " + _("Page {number}").format(number=page.number))
-        parts.extend(page_markdown(page))
+        parts.extend(page_markdown(page) or [_escaped(_no_text(page))])
         parts.extend(
             "> " + _("Picture: {text}").format(text=_escaped(text))
             for text in page.picture_descriptions
@@ -109,81 +120,53 @@ def page_markdown(page: Page) -> list[str]:
     out = []
     for block in page.blocks:
         if block.kind == "heading":
-            out.append("#" * max(1, min(6, block.level)) + " " + block.text)
+            text = _CLOSING_HASHES.sub(r"\1\\\2", _escaped(block.text))
+            out.append("#" * max(1, min(6, block.level)) + " " + text)
         elif block.kind == "list_item":
-            out.append(block.text if _NUMBERED_ITEM.match(block.text) else "- " + block.text)
+            numbered = _NUMBERED_ITEM.match(block.text)
+            out.append(_inline(block.text) if numbered else "- " + _escaped(block.text))
         elif block.kind == "table":
-            rows = [f"| {row} |" for row in block.text.splitlines()]
-            columns = rows[0].count(" | ") + 1 if rows else 1
-            out.append("\n".join([*rows[:1], "|" + " --- |" * columns, *rows[1:]]))
+            out.append(_table_markdown(block.text))
         else:
             out.append(_escaped(block.text))
     return out
 
 
-def document_pdf(document: Document) -> bytes:
-    """A searchable PDF: page pictures with their words invisible over them."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt")
-    pdf.set_auto_page_break(False)
-    pdf.set_creator("Describe")
-    font = _text_font(pdf)
-    for page in document.pages:
-        scale = 1.0 if page.image is None else 72.0 / PICTURE_DPI
-        width, height = page.size[0] * scale, page.size[1] * scale
-        pdf.add_page(format=(width, height))
-        if page.image is not None:
-            buffer = io.BytesIO()
-            page.image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY)
-            pdf.image(buffer, x=0, y=0, w=width, h=height)
-        pdf.text_mode = "INVISIBLE" if page.image is not None else "FILL"
-        for index, line in enumerate(page.lines):
-            # a line without boxes (typed, or from a reader that gives none) goes in order
-            # down the page, 12 pt print on 18 pt lines from an inch in
-            boxes = [piece.box for piece in line.pieces] or [_line_box(index, line.text)]
-            texts = [piece.text for piece in line.pieces] or [line.text]
-            for text, box in zip(texts, boxes, strict=True):
-                _place_text(pdf, font, text, [v * scale for v in box])
-    return bytes(pdf.output())
-
-
-def _place_text(pdf: Any, font: str, text: str, box: list[float]) -> None:
-    """``text`` on the box's baseline, as tall as the box and stretched to its width."""
-    left, top, right, bottom = box
-    height = max(1.0, bottom - top)
-    if font == "Helvetica":
-        text = text.encode("latin-1", "replace").decode("latin-1")
-    pdf.set_font(font, size=height * 0.8)
-    natural = pdf.get_string_width(text)
-    pdf.set_stretching(100.0 * (right - left) / natural if natural > 0 else 100.0)
-    pdf.text(left, bottom - height * 0.2, text)
-
-
-def _line_box(index: int, text: str) -> tuple[float, float, float, float]:
-    top = 72.0 + 18.0 * index
-    return (72.0, top, 72.0 + 6.0 * len(text), top + 15.0)
-
-
-def _text_font(pdf: Any) -> str:
-    """The family to write text in: an embedded Unicode font, or Helvetica."""
-    for candidate in UNICODE_FONTS:
-        if Path(candidate).is_file():
-            try:
-                pdf.add_font("PageText", fname=candidate)
-                return "PageText"
-            except Exception:  # an unreadable font file: try the next
-                logger.debug("font %s not usable", candidate, exc_info=True)
-    return "Helvetica"
+def _table_markdown(text: str) -> str:
+    """A table block's rows (cells split at " | ") as a Markdown table: every row as wide
+    as the widest (Markdown drops the cells past its head's), a "|" or a mark in a cell
+    escaped, an empty cell left empty."""
+    rows = [
+        [_inline(cell.strip()).replace("|", "\\|") for cell in row.split(" | ")]
+        for row in text.splitlines()
+    ]
+    columns = max((len(row) for row in rows), default=1)
+    lines = ["| " + " | ".join(row + [""] * (columns - len(row))) + " |" for row in rows]
+    return "\n".join([*lines[:1], "|" + " --- |" * columns, *lines[1:]])
 
 
 def _numbered(document: Document) -> bool:
     return len(document.pages) > 1 or document.page_count > 1
 
 
+def _no_text(page: Page) -> str:
+    return _("No text on page {number}.").format(number=page.number)
+
+
 def _escaped(text: str) -> str:
-    """A line that would start a heading, quote or list in Markdown, escaped."""
-    return _MARKDOWN_START.sub(lambda m: m.group(1) + _escape_mark(m.group(2)), text)
+    """A line as Markdown text: what would start a heading, quote, list, rule or table
+    escaped, and the marks of emphasis, code, links and HTML inside it."""
+    lines = []
+    for line in _inline(text).split("\n"):
+        line = line.lstrip()  # four spaces in front would start a code block
+        line = _MARKDOWN_START.sub(lambda m: m.group(1) + _escape_mark(m.group(2)), line)
+        lines.append(_RULE_LINE.sub(lambda m: m.group(1) + "\\" + m.group(2), line))
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """The marks inside a line that Markdown would read as markup, escaped."""
+    return _INLINE_MARK.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _escape_mark(mark: str) -> str:
