@@ -173,7 +173,8 @@ class CommandLineSpeech:
         from describe_app.core.speech import SpeechEventKind
 
         if event.kind is SpeechEventKind.ERROR:
-            self._report(event.message, " The text is printed instead.")
+            # the default voice speaking in place of --voice: not "printed instead"
+            self._report(event.message, "" if event.goes_on else " The text is printed instead.")
 
     def _report(self, message: str, suffix: str = "") -> None:
         self.failed = True

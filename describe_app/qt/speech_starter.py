@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from describe_app.core.speech import ScreenReaderChannel, SpeechError, SpeechSettings
 from describe_app.qt.gui_thread import GuiThread
+from describe_app.qt.translate import _
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ class SpeechStarter(QObject):
             return
         except Exception as exc:
             log.info("speech could not start: %r", exc)
-            self._gui.call(self.failed.emit, f"Speech is not available ({exc}).")
+            message = _("Speech could not start: {error}.").format(error=exc)
+            self._gui.call(self.failed.emit, message)
             return
         self.speech = speech
         if not self._gui.call(self.started.emit, speech):

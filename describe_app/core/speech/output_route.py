@@ -33,6 +33,7 @@ from describe_app.core.speech.protocols import (
 )
 from describe_app.core.speech.screen_reader import detect_screen_reader
 from describe_app.core.speech.speech_settings import OutputRoute, SpeechSettings
+from describe_app.core.speech.text_for_speech import text_for_screen_reader
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class RoutedSpeech:
         self._last_request: list[str] = []
         self._request_open = False
         self._listeners: list[SpeechListener] = []
+        self._unheard: list[SpeechEvent] = []  # errors from before anyone listened
         self._unsubscribe = voice.subscribe(self._forward) if voice is not None else None
         logger.debug("speech route %s: %s", settings.route.value, self._route)
 
@@ -125,7 +127,10 @@ class RoutedSpeech:
                 message = self._voice_error or _("Speech is not available.")
                 self._emit(SpeechEvent(SpeechEventKind.ERROR, text, message))
         if route.screen_reader and self._channel is not None:
-            self._channel.announce(text, interrupt=interrupt)
+            # "**Bold**" would be read as "star star bold star star"
+            plain = text_for_screen_reader(text)
+            if plain:
+                self._channel.announce(plain, interrupt=interrupt)
 
     def stop(self) -> None:
         with self._lock:
@@ -162,14 +167,19 @@ class RoutedSpeech:
             self.refresh_route()
 
     def subscribe(self, listener: SpeechListener) -> Callable[[], None]:
+        """Events go to ``listener`` from now on; errors that came while nobody listened
+        (the chosen voice missing when the voice started) go to the first listener."""
         with self._lock:
             self._listeners.append(listener)
+            unheard, self._unheard = self._unheard, []
 
         def unsubscribe() -> None:
             with self._lock:
                 if listener in self._listeners:
                     self._listeners.remove(listener)
 
+        for event in unheard:
+            self._tell(listener, event)
         return unsubscribe
 
     def wait_until_done(self, timeout: float | None = None) -> bool:
@@ -191,11 +201,17 @@ class RoutedSpeech:
     def _emit(self, event: SpeechEvent) -> None:
         with self._lock:
             listeners = list(self._listeners)
+            if not listeners and event.kind is SpeechEventKind.ERROR:
+                self._unheard = [*self._unheard[-3:], event]
         for listener in listeners:
-            try:
-                listener(event)
-            except Exception:
-                logger.exception("a speech listener failed on %s", event.kind.value)
+            self._tell(listener, event)
+
+    @staticmethod
+    def _tell(listener: SpeechListener, event: SpeechEvent) -> None:
+        try:
+            listener(event)
+        except Exception:
+            logger.exception("a speech listener failed on %s", event.kind.value)
 
 
 def _describe(route: Route) -> str:

@@ -38,6 +38,7 @@ class SpeechEvent:
     kind: SpeechEventKind
     text: str = ""
     message: str = ""
+    goes_on: bool = False  # an ERROR after which speech carries on (with the default voice)
 
 
 SpeechListener = Callable[[SpeechEvent], None]

@@ -106,6 +106,8 @@ class Pyttsx3Synthesizer:
         _wait_until_idle(espeak)  # the new rate and voice are applied asynchronously
         assert self._workdir is not None
         self._count += 1
+        # an app started later may have tidied it away after hours without speech
+        self._workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self._workdir / f"sentence-{self._count % 2}.wav"
         path.unlink(missing_ok=True)
         self._finished.clear()
@@ -129,6 +131,9 @@ class Pyttsx3Synthesizer:
             clip = read_audio_file(path, label=text)
         except (OSError, EOFError, ValueError) as exc:
             raise SpeechError(_("The speech synthesizer wrote no usable audio.")) from exc
+        finally:
+            # the words may be private (a letter read aloud): no copy stays on disk
+            path.unlink(missing_ok=True)
         logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
         return clip
 
@@ -189,7 +194,8 @@ class Pyttsx3Synthesizer:
             engine.connect("finished-utterance", self._on_finished),
             engine.connect("error", self._on_error),
         ]
-        self._workdir = Path(tempfile.mkdtemp(prefix="describe-speech-"))
+        remove_stale_workdirs()
+        self._workdir = Path(tempfile.mkdtemp(prefix=_WORKDIR_PREFIX))
         self._engine = engine
         logger.debug("pyttsx3 engine %s ready", getattr(engine, "driver_name", "?"))
         return engine
@@ -223,6 +229,41 @@ class Pyttsx3Synthesizer:
 
 
 _ATTEMPTS = 3
+_WORKDIR_PREFIX = "describe-speech-"
+_STALE_AFTER_S = 6 * 3600.0
+
+
+def remove_stale_workdirs(
+    temp_dir: Path | None = None, older_than_s: float = _STALE_AFTER_S
+) -> int:
+    """Remove the sentence folders that a run which ended without closing (a crash, a
+    power cut) left behind; how many. Only folders untouched for ``older_than_s`` and
+    holding nothing but our sentence files are removed, never another running app's."""
+    root = Path(temp_dir or tempfile.gettempdir())
+    removed = 0
+    try:
+        candidates = list(root.glob(f"{_WORKDIR_PREFIX}*"))
+    except OSError:
+        return 0
+    now = time.time()
+    for folder in candidates:
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            if now - folder.stat().st_mtime < older_than_s:
+                continue
+            files = list(folder.iterdir())
+            if any(not (f.name.startswith("sentence-") and f.suffix == ".wav") for f in files):
+                continue
+            for f in files:
+                f.unlink()
+            folder.rmdir()
+            removed += 1
+        except OSError as exc:  # not ours, or in use
+            logger.debug("left %s: %r", folder, exc)
+    if removed:
+        logger.info("removed %d speech folder(s) left by an earlier run", removed)
+    return removed
 
 
 def _wait_until_idle(espeak: Any, timeout_s: float = 2.0) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ logger = logging.getLogger(__name__)
 
 _POLL_S = 0.01  # how often the worker looks at the player while something plays
 _MAX_IN_PLAYER = 2  # the clip playing, and the next one ready behind it
+_UNHEARD_MAX = 4  # errors kept for the first listener (the voice fell back during start)
+# A longer sentence is spoken in pieces cut at a comma (or a space), so that its first words
+# are heard after the first piece is synthesized, not the whole sentence (2,000 characters
+# take espeak-ng half a second), and a newer request never waits long for the synthesizer.
+_PIECE_CHARS = 160
+_CLAUSE_END = re.compile(r"[,;:)\]](?=\s)|[，、；：。！？]")
 
 
 @dataclass(eq=False)
@@ -79,6 +86,7 @@ class SpeechWorker:
         self._last_request: list[str] = []
         self._request_open = False
         self._listeners: list[SpeechListener] = []
+        self._unheard: list[SpeechEvent] = []  # errors from before anyone listened
         self._ready = threading.Event()
         self._startup_error: SpeechError | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=False)
@@ -136,7 +144,8 @@ class SpeechWorker:
                 self._request_open = True
             for sentence in sentences:
                 self._last_request.append(sentence)
-                self._queue.append(_Item(sentence, self._generation))
+                for piece in sentence_pieces(sentence):
+                    self._queue.append(_Item(piece, self._generation))
             if sentences:
                 self._idle = False
                 self._cond.notify_all()
@@ -185,14 +194,18 @@ class SpeechWorker:
             self._player.set_volume(settings.volume)
 
     def subscribe(self, listener: SpeechListener) -> Callable[[], None]:
+        """Events go to ``listener`` from now on; errors that came while nobody listened
+        (the chosen voice missing at start) go to the first listener at once."""
         with self._cond:
             self._listeners.append(listener)
+            unheard, self._unheard = self._unheard, []
 
         def unsubscribe() -> None:
             with self._cond:
                 if listener in self._listeners:
                     self._listeners.remove(listener)
 
+        _tell(listener, unheard)
         return unsubscribe
 
     def wait_until_done(self, timeout: float | None = None) -> bool:
@@ -314,7 +327,7 @@ class SpeechWorker:
             if voice_id is None:
                 raise
             logger.warning("voice %s is not available, using the default voice", voice_id)
-            self._emit([SpeechEvent(SpeechEventKind.ERROR, message=str(exc))])
+            self._emit([SpeechEvent(SpeechEventKind.ERROR, message=str(exc), goes_on=True)])
             self._synth.configure(rate=rate, voice_id=None)
 
     def _synthesize(self, item: _Item) -> None:
@@ -323,8 +336,18 @@ class SpeechWorker:
             if self._config_wanted:
                 self._configure()
             spoken = self._prepare_text(item.text)
+            if not any(c.isalnum() for c in spoken):  # only marks or control characters
+                with self._cond:
+                    if self._queue and self._queue[0] is item:
+                        self._queue.popleft()
+                    self._cond.notify_all()
+                return
             clip = self._synth.synthesize(spoken)
-        except SpeechError as exc:
+        except Exception as exc:  # anything else would end this thread: speech gone for good
+            if not isinstance(exc, SpeechError):
+                logger.exception("the speech synthesizer failed unexpectedly")
+                failed = _("The speech synthesizer failed: {error}.").format(error=exc)
+                exc = SpeechError(failed)
             with self._cond:
                 if item.generation == self._generation and self._queue and self._queue[0] is item:
                     self._queue.popleft()
@@ -349,10 +372,37 @@ class SpeechWorker:
             return
         with self._cond:
             listeners = list(self._listeners)
+            if not listeners:
+                self._unheard += [e for e in events if e.kind is SpeechEventKind.ERROR]
+                del self._unheard[:-_UNHEARD_MAX]
         for event in events:
             logger.debug("speech event %s %r", event.kind.value, event.text[:40])
-            for listener in listeners:
-                try:
-                    listener(event)
-                except Exception:
-                    logger.exception("a speech listener failed on %s", event.kind.value)
+        for listener in listeners:
+            _tell(listener, events)
+
+
+def _tell(listener: SpeechListener, events: list[SpeechEvent]) -> None:
+    for event in events:
+        try:
+            listener(event)
+        except Exception:
+            logger.exception("a speech listener failed on %s", event.kind.value)
+
+
+def sentence_pieces(sentence: str, limit: int = _PIECE_CHARS) -> list[str]:
+    """``sentence`` cut into pieces of at most ``limit`` characters: after the last comma
+    (semicolon, colon, bracket) in the second half of each piece, else at the last space,
+    else (one endless word) anywhere."""
+    pieces: list[str] = []
+    rest = sentence.strip()
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        ends = [m.end() for m in _CLAUSE_END.finditer(window) if m.end() > limit // 2]
+        cut = ends[-1] if ends else window.rfind(" ", limit // 2)
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces

@@ -102,6 +102,13 @@ _DASH_RANGE_RE = re.compile(
     r"(?<![\w.])(?P<a>\d+(?:\.\d+)?)\s?[–—]\s?(?P<b>\d+(?:\.\d+)?)(?![\w.])"
 )
 _DIMENSIONS_RE = re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)")
+# "3 m x 2 m" once the units are words: "3 metres by 2 metres", not "3 metres ex 2 metres"
+_UNIT_WORDS = sorted({word for pair in _UNITS.values() for word in pair}, key=len, reverse=True)
+_DIMENSIONS_AFTER_UNIT_RE = re.compile(
+    rf"(?<=\d )(?P<unit>{'|'.join(map(re.escape, _UNIT_WORDS))})\s?[x×]\s?(?=\d)"
+)
+# "9:00-17:00": "9 o'clock to 17 hundred"
+_TIME_RANGE_RE = re.compile(r"(?<=\d:[0-5]\d)\s?[-–—]\s?(?=(?:[01]?\d|2[0-3]):[0-5]\d)")
 _NEGATIVE_RE = re.compile(r"(?<![\w.,\-−])[-−](?=\d)")
 _ABBREVIATIONS = [
     (re.compile(r"\be\.g\.(?=\s|$|,)", re.IGNORECASE), "for example"),
@@ -128,11 +135,46 @@ _SYMBOLS = [
     (re.compile(r"°"), " degrees"),
 ]
 _MARKDOWN = [
-    (re.compile(r"\*\*|__|`+"), ""),
+    (re.compile(r"!?\[(?P<label>[^\]\n]*)\]\([^)\s]*\)"), r"\g<label>"),  # [text](address)
+    (re.compile(r"\*\*|__|`+|~~"), ""),
+    (re.compile(r"^\s{0,3}>\s?"), ""),  # a quoted line
     (re.compile(r"^\s{0,3}#{1,6}\s+"), ""),
     (re.compile(r"^\s*[-*•]\s+"), ""),
     (re.compile(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)"), ""),
 ]
+
+
+# Terminal colours and other escape sequences, then every other control character (a NUL
+# would end the text early in espeak-ng's C string; the rest are read out or garbled).
+_ESCAPE_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A web address: said without "h t t p s colon slash slash", its slashes as "slash" (not
+# "or", as in "he/she"), the rest left to the voice ("example dot com").
+_URL_RE = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"]+", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+# A run of seven or more digits with no separators is a code (a barcode, a serial or phone
+# number), not an amount: "4006381333931" is read digit by digit, not as trillions.
+_CODE_DIGITS_RE = re.compile(
+    rf"(?<![\d.,$€£¥])\d{{7,}}(?![\d%€£¥]|[.,]\d|\s?(?:{_UNIT_ALT})(?![\w/²³])"
+    r"|\s(?:thousand|million|billion|trillion|dollars|euros|pounds|yen)\b)"
+)
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROL_RE.sub(" ", _ESCAPE_RE.sub("", text))
+
+
+def _spoken_url(match: re.Match[str]) -> str:
+    url = match.group(0)
+    trail = len(url) - len(url.rstrip(".,;:!?)]}'’"))
+    url, rest = url[: len(url) - trail], url[len(url) - trail :]
+    url = _SCHEME_RE.sub("", url).rstrip("/")
+    return url.replace("/", " slash ") + rest
+
+
+def _digit_by_digit(match: re.Match[str]) -> str:
+    before = match.string[match.start() - 1 : match.start()]
+    return (" " if before.isalpha() else "") + " ".join(match.group(0))
 
 
 def _is_one(num: str) -> bool:
@@ -173,7 +215,7 @@ def _currency(match: re.Match[str]) -> str:
     whole, _, cents = num.partition(".")
     if cents and len(cents) == 2 and "," not in cents:
         unit = singular if whole == "1" else plural
-        return f"{whole} {unit} {int(cents)}"
+        return f"{whole} {unit} {int(cents)}" if int(cents) else f"{whole} {unit}"
     return f"{num} {singular if num == '1' else plural}"
 
 
@@ -190,24 +232,51 @@ def _time(match: re.Match[str]) -> str:
     return f"{hour} {spoken_minute}{suffix}"
 
 
+def text_for_screen_reader(text: str) -> str:
+    """The text without Markdown marks and control characters, line by line, for a screen
+    reader (which reads numbers and units its own way, as the user has set it up)."""
+    lines = []
+    for line in _ESCAPE_RE.sub("", text).splitlines():
+        out = _CONTROL_RE.sub(" ", line)
+        for pattern, replacement in _MARKDOWN:
+            out = pattern.sub(replacement, out)
+        out = re.sub(r"\s{2,}", " ", out).strip()
+        if out:
+            lines.append(out)
+    return "\n".join(lines)
+
+
 def text_for_speech(text: str) -> str:
     """The sentence as it should be spoken."""
-    out = text
-    for pattern, replacement in _MARKDOWN:
-        out = pattern.sub(replacement, out)
+    out = text_for_screen_reader(text).replace("\n", " ")
+    # Web addresses are set apart first, so that no rule below reads into them.
+    urls = [_spoken_url(m) for m in _URL_RE.finditer(out)]
+    parts = _URL_RE.split(out)
+    spoken = [_rewrite(part) for part in parts]
+    out = spoken[0]
+    for url, part in zip(urls, spoken[1:], strict=True):
+        out = f"{out}{url}{part}"
+    return re.sub(r"\s{2,}", " ", out).strip()
+
+
+def _rewrite(text: str) -> str:
+    """Numbers, units, abbreviations and symbols of text that holds no web address."""
+    out = _CODE_DIGITS_RE.sub(_digit_by_digit, text)
     for pattern, replacement in _ABBREVIATIONS:
         out = pattern.sub(replacement, out)
+    out = _TIME_RANGE_RE.sub(" to ", out)
     out = _TIME_RE.sub(_time, out)
     out = _CURRENCY_BEFORE_RE.sub(_currency, out)
     out = _CURRENCY_AFTER_RE.sub(_currency, out)
     out = _TEMPERATURE_RE.sub(_temperature, out)
     out = _DEGREES_RE.sub(lambda m: _quantity(m, "degree", "degrees"), out)
     out = _PERCENT_RE.sub(lambda m: _quantity(m, "percent", "percent"), out)
+    out = _DIMENSIONS_RE.sub(" by ", out)  # first, so that "10x20 cm" has its unit read
     out = _UNIT_RE.sub(_unit, out)
+    out = _DIMENSIONS_AFTER_UNIT_RE.sub(r"\g<unit> by ", out)
     out = _FRACTION_RE.sub(lambda m: _FRACTIONS[m.group("f")], out)
-    out = _DIMENSIONS_RE.sub(" by ", out)
     out = _DASH_RANGE_RE.sub(r"\g<a> to \g<b>", out)
     out = _NEGATIVE_RE.sub("minus ", out)
     for pattern, replacement in _SYMBOLS:
         out = pattern.sub(replacement, out)
-    return re.sub(r"\s{2,}", " ", out).strip()
+    return out
