@@ -4,6 +4,8 @@ that change one setting at once (speech rate, text size) with the result text's 
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 
 from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtGui import QFontInfo
@@ -25,6 +27,8 @@ from describe_app.qt.window_parts import WindowParts
 
 FONT_MIN, FONT_MAX = 8, 48
 ZOOM_STEP_POINTS = 2  # one Ctrl+Plus
+#: Seconds between two looks for a screen reader when the window gets the focus.
+ROUTE_LOOK_S = 2.0
 
 
 class WindowSettings(WindowParts):
@@ -179,6 +183,20 @@ class WindowSettings(WindowParts):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_base_point_size"):
             self._base_point_size = self._system_point_size()
             self._apply_text_zoom()
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._look_for_screen_reader()
+
+    def _look_for_screen_reader(self) -> None:
+        """The window got the focus: a screen reader started since the last look takes
+        over from Describe's own voice before anything is said (never two voices). The look
+        (about 15 ms) runs off the GUI thread, at most every :data:`ROUTE_LOOK_S`."""
+        speech = getattr(getattr(self, "announcer", None), "speech", None)
+        refresh = getattr(speech, "refresh_route", None)
+        now = time.monotonic()
+        if refresh is None or now - getattr(self, "_route_looked", -ROUTE_LOOK_S) < ROUTE_LOOK_S:
+            return
+        self._route_looked = now
+        threading.Thread(target=refresh, name="screen-reader-look", daemon=True).start()
 
     def _apply_text_zoom(self) -> None:
         size = self._base_point_size + ZOOM_STEP_POINTS * self.settings.display.text_zoom
