@@ -33,11 +33,26 @@ _OPENERS = "\"'“‘([{«"
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){1,}[A-Za-z]?$")
 
 
-class SentenceSplitter:
-    """Feed text with :meth:`feed`; get complete sentences back as soon as they end."""
+#: A sentence longer than this is handed out in pieces while it is written (with
+#: ``cut_long=True``), cut after a comma, semicolon or colon ...
+LONG_SENTENCE = 160
+#: ... leaving at least this much in the first piece; with none, at a space once it is twice
+#: as long.
+SHORTEST_PIECE = 40
+_CLAUSE_END = re.compile(r"[,;:](?=\s)")
 
-    def __init__(self) -> None:
+
+class SentenceSplitter:
+    """Feed text with :meth:`feed`; get complete sentences back as soon as they end.
+
+    ``cut_long``: a sentence that runs past :data:`LONG_SENTENCE` characters without an
+    end (a model listing things with commas) is handed out a clause at a time, so that
+    speech can start before the model finishes it; for speech, not for counting sentences.
+    """
+
+    def __init__(self, *, cut_long: bool = False) -> None:
         self._buffer = ""
+        self._cut_long = cut_long
 
     def feed(self, text: str) -> list[str]:
         """Add streamed text; return the sentences it completed (maybe none)."""
@@ -51,7 +66,24 @@ class SentenceSplitter:
             self._buffer = self._buffer[cut:]
             if sentence:
                 sentences.append(sentence)
+        if self._cut_long and len(self._buffer) > LONG_SENTENCE:
+            piece = self._long_piece(self._buffer)
+            if piece:
+                sentences.append(self._buffer[:piece].strip())
+                self._buffer = self._buffer[piece:]
         return sentences
+
+    @staticmethod
+    def _long_piece(text: str) -> int:
+        """Where to cut a long unfinished sentence: after its last clause end, or at its
+        last space when it has run on to twice the length without one; 0: not yet."""
+        ends = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() >= SHORTEST_PIECE]
+        if ends:
+            return ends[-1]
+        if len(text) > 2 * LONG_SENTENCE:
+            space = text.rfind(" ", SHORTEST_PIECE)
+            return space if space > 0 else 0
+        return 0
 
     def flush(self) -> list[str]:
         """End of stream: return the unfinished last sentence, if there is one."""

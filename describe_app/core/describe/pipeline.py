@@ -114,7 +114,8 @@ def run_request(
                 timings=timings,
             )
 
-    splitter, cleaner = SentenceSplitter(), TextCleaner()  # the answer is untrusted text
+    # the answer is untrusted text; a long run-on sentence is spoken a clause at a time
+    splitter, cleaner = SentenceSplitter(cut_long=True), TextCleaner()
 
     def on_text(delta: str) -> None:
         if "first_text" not in timings:
