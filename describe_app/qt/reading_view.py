@@ -302,6 +302,9 @@ class ReadingView(QDialog):
         if self.reading_aloud:
             self.reading_aloud = False
             self._announcer.stop_speaking()
+            # said, so that the press is heard when the reading had already ended
+            self._announcer.clear_status()
+            self._announcer.announce(_("Stopped."), interrupt=True)
             return
         super().reject()
 
