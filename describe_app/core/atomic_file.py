@@ -7,11 +7,17 @@ import os
 import tempfile
 from pathlib import Path
 
+#: The most of the target's name (in UTF-8 bytes) that a temp file's name repeats.
+TEMP_NAME_BYTES = 200
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: a temp file in the same folder, flushed and fsynced,
     renamed over ``path``, then the folder fsynced. Raises OSError; leaves no temp file."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # the temp file's name is the target's, cut to leave room for its own 14 characters: a
+    # file name near the 255-byte limit is still written
+    short = path.name.encode("utf-8")[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{short}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
