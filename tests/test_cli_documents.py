@@ -100,6 +100,19 @@ def test_out_refuses_an_unknown_kind(letter: Path, capsys: pytest.CaptureFixture
     )
 
 
+@pytest.mark.parametrize("kind", [".txt", ".pdf"])
+def test_out_into_a_missing_folder_is_said_before_reading(
+    letter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    out = tmp_path / "absent" / f"letter{kind}"
+    assert main(["read", str(letter), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing read first, then lost
+    assert captured.err == (
+        f"describe-app: letter{kind} could not be saved: there is no folder {out.parent}.\n"
+    )
+
+
 @pytest.mark.slow
 def test_ctrl_c_keeps_the_pages_already_printed(tmp_path: Path) -> None:
     scan = tmp_path / "long-scan.pdf"

@@ -78,6 +78,13 @@ def run_read_documents(args: argparse.Namespace) -> int:
             )
         )
         return 2
+    if out is not None and not out.parent.is_dir():  # said before the reading, not after
+        error(
+            _("{name} could not be saved: {reason}.").format(
+                name=out.name, reason=_("there is no folder {folder}").format(folder=out.parent)
+            )
+        )
+        return 2
     options = ReadOptions(
         pages=args.pages,
         keep_images=out is not None and out.suffix.lower() == ".pdf",
