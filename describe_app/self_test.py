@@ -2,9 +2,9 @@
 
 Runs a few quick checks with the real parts (no model is loaded, torch is not imported)
 and prints one line per check: OK, MISSING (something absent that Describe can do
-without, or fetch later: a camera, the model, a speech engine) or FAILED (something that
-must work and does not). The exit status is 0 unless a check FAILED. Installers and
-``packaging/build_linux.sh`` run it on the built bundle.
+without, or fetch later: a camera, the model, a speech engine, a sound output device) or
+FAILED (something that must work and does not). The exit status is 0 unless a check
+FAILED. Installers and ``packaging/build_linux.sh`` run it on the built bundle.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import enum
 import functools
 import importlib.util
 import logging
+import os
 import sys
 import tempfile
 import threading
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 #: Camera numbers tried, and how long one may take to answer before it counts as absent.
 CAMERA_INDICES = range(4)
 CAMERA_TIMEOUT_S = 3.0
+#: How long the sound system may take to list its output device before it counts as absent.
+SOUND_TIMEOUT_S = 5.0
 SPEECH_SENTENCE = "Describe is ready to speak."
 OCR_SAMPLE = ("samples", "notice.jpg")
 OCR_EXPECTED = "OPEN 8 TO 6"
@@ -76,8 +79,10 @@ def check_camera() -> Finding:
             found.append(f"camera {index} ({answer})")
     if not found:
         checked = ", ".join(str(i) for i in CAMERA_INDICES)
+        found_none = "; ".join([f"no camera found (tried numbers {checked})", *silent])
         return Finding(
-            Status.MISSING, "; ".join([f"no camera found (tried numbers {checked})", *silent]) + "."
+            Status.MISSING,
+            f"{found_none}. Photos, files and the screen can still be described.",
         )
     return Finding(Status.OK, "; ".join(found + silent) + ".")
 
@@ -99,6 +104,30 @@ def check_speech() -> Finding:
         if seconds <= 0 or not wav.is_file():
             return Finding(Status.FAILED, "the speech synthesizer wrote no sound.")
         return Finding(Status.OK, f"spoke a sentence ({seconds:.1f} s of sound) into a WAV file.")
+
+
+def check_sound_output() -> Finding:
+    """A sound output device that Describe's voice can play on (the Speech check only
+    writes a WAV file, which says nothing about being heard). Absent is a finding."""
+    try:
+        import sounddevice
+    except (OSError, ImportError):  # OSError: "PortAudio library not found"
+        return Finding(
+            Status.MISSING,
+            "the PortAudio sound library is missing, so Describe's own voice cannot be heard "
+            "(install the libportaudio2 package); your screen reader can still read results.",
+        )
+    name = _run_with_timeout(
+        functools.partial(_output_device_name, sounddevice), SOUND_TIMEOUT_S, name="self-test-sound"
+    )
+    if not name:
+        waited = " (the sound system did not answer)" if name is None else ""
+        return Finding(
+            Status.MISSING,
+            f"no sound output device found{waited}, so Describe's own voice cannot be heard. "
+            "Connect speakers or headphones, or check the sound settings.",
+        )
+    return Finding(Status.OK, f"sound plays on {name}.")
 
 
 def check_text_reading() -> Finding:
@@ -146,6 +175,25 @@ def check_window() -> Finding:
     return Finding(Status.OK, f"Qt {pyside_version} made a window; display plugins: {displays}.")
 
 
+def check_display() -> Finding:
+    """A display the window can open on (the Window check uses an off-screen one, so it
+    passes over SSH too). On Linux that is an X11 or Wayland session; absent is a finding."""
+    if not sys.platform.startswith("linux"):
+        return Finding(Status.OK, "the desktop of this system.")
+    chosen = os.environ.get("QT_QPA_PLATFORM", "").strip()
+    if chosen:
+        return Finding(Status.OK, f"Qt is told to use {chosen} (QT_QPA_PLATFORM).")
+    for variable in ("WAYLAND_DISPLAY", "DISPLAY"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return Finding(Status.OK, f"{value} ({variable}).")
+    return Finding(
+        Status.MISSING,
+        "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot "
+        "open here; the commands still work (describe-app --help lists them).",
+    )
+
+
 def check_engine() -> Finding:
     """torch and transformers are installed (found, not imported: that takes seconds)."""
     absent = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
@@ -182,8 +230,10 @@ def check_model() -> Finding:
 CHECKS: tuple[tuple[str, Callable[[], Finding], bool], ...] = (
     ("Camera", check_camera, False),
     ("Speech", check_speech, True),
+    ("Sound output", check_sound_output, False),
     ("Text reading", check_text_reading, True),
     ("Window", check_window, True),
+    ("Display", check_display, False),
     ("Describing engine", check_engine, True),
     ("Model", check_model, False),
 )
@@ -237,12 +287,22 @@ def _probe_camera(cv2: Any, index: int) -> str:
         capture.release()
 
 
-def _run_with_timeout(work: Callable[[], str], timeout_s: float) -> str | None:
+def _output_device_name(sounddevice: Any) -> str:
+    """The name of the default sound output device, or "" when there is none."""
+    try:
+        device = sounddevice.query_devices(kind="output")
+    except Exception:  # PortAudioError "Error querying device -1": no output device
+        log.debug("no sound output device", exc_info=True)
+        return ""
+    return " ".join(str(device.get("name") or "the default device").split())
+
+
+def _run_with_timeout(
+    work: Callable[[], str], timeout_s: float, *, name: str = "self-test-camera"
+) -> str | None:
     """Run ``work`` on a daemon thread; None if it does not answer in time (a hung driver)."""
     answer: list[str] = []
-    thread = threading.Thread(
-        target=lambda: answer.append(work()), name="self-test-camera", daemon=True
-    )
+    thread = threading.Thread(target=lambda: answer.append(work()), name=name, daemon=True)
     thread.start()
     thread.join(timeout_s)
     return answer[0] if answer else None

@@ -4,6 +4,8 @@ showing the commands that do it."""
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
 
 from describe_app import __version__
 from describe_app.cli.output import PROG
@@ -17,7 +19,14 @@ def add_demo_command(
 ) -> None:
     """Register ``demo``."""
     commands.add_parser(
-        "demo", parents=[model_opts], help="describe and read the bundled sample pictures"
+        "demo",
+        parents=[model_opts],
+        help="describe and read the bundled sample pictures",
+        description=(
+            "Read the text of a sample notice and describe a sample photo, both bundled with "
+            "Describe, showing the command for each. The model is downloaded first if it is "
+            "not on this computer (--no-download: never)."
+        ),
     )
 
 
@@ -26,14 +35,17 @@ def run_demo(args: argparse.Namespace) -> int:
 
     coffee = resource_path("samples", "coffee.jpg")
     notice = resource_path("samples", "notice.jpg")
-    print(f"Describe {__version__}: a short demonstration on {coffee.name} and {notice.name}.")
-    print(f"\n$ {PROG} read {notice.name}", flush=True)
-    status = run_read(argparse.Namespace(images=[str(notice)], json=False))
-    print(f"\n$ {PROG} describe {coffee.name}", flush=True)
+    # With --json, standard output holds only the JSON objects; the rest goes to stderr.
+    say = functools.partial(print, file=sys.stderr if args.json else sys.stdout, flush=True)
+    json_flag = " --json" if args.json else ""
+    say(f"Describe {__version__}: a short demonstration on {coffee.name} and {notice.name}.")
+    say(f"\n$ {PROG} read{json_flag} {notice.name}")
+    status = run_read(argparse.Namespace(images=[str(notice)], json=args.json))
+    say(f"\n$ {PROG} describe{json_flag} {coffee.name}")
     args.images = [str(coffee)]
     args.detail = "brief"
     status = run_describe(args) or status
-    print(
+    say(
         "\nTry it on your own pictures: describe-app describe PHOTO  (describe-app --help for more)"
     )
     return status

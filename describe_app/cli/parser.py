@@ -34,7 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check the camera, speech, text reading, window and model; print a report",
+        help=(
+            "check the camera, speech, sound output, display, text reading, window and model;"
+            " print a report"
+        ),
     )
     parser.add_argument(
         "-v",

@@ -9,12 +9,20 @@ The file is written by a thread of its own (the logging cookbook's queue handler
 listener): a record logged on the window's thread is only put on a queue, so a slow disk
 never holds up the window's event loop (a look at the window's stalls while the model
 worked once found it inside the log handler's check of the file).
+
+A file that cannot be written (a full disk, a folder made read-only) is given up in silence:
+what is running goes on, and no "--- Logging error ---" traceback reaches the terminal.
+Passwords and tokens in a message (``http://me:secret@host``, ``Bearer ...``, ``hf_...``)
+are masked before it is written (:func:`redact_secrets`), as they are in crash reports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
+import re
+import sys
 from logging.handlers import QueueHandler, QueueListener, RotatingFileHandler
 from pathlib import Path
 
@@ -28,6 +36,76 @@ BACKUPS = 2
 OWN_LOGGER = "describe_app"
 FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 _ERROR_LEVELS = ("ERROR", "CRITICAL")
+MASK = "***"
+
+#: What a log line or a crash report must not keep: the user name and password of an address
+#: (``http://me:secret@host`` -> ``http://***@host``), a bearer token, a hub token, and
+#: a password, key or token in a query string or ``key=value`` text.
+_SECRETS = (
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@]+@"), r"\1" + MASK + "@"),
+    (re.compile(r"(?i)\b(bearer\s+)[^\s'\",]+"), r"\1" + MASK),
+    (re.compile(r"\bhf_[A-Za-z0-9]{8,}"), "hf_" + MASK),
+    (
+        re.compile(
+            r"(?i)\b((?:api[_-]?key|password|passwd|token|access[_-]?token)[\"']?\s*[=:]\s*[\"']?)"
+            r"(?!\*\*\*)[^\s&'\",;)]+"
+        ),
+        r"\1" + MASK,
+    ),
+)
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with the passwords and tokens in it replaced by ``***``."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _RedactingFormatter(logging.Formatter):
+    """:data:`FORMAT`, with the secrets of the message and its traceback masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_secrets(super().format(record))
+
+
+class _QuietFileHandler(RotatingFileHandler):
+    """The rotating log file, given up for the rest of the run once writing it fails with an
+    :class:`OSError` (full disk, no permission): nothing is printed about it."""
+
+    failed: OSError | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failed is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)  # a bug in a record's format: said as logging says it
+            return
+        self._give_up(exc)
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as exc:
+            self._give_up(exc)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: OSError) -> None:
+        if self.failed is None:
+            self.failed = exc
+            log.debug("the log file %s cannot be written: %s", self.baseFilename, exc)
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError):  # what it held is lost: the disk refused it
+                stream.close()
 
 
 def app_log_path() -> Path:
@@ -42,10 +120,10 @@ class FileLogging:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = RotatingFileHandler(
+        self._file = _QuietFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
         )
-        self._file.setFormatter(logging.Formatter(FORMAT))
+        self._file.setFormatter(_RedactingFormatter(FORMAT))
         self._queue: queue.Queue[logging.LogRecord] = queue.Queue()
         self._handler = QueueHandler(self._queue)
         self._handler.setLevel(logging.INFO)

@@ -6,7 +6,8 @@ platform, where (the window or a thread), and the whole traceback. Writing never
 report that cannot be written is a :class:`CrashReport` whose ``saved`` is False, so the
 caller can still tell the user something. The file is moved aside to ``crashes.log.1`` once
 it passes :data:`MAX_BYTES`, and one session writes at most :data:`MAX_REPORTS` reports (an
-error repeating in a timer must not fill the disk).
+error repeating in a timer must not fill the disk). Passwords and tokens in the exception's
+text are masked (:func:`~.app_log.redact_secrets`), as in the app's log.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from describe_app import __version__
+from describe_app.core.diagnostics.app_log import redact_secrets
 from describe_app.core.folders import log_dir
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ class CrashLog:
         where: str,
     ) -> CrashReport:
         """Append a report on this exception; never raises."""
-        lines = traceback.format_exception(exc_type, exc, tb)
+        lines = [redact_secrets(line) for line in traceback.format_exception(exc_type, exc, tb)]
         report = CrashReport(
             time=datetime.now().astimezone().isoformat(timespec="seconds"),
             where=where,
