@@ -74,3 +74,18 @@ def test_a_command_speaks_the_language_of_the_settings(
         assert "Il n’y a pas de fichier nommé absent.jpg." in capsys.readouterr().err
     finally:
         set_language("en")
+
+
+def test_a_command_leaves_a_damaged_settings_file_for_the_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the language only reads: the damaged file is not moved aside unseen (the
+    window says so when it starts, and ``doctor`` reports it)."""
+    from describe_app.cli import main
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text("{ damaged", encoding="utf-8")
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(config))
+    assert main(["describe", str(tmp_path / "absent.jpg")]) != 0
+    assert sorted(p.name for p in config.iterdir()) == ["settings.json"]

@@ -106,11 +106,22 @@ def _run(command: Command, args: argparse.Namespace) -> int:
 
 def _use_interface_language() -> None:
     """The command's sentences in the language the window uses: the one chosen in the
-    settings, else the system's (``LANG``), as the window does."""
-    from describe_app.core.i18n import set_language
-    from describe_app.core.settings.settings_file import load_settings
+    settings, else the system's (``LANG``), as the window does. The settings file is only
+    read: a damaged one is left for the window (which tells the user) and ``doctor``."""
+    import json
 
-    set_language(load_settings().settings.display.ui_language or None)
+    from describe_app.core.folders import config_dir
+    from describe_app.core.i18n import set_language
+
+    chosen = None
+    try:
+        # settings_file.settings_path(), without importing the schema (pydantic: slow)
+        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+        display = data.get("display") if isinstance(data, dict) else None
+        chosen = display.get("ui_language") if isinstance(display, dict) else None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        pass
+    set_language(chosen if isinstance(chosen, str) and chosen else None)
 
 
 def _run_logged(command: Command, args: argparse.Namespace) -> int:

@@ -36,7 +36,10 @@ class Announcer:
             return False
         self._current = text
         self.history.append(text)
-        log.info("announce: %s", text)
+        # the words stay out of the log file (a code read can hold a password or a link's
+        # token); their length says enough there
+        log.info("announce: %d characters", len(text))
+        log.debug("announce: %s", text)
         self._status_bar.showMessage(text)
         self._label.setText(text)
         self._label.setAccessibleDescription(text)

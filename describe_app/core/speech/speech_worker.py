@@ -352,7 +352,8 @@ class SpeechWorker:
                 if item.generation == self._generation and self._queue and self._queue[0] is item:
                     self._queue.popleft()
                     events.append(SpeechEvent(SpeechEventKind.ERROR, item.text, str(exc)))
-            logger.warning("could not speak %r: %s", item.text[:40], exc)
+            # not the words: the log file keeps no text of a result
+            logger.warning("could not speak a sentence of %d characters: %s", len(item.text), exc)
             self._emit(events)
             return
         with self._cond:
