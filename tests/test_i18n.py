@@ -67,6 +67,22 @@ def test_system_language_is_used_when_none_is_chosen(monkeypatch: pytest.MonkeyP
     assert set_language("") == "fr"
 
 
+def test_the_c_locale_names_no_language(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """LANG=C.UTF-8 (containers, servers) is no language: the system's locale decides, and
+    no "no translation for C" is logged at each command."""
+    from describe_app.core.i18n import system_language
+
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert system_language() != "C"
+    caplog.set_level("INFO", logger="describe_app.core.i18n")
+    set_language(None)
+    assert "no translation for C " not in caplog.text
+
+
 def test_empty_and_unknown_strings() -> None:
     set_language("fr")
     assert _("") == ""  # not the catalog header

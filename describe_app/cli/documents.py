@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from describe_app.cli.camera import camera_options
 from describe_app.cli.live_lines import announce, stamp
-from describe_app.cli.output import error, print_json, status
+from describe_app.cli.output import error, print_json, print_name, status
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.i18n import _
 
@@ -176,7 +176,7 @@ def read_with_layout(
         )
     else:
         if len(args.images) > 1:
-            print(f"# {picture.source}", flush=True)
+            print_name(picture.source)
         print(markdown or _("No text found."), flush=True)
     for index, text in enumerate(spoken_blocks(page) or [_("No text found.")]):
         speech.sentence(text, index)

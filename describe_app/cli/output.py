@@ -32,6 +32,14 @@ def error(message: str) -> None:
     print(f"{PROG}: {clean_text(message)}", file=sys.stderr, flush=True)
 
 
+def print_name(name: str) -> None:
+    """ "# photo.jpg" before the output of one of several files: the name as one line,
+    without the escape sequences or line breaks a file name may hold."""
+    from describe_app.core.untrusted_text import clean_text
+
+    print(f"# {' '.join(clean_text(name).split())}", flush=True)
+
+
 def status(message: str) -> None:
     """A progress or timing line on standard error, said only with ``-v``."""
     if _verbosity:

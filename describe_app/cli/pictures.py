@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
 from describe_app.cli.describers import open_describer
-from describe_app.cli.output import error, print_json, status
+from describe_app.cli.output import error, print_json, print_name, status
 from describe_app.cli.read_documents import (
     add_document_read_options,
     run_read_documents,
@@ -291,7 +291,7 @@ def read_and_print(
             }
         )
     elif len(getattr(args, "images", ())) > 1:
-        print(f"# {picture.source}", flush=True)
+        print_name(picture.source)
     for index, line in enumerate(lines):
         if not args.json:
             print(line, flush=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from describe_app.cli.history_keeper import CommandLineHistory
 from describe_app.cli.live_lines import announce, stamp
-from describe_app.cli.output import error, print_json
+from describe_app.cli.output import error, print_json, print_name
 from describe_app.cli.pictures import Handler, for_each_picture
 from describe_app.cli.speech import CommandLineSpeech
 
@@ -166,7 +166,7 @@ def _codes_in(
             }
         )
     elif many:  # several files, or a document's pages
-        print(f"# {picture.source}", flush=True)
+        print_name(picture.source)
     for index, line in enumerate(lines):
         if not args.json:
             print(line, flush=True)
@@ -244,7 +244,7 @@ def run_colour(args: argparse.Namespace) -> int:
                 print_json({"source": picture.source, **found.to_json()})
             else:
                 if len(args.images) > 1:
-                    print(f"# {picture.source}", flush=True)
+                    print_name(picture.source)
                 print(found.sentence(), flush=True)
             speech.sentence(found.sentence(), 0)
             return 0
@@ -287,7 +287,7 @@ def run_light(args: argparse.Namespace) -> int:
                 )
             else:
                 if len(args.images) > 1:
-                    print(f"# {picture.source}", flush=True)
+                    print_name(picture.source)
                 print(light_sentence(value), flush=True)
             speech.sentence(light_sentence(value), 0)
             return 0

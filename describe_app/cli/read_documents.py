@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from describe_app.cli.output import error, print_json
+from describe_app.cli.output import error, print_json, print_name
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
@@ -128,7 +128,7 @@ def _read_one(
 
             page = lay_out_page(page)
         if not partial.pages and len(args.images) > 1 and not args.json:
-            print(f"# {path}", flush=True)
+            print_name(path)
         partial.pages.append(page)
         _show_page(path, page, partial, args, speech, said)
         if out is not None and out.suffix.lower() != ".pdf":

@@ -47,8 +47,9 @@ def system_language() -> str:
     """The user's interface language from the environment or the OS, e.g. ``"fr_CA"``."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "").split(":")[0].strip()
-        if value and value not in ("C", "POSIX"):
-            return value.split(".")[0].split("@")[0]
+        code = value.split(".")[0].split("@")[0]
+        if code and code not in ("C", "POSIX"):  # "C.UTF-8" names no language either
+            return code
     try:
         code = locale.getlocale()[0]
     except ValueError:
