@@ -51,10 +51,10 @@ def system_language() -> str:
         if code and code not in ("C", "POSIX"):  # "C.UTF-8" names no language either
             return code
     try:
-        code = locale.getlocale()[0]
+        found = locale.getlocale()[0]
     except ValueError:
-        code = None
-    return code or SOURCE_LANGUAGE
+        found = None
+    return found or SOURCE_LANGUAGE
 
 
 def set_language(language: str | None) -> str:
