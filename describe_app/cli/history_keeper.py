@@ -26,7 +26,7 @@ class CommandLineHistory:
     def __init__(self) -> None:
         from describe_app.core.settings.settings_file import load_settings
 
-        settings = load_settings().settings.history
+        settings = load_settings(read_only=True).settings.history
         self._history: History | None = None
         if settings.keep_history:
             from describe_app.core.history.store import History

@@ -108,7 +108,7 @@ def run_screen(args: argparse.Namespace) -> int:
     if target is None:
         error(_("Give the region as X,Y,WIDTH,HEIGHT in pixels, for example 0,0,800,600."))
         return 2
-    settings = load_settings().settings
+    settings = load_settings(read_only=True).settings
     if args.server and not args.read and not (args.send_screen or settings.describe.send_screens):
         error(
             _(

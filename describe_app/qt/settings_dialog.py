@@ -6,7 +6,8 @@ created with its label (:mod:`describe_app.qt.labelled`), which carries a mnemon
 page tabs carry their own (Alt+C, Alt+D, Alt+E, Alt+P, Alt+H, Alt+I, Alt+Y, Alt+T), and no
 field uses those letters. Tab follows the order the fields are built in, top to bottom.
 :meth:`SettingsDialog.settings` reads the fields back into a new ``Settings`` value; the
-window saves and applies it on OK. Cancel (or Escape) changes nothing.
+window saves and applies it on OK. Cancel (or Escape) changes nothing. Ctrl+Tab and
+Ctrl+PgDown go to the next page, Ctrl+Shift+Tab and Ctrl+PgUp to the one before.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from describe_app.core.camera.camera_list import CameraDevice, list_cameras
 from describe_app.core.settings.schema import Settings
+from describe_app.core.settings.shortcut_table import action
+from describe_app.core.settings.shortcuts import effective_keys
 from describe_app.core.speech import Voice
 from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.labelled import name_control
@@ -86,9 +99,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.live_page, _("Hands-free and gu&idance"))
         self.screen_page = ScreenPage(settings.screen, screen_problems, self)
         self.tabs.addTab(self.screen_page, _("Screen and ke&ys"))
-        self.shortcuts = ShortcutsPage(settings.shortcuts, self)
+        self.shortcuts = ShortcutsPage(settings.shortcuts, self, taken=self.screen_page.global_keys)
         self.tabs.addTab(self.shortcuts, _("Shor&tcuts"))
         self.camera_page.refreshed.connect(self._announce)
+        self.shortcuts.said.connect(self._announce)
         self._server_checks = _ServerCheck(self)
         self._server_checks.done.connect(self._server_checked)
         self.describe_page.test_server.clicked.connect(self._test_server)
@@ -100,6 +114,17 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # Ctrl+Tab and Ctrl+Shift+Tab come with the tabs; Ctrl+PgDown and Ctrl+PgUp too,
+        # as in other programs' settings
+        for key, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self._turn_page(step))
+        for box in self.findChildren(QAbstractSpinBox):
+            _correct_to_nearest(box)
+        # the tab bar's scroll arrows are for the mouse: arrow keys on the tabs scroll them
+        for arrow in self.tabs.tabBar().findChildren(QToolButton):
+            arrow.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.resize(620, 520)
 
     def show_page(self, page: SettingsPage) -> None:
@@ -128,7 +153,7 @@ class SettingsDialog(QDialog):
         conflicts = self.shortcuts.conflicts_message()
         if conflicts:
             return SettingsPage.SHORTCUTS, conflicts
-        screen = self.screen_page.problem()
+        screen = self.screen_page.problem(self._window_keys())
         return None if screen is None else (SettingsPage.SCREEN, screen)
 
     def accept(self) -> None:
@@ -137,10 +162,11 @@ class SettingsDialog(QDialog):
             page, message = problem
             self.show_page(page)
             if page is SettingsPage.SHORTCUTS:
-                self.shortcuts.say(message)
                 self.shortcuts.key_field.setFocus()
-            elif page is SettingsPage.SCREEN:
-                self.screen_page.show_problem(message)
+                self.shortcuts.say(message)  # spoken through its said signal
+                return
+            if page is SettingsPage.SCREEN:
+                self.screen_page.show_problem(message, self._window_keys())
             else:
                 self.camera_page.show_problem(message)
             self._announce(message)
@@ -153,6 +179,20 @@ class SettingsDialog(QDialog):
         self.camera_page.refresh_cameras()
 
     # --- inside ------------------------------------------------------------------------------
+
+    def _window_keys(self) -> dict[str, str]:
+        """The window's keys as the Shortcuts page shows them: key -> action name."""
+        keys: dict[str, str] = {}
+        for action_id, its_keys in effective_keys(self.shortcuts.overrides).items():
+            for key in its_keys:
+                keys.setdefault(key, action(action_id).plain_text())
+        return keys
+
+    def _turn_page(self, step: int) -> None:
+        """The next (``step`` 1) or previous (-1) page, round the end, with the focus on the
+        tabs so that the screen reader says the page."""
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+        self.tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
 
     @Slot(str)
     def _model_chosen(self, name: str) -> None:
@@ -185,6 +225,24 @@ class SettingsDialog(QDialog):
     def _server_checked(self, sentence: str) -> None:
         self.describe_page.server_test_ended(sentence)
         self.server_checked.emit(sentence)
+
+
+def _correct_to_nearest(box: QAbstractSpinBox) -> None:
+    """A number typed out of range ("5" where 10 is the least) becomes the nearest one
+    allowed, not silently the old value; a field left empty keeps the old value."""
+    edit = box.findChild(QLineEdit)
+    if edit is None:
+        return
+
+    def follow(text: str) -> None:
+        typed = any(c.isdigit() for c in text)
+        box.setCorrectionMode(
+            QAbstractSpinBox.CorrectionMode.CorrectToNearestValue
+            if typed
+            else QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue
+        )
+
+    edit.textChanged.connect(follow)
 
 
 class _ServerCheck(QObject):

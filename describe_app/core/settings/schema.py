@@ -37,7 +37,7 @@ from describe_app.core.describe.prompts import Detail
 from describe_app.core.int_range import IntRange
 from describe_app.core.live.prepare_policy import PreparePolicy
 from describe_app.core.screen.global_keys import parse_key
-from describe_app.core.settings.shortcut_keys import normalize_key
+from describe_app.core.settings.shortcut_keys import normalize_key, reserved_reason
 from describe_app.core.settings.shortcuts import clean_overrides
 from describe_app.core.speech.speech_settings import SpeechSettings
 
@@ -170,10 +170,13 @@ class LiveSettings:
 
 def _global_key(value: str) -> str:
     """A key for use from other programs, in the settings' spelling ("" = none); it needs
-    Ctrl, Alt or Meta (a plain letter would be taken from every program)."""
+    Ctrl, Alt or Meta (a plain letter would be taken from every program), and may not be a
+    key the desktop or a screen reader needs (Alt+Tab)."""
     key = normalize_key(value)
     if key:
         parse_key(key)
+        if reserved_reason(key):  # Alt+Tab or Ctrl+Alt+N taken from every program: no
+            raise ValueError(f"{key} is reserved")
     return key
 
 

@@ -1,5 +1,9 @@
 """The settings file: ``settings.json`` in the config folder, versioned, written atomically.
 
+:func:`save_settings` keeps what a newer Describe wrote that this one does not know
+(sections, fields, actions' keys), so going back to an older version and forward again
+loses nothing.
+
 :func:`load_settings` never raises: a missing file gives defaults; an unreadable or corrupt
 file gives defaults, and a file with some bad values keeps the others (see
 :meth:`~describe_app.core.settings.schema.Settings.from_dict`). Either way the bad file is
@@ -12,6 +16,7 @@ tests, so they never touch the user's files).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -25,13 +30,16 @@ from describe_app.core.atomic_file import write_atomically
 from describe_app.core.errors import DescribeError
 from describe_app.core.folders import config_dir
 from describe_app.core.i18n import _
-from describe_app.core.settings.schema import Settings
+from describe_app.core.settings.schema import SECTIONS, Settings
+from describe_app.core.settings.shortcut_table import ACTIONS_BY_ID
 
 logger = logging.getLogger(__name__)
 
 #: The version written to the file. Raise it when a change needs a migration.
 SETTINGS_VERSION = 1
 SETTINGS_FILE = "settings.json"
+#: A settings file bigger than this is not searched for a newer version's values on saving.
+KEEP_UNKNOWN_MAX_BYTES = 1 << 20
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -90,9 +98,16 @@ def settings_path() -> Path:
     return config_dir() / SETTINGS_FILE
 
 
-def load_settings(path: Path | None = None) -> LoadResult:
-    """Read the settings file (default :func:`settings_path`). Never raises."""
+def load_settings(path: Path | None = None, *, read_only: bool = False) -> LoadResult:
+    """Read the settings file (default :func:`settings_path`). Never raises.
+
+    A damaged file is moved aside (the window says so); ``read_only`` (a command, which
+    has nowhere to say it): it is left where it is for the window and ``doctor``, and the
+    defaults are used for what cannot be read."""
     path = settings_path() if path is None else path
+    if read_only:
+        found = _read(path)
+        return LoadResult(found if found is not None else Settings())
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -102,7 +117,7 @@ def load_settings(path: Path | None = None) -> LoadResult:
         logger.info("settings file %s is unreadable: %r", path, exc)
         return _fall_back(path, whole_file=True)
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # a BOM: Notepad saves one
         if not isinstance(data, dict):
             raise ValueError(f"the top level is a {type(data).__name__}, not an object")
         data = migrate(data)
@@ -120,12 +135,27 @@ def load_settings(path: Path | None = None) -> LoadResult:
     return LoadResult(settings)
 
 
+def _read(path: Path) -> Settings | None:
+    """The settings in ``path`` (what can be read of them), or None; nothing is moved."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        if not isinstance(data, dict):
+            return None
+        settings, _problems = Settings.from_dict(migrate(data))
+    except Exception:  # missing, unreadable, damaged, or a bug in a migration: defaults
+        logger.debug("settings file %s not read", path, exc_info=True)
+        return None
+    return settings
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (temp file, fsync, rename). Returns the path.
 
     Raises :class:`SettingsSaveError` with one sentence for the user."""
     path = settings_path() if path is None else path
-    data = {"version": SETTINGS_VERSION, **settings.to_dict()}
+    data = _with_unknown_values(
+        {"version": SETTINGS_VERSION, **settings.to_dict()}, _current_file(path)
+    )
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +169,43 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         ) from exc
     logger.debug("settings saved to %s", path)
     return path
+
+
+def _current_file(path: Path) -> dict[str, Any]:
+    """The JSON object in the settings file now, or ``{}`` (none, unreadable, too big)."""
+    try:
+        if path.stat().st_size > KEEP_UNKNOWN_MAX_BYTES:
+            return {}
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _with_unknown_values(data: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` plus the values of ``current`` this version does not know (written by a
+    newer Describe: new sections, new fields in a section, new actions' keys), so that
+    saving here does not lose them. A newer file's version number is kept too."""
+    version = current.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > data["version"]:
+        data["version"] = version
+    for name, value in current.items():
+        if name not in data:
+            data[name] = value
+            continue
+        ours = data[name]
+        if not isinstance(value, Mapping) or not isinstance(ours, dict):
+            continue
+        if name == "shortcuts":
+            known: set[str] = set(ACTIONS_BY_ID)
+        elif name in SECTIONS:
+            known = {f.name for f in dataclasses.fields(SECTIONS[name])}
+        else:
+            continue
+        for key, item in value.items():
+            if key not in known and key not in ours:
+                ours[key] = item
+    return data
 
 
 def _fall_back(path: Path, *, whole_file: bool, settings: Settings | None = None) -> LoadResult:

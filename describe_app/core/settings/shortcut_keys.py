@@ -2,15 +2,25 @@
 
 Keys are Qt's portable key-sequence text ("Ctrl+O", "Ctrl++", "Ctrl+Shift+D").
 :func:`normalize_key` accepts the spellings people type ("shift+ctrl+d", "ctrl+plus", "esc")
-and gives the one the table and the settings use; :func:`reserved_reason` says why a key must
-keep its usual meaning for keyboard and screen reader users.
+and gives the one the table and the settings use; a word that names no key Qt knows
+("Ctrl+Dot") is refused, so no action silently gets a key that does nothing.
+:func:`reserved_reason` says why a key must keep its usual meaning for keyboard and screen
+reader users, or why the desktop or a screen reader would take it first.
 """
 
 from __future__ import annotations
 
 from describe_app.core.i18n import N_, _
 
-_MODIFIERS = {"ctrl": "Ctrl", "control": "Ctrl", "alt": "Alt", "shift": "Shift", "meta": "Meta"}
+_MODIFIERS = {
+    "ctrl": "Ctrl",
+    "control": "Ctrl",
+    "alt": "Alt",
+    "shift": "Shift",
+    "meta": "Meta",
+    "super": "Meta",  # the Windows key, as Linux desktops call it
+    "win": "Meta",
+}
 _MODIFIER_ORDER = ("Ctrl", "Alt", "Shift", "Meta")
 _KEY_NAMES = {
     "esc": "Escape",
@@ -38,6 +48,12 @@ _KEY_NAMES = {
     "pgdown": "PgDown",
     "pagedown": "PgDown",
     "menu": "Menu",
+    "capslock": "CapsLock",
+    "numlock": "NumLock",
+    "scrolllock": "ScrollLock",
+    "sysreq": "SysReq",
+    "help": "Help",
+    "clear": "Clear",
     "plus": "+",
     "minus": "-",
     "equal": "=",
@@ -45,7 +61,11 @@ _KEY_NAMES = {
     "period": ".",
 }
 
-#: Keys that must keep their usual meaning for keyboard and screen reader users.
+#: Keys held by a screen reader whatever the modifiers (NVDA's and Orca's own key).
+_SCREEN_READER_KEYS = ("Insert", "CapsLock")
+
+#: Keys that must keep their usual meaning for keyboard and screen reader users, or that
+#: the desktop or a screen reader takes before Describe sees them.
 _RESERVED: dict[str, str] = {
     "Tab": N_("Tab moves between controls."),
     "Shift+Tab": N_("Shift+Tab moves between controls."),
@@ -55,6 +75,25 @@ _RESERVED: dict[str, str] = {
     "Alt+F4": N_("Alt+F4 closes windows."),
     "Insert": N_("Insert is a screen reader key."),
     "CapsLock": N_("Caps Lock is a screen reader key."),
+    # Shift+Tab arrives as Backtab
+    "Backtab": N_("Shift+Tab moves between controls."),
+    "Shift+Backtab": N_("Shift+Tab moves between controls."),
+    "Ctrl+Tab": N_("Ctrl+Tab moves between pages, and out of text boxes."),
+    "Ctrl+Shift+Tab": N_("Ctrl+Tab moves between pages, and out of text boxes."),
+    "Ctrl+Backtab": N_("Ctrl+Tab moves between pages, and out of text boxes."),
+    "Ctrl+Shift+Backtab": N_("Ctrl+Tab moves between pages, and out of text boxes."),
+    "Alt+Tab": N_("Alt+Tab switches between programs."),
+    "Alt+Shift+Tab": N_("Alt+Tab switches between programs."),
+    "Alt+Backtab": N_("Alt+Tab switches between programs."),
+    "Alt+Shift+Backtab": N_("Alt+Tab switches between programs."),
+    "Alt+Space": N_("Alt+Space opens the window menu."),
+    "Shift+F10": N_("Shift+F10 and the Menu key open the context menu."),
+    "Menu": N_("Shift+F10 and the Menu key open the context menu."),
+    "Ctrl+Escape": N_("Ctrl+Escape opens the Start menu."),
+    "Ctrl+Alt+Delete": N_("Ctrl+Alt+Delete belongs to the system."),
+    "Ctrl+Shift+Escape": N_("Ctrl+Shift+Escape opens the Task Manager."),
+    "Ctrl+Alt+N": N_("Ctrl+Alt+N starts the NVDA screen reader."),
+    "Alt+Meta+S": N_("Alt+Super+S turns the Orca screen reader on or off."),
     "Up": N_("The arrow keys move within lists and text."),
     "Down": N_("The arrow keys move within lists and text."),
     "Left": N_("The arrow keys move within lists and text."),
@@ -91,8 +130,6 @@ def normalize_key(key: str) -> str:
         name = _KEY_NAMES[name.lower()]
     elif name[0] in "fF" and name[1:].isdigit() and 1 <= int(name[1:]) <= 35:
         name = f"F{int(name[1:])}"
-    elif name.isalpha():
-        name = name[0].upper() + name[1:]
     else:
         raise ValueError(f"{key!r} is not a key Describe knows")
     return "+".join([*(m for m in _MODIFIER_ORDER if m in mods), name])
@@ -105,4 +142,7 @@ def reserved_reason(key: str) -> str | None:
     except ValueError:
         return None
     reason = _RESERVED.get(normalized)
+    name = normalized.rpartition("+")[2]
+    if reason is None and name in _SCREEN_READER_KEYS:  # Ctrl+Insert is the reader's too
+        reason = _RESERVED[name]
     return _(reason) if reason else None

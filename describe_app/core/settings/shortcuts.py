@@ -23,6 +23,7 @@ from describe_app.core.settings.shortcut_table import (
     action,
     actions_in_menu,
     menu_title,
+    mnemonic,
     strip_mnemonic,
 )
 
@@ -30,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 
 def clean_overrides(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
-    """Keep the usable overrides (known action, a key or ``""``), with keys normalized.
+    """Keep the usable overrides (known action, a key or ``""``, not a reserved key), with
+    keys normalized.
 
     Returns them and the ids of known actions whose key was unusable (not text, or not a
     key). Unknown action ids (say, from a newer Describe) are dropped quietly."""
@@ -43,7 +45,10 @@ def clean_overrides(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str
         try:
             if not isinstance(key, str):
                 raise ValueError(f"{key!r} is not text")
-            kept[action_id] = normalize_key(key)
+            normalized = normalize_key(key)
+            if reserved_reason(normalized):  # the desktop or screen reader takes it first
+                raise ValueError(f"{normalized} is reserved")
+            kept[action_id] = normalized
         except ValueError as exc:
             logger.info("ignored shortcut for %s: %s", action_id, exc)
             dropped.append(action_id)
@@ -89,19 +94,43 @@ def find_conflicts(overrides: Mapping[str, str] | None = None) -> list[Conflict]
     return [Conflict(key, tuple(ids)) for key, ids in users.items() if len(ids) > 1]
 
 
-def check_key(action_id: str, key: str, overrides: Mapping[str, str] | None = None) -> str | None:
+def menu_key_reason(key: str) -> str | None:
+    """Why ``key`` (normalized) must stay with the menu bar: Alt and a menu's mnemonic letter
+    opens that menu (in the current language). None if it need not."""
+    head, _sep, name = key.rpartition("+")
+    if head != "Alt" or len(name) != 1:
+        return None
+    for menu in Menu:
+        title = menu_title(menu)
+        if mnemonic(title) == name.lower():
+            return _("{key} opens the {menu} menu.").format(key=key, menu=strip_mnemonic(title))
+    return None
+
+
+def check_key(
+    action_id: str,
+    key: str,
+    overrides: Mapping[str, str] | None = None,
+    taken: Mapping[str, str] | None = None,
+) -> str | None:
     """For the settings page: why ``key`` cannot be given to ``action_id``, or None if it can.
 
-    Checks the spelling, reserved keys and the other actions' keys (with ``overrides``)."""
+    Checks the spelling, reserved keys, the menus' Alt keys, the other actions' keys (with
+    ``overrides``) and ``taken``: other keys of Describe's (normalized key -> what it does,
+    such as the keys that work from any program)."""
     try:
         normalized = normalize_key(key)
     except ValueError:
         return _("{key} is not a key Describe understands.").format(key=key.strip())
     if not normalized:
         return None
-    reason = reserved_reason(normalized)
+    reason = reserved_reason(normalized) or menu_key_reason(normalized)
     if reason:
         return reason
+    if taken and normalized in taken:
+        return _("{key} is already the key for {name}.").format(
+            key=normalized, name=taken[normalized]
+        )
     for other, keys in effective_keys(overrides).items():
         if other != action_id and normalized in keys:
             return _("{key} is already the key for {name}.").format(

@@ -2,10 +2,14 @@
 how many, whether each new result is focused, and how the text looks (its size and the
 interface language).
 
-It reads back two sections of the core ``Settings``: history and display.
+It reads back two sections of the core ``Settings``: history and display; a value it has
+no field for (``history.store_screen_pictures``, set in the file) is kept as it was, and an
+interface language without its translation here is kept and shown as not found.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 
@@ -29,6 +33,8 @@ class HistoryPage(QWidget):
         self, history: HistorySettings, display: DisplaySettings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self._history = history
+        self._display = display
         form = QFormLayout(self)
         self.keep_history = labelled_button(
             QCheckBox(_("&Keep results after Describe closes"), self),
@@ -64,6 +70,14 @@ class HistoryPage(QWidget):
         )
         languages = [(_("The system's language"), "")]
         languages += [(LANGUAGE_NAMES.get(code, code), code) for code in available_languages()]
+        if display.ui_language and display.ui_language not in dict(languages).values():
+            # chosen in a newer Describe, or its translation removed: not silently the system's
+            languages.append(
+                (
+                    _("{language} (not found)").format(language=display.ui_language),
+                    display.ui_language,
+                )
+            )
         self.ui_language = choice_combo(self, languages, display.ui_language)
         add_form_row(
             form,
@@ -74,7 +88,8 @@ class HistoryPage(QWidget):
 
     def history_settings(self) -> HistorySettings:
         """The history settings as the fields show them."""
-        return HistorySettings(
+        return dataclasses.replace(
+            self._history,
             keep_history=self.keep_history.isChecked(),
             store_pictures=self.store_pictures.isChecked(),
             max_entries=self.max_entries.value(),
@@ -83,6 +98,8 @@ class HistoryPage(QWidget):
 
     def display_settings(self) -> DisplaySettings:
         """The display settings as the fields show them."""
-        return DisplaySettings(
-            text_zoom=self.text_zoom.value(), ui_language=str(self.ui_language.currentData())
+        return dataclasses.replace(
+            self._display,
+            text_zoom=self.text_zoom.value(),
+            ui_language=str(self.ui_language.currentData()),
         )

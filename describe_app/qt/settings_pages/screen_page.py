@@ -2,8 +2,10 @@
 keeping Describe in the tray, and starting it with the desktop session.
 
 Each key is typed as text ("Ctrl+Alt+Shift+D"; empty: no key). A key that is not one, or
-has no Ctrl, Alt or Meta, stops OK with one sentence; a key another program holds is said
-under the fields (from the window's global keys), so it is never lost silently.
+has no Ctrl, Alt or Meta, that the desktop or the screen reader needs (Alt+Tab, Alt and a
+letter), or that another field or a window action has, stops OK with one sentence; a key
+another program holds is said under the fields (from the window's global keys), so it is
+never lost silently.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pydantic import ValidationError
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from describe_app.core.settings.schema import ScreenSettings
+from describe_app.core.settings.shortcut_keys import normalize_key, reserved_reason
+from describe_app.core.settings.shortcut_table import strip_mnemonic
 from describe_app.qt.labelled import add_form_row, labelled_button
 from describe_app.qt.translate import N_, _
 
@@ -31,6 +35,30 @@ def _usable_key(field: str, text: str) -> str | None:
         return str(getattr(ScreenSettings(**{field: text}), field))  # type: ignore[arg-type]
     except ValidationError:
         return None
+
+
+def _taken_from_others(text: str) -> str | None:
+    """Why the key typed would take a key that every program or the screen reader needs
+    (Alt+Tab, Ctrl+Alt+N, Alt and a letter), or None."""
+    try:
+        key = normalize_key(text)
+    except ValueError:
+        return None
+    reason = reserved_reason(key)
+    if reason is not None:
+        return reason
+    head, _sep, name = key.rpartition("+")
+    if head in ("Alt", "Alt+Shift") and len(name) == 1:
+        return _(
+            "{key} opens menus in other programs: add Ctrl or the Windows key, for example "
+            "Ctrl+Alt+Shift+D."
+        ).format(key=key)
+    return None
+
+
+def _field_name(label: str) -> str:
+    """A key field's label as a name: no mnemonic, no colon."""
+    return strip_mnemonic(_(label)).rstrip(": \u00a0")
 
 
 class ScreenPage(QWidget):
@@ -84,20 +112,45 @@ class ScreenPage(QWidget):
             start_with_session=self.start_with_session.isChecked(),
         )
 
-    def problem(self) -> str | None:
-        """What stops OK: a key field that holds no usable key."""
-        for field, edit in self.key_fields.items():
-            if _usable_key(field, edit.text()) is None:
-                return _(
+    def global_keys(self) -> dict[str, str]:
+        """The usable keys typed now: key -> what it does ("Describe the whole screen, from
+        any program"), for the other pages' checks."""
+        keys: dict[str, str] = {}
+        for field, label in _KEY_FIELDS:
+            key = _usable_key(field, self.key_fields[field].text())
+            if key:
+                keys.setdefault(key, _field_name(label))
+        return keys
+
+    def problem(self, window_keys: Mapping[str, str] | None = None) -> str | None:
+        """What stops OK: a key field that holds no usable key, or a key that another field
+        or a window action (``window_keys``: key -> action name) already has."""
+        found = self._problem(window_keys or {})
+        return None if found is None else found[1]
+
+    def _problem(self, window_keys: Mapping[str, str]) -> tuple[QLineEdit, str] | None:
+        seen: dict[str, str] = {}
+        for field, label in _KEY_FIELDS:
+            edit = self.key_fields[field]
+            reason = _taken_from_others(edit.text())
+            if reason is not None:
+                return edit, reason
+            key = _usable_key(field, edit.text())
+            if key is None:
+                return edit, _(
                     "{key} cannot be used from other programs: give a key with Ctrl, Alt or "
                     "the Windows key, for example Ctrl+Alt+Shift+D."
                 ).format(key=edit.text().strip())
+            other = seen.get(key) or window_keys.get(key)
+            if key and other:
+                return edit, _("{key} is already the key for {name}.").format(key=key, name=other)
+            if key:
+                seen[key] = _field_name(label)
         return None
 
-    def show_problem(self, message: str) -> None:
+    def show_problem(self, message: str, window_keys: Mapping[str, str] | None = None) -> None:
         self.message.setText(message)
         self.message.setAccessibleDescription(message)
-        for field, edit in self.key_fields.items():
-            if _usable_key(field, edit.text()) is None:
-                edit.setFocus()
-                return
+        found = self._problem(window_keys or {})
+        if found is not None:
+            found[0].setFocus()

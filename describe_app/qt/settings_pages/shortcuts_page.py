@@ -3,14 +3,15 @@
 Built from the one shortcuts table (:mod:`describe_app.core.settings.shortcuts`). A key that cannot
 be used (not a key, reserved for the screen reader or for moving around, or already taken)
 is refused with one sentence from :func:`~describe_app.core.settings.shortcuts.check_key`, shown
-under the field and given to the field as its accessible description.
+under the field, given to the field as its accessible description, and sent by ``said`` to
+be spoken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -35,9 +36,22 @@ ACTION_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ShortcutsPage(QWidget):
-    def __init__(self, overrides: Mapping[str, str], parent: QWidget | None = None) -> None:
+    #: each sentence shown under the key field (a key refused, a key given), to be spoken:
+    #: the field's description alone is not read out when it changes
+    said = Signal(str)
+
+    def __init__(
+        self,
+        overrides: Mapping[str, str],
+        parent: QWidget | None = None,
+        *,
+        taken: Callable[[], Mapping[str, str]] | None = None,
+    ) -> None:
+        """``taken``: Describe's other keys as the dialog shows them now (key -> what it
+        does), such as the keys that work from any program; a window key may not be one."""
         super().__init__(parent)
         self.overrides: dict[str, str] = dict(overrides)
+        self._taken = taken
         layout = QVBoxLayout(self)
         self.actions_list = QListWidget(self)
         add_labelled_control(
@@ -121,7 +135,8 @@ class ShortcutsPage(QWidget):
         if not typed.strip():
             self.say(_("Type a key first, for example Ctrl+Shift+D."))
             return False
-        reason = check_key(action_id, typed, self.overrides)
+        taken = self._taken() if self._taken is not None else None
+        reason = check_key(action_id, typed, self.overrides, taken)
         if reason is not None:
             self.say(reason)
             return False
@@ -143,6 +158,7 @@ class ShortcutsPage(QWidget):
     def say(self, text: str) -> None:
         self.message.setText(text)
         self.key_field.setAccessibleDescription(text)
+        self.said.emit(text)
 
     # --- inside ------------------------------------------------------------------------------
 
