@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from describe_app.cli import (
     camera,
@@ -47,7 +48,25 @@ Command = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    unknown = _unknown_command(words)
+    if unknown is not None:
+        index, word = unknown
+        if Path(word).expanduser().is_file():  # describe-app photo.jpg: the window, with it
+            words.insert(index, "window")
+        else:
+            from difflib import get_close_matches
+
+            from describe_app.core.i18n import _
+
+            _use_interface_language()
+            close = get_close_matches(word, _commands(), n=1, cutoff=0.6)
+            said = _("There is no command {word}.").format(word=word)
+            if close:
+                said += " " + _("Did you mean {command}?").format(command=close[0])
+            error(said + " " + _("Run describe-app --help for the list."))
+            return 2
+    args = parser.parse_args(words)
     setup_logging(args.verbose)
     if args.self_test:
         from describe_app.self_test import run_self_test
@@ -56,6 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # no command: the window, with every option at its default
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "window"])
     return _run(_commands()[args.command], args)
+
+
+def _unknown_command(words: list[str]) -> tuple[int, str] | None:
+    """Where the command should be and what stands there instead, when it is no command:
+    (index, word); None when the first word that is no option is a command, or there is
+    none (the window)."""
+    for index, word in enumerate(words):
+        if word.startswith("-"):  # -v, --self-test: the options before the command
+            continue
+        return None if word in _commands() else (index, word)
+    return None
 
 
 def _commands() -> dict[str, Command]:
