@@ -4,6 +4,7 @@ and a picture's name alone opens the window with that picture (``describe-app ph
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,14 @@ def test_a_picture_alone_opens_the_window_with_it(
     assert main([str(photo_file)]) == 0
     assert opened and opened[0].command == "window"
     assert [str(f) for f in opened[0].files] == [str(photo_file)]
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="a Unix desktop's display")
+def test_without_a_display_the_window_says_so_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["window"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("describe-app: No display was found here") and err.count("\n") == 1

@@ -4,6 +4,7 @@ window. Qt is imported only when it runs, so ``describe-app --help`` answers at 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import socket
 import sys
@@ -49,6 +50,18 @@ def add_window_command(
 
 
 def run_window_command(args: argparse.Namespace) -> int:
+    if no_display():
+        from describe_app.cli.output import error
+        from describe_app.core.i18n import _
+
+        error(
+            _(
+                "No display was found here (DISPLAY and WAYLAND_DISPLAY are not set), so the "
+                "window cannot open; the commands still work, for example: "
+                "describe-app describe photo.jpg"
+            )
+        )
+        return 1
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -62,6 +75,15 @@ def run_window_command(args: argparse.Namespace) -> int:
         if code is not None:  # closed in order: end now, not after the interpreter's teardown
             interrupts.exit_now(code)
     return status
+
+
+def no_display() -> bool:
+    """On Linux and other Unix desktops, whether there is no display to open a window on
+    (Qt would abort with its platform plugin's errors); a chosen Qt platform (offscreen,
+    say) counts as one."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 @contextmanager
