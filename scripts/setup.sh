@@ -34,11 +34,15 @@ fi
 python="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=".venv/bin/python -m pip"
-# torch first, and pinned: a plain 'torch' pulls a CUDA build of several GB.
+# torch first, and pinned, so the rest does not pick another. Where the package index
+# offers only torch's CUDA build (PyPI on Linux: several GB), TORCH_INDEX_URL names
+# PyTorch's CPU-only index instead. pip is quiet: each step says it is starting, and that
+# it can take minutes, so a silent terminal is not taken for a hang.
 if ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
-    echo "Installing ${TORCH_SPEC:-torch==2.13.0}"
+    echo "Installing ${TORCH_SPEC:-torch==2.13.0} (this can take several minutes)"
     $pip install -q ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"} "${TORCH_SPEC:-torch==2.13.0}"
 fi
+echo "Installing Describe and its libraries (this can take several minutes)"
 if [ "$mode" = test ]; then
     $pip install -q -e ".[test]"
 else
