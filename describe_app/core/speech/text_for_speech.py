@@ -160,10 +160,6 @@ _CODE_DIGITS_RE = re.compile(
 )
 
 
-def _without_controls(text: str) -> str:
-    return _CONTROL_RE.sub(" ", _ESCAPE_RE.sub("", text))
-
-
 def _spoken_url(match: re.Match[str]) -> str:
     url = match.group(0)
     trail = len(url) - len(url.rstrip(".,;:!?)]}'’"))
