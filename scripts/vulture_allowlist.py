@@ -63,9 +63,11 @@ english_after
 french
 null_sink
 dst  # monkeypatched os.replace(src, dst) in tests/test_settings.py
-priority  # keyring backend class attribute in tests/test_remote_profiles.py
+priority  # keyring backend class attribute in tests/memory_keyring.py
 pytestmark  # pytest reads it: marks a whole test module (slow)
 _.focus_key  # ScreenSettings field, read by name (settings page, window_screen)
 own_history  # a fixture used by name (pytest.mark.usefixtures) in the codes tests
 set_input_embeddings  # FusedLlamaModel: transformers calls it on a model's text model
 no_repeat_ngram_size  # a GenerationConfig field, set in tests/test_fused_llama.py
+pieces_describer  # a fixture used by name in tests/test_qa_live_pass1.py
+in_french  # a fixture used by name (pytest.mark.usefixtures) in tests/test_qa_live_pass1.py

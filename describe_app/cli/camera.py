@@ -8,7 +8,9 @@
 They run the core's :class:`~describe_app.core.live.hands_free.ChangeWatcher` and
 :class:`~describe_app.core.live.guidance.GuidanceCoach` with no window, printing (and with
 ``--speak`` saying) each description or cue with a timestamp: a small headless device with
-a camera and a speaker is enough. A video file as the camera is read at its own time
+a camera and a speaker is enough. ``watch --json`` prints one JSON object a line instead:
+``{"at": ..., "message": ...}`` for each notice, and the time with the whole result for
+each view described. A video file as the camera is read at its own time
 and ends the command at its end; ``--max-seconds`` ends it earlier. ``guide --tones``
 plays each aiming cue as a short tone (:mod:`describe_app.core.live.guidance_tones`) and still
 prints its words; "ready" and the page read stay spoken.
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from describe_app.cli.live_lines import announce, stamp
+from describe_app.cli.output import print_json
 from describe_app.cli.prepare_option import add_prepare_option
 from describe_app.cli.speech import CommandLineSpeech
 
@@ -146,6 +149,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
     from describe_app.core.camera.frame_source import FrameSource, parse_target
     from describe_app.core.describe.conversation import Conversation
     from describe_app.core.describe.prompts import Detail, PromptSpec
+    from describe_app.core.i18n import _
     from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
     from describe_app.core.live.prepare_policy import PreparePolicy
 
@@ -166,7 +170,13 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
             prompt=PromptSpec(detail=Detail.BRIEF, language=args.language),
             clock=lambda: frames.now,
         )
-        announce(frames, speech, f"Hands-free mode on, watching {frames.name}.")
+        as_json = bool(getattr(args, "json", False))
+        announce(
+            frames,
+            speech,
+            _("Hands-free mode on, watching {source}.").format(source=frames.name),
+            as_json=as_json,
+        )
         try:
             for frame in frames:
                 answers.look(frame.image)
@@ -181,18 +191,23 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
                     request = replace(request, max_new_tokens=args.max_tokens)
 
                 def on_sentence(sentence: str, index: int) -> None:
-                    print(f"[{stamp(frames)}] {sentence}", flush=True)
+                    if not as_json:
+                        print(f"[{stamp(frames)}] {sentence}", flush=True)
                     speech.sentence(sentence, index)
 
-                answers.describe(request, on_sentence, check=not args.describe_anyway)
+                at = stamp(frames)
+                result = answers.describe(request, on_sentence, check=not args.describe_anyway)
+                if as_json and result is not None:
+                    print_json({"at": at, **result.to_json()})
         finally:
             answers.close()
-        announce(frames, speech, "Hands-free mode off.")
+        announce(frames, speech, _("Hands-free mode off."), as_json=as_json)
     return 0
 
 
 def run_guide(args: argparse.Namespace) -> int:
     from describe_app.core.camera.frame_source import FrameSource, parse_target
+    from describe_app.core.i18n import _
     from describe_app.core.live.guidance import (
         CUE_WORDS,
         Cue,
@@ -219,23 +234,24 @@ def run_guide(args: argparse.Namespace) -> int:
         FrameSource(args.camera, every_s=every_s, max_seconds=args.max_seconds) as frames,
     ):
         coach = GuidanceCoach(clock=lambda: frames.now)
-        announce(frames, speech, "Reading guidance on. Point the camera at the page.")
+        announce(frames, speech, _("Reading guidance on. Point the camera at the page."))
         previous = None
         for frame in frames:
             look, previous = look_at_frame(frame.image, finder, previous_small=previous)
             cue = coach.observe(choose_cue(look))
             if cue is None:
                 continue
+            words = _(CUE_WORDS[cue])
             if cue is not Cue.READY and tones:
-                print(f"[{stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
+                print(f"[{stamp(frames)}] {words}", flush=True)
                 speech.sound(cue_tone(cue))  # cuts off the last cue, as a spoken one does
                 continue
             if cue is not Cue.READY:
-                announce(frames, speech, CUE_WORDS[cue])
+                announce(frames, speech, words)
                 continue
             speech.earcon("picture_taken")  # first, then the words after it
-            print(f"[{stamp(frames)}] {CUE_WORDS[cue]}", flush=True)
-            speech.sentence(CUE_WORDS[cue], 1)
+            print(f"[{stamp(frames)}] {words}", flush=True)
+            speech.sentence(words, 1)
             result = reader.read(picture_from_frame(frame.image, source=frames.name).image)
             for index, line in enumerate(result.lines or [result.sentence]):
                 print(f"[{stamp(frames)}] {line}", flush=True)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from describe_app.core.describe.describer import Describer, DescribeRequest
+    from describe_app.core.describe.pipeline import DescriptionResult
     from describe_app.core.describe.prompts import PromptSpec
     from describe_app.core.describe.worker import WorkerEvent
 
@@ -47,8 +48,11 @@ class WatchAnswers(Protocol):
         """The picture to describe for this settled frame."""
         ...
 
-    def describe(self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool) -> None:
-        """Describe, calling ``on_sentence`` for each sentence; returns when done."""
+    def describe(
+        self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool
+    ) -> DescriptionResult | None:
+        """Describe, calling ``on_sentence`` for each sentence; returns the result when
+        done (None if it was cancelled)."""
         ...
 
     def close(self) -> None: ...
@@ -67,8 +71,10 @@ class DirectAnswers:
     def picture_for(self, frame: Any) -> Picture:
         return picture_from_frame(frame, source=self._source)
 
-    def describe(self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool) -> None:
-        run_request(self._describer, request, on_sentence=on_sentence, check=check)
+    def describe(
+        self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool
+    ) -> DescriptionResult | None:
+        return run_request(self._describer, request, on_sentence=on_sentence, check=check)
 
     def close(self) -> None:
         pass
@@ -127,7 +133,9 @@ class PreparedAnswers:
             return prepared[0]
         return picture_from_frame(frame, source=self._source)
 
-    def describe(self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool) -> None:
+    def describe(
+        self, request: DescribeRequest, on_sentence: OnSentence, *, check: bool
+    ) -> DescriptionResult | None:
         from describe_app.core.describe.worker import (
             Cancelled_,
             DescribeJob,
@@ -142,8 +150,10 @@ class PreparedAnswers:
             event = self._events.get()
             if isinstance(event, SentenceReady) and event.job_id == job_id:
                 on_sentence(event.sentence, event.index)
-            elif isinstance(event, Finished | Cancelled_) and event.job_id == job_id:
-                return
+            elif isinstance(event, Finished) and event.job_id == job_id:
+                return event.result
+            elif isinstance(event, Cancelled_) and event.job_id == job_id:
+                return None
             elif isinstance(event, LoadFailed) or (
                 isinstance(event, Failed) and event.job_id == job_id
             ):

@@ -5,7 +5,8 @@ searched for a page (:func:`~describe_app.core.reading.page_finder.find_page`). 
 :class:`~describe_app.core.live.guidance.Cue` is chosen, in this order: too dark, no page,
 too close (opposite edges of the page out of view), an edge out of view (left, right, top,
 bottom), too far (the page under :data:`FAR_SHARE` of the frame, and spanning less than
-:data:`FAR_SPAN` of its width and of its height), hold still (the whole page is in view
+:data:`FAR_SPAN` of its width and of its height), glare (a burnt-out patch hides part of
+the print: :func:`glare_on_page`), hold still (the whole page is in view
 but the frame changes, the page's corners moved by :data:`PAGE_MOVED_SHARE` of its size
 since the check before, or the frame is blurred), and in view. The cues are the aiming
 guidance's own, so :class:`~describe_app.core.live.guidance.GuidanceCoach` decides which
@@ -63,6 +64,20 @@ PAGE_MOVED_SHARE = 0.02
 #: A page in view that differs from the one captured by more than this (mean grey
 #: difference of small copies) is a new page.
 NEW_PAGE_CHANGE = 10.0
+#: A grey level this high (0..255) is burnt out: the camera clipped it, print there is lost.
+GLARE_LEVEL = 250
+#: Glare is said when burnt-out patches cover this share of the page within its print ...
+GLARE_SHARE = 0.01
+#: ... and the rest of the paper is at least this many grey levels darker than
+#: :data:`GLARE_LEVEL`: a lamp's reflection is a bright spot on paper that is not burnt
+#: out. White paper in strong light, burnt out all over, is paper, and is read.
+GLARE_DROP = 4.0
+#: A burnt-out patch narrower than this share of the page's size is paper between lines of
+#: print, or a margin's strip, not glare over the print.
+GLARE_WIDTH_SHARE = 0.04
+#: Print is darker than the paper round it (the brightest within a few pixels) by this
+#: many grey levels.
+INK_DROP = 30
 
 #: Marked for translation; translate where said: ``_(PAGE_CUE_WORDS[cue])``.
 PAGE_CUE_WORDS: dict[Cue, str] = {
@@ -75,6 +90,7 @@ PAGE_CUE_WORDS: dict[Cue, str] = {
     Cue.CUT_TOP: N_("Top edge not visible. Move the page down."),
     Cue.CUT_BOTTOM: N_("Bottom edge not visible. Move the page up."),
     Cue.TOO_FAR: N_("Too far. Bring the page closer."),
+    Cue.GLARE: N_("Glare on the page. Tilt the page or move away from the light."),
     Cue.IN_VIEW: N_("The whole page is in view."),
     Cue.READY: N_("Page captured. Reading."),
 }
@@ -102,6 +118,8 @@ class PageLook:
     #: How far the page's corners moved since the check before, as a share of its
     #: diagonal (None: no page then or now).
     page_motion: float | None = None
+    #: The share of the page that glare hides (:func:`glare_on_page`).
+    glare: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -134,8 +152,65 @@ def look_at_page(
         motion=frame_motion(previous_small, small),
         outline=outline,
         page_motion=page_moved(previous_outline, outline),
+        glare=glare_on_page(grey, outline) if outline is not None else 0.0,
     )
     return look, small
+
+
+def glare_on_page(grey: np.ndarray, outline: PageOutline) -> float:
+    """The share of the page that burnt-out patches (glare) hide, on a grey copy of the
+    frame (any size: the outline is scaled to it); 0.0 when there is none.
+
+    A lamp's reflection on a glossy page or a plastic sleeve is a patch the camera clips to
+    white (:data:`GLARE_LEVEL`), brighter than the paper round it, and without print. A
+    patch counts when it is wide (:data:`GLARE_WIDTH_SHARE`: not the paper between two
+    lines), lies within the print's extent (a blank margin hides nothing), and the paper
+    elsewhere is not burnt out as well (:data:`GLARE_DROP`: white paper in strong light is
+    clipped all over, and its print reads well)."""
+    import cv2
+    import numpy as np
+
+    height, width = grey.shape[:2]
+    scale = width / outline.frame_size[0]
+    corners = np.array([(x * scale, y * scale) for x, y in outline.corners], dtype=np.int32)
+    page = np.zeros((height, width), np.uint8)
+    cv2.fillConvexPoly(page, corners, 255)
+    size = float(np.sqrt(max(int(np.count_nonzero(page)), 1)))
+    margin = max(3, round(size * 0.03)) | 1  # the page's edge and its shadow left out
+    inner = cv2.erode(page, cv2.getStructuringElement(cv2.MORPH_RECT, (margin, margin)))
+    on_page = inner > 0
+    area = int(np.count_nonzero(on_page))
+    if area < 100:
+        return 0.0
+    wide = max(3, round(size * GLARE_WIDTH_SHARE)) | 1
+    burnt = np.where((grey >= GLARE_LEVEL) & on_page, 255, 0).astype(np.uint8)
+    clipped = cv2.morphologyEx(
+        burnt, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))
+    )
+    if np.count_nonzero(clipped) < GLARE_SHARE * area:
+        return 0.0
+    paper_round = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    ink = on_page & (grey.astype(np.int16) < paper_round.astype(np.int16) - INK_DROP)
+    # the paper: the page less the patches (and their halo) and the print
+    halo = cv2.dilate(clipped, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))) > 0
+    paper = grey[on_page & ~halo & ~ink]
+    if paper.size < 0.2 * area or float(np.median(paper)) > GLARE_LEVEL - GLARE_DROP:
+        return 0.0  # paper burnt out all over: bright paper, not a reflection on it
+    ys, xs = np.nonzero(ink)
+    if xs.size < 0.002 * area:
+        return 0.0  # no print on the page for glare to hide
+    left, right = np.percentile(xs, (1, 99))
+    top, bottom = np.percentile(ys, (1, 99))
+    print_area = np.zeros_like(on_page)
+    print_area[int(top) : int(bottom) + 1, int(left) : int(right) + 1] = True
+    hidden = 0
+    count, labels, stats, _centres = cv2.connectedComponentsWithStats(clipped)
+    for label in range(1, count):
+        patch = labels == label
+        inside = int(np.count_nonzero(patch & print_area))
+        if inside >= 0.5 * stats[label, cv2.CC_STAT_AREA]:
+            hidden += inside
+    return hidden / area
 
 
 def page_moved(before: PageOutline | None, now: PageOutline | None) -> float | None:
@@ -163,6 +238,8 @@ def choose_page_cue(look: PageLook, settings: GuidanceSettings = DOCUMENT_GUIDAN
             return cue
     if outline.area_share < FAR_SHARE and _span(outline) < FAR_SPAN:
         return Cue.TOO_FAR
+    if look.glare >= GLARE_SHARE:
+        return Cue.GLARE
     moving = look.motion is not None and look.motion > settings.motion
     moving = moving or (look.page_motion is not None and look.page_motion > PAGE_MOVED_SHARE)
     if moving or look.sharpness < settings.blur_sharpness:

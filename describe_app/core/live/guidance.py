@@ -2,11 +2,12 @@
 
 Each checked frame gets one :class:`Cue`, in this order of importance: too dark, hold
 still (blurred, or moving since the last check), no text, too close, text cut off at an
-edge, too far, and finally "in view". :func:`look_at_frame` measures a frame (brightness,
-sharpness, motion, where the text is); :func:`choose_cue` is the pure rule that turns the
-measurements into a cue; :class:`GuidanceCoach` decides which cues are actually said
-(rate-limited, never the same one twice in a row) and says "ready to read" once, when the
-page has been fully in view and sharp for a short while.
+edge, too far, and finally "in view". A bare surface (a wall, an empty desk: hardly any
+contrast at all) is "no text", not a blur to hold still for. :func:`look_at_frame`
+measures a frame (brightness, sharpness, motion, where the text is); :func:`choose_cue` is
+the pure rule that turns the measurements into a cue; :class:`GuidanceCoach` decides which
+cues are actually said (rate-limited, never the same one twice in a row) and says "ready to
+read" once, when the page has been fully in view and sharp for a short while.
 
 Text is found by :class:`~describe_app.core.reading.text_finder.RapidTextFinder` (the OCR's text
 detector alone, on a 320 px copy: about 40 ms of one core), and only when the frame is lit
@@ -46,6 +47,7 @@ class Cue(str, enum.Enum):
     CUT_TOP = "cut_top"
     CUT_BOTTOM = "cut_bottom"
     TOO_FAR = "too_far"
+    GLARE = "glare"  # a burnt-out patch hides the print (document mode only)
     IN_VIEW = "in_view"  # the page is fully in view and sharp (not said: the coach decides)
     READY = "ready"  # said once by the coach: read the page now
 
@@ -61,6 +63,7 @@ CUE_WORDS: dict[Cue, str] = {
     Cue.CUT_TOP: N_("Text is cut off at the top. Move the camera up."),
     Cue.CUT_BOTTOM: N_("Text is cut off at the bottom. Move the camera down."),
     Cue.TOO_FAR: N_("Too far. Move the camera closer."),
+    Cue.GLARE: N_("Glare on the page. Tilt the page or move away from the light."),
     Cue.IN_VIEW: N_("The page is in view."),
     Cue.READY: N_("Ready. Reading."),
 }
@@ -77,6 +80,7 @@ class GuidanceSettings:
     far_extent: float = 0.3  # all the text within this share of width and height: too far
     min_interval_s: float = 1.5  # at least this long between two spoken cues
     ready_after_s: float = 0.5  # in view and sharp this long: read it
+    blank_contrast: float = 6.0  # grey levels' spread (std) below: a bare surface, no text
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class FrameLook:
     motion: float | None  # None for the first frame
     regions: tuple[Region, ...] | None  # None when text was not looked for (dark, moving)
     seconds: float = 0.0
+    contrast: float | None = None  # the grey levels' spread (std); None: not measured
 
 
 def grey_copy(frame: Any, width: int) -> np.ndarray:
@@ -144,7 +149,8 @@ def look_at_frame(
     regions: tuple[Region, ...] | None = None
     if brightness >= s.dark_mean and sharpness >= s.blur_sharpness and steady:
         regions = tuple(finder.find(grey))
-    look = FrameLook(brightness, sharpness, motion, regions, time.perf_counter() - start)
+    contrast = float(grey.std())
+    look = FrameLook(brightness, sharpness, motion, regions, time.perf_counter() - start, contrast)
     return look, small
 
 
@@ -153,22 +159,52 @@ def choose_cue(look: FrameLook, settings: GuidanceSettings | None = None) -> Cue
     s = settings or GuidanceSettings()
     if look.brightness < s.dark_mean:
         return Cue.TOO_DARK
-    if look.sharpness < s.blur_sharpness or (look.motion is not None and look.motion > s.motion):
+    moving = look.motion is not None and look.motion > s.motion
+    if not moving and look.contrast is not None and look.contrast < s.blank_contrast:
+        return Cue.NO_TEXT  # a bare wall or desk has no edges: not a blur to hold still for
+    if look.sharpness < s.blur_sharpness or moving:
         return Cue.HOLD_STILL
     if look.regions is None:
         return Cue.HOLD_STILL
-    lines = [r for r in look.regions if r.bottom - r.top <= s.max_line_height]
+    found = look.regions
+    lines = [r for r, h in zip(found, line_heights(found), strict=True) if h <= s.max_line_height]
     return placement_cue(lines, s) if lines else Cue.NO_TEXT
+
+
+def line_thickness(region: Region) -> float:
+    """How thick a line of text is (a share of the frame): its height, or its width when
+    it stands upright (a page turned sideways, or a block of lines too small to part)."""
+    return min(region.bottom - region.top, region.right - region.left)
+
+
+def line_heights(regions: Sequence[Region]) -> list[float]:
+    """Each region's line height: its :func:`line_thickness`, and no more than the distance
+    to the nearest line above or below it. The boxes of a page held at a slant are upright
+    boxes around slanting lines: much taller than the lines, and overlapping each other,
+    while the lines' centres stay a line's spacing apart."""
+    heights = []
+    for r in regions:
+        height, middle = line_thickness(r), (r.top + r.bottom) / 2
+        for other in regions:
+            across = min(r.right, other.right) > max(r.left, other.left)  # one above the other
+            apart = abs((other.top + other.bottom) / 2 - middle)
+            if other is not r and across and apart > 0:
+                height = min(height, apart)
+        heights.append(height)
+    return heights
 
 
 def placement_cue(regions: Sequence[Region], settings: GuidanceSettings | None = None) -> Cue:
     """Where the text sits in the frame: too close, cut off at an edge, too far, or in view.
 
     A line cut in half at the top or bottom is not found at all, so text within half a
-    line's height of the top or bottom edge counts as cut off there.
+    line's height of the top or bottom edge counts as cut off there. A line's height is
+    its :func:`line_thickness`, so sideways text or a tiny paragraph found as one box is
+    not "too close", and no more than the spacing of the lines (:func:`line_heights`), so
+    neither is a page held at a slant.
     """
     s = settings or GuidanceSettings()
-    heights = sorted(r.bottom - r.top for r in regions)
+    heights = sorted(line_heights(regions))
     line = heights[len(heights) // 2]
     m = s.edge_margin
     mv = max(m, line / 2)
@@ -196,7 +232,8 @@ class GuidanceCoach:
     :data:`Cue.READY` once when the page has stayed in view for ``ready_after_s``.
 
     After "ready", nothing more is said until the page leaves the view (a cue other than
-    "in view"), so one page is read once. ``clock`` gives seconds (tests pass a fake).
+    "in view" or "hold still", for ``ready_after_s``: one check that missed a line is not a
+    new page), so one page is read once. ``clock`` gives seconds (tests pass a fake).
     """
 
     def __init__(
@@ -210,12 +247,14 @@ class GuidanceCoach:
         self._last_said: Cue | None = None
         self._last_said_at: float | None = None
         self._in_view_since: float | None = None
+        self._away_since: float | None = None  # after reading: the page out of view since
         self._read = False
 
     def observe(self, cue: Cue) -> Cue | None:
         """Take this check's cue; return the cue to say now, or None to stay quiet."""
         now = self._clock()
         if cue is Cue.IN_VIEW:
+            self._away_since = None
             if self._in_view_since is None:
                 self._in_view_since = now
             if not self._read and now - self._in_view_since >= self.settings.ready_after_s:
@@ -225,7 +264,12 @@ class GuidanceCoach:
         self._in_view_since = None
         if cue is Cue.HOLD_STILL and self._read:
             return None  # a small shake after reading is not a new page
-        self._read = False
+        if self._read:
+            if self._away_since is None:
+                self._away_since = now
+            if now - self._away_since < self.settings.ready_after_s:
+                return None  # not gone yet: it may be one check that missed a line
+        self._read, self._away_since = False, None
         if cue is self._last_said:
             return None
         if (

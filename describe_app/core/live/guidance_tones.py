@@ -17,6 +17,7 @@ cut right      two notes going up (C5 then G5): move right, the way the pitch ri
 cut top        a high note sliding up (1.2 to 1.8 kHz): move up
 cut bottom     a low note sliding down (300 to 200 Hz): move down
 too far        one slow, soft beep (440 Hz): come closer to hear it better
+glare          a quick, high trill, like light glinting (B6 and D7 in turn)
 in view        a soft chord (C, E and G together)
 ready          the picture-taken earcon; the reading follows it
 =============  =================================================================
@@ -57,6 +58,7 @@ _LEGEND: dict[Cue, str] = {
     Cue.CUT_TOP: N_("Text cut off at the top, move up: a high note sliding up."),
     Cue.CUT_BOTTOM: N_("Text cut off at the bottom, move down: a low note sliding down."),
     Cue.TOO_FAR: N_("Too far, move closer: one slow, soft beep."),
+    Cue.GLARE: N_("Glare on the page, tilt it or move away from the light: a quick, high trill."),
     Cue.IN_VIEW: N_("The page is in view: a soft chord."),
     Cue.READY: N_("Ready, the reading starts: the picture-taken sound."),
 }
@@ -141,6 +143,11 @@ def _too_far() -> Samples:
     return _note(440.0, 0.32, level=0.18, harmonics=0.1, attack_s=0.08, release_s=0.16)
 
 
+def _glare() -> Samples:
+    notes = [_note(f, 0.03, level=0.2, harmonics=0.0, attack_s=0.003) for f in (1976.0, 2349.0)]
+    return _join(*(notes * 4))
+
+
 def _in_view() -> Samples:
     notes = [_note(f, 0.25, level=0.1, harmonics=0.1, attack_s=0.01) for f in (523.0, 659.0, 784.0)]
     return notes[0] + notes[1] + notes[2]
@@ -170,5 +177,6 @@ _SYNTHS = {
     Cue.CUT_TOP: _cut_top,
     Cue.CUT_BOTTOM: _cut_bottom,
     Cue.TOO_FAR: _too_far,
+    Cue.GLARE: _glare,
     Cue.IN_VIEW: _in_view,
 }

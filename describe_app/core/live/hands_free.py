@@ -6,6 +6,12 @@ keeps the view it last described, or the first view it saw, as its reference. A
 description is due when the frames have been still for ``settle_s`` and the still view
 differs from the reference by more than ``change``, and the last description is at least
 ``min_interval_s`` old. While the view is unchanged it says nothing.
+
+Two things a camera does on its own are no change (:func:`view_change`): its exposure
+brightening or darkening the view scales its contrast as well as its mean, so the
+reference is compared after the best gain is taken out. And a slow pan moves each frame
+too little to count as motion, so the view is still only while it stays within ``still``
+of where the still spell began; a view that keeps drifting never settles.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from describe_app.core.pictures.grey_copies import difference, small_grey
 
 log = logging.getLogger(__name__)
 
+#: The most an exposure change is taken to scale the view's contrast, either way.
+MAX_GAIN = 2.0
+
 
 @dataclass(frozen=True)
 class WatchSettings:
@@ -31,6 +40,20 @@ class WatchSettings:
     settle_s: float = 1.0  # still this long after a change: describe
     min_interval_s: float = 5.0  # at least this long between two descriptions
     describe_first: bool = False  # also describe the first settled view
+
+
+def view_change(reference: np.ndarray, current: np.ndarray) -> float:
+    """How much ``current`` differs from ``reference`` (small grey copies, zero-mean): the
+    mean difference per pixel once the exposure gain that best matches the two (at most
+    :data:`MAX_GAIN` either way) is taken out; infinite when the sizes differ."""
+    import numpy as np
+
+    if reference.shape != current.shape:
+        return float("inf")
+    power = float(np.square(current).sum())
+    gain = float((reference * current).sum()) / power if power > 0 else 1.0
+    gain = min(max(gain, 1.0 / MAX_GAIN), MAX_GAIN)
+    return float(np.abs(reference - gain * current).mean())
 
 
 class ChangeWatcher:
@@ -47,6 +70,7 @@ class ChangeWatcher:
         self._previous: np.ndarray | None = None
         self._reference: np.ndarray | None = None
         self._still_since: float | None = None
+        self._still_view: np.ndarray | None = None  # the view when the still spell began
         self._last_described: float | None = None
         self.last_motion = 0.0
         self.last_change = 0.0
@@ -57,11 +81,14 @@ class ChangeWatcher:
         small = small_grey(frame)
         previous, self._previous = self._previous, small
         self.last_motion = 0.0 if previous is None else difference(previous, small)
-        if self.last_motion > self.settings.still:
-            self._still_since = None
+        drifted = self._still_view is not None and (
+            view_change(self._still_view, small) > self.settings.still
+        )
+        if self.last_motion > self.settings.still or drifted:
+            self._still_since = self._still_view = None
             return False
         if self._still_since is None:
-            self._still_since = now
+            self._still_since, self._still_view = now, small
         if now - self._still_since < self.settings.settle_s:
             return False
         if self._reference is None:
@@ -69,7 +96,7 @@ class ChangeWatcher:
             if not self.settings.describe_first:
                 return False
         else:
-            self.last_change = difference(self._reference, small)
+            self.last_change = view_change(self._reference, small)
             if self.last_change <= self.settings.change:
                 return False
         if (

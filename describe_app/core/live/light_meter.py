@@ -6,6 +6,10 @@ The pitch rises evenly with the lightness (L*, 0..100, see
 1,760 Hz (white), in :data:`PITCH_STEPS` steps so that a steady view gives a steady note.
 The tones are made with :mod:`describe_app.core.speech.tone_synth`, like the guidance
 tones, and cached.
+
+The level in words holds while the lightness stays within :data:`LEVEL_MARGIN` of it, so a
+flickering lamp or a view right at the edge between two levels does not flip the words at
+every look.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ LOWEST_HZ = 110.0
 OCTAVES = 4.0
 PITCH_STEPS = 33  # 0, 1/32, ... 1 of the range: an eighth of an octave a step
 TONE_SECONDS = 0.12
+#: The level said last holds while the lightness is within this much (L*) of its range.
+LEVEL_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,8 @@ class LightMeter:
 
     def read(self, frame: Any) -> LightReading:
         value = light_value(frame, middle_only=True)
-        level = light_level(value)
+        near = {light_level(value - LEVEL_MARGIN), light_level(value + LEVEL_MARGIN)}
+        level = self._level if self._level in near else light_level(value)
         changed, self._level = level is not self._level, level
         return LightReading(value, level, changed)
 

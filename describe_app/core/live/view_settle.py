@@ -5,8 +5,10 @@
 It compares small grey copies of the frames as the hands-free
 :class:`~describe_app.core.live.hands_free.ChangeWatcher` does, with the same thresholds
 (:class:`~describe_app.core.live.hands_free.WatchSettings`): the view is still when one
-frame differs from the one before by at most ``still``, settled when it has been still for
-``settle_s``, and new when it differs from the last view reported by more than ``change``.
+frame differs from the one before, and from the first frame of the still spell, by at most
+``still``, settled when it has been still for ``settle_s``, and new when it differs from
+the last view reported by more than ``change`` (an exposure gain taken out:
+:func:`~describe_app.core.live.hands_free.view_change`).
 Each new settled view is reported once (:class:`SettledView`); nothing more while it stays.
 
 Unlike hands-free mode, the first settled view counts, and there is no wait between two
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from describe_app.core.live.hands_free import WatchSettings
+from describe_app.core.live.hands_free import WatchSettings, view_change
 from describe_app.core.pictures.grey_copies import difference, small_grey
 
 if TYPE_CHECKING:
@@ -44,7 +46,7 @@ class SettledView:
 def same_view(a: np.ndarray, b: np.ndarray, settings: WatchSettings) -> bool:
     """Two small grey copies show the same view: they differ by less than the watcher's
     change level."""
-    return difference(a, b) < settings.change
+    return view_change(a, b) < settings.change
 
 
 class SettledViewCheck:
@@ -63,6 +65,7 @@ class SettledViewCheck:
         self._lock = threading.Lock()
         self._previous: np.ndarray | None = None
         self._still_since: float | None = None
+        self._still_view: np.ndarray | None = None  # the view when the still spell began
         self._reference: np.ndarray | None = None
 
     def set_reference(self, small: np.ndarray | None) -> None:
@@ -75,11 +78,15 @@ class SettledViewCheck:
         now = self._clock()
         small = small_grey(frame)
         previous, self._previous = self._previous, small
-        if previous is not None and difference(previous, small) > self.settings.still:
-            self._still_since = None
+        moved = previous is not None and difference(previous, small) > self.settings.still
+        if moved or (
+            self._still_view is not None
+            and view_change(self._still_view, small) > self.settings.still
+        ):
+            self._still_since = self._still_view = None
             return None
         if self._still_since is None:
-            self._still_since = now
+            self._still_since, self._still_view = now, small
         if now - self._still_since < self.settings.settle_s:
             return None
         with self._lock:

@@ -6,7 +6,9 @@ the other common kinds, turned by any multiple of 90 degrees, light on dark too)
 zxing-cpp does not find a 1-D code that is turned by some other angle, or blurred;
 OpenCV's barcode detector finds those by their stripes, and every box it finds is turned
 straight and read again by zxing-cpp (OpenCV's own decoding is not trusted: see
-:meth:`ZxingCodeReader._turned_barcodes`). Where nothing, or not every code-like
+:meth:`ZxingCodeReader._turned_barcodes`); a box it finds that nothing reads is a
+code-like pattern only where it holds bars (:func:`_holds_bars`: lines of print are
+outlined too). Where nothing, or not every code-like
 pattern, was read, a second look (:func:`_second_look`) reads a sharpened copy of the
 frame and each pattern enlarged: blurred and small codes. ``benchmarks/bench_codes.py``
 measured the first look against OpenCV alone and zxing-cpp alone; the figures are in the
@@ -51,6 +53,31 @@ ENLARGE_UP_TO = 320
 #: A 1-D code turned level is read at most this wide, in pixels (three readings of a
 #: level box as wide as a 640x480 frame took a quarter of a second).
 LEVEL_WIDTH = 640
+#: OpenCV's barcode detector outlines lines of print too (the upright strokes of "minimum",
+#: or the lines of a paragraph of small print, blurred into stripes): a box it finds and
+#: nothing reads is a code-like pattern (an aiming cue) only where it holds bars
+#: (:func:`_holds_bars`). A 1-D code's bars are long for their width: the bars' length, over
+#: the mean width of a bar or a space, is at least this (an EAN-13 about 40, one drawn a
+#: third as tall 13, a code of modules under a pixel blurred to stripes 4 and more; the
+#: strokes of a line of print 2 to 3.3) ...
+BAR_LENGTH = 3.5
+#: ... and even along their length: the grey along a bar (less the camera's noise) varies
+#: by at most this share of how much it varies across the bars (bars, even noisy and
+#: blurred: 0 to 0.09 in 9 boxes in 10; lines of print, broken by the gaps between words
+#: and letters: 0.1 to 0.4). A code with modules under 2 pixels, blurred, loses its cue at
+#: times (its stripes fade): 59 of 299 cued frames in a sweep, 53 of them blurred by 2
+#: pixels or more.
+BAR_EVENNESS = 0.1
+#: zxing-cpp takes lines of small print for a QR code or a Data Matrix that it cannot read
+#: at times. Those kinds are square (QR, Micro QR, Aztec, MaxiCode), or a Data Matrix at
+#: most this long for its width (the rectangular sizes, 8x18 to 16x48, but 8x32: 2.25 to
+#: 3): a failed reading whose outline is longer than that, or has no size, is no code-like
+#: pattern (print taken for one: 3.8 and 14).
+MAX_STRETCH = 3.0
+#: A failed reading of a square kind is stretched by at most this (a code seen at a slant
+#: of 60 degrees: 2).
+MAX_SQUARE_STRETCH = 2.5
+_SQUARE_KINDS = ("QRCode", "MicroQRCode", "Aztec", "MaxiCode")
 #: Kinds whose content is a product number, read digit by digit.
 PRODUCT_KINDS = frozenset({"EAN-13", "EAN-8", "UPC-A", "UPC-E"})
 #: zxing-cpp's format names, as Describe says them (others are said as zxing-cpp names them).
@@ -172,12 +199,14 @@ class ZxingCodeReader:
             if result.valid and result.text:
                 code = _zxing_found(result, corners)
                 codes.setdefault((code.kind, code.text), code)
-            else:
+            elif _could_be_code(result.format.name, corners, width, height):
                 unread.append(corners)
-        if self._detector is not None:
-            unread += self._turned_barcodes(grey, codes)
+        boxes = self._turned_barcodes(grey, codes) if self._detector is not None else []
+        unread += boxes
         if unread or not codes:  # a code missed, or nothing read (a blurred code gives no
             unread = _second_look(grey, codes, unread)  # pattern at all at times)
+        # a box of OpenCV's still unread is a pattern only if it holds bars, not print
+        unread = [c for c in unread if c not in boxes or _holds_bars(grey, c)]
         return CodeLook(tuple(codes.values()), tuple(unread), time.perf_counter() - start)
 
     def _turned_barcodes(self, grey: Any, codes: dict[tuple[str, str], FoundCode]) -> list[Corners]:
@@ -206,6 +235,101 @@ class ZxingCodeReader:
             else:
                 codes.setdefault((code.kind, code.text), code)
         return unread
+
+
+def _could_be_code(format_name: str, corners: Corners, width: int, height: int) -> bool:
+    """Whether a code zxing-cpp found but could not read may be one: a matrix code's
+    outline (:data:`MAX_STRETCH`) has a size and is about as wide as long; a 1-D code's
+    is a line along it, as zxing-cpp gives it."""
+    import math
+
+    points = [(x * width, y * height) for x, y in corners]
+    sides = [math.dist(a, b) for a, b in zip(points, points[1:] + points[:1], strict=True)]
+    if max(sides) < 2:
+        return False  # no outline at all
+    if format_name == "DataMatrix" or format_name.startswith(_SQUARE_KINDS):
+        limit = MAX_STRETCH if format_name == "DataMatrix" else MAX_SQUARE_STRETCH
+        return min(sides) > 0 and max(sides) / min(sides) <= limit
+    return True
+
+
+def _holds_bars(grey: Any, corners: Corners) -> bool:
+    """Whether the box at ``corners`` (one OpenCV's barcode detector found) holds the bars
+    of a 1-D code rather than print: bars long for their width (:data:`BAR_LENGTH`) and
+    even along their length (:data:`BAR_EVENNESS`).
+
+    The box is turned so its strongest stripes stand upright (the structure tensor's
+    direction: OpenCV's box may lie a few degrees off the bars), then measured: the
+    stripes are counted across it, and the grey is compared along and across them. The
+    strokes of a line of large print are as long as the line's x-height, two or three
+    times their spacing; the lines of a paragraph of small print, blurred into stripes,
+    are long, but broken along their length by the gaps between words."""
+    import cv2
+    import numpy as np
+
+    height, width = grey.shape[:2]
+    box = np.array([(x * width, y * height) for x, y in corners], dtype=np.float32)
+    (cx, cy), (w, h), angle = cv2.minAreaRect(box)
+    if min(w, h) < 6:
+        return True  # too small to tell: a far code, as likely as print
+    cut = _turned_cut(grey, (cx, cy), (w, h), angle)
+    gx = cv2.Sobel(cut, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(cut, cv2.CV_32F, 0, 1, ksize=3)
+    xx, yy, xy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
+    angle += 0.5 * float(np.degrees(np.arctan2(2 * xy, xx - yy)))  # the stripes upright
+    turn = np.radians(angle)
+    rotation = np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]])
+    turned = (box - (cx, cy)) @ rotation.T
+    across, length = float(np.ptp(turned[:, 0])), float(np.ptp(turned[:, 1]))
+    cut = _turned_cut(grey, (cx, cy), (across, length), angle)
+    rows = cut.shape[0]
+    cut = cut[rows // 10 : max(rows - rows // 10, rows // 10 + 2)]  # the bars' ends left out
+    profile = cut.mean(axis=0)
+    contrast = float(profile.std())
+    if contrast <= 0 or cut.shape[0] < 3:
+        return False
+    # camera noise (its share, from the steps between neighbouring pixels along the bars)
+    # is taken out of how much the grey varies along a bar: the gaps between words remain
+    noise = float(np.median(np.diff(cut, axis=0).var(axis=0))) / 2
+    along = max(0.0, float(np.median(cut.var(axis=0))) - noise) ** 0.5
+    if along > BAR_EVENNESS * contrast:
+        return False
+    return length * _stripes(profile) / max(across, 1.0) >= BAR_LENGTH
+
+
+def _turned_cut(
+    grey: Any, centre: tuple[float, float], size: tuple[float, float], angle: float
+) -> Any:
+    """The box of ``size`` about ``centre``, turned by ``angle`` degrees (as OpenCV turns
+    pictures), as float32 grey levels."""
+    import cv2
+    import numpy as np
+
+    cx, cy = centre
+    out = (max(2, round(size[0])), max(2, round(size[1])))
+    turn = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    turn[0, 2] += out[0] / 2 - cx
+    turn[1, 2] += out[1] / 2 - cy
+    level = cv2.warpAffine(grey, turn, out, flags=cv2.INTER_LINEAR, borderValue=255)
+    return np.asarray(level, dtype=np.float32)
+
+
+def _stripes(profile: Any) -> int:
+    """How many times ``profile`` (the grey across a box) crosses from dark to light or
+    back, about its local mean, with a little hysteresis against noise."""
+    import cv2
+
+    side = max(3, (len(profile) // 8) | 1)
+    mean = cv2.blur(profile.reshape(1, -1), (side, 1), borderType=cv2.BORDER_REFLECT).ravel()
+    wave = profile - mean
+    step = 0.15 * float(wave.std())
+    crossings, state = 0, 0
+    for value in wave:
+        sign = 1 if value > step else -1 if value < -step else 0
+        if sign and sign != state:
+            crossings += 1 if state else 0
+            state = sign
+    return crossings
 
 
 def _second_look(

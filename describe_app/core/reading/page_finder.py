@@ -11,11 +11,14 @@ region taken as the page if it is solid (a sheet, not a ragged patch; a region t
 not is opened wider, for a page with a tablecloth's squares along its edges). A frame
 whose two sides differ little (:data:`MIN_CONTRAST`: an empty desk) has no page. When
 that finds no whole page, the bright side is split again (a dark mug or photo took the
-dark side, and left the desk with the page on the bright one). The page's corners are
-where its four longest straight sides meet (lines fitted to the outline), so a corner
-rounded by the opening or hidden under a hand or a mug is still found; a region without
-four such sides gets the corners of its simplified outline. Where the region runs along
-the frame's border, that edge of the page is out of view (:attr:`PageOutline.cut_edges`).
+dark side, and left the desk with the page on the bright one); when what it finds is
+burnt out (a lamp's reflection on the page, whiter than the paper, took the bright side
+by itself), the frame is split again with it toned down to the paper's level. The page's
+corners are where its four longest straight sides meet (lines fitted to the outline), so
+a corner rounded by the opening or hidden under a hand or a mug is still found; a region
+without four such sides gets the corners of its simplified outline. Where the region runs
+along the frame's border, that edge of the page is out of view
+(:attr:`PageOutline.cut_edges`).
 """
 
 from __future__ import annotations
@@ -66,6 +69,18 @@ MIN_CORNER_SIN = 0.5
 #: to this share of the frame's longer side.
 CORNER_REACH = 0.25
 
+#: A region found whose darkest colour is this bright (median) is burnt out: it may be a
+#: lamp's reflection on the page, not the page (see :func:`find_page`) ...
+BURNT_LEVEL = 248
+#: ... and is taken for one when, toned down, a page found round it is larger by this much
+#: (the region is at most this share of it): white paper burnt out all over is the page.
+BURNT_SHARE = 0.6
+#: ... and it is not the whole frame: at most this share of it. It is looked for only when
+#: the ring round the region is this many grey levels brighter than the frame's median
+#: (paper round a reflection: 140 and more; the desk round a page: darker than that).
+BURNT_REACH = 0.8
+PAPER_ROUND = 40.0
+
 Point = tuple[float, float]
 
 
@@ -111,14 +126,25 @@ def find_page(frame: Any) -> PageOutline | None:
         # of a tablecloth), so on it the page stands out where a grey copy would not.
         blue, green, red = cv2.split(grey)[:3]
         grey = cv2.min(cv2.min(blue, green), red)
-    smooth, levels = _paper_levels(grey)
-    found = _page_in(smooth, levels, bumps=False)
-    if found is None:
-        found = _page_in(smooth, levels, bumps=True)
+    found = _page_region_in(grey)
+    if found is not None and _burnt_out(grey, found[1]) and _amid_paper(grey, found[1]):
+        # A lamp's reflection on the page is whiter than the paper: it took the bright side
+        # of the split by itself. Looked at again with it toned down to the paper's level,
+        # the page round it is found.
+        paper = grey[grey < BURNT_LEVEL]
+        if paper.size:
+            level = np.uint8(np.percentile(paper, 99))
+            again = _page_region_in(np.minimum(grey, level))
+            if (
+                again is not None
+                and _holds(again[1], found[1], grey.size)
+                and not _burnt_out(grey, again[1])
+            ):
+                found = again
     if found is None:
         return None
     points, hull = found
-    sh, sw = levels.shape
+    sh, sw = grey.shape
     corners = _four_corners(hull, points, sw, sh)
     cut = _cut_edges(hull, sw, sh)
     area = float(cv2.contourArea(hull)) / (sw * sh)
@@ -129,6 +155,53 @@ def find_page(frame: Any) -> PageOutline | None:
         cut_edges=cut,
         area_share=area,
     )
+
+
+def _page_region_in(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The page's region in the small grey frame (every point, and the convex outline)."""
+    smooth, levels = _paper_levels(grey)
+    found = _page_in(smooth, levels, bumps=False)
+    if found is None:
+        found = _page_in(smooth, levels, bumps=True)
+    return found
+
+
+def _burnt_out(grey: np.ndarray, hull: np.ndarray) -> bool:
+    """Whether most of the region inside ``hull`` is burnt out (:data:`BURNT_LEVEL`)."""
+    import cv2
+    import numpy as np
+
+    inside = np.zeros(grey.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, hull.reshape(-1, 2).astype(np.int32), 255)
+    values = grey[inside > 0]
+    return values.size > 0 and float(np.median(values)) >= BURNT_LEVEL
+
+
+def _amid_paper(grey: np.ndarray, hull: np.ndarray) -> bool:
+    """Whether the ring just round ``hull`` is brighter than most of the frame (by
+    :data:`PAPER_ROUND`): a reflection lies on paper; a page lies on a desk, or a desk as
+    light as it, and the desk round a page is most of the frame."""
+    import cv2
+    import numpy as np
+
+    inside = np.zeros(grey.shape[:2], np.uint8)
+    cv2.fillConvexPoly(inside, hull.reshape(-1, 2).astype(np.int32), 255)
+    ring = (cv2.dilate(inside, np.ones((13, 13), np.uint8)) > 0) & (inside == 0)
+    values = grey[ring]
+    return values.size > 0 and float(np.median(values)) >= float(np.median(grey)) + PAPER_ROUND
+
+
+def _holds(outer: np.ndarray, inner: np.ndarray, frame_area: int) -> bool:
+    """Whether the convex outline ``outer`` is much larger than ``inner`` (by
+    :data:`BURNT_SHARE`), yet not the whole frame (:data:`BURNT_REACH`: white paper on a
+    white desk, toned down, is one with the desk), and holds ``inner``'s middle."""
+    import cv2
+
+    area = cv2.contourArea(outer)
+    if cv2.contourArea(inner) > BURNT_SHARE * area or area > BURNT_REACH * frame_area:
+        return False
+    middle = inner.reshape(-1, 2).mean(axis=0)
+    return cv2.pointPolygonTest(outer, (float(middle[0]), float(middle[1])), False) >= 0
 
 
 def _page_in(
