@@ -20,7 +20,9 @@ What happens is said through the window's announcer.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +52,7 @@ from describe_app.core.reading.document import Document
 from describe_app.core.reading.document_export import document_text, save_document
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.document_html import document_html, is_numbered
+from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.labelled import add_labelled_control, labelled_button
 from describe_app.qt.translate import N_, _
 
@@ -96,6 +99,8 @@ class ReadingView(QDialog):
         self._next_page = next_page
         self.document = Document(source="")
         self.reading_aloud = False
+        self._saving: Path | None = None  # a searchable PDF being written, off this thread
+        self._gui = GuiThread(self)
         self._numbered = False  # the pages shown have their markers
         self._shown_pages = 0
         #: Asks where to save (the suggested file name in, the chosen path out, None when
@@ -215,12 +220,39 @@ class ReadingView(QDialog):
         if path is None:
             return
         self._announcer.clear_status()
-        try:
-            save_document(self.document, path)
-        except ImageError as exc:
-            self._announcer.announce(str(exc), interrupt=True)
+        if path.suffix.lower() != ".pdf":  # text and Markdown: a few ms for 200 pages
+            self._saved(path, self._written(self.document, path))
             return
-        self._announcer.announce(_("Saved as {name}.").format(name=path.name))
+        if self._saving is not None:
+            self._announcer.announce(_("Still saving {name}.").format(name=self._saving.name))
+            return
+        # a searchable PDF takes seconds (pictures to JPEG): written off the GUI thread, the
+        # pages read so far (a next page added meanwhile goes in the next save)
+        self._saving = path
+        pages = dataclasses.replace(self.document, pages=list(self.document.pages))
+        self._announcer.announce(_("Saving {name}…").format(name=path.name))
+        threading.Thread(
+            target=lambda: self._gui.call(self._saved, path, self._written(pages, path)),
+            name="save-document",
+            daemon=True,
+        ).start()
+
+    @staticmethod
+    def _written(document: Document, path: Path) -> str | None:
+        """Save ``document``; None, or the sentence that says why it could not be."""
+        try:
+            save_document(document, path)
+        except ImageError as exc:
+            return str(exc)
+        return None
+
+    def _saved(self, path: Path, failure: str | None) -> None:
+        self._saving = None
+        self._announcer.clear_status()
+        if failure is not None:
+            self._announcer.announce(failure, interrupt=True)
+        else:
+            self._announcer.announce(_("Saved as {name}.").format(name=path.name))
 
     def copy_all(self) -> None:
         if self.document.is_empty:
