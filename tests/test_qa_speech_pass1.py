@@ -22,6 +22,7 @@ from describe_app.core.speech import (
     AudioClip,
     OutputRoute,
     RoutedSpeech,
+    SpeechError,
     SpeechEvent,
     SpeechEventKind,
     SpeechSettings,
@@ -440,3 +441,57 @@ def test_the_command_line_says_the_voice_is_missing_and_speaks_on(
     assert "The voice en-typo is not installed" in err
     assert "printed instead" not in err  # the default voice did speak
     assert player.completed() == ["A cup on a table."]
+
+
+def test_a_voice_that_could_not_start_is_tried_again_quietly(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sound device busy for a moment at start: the failure is said once, the voice is
+    tried again, and when it starts the window gets it and hears that speech is back."""
+    import describe_app.core.speech as speech_package
+    from describe_app.qt import speech_starter
+    from describe_app.qt.quiet_speech import QuietSpeech
+
+    class Voice(QuietSpeech):
+        def __init__(self) -> None:
+            self.said: list[str] = []
+
+        def say(self, text: str, *, interrupt: bool = False) -> None:
+            self.said.append(text)
+
+    voice, tries = Voice(), []
+
+    def busy_then_free(*_args: object, **_kwargs: object) -> object:
+        tries.append(1)
+        if len(tries) < 3:
+            raise SpeechError("The sound device is busy.")
+        return voice
+
+    monkeypatch.setattr(speech_package, "create_speech", busy_then_free)
+    monkeypatch.setattr(speech_starter, "RETRY_SECONDS", (0.01, 0.01, 0.01))
+    starter = speech_starter.SpeechStarter(None)
+    failures: list[str] = []
+    starter.failed.connect(failures.append)
+    with qtbot.waitSignal(starter.started, timeout=5000) as started:
+        starter.start()
+    starter.join(5)
+    assert failures == ["The sound device is busy."] and len(tries) == 3
+    assert started.args == [voice] and voice.said == ["Speech works again."]
+
+
+def test_trying_again_stops_when_the_window_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import describe_app.core.speech as speech_package
+    from describe_app.qt import speech_starter
+
+    def never(*_args: object, **_kwargs: object) -> object:
+        raise SpeechError("No sound device.")
+
+    monkeypatch.setattr(speech_package, "create_speech", never)
+    starter = speech_starter.SpeechStarter(None)
+    starter.start()
+    time.sleep(0.2)  # failed once, waiting 5 s to try again
+    began = time.monotonic()
+    starter.join(5)
+    assert time.monotonic() - began < 1.0 and starter.speech is None
