@@ -385,3 +385,43 @@ def test_guide_says_its_cues_in_the_users_language(
     assert main(["guide", "--camera", str(video)]) == 0
     texts = [STAMP.sub("", line) for line in capsys.readouterr().out.splitlines()]
     assert texts[1] == _(CUE_WORDS[Cue.TOO_DARK]) == "Trop sombre. Allumez une lumière."
+
+
+class OnceUnreachable(PiecesDescriber):
+    """A server that does not answer the first time, then does."""
+
+    def __init__(self, pieces: list[str]) -> None:
+        super().__init__(pieces)
+        self.calls = 0
+
+    def describe(
+        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
+    ) -> GenerationStats:
+        self.calls += 1
+        if self.calls == 1:
+            from describe_app.core.describe.remote.remote_errors import ServerTimeoutError
+
+            raise ServerTimeoutError("The server did not answer within 5 seconds.")
+        return super().describe(request, on_text, cancel)
+
+
+def test_a_failed_description_is_said_and_the_watch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One timeout of a server does not end hands-free mode: it is said, and the next
+    view is described (a sheet laid in front of the room, then a box on it)."""
+    from describe_app.cli import app, main
+
+    room, sheet = shapes_scene(21), shapes_scene(21)
+    cv2.rectangle(sheet, (100, 80), (540, 420), (230, 235, 235), -1)
+    box = sheet.copy()
+    cv2.rectangle(box, (200, 150), (440, 350), (40, 60, 200), -1)
+    frames = [sensor_noise(room, 3, i) for i in range(20)]
+    frames += [sensor_noise(sheet, 3, 100 + i) for i in range(30)]
+    frames += [sensor_noise(box, 3, 200 + i) for i in range(70)]
+    video = write_video(tmp_path / "desk.avi", frames)
+    monkeypatch.setattr(app, "open_describer", lambda args: OnceUnreachable(["A box."]))
+    assert main(["watch", "--camera", str(video), "--prepare", "never"]) == 0
+    texts = [STAMP.sub("", line) for line in capsys.readouterr().out.splitlines()]
+    assert "The server did not answer within 5 seconds." in texts
+    assert texts[-2:] == ["A box.", "Hands-free mode off."]

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 OpenDescriber = Callable[[argparse.Namespace], "Describer"]
 
 
+#: ``watch`` ends when this many descriptions in a row failed (a server gone for good).
+MAX_FAILURES = 3
+
+
 def add_camera_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     *,
@@ -149,6 +153,7 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
     from describe_app.core.camera.frame_source import FrameSource, parse_target
     from describe_app.core.describe.conversation import Conversation
     from describe_app.core.describe.prompts import Detail, PromptSpec
+    from describe_app.core.errors import DescribeError, ModelLoadError
     from describe_app.core.i18n import _
     from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
     from describe_app.core.live.prepare_policy import PreparePolicy
@@ -177,6 +182,8 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
             _("Hands-free mode on, watching {source}.").format(source=frames.name),
             as_json=as_json,
         )
+        failures: list[DescribeError] = []
+        status = 0
         try:
             for frame in frames:
                 answers.look(frame.image)
@@ -196,13 +203,26 @@ def run_watch(args: argparse.Namespace, open_describer: OpenDescriber) -> int:
                     speech.sentence(sentence, index)
 
                 at = stamp(frames)
-                result = answers.describe(request, on_sentence, check=not args.describe_anyway)
+                try:
+                    result = answers.describe(request, on_sentence, check=not args.describe_anyway)
+                except ModelLoadError:
+                    raise  # no model: said once by the command, and the watch ends
+                except DescribeError as exc:
+                    # a server that timed out once: said, and the watch goes on; the same
+                    # failure MAX_FAILURES times in a row ends it
+                    failures.append(exc)
+                    announce(frames, speech, str(exc), as_json=as_json)
+                    if len(failures) >= MAX_FAILURES:
+                        status = exc.exit_code
+                        break
+                    continue
+                failures.clear()
                 if as_json and result is not None:
                     print_json({"at": at, **result.to_json()})
         finally:
             answers.close()
         announce(frames, speech, _("Hands-free mode off."), as_json=as_json)
-    return 0
+    return status
 
 
 def run_guide(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from describe_app.core.describe.pipeline import run_request
-from describe_app.core.errors import DescribeError
+from describe_app.core.errors import DescribeError, ModelLoadError
 from describe_app.core.live.hands_free import WatchSettings
 from describe_app.core.live.prepare_policy import PreparePolicy, may_prepare
 from describe_app.core.live.view_settle import SettledViewCheck, same_view
@@ -154,9 +154,9 @@ class PreparedAnswers:
                 return event.result
             elif isinstance(event, Cancelled_) and event.job_id == job_id:
                 return None
-            elif isinstance(event, LoadFailed) or (
-                isinstance(event, Failed) and event.job_id == job_id
-            ):
+            elif isinstance(event, LoadFailed):  # no model: nothing more can be described
+                raise ModelLoadError(event.message)
+            elif isinstance(event, Failed) and event.job_id == job_id:
                 raise DescribeError(event.message)
 
     def close(self) -> None:
