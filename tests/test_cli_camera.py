@@ -85,10 +85,11 @@ def test_guide_gives_cues_then_reads_the_page_once(
     ready = texts.index(CUE_WORDS[Cue.READY])
     assert texts.count(CUE_WORDS[Cue.READY]) == 1
     assert texts.index(CUE_WORDS[Cue.HOLD_STILL]) < ready
-    read = " ".join(texts[ready + 1 :]).lower()
+    read = " ".join(texts[ready + 1 : -1]).lower()
     assert "quick brown fox" in read
     assert "liquor" in read
-    assert len(texts[ready + 1 :]) == len(PAGE_LINES)
+    assert len(texts[ready + 1 : -1]) == len(PAGE_LINES)
+    assert texts[-1] == "Reading guidance off."  # the end is said
 
 
 def test_missing_camera_is_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:

@@ -178,7 +178,8 @@ def test_guide_with_tones_prints_cues_and_plays_their_tones(
     assert texts[1] == CUE_WORDS[Cue.CUT_LEFT]
     assert CUE_WORDS[Cue.HOLD_STILL] in texts
     ready = texts.index(CUE_WORDS[Cue.READY])
-    assert len(texts[ready + 1 :]) == len(PAGE_LINES)
+    assert len(texts[ready + 1 : -1]) == len(PAGE_LINES)
+    assert texts[-1] == "Reading guidance off."  # the end is said
 
     # every printed cue was played as its tone, cutting off what came before; then the
     # shutter sound for "ready"

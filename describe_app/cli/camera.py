@@ -278,4 +278,6 @@ def run_guide(args: argparse.Namespace) -> int:
                 speech.sentence(line, index + 1)
             if args.once:
                 break
+        # the end is said, as hands-free's is (the video ended, --max-seconds, --once)
+        announce(frames, speech, _("Reading guidance off."))
     return 0
