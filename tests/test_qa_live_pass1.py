@@ -31,6 +31,7 @@ from describe_app.core.live.view_settle import SettledViewCheck
 from describe_app.core.pictures.grey_copies import small_grey
 from describe_app.core.reading.text_finder import Region
 from tests.camera_scenes import write_video
+from tests.test_untrusted_text import PiecesDescriber
 
 STAMP = re.compile(r"^\[\d\d:\d\d\.\d\] ")
 
@@ -271,22 +272,6 @@ def test_one_check_that_misses_the_page_does_not_read_it_again() -> None:
 
 
 # --- the watch and guide commands ---------------------------------------------------------
-
-
-class PiecesDescriber:
-    """Streams the given pieces, as a model or a server might."""
-
-    model_name = "pieces"
-
-    def __init__(self, pieces: list[str]) -> None:
-        self.pieces = pieces
-
-    def describe(
-        self, request: DescribeRequest, on_text: TextSink, cancel: threading.Event
-    ) -> GenerationStats:
-        for piece in self.pieces:
-            on_text(piece)
-        return GenerationStats(len(self.pieces), 0.0, 0.0, 0.0, cancelled=False)
 
 
 PIECES = ["A \x1b[31mblue\x1b[0m box.", " \x1b]0;owned\x07A red \x07disc."]
