@@ -7,7 +7,8 @@ loop; modes exclude each other), running the core's
 chose cue tones (as reading guidance's are). When the whole page is in view and still:
 the picture-taken sound, "Page captured. Reading.", the mode goes off (the next page is
 asked for with "Next page" in the reading view, or the key again), and ``page_captured``
-carries the frame and the page's corners to be read.
+carries the frame and the page's corners to be read. A cue cuts off the cue before it, but
+the first one waits for "Document mode on" to be heard whole.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class DocumentMode(QObject):
         super().__init__(parent)
         self._announcer = announcer
         self._live_modes = live_modes
+        self._cued = False  # a cue was given since the mode went on
         factory: CheckFactory = check_factory or _document_check
         live_modes.add_mode(
             DOCUMENT_MODE,
@@ -52,7 +54,7 @@ class DocumentMode(QObject):
                 N_("Document mode on. Put a page in front of the camera."),
                 N_("Document mode off."),
                 self._on_cue,
-                switched_on=self.switched_on.emit,
+                switched_on=self._on_switched_on,
             ),
         )
 
@@ -67,9 +69,14 @@ class DocumentMode(QObject):
         if not self.is_on():
             self._live_modes.toggle(DOCUMENT_MODE)
 
+    def _on_switched_on(self) -> None:
+        self._cued = False
+        self.switched_on.emit()
+
     def _on_cue(self, found: object) -> None:
         if not isinstance(found, PageCue):
             return
+        interrupt, self._cued = self._cued, True  # not the words saying the mode is on
         words = core_(PAGE_CUE_WORDS[found.cue])
         self._announcer.clear_status()
         if found.cue is Cue.READY:
@@ -82,9 +89,9 @@ class DocumentMode(QObject):
             self.page_captured.emit(found.frame, found.outline)
         elif self._live_modes.cue_tones:
             self._announcer.announce(words, speak=False)
-            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=True)
+            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=interrupt)
         else:
-            self._announcer.announce(words, interrupt=True)
+            self._announcer.announce(words, interrupt=interrupt)
 
 
 def _document_check() -> FrameCheck:

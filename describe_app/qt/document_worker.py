@@ -184,6 +184,9 @@ class DocumentWorker(QObject):
             except ImageError as exc:
                 self._send(request, self.failed, str(exc))
             except Exception:  # a broken file or a reader that failed: said, and we go on
+                if self._closed:  # the window closed: its readers were stopped under it
+                    log.debug("reading stopped by closing", exc_info=True)
+                    return
                 log.exception("reading a document failed")
                 self._send(request, self.failed, _("The document could not be read."))
             finally:
@@ -235,6 +238,9 @@ class DocumentWorker(QObject):
         try:
             self._reader(DOCUMENT_OCR_SETTINGS).load()
         except Exception:  # said when a page is read with it
+            if self._closed:  # the window closed while it loaded: stopped, not failed
+                log.debug("the text reader for pages stopped loading", exc_info=True)
+                return
             log.warning("the text reader for pages could not be loaded", exc_info=True)
 
     def _reader(self, settings: OcrSettings) -> TextReader:

@@ -6,7 +6,9 @@
   source (the camera or the photo's file name) and its picture where pictures are kept.
 * **Colour** (one press): the colour of the middle of the camera's view, or of the photo in
   hand, in plain words; pressed again within :data:`PRECISE_WITHIN_S`, the precise name.
-* **Light meter** (a mode): a short tone four times a second, higher the more light.
+* **Light meter** (a mode): a short tone four times a second, higher the more light. The
+  tone waits while words are said (its own "on", a colour, a status, an answer being
+  written and read): a tone cuts off speech, so it would leave only their first syllable.
 
 The two modes are added to the window's :class:`~describe_app.qt.live_modes.LiveModes`, whose
 frame-check loop runs them off the GUI thread and keeps one mode on at a time (one would talk
@@ -42,8 +44,12 @@ READ_CODES = "read_codes"
 LIGHT_METER = "light_meter"
 #: A second press of the colour key this soon after the first gives the precise name.
 PRECISE_WITHIN_S = 3.0
-#: The light meter's first tone waits this long, so "Light meter on" is heard whole.
+#: The light meter's first tone waits at least this long, so "Light meter on" is heard whole.
 FIRST_TONE_AFTER_S = 2.5
+#: Words said while the light meter is on hold its tones this long a character (a voice
+#: a little slower than the usual rate), and no less than :data:`SHORTEST_HOLD_S`.
+HOLD_S_PER_CHARACTER = 1 / 14
+SHORTEST_HOLD_S = 0.8
 
 CheckFactory = Callable[[], FrameCheck]
 
@@ -67,6 +73,9 @@ class QuickChannels(QObject):
         self._clock = clock
         self._last_colour_at: float | None = None
         self._light_on_at = 0.0
+        self._words_end = 0.0  # no light tone before this: words are being said
+        self._statuses_seen = 0  # the announcer's statuses looked at by the light meter
+        controller.sentence_ready.connect(self._hold_tones_for)
         live_modes.add_mode(
             READ_CODES,
             LiveMode(
@@ -156,14 +165,31 @@ class QuickChannels(QObject):
             self._announcer.announce(core_(CODE_CUE_WORDS[found.cue]), interrupt=True)
 
     def _light_switched_on(self) -> None:
-        self._light_on_at = self._clock()
+        # "Light meter on" is announced next: counted with the words said since
+        self._statuses_seen = len(self._announcer.history)
+        self._light_on_at = self._words_end = self._clock()
+
+    @Slot(str)
+    def _hold_tones_for(self, words: str) -> None:
+        """``words`` are being said (after what is said already): no tone until then."""
+        if not self.is_on(LIGHT_METER):
+            return
+        start = max(self._clock(), self._words_end)
+        self._words_end = start + max(SHORTEST_HOLD_S, len(words) * HOLD_S_PER_CHARACTER)
 
     def _on_light(self, found: object) -> None:
         if not isinstance(found, LightReading):
             return
+        statuses = self._announcer.history
+        for said in statuses[self._statuses_seen :]:  # said since the last reading
+            self._hold_tones_for(said)
         if found.changed:  # shown, not said: the tone is the answer
             self._announcer.announce(light_sentence(found.value), speak=False)
-        if self._clock() - self._light_on_at >= FIRST_TONE_AFTER_S:
+        self._statuses_seen = len(statuses)
+        if self._controller.busy:  # an answer is on its way: its words come first
+            return
+        now = self._clock()
+        if now >= self._words_end and now - self._light_on_at >= FIRST_TONE_AFTER_S:
             self._announcer.speech.play_sound(light_tone(found.value), interrupt=True)
 
 
