@@ -5,9 +5,11 @@ The download itself is the core's
 :class:`~describe_app.core.describe.local.model_download.ModelDownload`, run on one thread
 of its own ("model-download"); its progress and outcome come back to the GUI thread through
 :class:`~describe_app.qt.gui_thread.GuiThread`. What the user must know is said through the
-window's announcer: the start, every tenth ("40 percent, about 2 minutes left." - never
-more often), a stop, a failure (one sentence; the app keeps running) and the end. The
-status line under the bar shows the megabytes and the time left at all times.
+window's announcer: the start (once the hub has answered and the disk has room), every
+tenth ("40 percent, about 2 minutes left." - never more often, nor within
+``TENTHS_GAP_S`` of the last; 100 percent always), a stop, a failure (one sentence, said
+again when Try again fails the same way; the app keeps running) and the end. The status
+line under the bar (Tab reaches it) shows the megabytes and the time left at all times.
 
 ``model_ready`` carries the model's name once it is downloaded and checked; the window
 then loads it.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -48,6 +52,9 @@ from describe_app.qt.translate import _
 log = logging.getLogger(__name__)
 
 THREAD_NAME = "model-download"
+#: A tenth is said at most this often (a fast disk passes several a second); the last
+#: (100 percent) is always said.
+TENTHS_GAP_S = 3.0
 
 
 class ModelDownloadDialog(QDialog):
@@ -55,6 +62,8 @@ class ModelDownloadDialog(QDialog):
     recommendation's sentence); ``first_start``: no model is on this computer yet."""
 
     model_ready = Signal(str)
+    #: What the gap between spoken tenths is measured with (tests pass a fake).
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(
         self,
@@ -71,6 +80,7 @@ class ModelDownloadDialog(QDialog):
         self._job: ModelDownload | None = None
         self._thread: threading.Thread | None = None
         self._tenths = SpokenTenths()
+        self._tenth_said_at = 0.0
         self._gui = GuiThread(self)
         self.setObjectName("model_download_dialog")
         self.setWindowTitle(_("Download a model"))
@@ -95,8 +105,16 @@ class ModelDownloadDialog(QDialog):
         self.status = QLabel(_("Not started."), self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Download status"))
+        # Tab reaches it: the megabytes and the time left, read on request
+        self.status.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.status.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout.addWidget(self.status)
-        self.token_panel = HubTokenPanel(self, lambda text: self._say(text, interrupt=True))
+        self.token_panel = HubTokenPanel(  # said each time (Enter twice on an empty field)
+            self, lambda text: self._say(text, interrupt=True, again=True)
+        )
         layout.addWidget(self.token_panel)
 
         row = QHBoxLayout()
@@ -123,7 +141,10 @@ class ModelDownloadDialog(QDialog):
         self.token_panel.saved.connect(self.start)
         QWidget.setTabOrder(self.download_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.progress)
-        QWidget.setTabOrder(self.progress, self.close_button)
+        QWidget.setTabOrder(self.progress, self.status)
+        QWidget.setTabOrder(self.status, self.token_panel.field)
+        QWidget.setTabOrder(self.token_panel.field, self.token_panel.save_button)
+        QWidget.setTabOrder(self.token_panel.save_button, self.close_button)
         self.resize(520, 220)
         self.download_button.setFocus()
 
@@ -147,10 +168,12 @@ class ModelDownloadDialog(QDialog):
 
     def start(self) -> None:
         """Download (or continue a download that stopped)."""
+        if self._job is None and self._thread is not None:
+            self._thread.join(2.0)  # the stopped one is ending (Resume pressed at once)
         if self.running:
             return
         self._tenths = SpokenTenths()
-        job = ModelDownload(self.spec, self._from_job)
+        job = ModelDownload(self.spec, self._from_job, on_start=self._from_start)
         self._job = job
         self._thread = threading.Thread(
             target=self._run, args=(job,), name=THREAD_NAME, daemon=True
@@ -160,11 +183,9 @@ class ModelDownloadDialog(QDialog):
         self.close_button.setEnabled(False)
         self.cancel_button.setDefault(True)
         self.cancel_button.setFocus()
-        self._say(
-            _("Downloading {name}, {size} MB.").format(
-                name=self.spec.name, size=self.spec.download_mb
-            )
-        )
+        # "Downloading" is said once the hub has answered and the disk has room (on_start),
+        # never before a failure to connect
+        self.status.setText(_("Asking the model hub for {name}.").format(name=self.spec.name))
         self._thread.start()
 
     def cancel(self) -> None:
@@ -185,7 +206,8 @@ class ModelDownloadDialog(QDialog):
 
     def stop(self, timeout: float) -> bool:
         """Cancel and wait up to ``timeout`` seconds for the download's thread; True if
-        it ended (the window closing)."""
+        it ended (the window closing: nothing more is said, no "choose Resume")."""
+        self._announcer = None
         self.cancel()
         if self._thread is not None:
             self._thread.join(timeout)
@@ -215,15 +237,32 @@ class ModelDownloadDialog(QDialog):
     def _from_job(self, progress: DownloadProgress) -> None:
         self._gui.call(self._show, progress)
 
+    def _from_start(self, spec: ModelSpec) -> None:
+        self._gui.call(self._started)
+
     # --- back on the GUI thread ------------------------------------------------------------
+
+    def _started(self) -> None:
+        if self._job is None or self._job.cancelled:
+            return
+        self._tenth_said_at = self.clock()
+        self._say(
+            _("Downloading {name}, {size} MB.").format(
+                name=self.spec.name, size=self.spec.download_mb
+            )
+        )
 
     def _show(self, progress: DownloadProgress) -> None:
         if self._job is None or self._job.cancelled:
             return
         self.progress.setValue(progress.percent)
+        if progress.done_bytes >= progress.total_bytes:  # checked now: no time left to say
+            progress = DownloadProgress(progress.done_bytes, progress.total_bytes, None)
         self.status.setText(amount_sentence(progress))
         sentence = self._tenths.sentence(progress)
-        if sentence:
+        now = self.clock()
+        if sentence and (progress.percent >= 100 or now - self._tenth_said_at >= TENTHS_GAP_S):
+            self._tenth_said_at = now
             self._say(sentence, show=False)
 
     def _finished(self, path: Path) -> None:
@@ -237,12 +276,12 @@ class ModelDownloadDialog(QDialog):
     def _stopped(self) -> None:
         self._job = None
         self._idle(_("&Resume"))
-        self._say(_("Download stopped. Choose Resume to continue where it stopped."))
+        self._say(_("Download stopped. Choose Resume to continue where it stopped."), again=True)
 
     def _failed(self, message: str) -> None:
         self._job = None
         self._idle(_("&Try again"))
-        self._say(message, interrupt=True)
+        self._say(message, interrupt=True, again=True)
 
     def _idle(self, download_text: str) -> None:
         self.download_button.setText(download_text)
@@ -255,9 +294,14 @@ class ModelDownloadDialog(QDialog):
         self.download_button.setDefault(True)
         self.download_button.setFocus()
 
-    def _say(self, text: str, *, interrupt: bool = False, show: bool = True) -> None:
-        """Say ``text`` through the window's announcer, and show it under the bar."""
+    def _say(
+        self, text: str, *, interrupt: bool = False, show: bool = True, again: bool = False
+    ) -> None:
+        """Say ``text`` through the window's announcer, and show it under the bar;
+        ``again``: said even when it is what was said last (Try again failed the same way)."""
         if show:
             self.status.setText(text)
         if self._announcer is not None:
+            if again:
+                self._announcer.clear_status()
             self._announcer.announce(text, interrupt=interrupt)

@@ -64,6 +64,17 @@ class ModelDownloads(QObject):
         """The download dialog for ``spec`` (default: the model the settings name when it
         is missing, else the one suggested for this computer); one at a time."""
         if self.dialog is not None:
+            if spec and spec.name != self.dialog.spec.name:  # one download at a time
+                self._window.announcer.clear_status()
+                self._window.announcer.announce(
+                    _("{running} is still downloading; {name} can be downloaded after it.").format(
+                        name=spec.name, running=self.dialog.spec.name
+                    )
+                    if self.dialog.running
+                    else _("Close the download of {running} first.").format(
+                        running=self.dialog.spec.name
+                    )
+                )
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
