@@ -99,14 +99,23 @@ class DescribeController(JobRunner):
         return self._describe_picture(picture, detail or self._detail)
 
     def describe_photo(
-        self, picture: Picture, conversation: Conversation | None = None
+        self,
+        picture: Picture,
+        conversation: Conversation | None = None,
+        *,
+        lead: str | None = None,
+        after_last: bool = False,
     ) -> int | None:
         """A photo was opened, pasted or dropped (or the screen captured: ``conversation``
-        then has the screen's prompt): it becomes the current photo; describe it."""
+        then has the screen's prompt): it becomes the current photo; describe it. ``lead``
+        is said first; ``after_last``: after what is still said, not cutting it off (the
+        next of several photos)."""
         self.photo = picture
         if self._bridge.is_ready:  # encoded at once, for the questions that follow too
             self.pictures.prepare(picture, self._prompt())
-        return self._describe_picture(picture, self._detail, conversation=conversation)
+        return self._describe_picture(
+            picture, self._detail, conversation=conversation, lead=lead, after_last=after_last
+        )
 
     def prepare_view(self, frame: object, small: np.ndarray) -> bool:
         """A camera view settled: the model prepares it in the background, unless a request
@@ -233,6 +242,8 @@ class DescribeController(JobRunner):
         by_user: bool = True,
         is_part: bool = False,
         conversation: Conversation | None = None,
+        lead: str | None = None,
+        after_last: bool = False,
     ) -> int | None:
         check = self._check and conversation is None  # a plain screen is no covered lens
         conversation = conversation or Conversation(picture, language=self._language)
@@ -244,9 +255,11 @@ class DescribeController(JobRunner):
                 picture,
                 conversation,
                 request,
+                lead=lead,
                 by_user=by_user,
                 is_part=is_part,
                 check=check,
+                after_last=after_last,
             )
         )
 

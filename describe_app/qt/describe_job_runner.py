@@ -55,6 +55,7 @@ class JobRunner(QObject):
     picture_submitted = Signal(object)  # Picture: a job about this picture was just asked for
     picture_described = Signal(object)  # Picture: its description finished (explore it)
     idle = Signal()  # no job in flight (a view that settled meanwhile may be prepared now)
+    failed = Signal()  # the job in flight failed (its sentence was said)
 
     def __init__(
         self,
@@ -159,6 +160,7 @@ class JobRunner(QObject):
                 self._announcer.clear_status()  # a failed request is always said
                 # after words of a cut-off answer, the sentence waits its turn behind them
                 self._announcer.announce(message, interrupt=job.sentences == 0)
+                self.failed.emit()
         if self._job is None:
             self.idle.emit()
 
@@ -184,7 +186,7 @@ class JobRunner(QObject):
         self._finish(job, f"{job.lead} {result.text}" if job.lead else result.text)
 
     def _say(self, job: JobInHand, sentence: str) -> None:
-        first = job.sentences == 0
+        first = job.sentences == 0 and not job.after_last
         job.sentences += 1
         self.sentence_ready.emit(sentence)
         self._announcer.say_result(sentence, first=first)

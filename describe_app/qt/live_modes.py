@@ -114,6 +114,7 @@ class LiveModes(QObject):
             ),
         }
         self._gui = GuiThread(self)
+        self._guidance_cued = False  # a guidance cue was given since the mode went on
         self.loop = FrameCheckLoop(self._newest_frame, self._from_loop)
         self._closed = False
         self._settled_views: SettledViewCheck | None = None  # the preparing check, when on
@@ -185,6 +186,7 @@ class LiveModes(QObject):
                     self.loop.set_check(other, None)
                     self.mode_changed.emit(other, False)
         self.loop.set_check(mode, spec.check() if on else None)
+        self._guidance_cued = False  # its first cue waits for "Reading guidance on" to be heard
         if on and spec.switched_on is not None:
             spec.switched_on()
         self.mode_changed.emit(mode, on)
@@ -291,11 +293,13 @@ class LiveModes(QObject):
             self._controller.read_frame(found.frame)
             return
         self._announcer.clear_status()
+        # a cue cuts off the cue before it, but not the words saying guidance is on
+        interrupt, self._guidance_cued = self._guidance_cued, True
         if self.cue_tones:
             self._announcer.announce(words, speak=False)
-            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=True)
+            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=interrupt)
         else:
-            self._announcer.announce(words, interrupt=True)
+            self._announcer.announce(words, interrupt=interrupt)
 
 
 _SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)

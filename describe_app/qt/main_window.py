@@ -96,6 +96,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self._closed = False
         self._paused = False
         self._pending_photos: list[Picture] = []
+        self._photos_total = 0
         self._camera_was_live = False
         self._bridge = bridge
         bridge.setParent(self)
@@ -118,6 +119,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.controller.result_started.connect(self._on_result_started)
         self.controller.sentence_ready.connect(self._on_sentence)
         self.controller.result_finished.connect(self._on_result_finished)
+        self.controller.failed.connect(self._next_photo)  # one that fails stops no other
         self.controller.results.code_stored.connect(self._on_code_stored)
         self.explorer = ExploreController(
             bridge,

@@ -60,9 +60,9 @@ class WindowActions(WindowParts):
             self.documents.open_file(documents[-1])
             paths = [path for path in paths if path not in documents]
         pictures, errors = load_photos(paths)
-        for message in errors:
-            self.announcer.announce(message, interrupt=True)
-        self._describe_pictures(pictures)
+        if errors:  # all of them heard, one after the other, before the first description
+            self.announcer.announce(" ".join(errors), interrupt=True)
+        self._describe_pictures(pictures, after_words=bool(errors))
 
     @Slot()
     def paste_picture(self) -> None:
@@ -89,11 +89,13 @@ class WindowActions(WindowParts):
         else:
             self.announcer.announce(nothing_message)
 
-    def _describe_pictures(self, pictures: list[Picture]) -> None:
+    def _describe_pictures(self, pictures: list[Picture], *, after_words: bool = False) -> None:
+        """Describe ``pictures`` one after the other; ``after_words``: the first waits for
+        what is being said (why other files could not be opened) instead of cutting it off."""
         if not pictures:
             return
-        self._pending_photos = pictures[1:]
-        self.controller.describe_photo(pictures[0])
+        self._pending_photos, self._photos_total = list(pictures), len(pictures)
+        self._next_photo(first=not after_words)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         mime = event.mimeData()

@@ -67,6 +67,8 @@ class WindowParts(QMainWindow):
     # state
     _paused: bool
     _pending_photos: list[Picture]
+    _photos_total: int  # how many photos were opened at once
+    _next_photo: Callable[..., None]
     _camera_was_live: bool
     _base_point_size: int
 

@@ -9,6 +9,7 @@ this part decides what to show and say for each event.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QImage, QPixmap
@@ -44,8 +45,24 @@ class WindowStatus(WindowParts):
         if self.settings.history.focus_new_result:
             self.history.setCurrentItem(item)
             self.history.setFocus()
-        if self._pending_photos:
-            self.controller.describe_photo(self._pending_photos.pop(0))
+        self._next_photo()
+
+    @Slot()
+    def _next_photo(self, *, first: bool = False) -> None:
+        """The next of the photos opened or dropped at once, if any is left. Of several, each
+        is said with its place ("Picture 3 of 20: cat.jpg.") and, after the first, waits
+        for the description before it to be heard whole."""
+        if not self._pending_photos:
+            return
+        picture = self._pending_photos.pop(0)
+        lead = None
+        if self._photos_total > 1:
+            lead = _("Picture {n} of {count}: {name}.").format(
+                n=self._photos_total - len(self._pending_photos),
+                count=self._photos_total,
+                name=Path(picture.source).name or picture.source,
+            )
+        self.controller.describe_photo(picture, lead=lead, after_last=not first)
 
     @Slot(object)
     def _on_code_stored(self, entry: HistoryEntry) -> None:
