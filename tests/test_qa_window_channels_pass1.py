@@ -199,8 +199,6 @@ def test_the_light_meter_lets_words_be_heard(qtbot, make_window, speaking_model_
     assert len(timeline.events) == heard
 
 
-@pytest.mark.allow_warning_logs  # closing ends the text reader's child as it loads, logged
-# as an error by core/reading/text_reader_process.py (outside this pass)
 def test_document_mode_on_is_heard_before_its_first_cue(  # type: ignore[no-untyped-def]
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:

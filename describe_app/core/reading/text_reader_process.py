@@ -74,10 +74,14 @@ class ChildTextReader:
         try:
             return pool.submit(_read_in_child, image).result()
         except BrokenProcessPool as exc:
-            log.error("the text reader process ended unexpectedly")
             with self._lock:
+                closed = self._pool is not pool  # close() ended it: expected, no error
                 if self._pool is pool:
                     self._pool = None
+            if closed:
+                log.debug("the text reader process was ended by close()")
+            else:
+                log.error("the text reader process ended unexpectedly")
             raise OcrError(_("Text could not be read: the text reader stopped.")) from exc
         except RuntimeError as exc:  # closed meanwhile ("cannot schedule new futures")
             raise OcrError(_("Text could not be read: the text reader stopped.")) from exc
