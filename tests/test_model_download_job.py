@@ -68,10 +68,24 @@ def test_the_sentences_say_the_time_left() -> None:
     assert amount_sentence(DownloadProgress(120 * mb, 520 * mb, 3 * 3600)) == (
         "120 of 520 MB, about 3 hours left."
     )
-    clock = iter([0.0, 2.0]).__next__
+    clock = iter([0.0, 4.0]).__next__
     meter = SpeedMeter(clock)
-    meter.received(200)
+    meter.received(400)
     assert meter.seconds_left(1000) == pytest.approx(10.0)  # 100 bytes a second
+    assert amount_sentence(DownloadProgress(520 * mb, 520 * mb, 5.0)) == "520 of 520 MB."
+
+
+def test_no_time_left_is_guessed_from_the_first_slow_second() -> None:
+    """16 KB in the first second of 5 GB said "about 89 hours left": the time left waits
+    for 3 s and a megabyte (or a hundredth of a small file)."""
+    gb = 1024**3
+    times = iter([0.0, 1.0, 2.5, 4.0])
+    meter = SpeedMeter(lambda: next(times))
+    meter.received(16 * 1024)
+    assert meter.seconds_left(5 * gb) is None  # 1 s in
+    assert meter.seconds_left(5 * gb) is None  # 2.5 s in
+    meter.received(8 * 1024 * 1024)
+    assert meter.seconds_left(5 * gb) is not None  # 4 s in, 8 MB received
 
 
 def test_spoken_tenths_never_more_than_eleven() -> None:

@@ -48,8 +48,12 @@ class SpeedMeter:
         self._received += count
 
     def seconds_left(self, remaining_bytes: int) -> float | None:
+        """None until the speed says something: 3 s in, and a megabyte or a hundredth of
+        the rest received (the first kilobytes of a connection are slow: 16 KB in the first
+        second of 5 GB said "about 89 hours left")."""
         elapsed = self._clock() - self._start
-        if elapsed < 1.0 or self._received <= 0:
+        enough = min(MB, (remaining_bytes + self._received) // 100)
+        if elapsed < 3.0 or self._received <= 0 or self._received < enough:
             return None  # too early to say
         return remaining_bytes / (self._received / elapsed)
 
@@ -81,7 +85,8 @@ def amount_sentence(progress: DownloadProgress) -> str:
     """ "120 of 520 MB, about 2 minutes left." for a status line read on request."""
     done = progress.done_bytes // MB
     total = max(1, round(progress.total_bytes / MB))
-    left = time_left(progress.seconds_left)
+    # all there (the checksum is checked now): no time left to say
+    left = time_left(progress.seconds_left) if progress.done_bytes < progress.total_bytes else ""
     if left:
         return _("{done} of {total} MB, {time_left}.").format(
             done=done, total=total, time_left=left
