@@ -259,6 +259,12 @@ def _hub_failure(
         return ModelNotAvailableError(
             f"{failed.format(name=spec.name, status=status)} {_try_later(command)}"
         )
+    if _broke_off(exc):
+        # the hub was reached and sent some of the file: the internet works, the line broke
+        failed = _(
+            "{name} could not be downloaded: the connection to the model hub stopped in the middle."
+        )
+        return ModelNotAvailableError(f"{failed.format(name=spec.name)} {_try_later(command)}")
     then = (
         _("Connect to the internet and run: {command}").format(command=command)
         if command
@@ -266,6 +272,19 @@ def _hub_failure(
     )
     failed = _("{name} could not be downloaded: no connection to the model hub.")
     return ModelNotAvailableError(f"{failed.format(name=spec.name)} {then}")
+
+
+def _broke_off(exc: BaseException) -> bool:
+    """A connection that was made and then stalled or was cut (not one never made)."""
+    import httpx2
+
+    broke = (httpx2.ReadTimeout, httpx2.ReadError, httpx2.RemoteProtocolError, httpx2.StreamError)
+    seen: BaseException | None = exc
+    while seen is not None:  # the hub library wraps the transport's error
+        if isinstance(seen, broke):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _http_status(exc: BaseException) -> int | None:
