@@ -120,8 +120,11 @@ def test_a_pasted_html_picture_in_the_window_is_described(  # type: ignore[no-un
     mime = QMimeData()
     mime.setHtml(f'<img src="data:image/png;base64,{base64.b64encode(_striped_png()).decode()}">')
     QGuiApplication.clipboard().setMimeData(mime)
-    window.actions_by_id["paste_picture"].trigger()
-    qtbot.waitUntil(lambda: window.history.count() == 1, timeout=20_000)
+    try:
+        window.actions_by_id["paste_picture"].trigger()
+        qtbot.waitUntil(lambda: window.history.count() == 1, timeout=20_000)
+    finally:  # the clipboard outlives the test: the next window's Ctrl+V must find nothing
+        QGuiApplication.clipboard().clear()
     assert "The clipboard holds no picture." not in window.announcer.history
 
 

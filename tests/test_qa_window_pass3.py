@@ -130,6 +130,7 @@ def test_every_key_is_answered_each_time_it_is_pressed(  # type: ignore[no-untyp
         return []
 
     monkeypatch.setattr("describe_app.qt.window_actions.choose_photos", choose_photos)
+    QApplication.clipboard().clear()  # nothing to paste either (another test's may be there)
     window, speech = make_window(speaking_model_dir, load=False)
     keys = effective_keys()
     silent: list[str] = []
