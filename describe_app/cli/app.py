@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
     if args.command is None:  # no command: the window, with every option at its default
-        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "window"])
+        args = parser.parse_args([*words, "window"])
     return _run(_commands()[args.command], args)
 
 
