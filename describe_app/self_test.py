@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from describe_app import __version__
+from describe_app.core.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ CAMERA_INDICES = range(4)
 CAMERA_TIMEOUT_S = 3.0
 #: How long the sound system may take to list its output device before it counts as absent.
 SOUND_TIMEOUT_S = 5.0
-SPEECH_SENTENCE = "Describe is ready to speak."
+SPEECH_SENTENCE = N_("Describe is ready to speak.")
 OCR_SAMPLE = ("samples", "notice.jpg")
 OCR_EXPECTED = "OPEN 8 TO 6"
 
@@ -56,7 +57,8 @@ class CheckResult:
     seconds: float
 
     def line(self) -> str:
-        return f"{self.finding.status.value:<8} {self.label}: {self.finding.detail}"
+        # the status words stay English: installers and scripts look for them
+        return f"{self.finding.status.value:<8} {_(self.label)}: {self.finding.detail}"
 
 
 # --- the checks ---------------------------------------------------------------------------
@@ -74,15 +76,22 @@ def check_camera() -> Finding:
     for index in candidates:
         answer = _run_with_timeout(functools.partial(_probe_camera, cv2, index), CAMERA_TIMEOUT_S)
         if answer is None:
-            silent.append(f"camera {index} did not answer within {CAMERA_TIMEOUT_S:.0f} s")
+            silent.append(
+                _("camera {index} did not answer within {seconds:.0f} s").format(
+                    index=index, seconds=CAMERA_TIMEOUT_S
+                )
+            )
         elif answer:
-            found.append(f"camera {index} ({answer})")
+            found.append(_("camera {index} ({answer})").format(index=index, answer=answer))
     if not found:
         checked = ", ".join(str(i) for i in CAMERA_INDICES)
-        found_none = "; ".join([f"no camera found (tried numbers {checked})", *silent])
+        tried = _("no camera found (tried numbers {numbers})").format(numbers=checked)
+        found_none = "; ".join([tried, *silent])
         return Finding(
             Status.MISSING,
-            f"{found_none}. Photos, files and the screen can still be described.",
+            _("{found}. Photos, files and the screen can still be described.").format(
+                found=found_none
+            ),
         )
     return Finding(Status.OK, "; ".join(found + silent) + ".")
 
@@ -95,15 +104,23 @@ def check_speech() -> Finding:
     with tempfile.TemporaryDirectory(prefix="describe-self-test-") as tmp:
         wav = Path(tmp) / "self-test.wav"
         try:
-            clip = synthesize_to_wav([SPEECH_SENTENCE], wav)
+            clip = synthesize_to_wav([_(SPEECH_SENTENCE)], wav)
         except VoiceNotAvailableError as exc:  # the screen reader can still speak
-            return Finding(Status.MISSING, f"{exc} Your screen reader can still read results.")
+            return Finding(
+                Status.MISSING,
+                _("{error} Your screen reader can still read results.").format(error=exc),
+            )
         except SpeechError as exc:
             return Finding(Status.FAILED, str(exc))
         seconds = len(clip.samples) / clip.rate if clip.rate else 0.0
         if seconds <= 0 or not wav.is_file():
-            return Finding(Status.FAILED, "the speech synthesizer wrote no sound.")
-        return Finding(Status.OK, f"spoke a sentence ({seconds:.1f} s of sound) into a WAV file.")
+            return Finding(Status.FAILED, _("the speech synthesizer wrote no sound."))
+        return Finding(
+            Status.OK,
+            _("spoke a sentence ({seconds:.1f} s of sound) into a WAV file.").format(
+                seconds=seconds
+            ),
+        )
 
 
 def check_sound_output() -> Finding:
@@ -114,20 +131,29 @@ def check_sound_output() -> Finding:
     except (OSError, ImportError):  # OSError: "PortAudio library not found"
         return Finding(
             Status.MISSING,
-            "the PortAudio sound library is missing, so Describe's own voice cannot be heard "
-            "(install the libportaudio2 package); your screen reader can still read results.",
+            _(
+                "the PortAudio sound library is missing, so Describe's own voice cannot be "
+                "heard (install the libportaudio2 package); your screen reader can still read "
+                "results."
+            ),
         )
     name = _run_with_timeout(
         functools.partial(_output_device_name, sounddevice), SOUND_TIMEOUT_S, name="self-test-sound"
     )
     if not name:
-        waited = " (the sound system did not answer)" if name is None else ""
+        none_found = (
+            _("no sound output device found (the sound system did not answer)")
+            if name is None
+            else _("no sound output device found")
+        )
         return Finding(
             Status.MISSING,
-            f"no sound output device found{waited}, so Describe's own voice cannot be heard. "
-            "Connect speakers or headphones, or check the sound settings.",
+            _(
+                "{none_found}, so Describe's own voice cannot be heard. Connect speakers or "
+                "headphones, or check the sound settings."
+            ).format(none_found=none_found),
         )
-    return Finding(Status.OK, f"sound plays on {name}.")
+    return Finding(Status.OK, _("sound plays on {device}.").format(device=name))
 
 
 def check_text_reading() -> Finding:
@@ -140,8 +166,15 @@ def check_text_reading() -> Finding:
     result = OcrReader().read(load_picture(sample).image)
     text = " ".join(result.lines)
     if OCR_EXPECTED in " ".join(text.upper().split()):
-        return Finding(Status.OK, f'read "{OCR_EXPECTED}" on {sample.name}.')
-    return Finding(Status.FAILED, f'expected "{OCR_EXPECTED}" on {sample.name}, read "{text}".')
+        return Finding(
+            Status.OK, _('read "{text}" on {file}.').format(text=OCR_EXPECTED, file=sample.name)
+        )
+    return Finding(
+        Status.FAILED,
+        _('expected "{expected}" on {file}, read "{text}".').format(
+            expected=OCR_EXPECTED, file=sample.name, text=text
+        ),
+    )
 
 
 def check_window() -> Finding:
@@ -170,27 +203,36 @@ def check_window() -> Finding:
         else []
     )
     if not shown:
-        return Finding(Status.FAILED, "Qt started but could not show a window.")
-    displays = ", ".join(names) or "none found"
-    return Finding(Status.OK, f"Qt {pyside_version} made a window; display plugins: {displays}.")
+        return Finding(Status.FAILED, _("Qt started but could not show a window."))
+    displays = ", ".join(names) or _("none found")
+    return Finding(
+        Status.OK,
+        _("Qt {version} made a window; display plugins: {plugins}.").format(
+            version=pyside_version, plugins=displays
+        ),
+    )
 
 
 def check_display() -> Finding:
     """A display the window can open on (the Window check uses an off-screen one, so it
     passes over SSH too). On Linux that is an X11 or Wayland session; absent is a finding."""
     if not sys.platform.startswith("linux"):
-        return Finding(Status.OK, "the desktop of this system.")
+        return Finding(Status.OK, _("the desktop of this system."))
     chosen = os.environ.get("QT_QPA_PLATFORM", "").strip()
     if chosen:
-        return Finding(Status.OK, f"Qt is told to use {chosen} (QT_QPA_PLATFORM).")
+        return Finding(
+            Status.OK, _("Qt is told to use {platform} (QT_QPA_PLATFORM).").format(platform=chosen)
+        )
     for variable in ("WAYLAND_DISPLAY", "DISPLAY"):
         value = os.environ.get(variable, "").strip()
         if value:
             return Finding(Status.OK, f"{value} ({variable}).")
     return Finding(
         Status.MISSING,
-        "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot "
-        "open here; the commands still work (describe-app --help lists them).",
+        _(
+            "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window "
+            "cannot open here; the commands still work (describe-app --help lists them)."
+        ),
     )
 
 
@@ -198,8 +240,11 @@ def check_engine() -> Finding:
     """torch and transformers are installed (found, not imported: that takes seconds)."""
     absent = [name for name in ("torch", "transformers") if importlib.util.find_spec(name) is None]
     if absent:
-        return Finding(Status.FAILED, f"{' and '.join(absent)} not found: describing cannot work.")
-    return Finding(Status.OK, "torch and transformers are in place (not loaded).")
+        return Finding(
+            Status.FAILED,
+            _("{packages} not found: describing cannot work.").format(packages=", ".join(absent)),
+        )
+    return Finding(Status.OK, _("torch and transformers are in place (not loaded)."))
 
 
 def check_model() -> Finding:
@@ -215,27 +260,37 @@ def check_model() -> Finding:
     spec = resolve_spec(DEFAULT_MODEL)
     bundled = bundled_model_path(spec.name)
     if bundled:
-        return Finding(Status.OK, f"{spec.name} comes with this installation ({bundled}).")
+        return Finding(
+            Status.OK,
+            _("{model} comes with this installation ({path}).").format(
+                model=spec.name, path=bundled
+            ),
+        )
     cached = cached_path(spec)
     if cached:
-        return Finding(Status.OK, f"{spec.name} is on this computer ({cached}).")
+        return Finding(
+            Status.OK,
+            _("{model} is on this computer ({path}).").format(model=spec.name, path=cached),
+        )
     return Finding(
         Status.MISSING,
-        f"{spec.name} is not downloaded yet ({spec.download_mb} MB, fetched on first use, "
-        f"or now with: {fetch_command(spec)}).",
+        _(
+            "{model} is not downloaded yet ({size} MB, fetched on first use, or now with: "
+            "{command})."
+        ).format(model=spec.name, size=spec.download_mb, command=fetch_command(spec)),
     )
 
 
 #: (label, check, must it work?) in the order they run and print.
 CHECKS: tuple[tuple[str, Callable[[], Finding], bool], ...] = (
-    ("Camera", check_camera, False),
-    ("Speech", check_speech, True),
-    ("Sound output", check_sound_output, False),
-    ("Text reading", check_text_reading, True),
-    ("Window", check_window, True),
-    ("Display", check_display, False),
-    ("Describing engine", check_engine, True),
-    ("Model", check_model, False),
+    (N_("Camera"), check_camera, False),
+    (N_("Speech"), check_speech, True),
+    (N_("Sound output"), check_sound_output, False),
+    (N_("Text reading"), check_text_reading, True),
+    (N_("Window"), check_window, True),
+    (N_("Display"), check_display, False),
+    (N_("Describing engine"), check_engine, True),
+    (N_("Model"), check_model, False),
 )
 
 
@@ -255,18 +310,19 @@ def run_check(label: str, check: Callable[[], Finding]) -> CheckResult:
 def run_self_test(out: TextIO | None = None) -> int:
     """Run every check, print the report, return the exit status (1 if a must-work FAILED)."""
     out = out or sys.stdout
-    print(f"Describe {__version__} self-test", file=out, flush=True)
+    print(_("Describe {version} self-test").format(version=__version__), file=out, flush=True)
     failed = []
     for label, check, required in CHECKS:
         result = run_check(label, check)
         print(result.line(), file=out, flush=True)
         log.info("self-test %s took %.2f s", label, result.seconds)
         if result.finding.status is Status.FAILED and required:
-            failed.append(label.lower())
+            failed.append(_(label).lower())
     if failed:
-        print(f"Describe cannot work fully: {', '.join(failed)} failed.", file=out, flush=True)
+        said = _("Describe cannot work fully: {checks} failed.").format(checks=", ".join(failed))
+        print(said, file=out, flush=True)
         return 1
-    print("Describe can work on this computer.", file=out, flush=True)
+    print(_("Describe can work on this computer."), file=out, flush=True)
     return 0
 
 
@@ -281,7 +337,7 @@ def _probe_camera(cv2: Any, index: int) -> str:
             return ""
         ok, frame = capture.read()
         if not ok or frame is None:
-            return "opens, but gave no picture; is another program using it?"
+            return _("opens, but gave no picture; is another program using it?")
         return f"{frame.shape[1]}x{frame.shape[0]}"
     finally:
         capture.release()
@@ -294,7 +350,7 @@ def _output_device_name(sounddevice: Any) -> str:
     except Exception:  # PortAudioError "Error querying device -1": no output device
         log.debug("no sound output device", exc_info=True)
         return ""
-    return " ".join(str(device.get("name") or "the default device").split())
+    return " ".join(str(device.get("name") or _("the default device")).split())
 
 
 def _run_with_timeout(

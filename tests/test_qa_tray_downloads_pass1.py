@@ -358,6 +358,28 @@ def test_in_tray_without_a_tray_shows_the_window(  # type: ignore[no-untyped-def
     window.shutdown()
 
 
+def test_closing_after_the_tray_went_away_quits_instead_of_hiding(  # type: ignore[no-untyped-def]
+    qtbot, make_window, speaking_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A panel that crashed or was removed takes the tray away; hiding the window then
+    would leave Describe running with no way back to it."""
+    window, _speech = make_window(speaking_model_dir, load=False)
+    tray_there = [True]
+    window.start_screen(
+        keys=FakeKeys(), capture=_screen_capture([]), text_reader_factory=None, with_tray=True
+    )
+    monkeypatch.setattr(window, "_tray_there", lambda: tray_there[0])
+    assert window.tray is not None and window.keep_in_tray()
+    tray_there[0] = False
+    assert not window.keep_in_tray()
+    shutdowns: list[bool] = []
+    monkeypatch.setattr(window, "shutdown", lambda: shutdowns.append(True))
+    window.close()
+    assert shutdowns == [True]  # closed for good, not hidden to a tray that is not there
+    monkeypatch.undo()
+    window.shutdown()
+
+
 def test_the_status_line_says_no_time_left_once_everything_is_here(  # type: ignore[no-untyped-def]
     qtbot, qt_strict: None
 ) -> None:

@@ -71,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from describe_app.self_test import run_self_test
 
+        _use_interface_language()
         return run_self_test()
     if args.command is None:  # no command: the window, with every option at its default
         args = parser.parse_args([*words, "window"])

@@ -52,6 +52,7 @@ class WindowScreen(WindowParts):
     screen_keys: ScreenKeys | None = None
     screen_capture: ScreenCaptureWorker | None = None
     _quitting = False
+    _tray_there: Callable[[], bool]  # set with the tray, in start_screen
 
     def start_screen(
         self,
@@ -73,7 +74,10 @@ class WindowScreen(WindowParts):
         self.controller.results.keep_screen_pictures = self.settings.history.store_screen_pictures
         self.screen_capture.captured.connect(self._screen_captured)
         self.screen_capture.failed.connect(self._screen_failed)
-        if tray_available() if with_tray is None else with_tray:
+        # asked again at each close: a panel that crashed or was removed takes the tray
+        # away, and hiding the window then would leave no way back to it
+        self._tray_there = tray_available if with_tray is None else lambda: with_tray
+        if self._tray_there():
             self.tray = DescribeTray(
                 {
                     "describe_focus": lambda: self.screen_request(ScreenJob.DESCRIBE_FOCUS),
@@ -169,8 +173,14 @@ class WindowScreen(WindowParts):
 
     def keep_in_tray(self) -> bool:
         """Closing the window should only hide it: there is a tray, the setting is on, and
-        the user did not ask to quit."""
-        return self.tray is not None and self.settings.screen.keep_in_tray and not self._quitting
+        the user did not ask to quit. The tray is looked for again: a panel that crashed or
+        was removed since the start takes it away, and the window must not hide then."""
+        if self.tray is None or not self.settings.screen.keep_in_tray or self._quitting:
+            return False
+        if not self._tray_there():
+            log.info("the system tray is gone: closing the window quits")
+            return False
+        return True
 
     def hide_to_tray(self) -> None:
         self.hide()
