@@ -141,13 +141,13 @@ def _use_interface_language() -> None:
     read: a damaged one is left for the window (which tells the user) and ``doctor``."""
     import json
 
-    from describe_app.core.folders import config_dir
+    from describe_app.core.folders import SETTINGS_FILE, config_dir
     from describe_app.core.i18n import set_language
 
     chosen = None
     try:
         # settings_file.settings_path(), without importing the schema (pydantic: slow)
-        data = json.loads((config_dir() / "settings.json").read_text(encoding="utf-8"))
+        data = json.loads((config_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
         display = data.get("display") if isinstance(data, dict) else None
         chosen = display.get("ui_language") if isinstance(display, dict) else None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):

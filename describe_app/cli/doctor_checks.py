@@ -111,7 +111,7 @@ def _servers_problem() -> str | None:
 
 def _settings_backup(folder: Path) -> Path | None:
     """The newest damaged settings file moved aside (``settings.json.bad-...``), if any."""
-    from describe_app.core.settings.settings_file import SETTINGS_FILE
+    from describe_app.core.folders import SETTINGS_FILE
 
     try:
         backups = [p for p in folder.glob(f"{SETTINGS_FILE}.bad-*") if p.is_file()]

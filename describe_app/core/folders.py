@@ -15,6 +15,9 @@ APP_NAME = "Describe"
 CONFIG_DIR_ENV = "DESCRIBE_CONFIG_DIR"
 DATA_DIR_ENV = "DESCRIBE_DATA_DIR"
 LOG_DIR_ENV = "DESCRIBE_LOG_DIR"
+#: The settings file's name in :func:`config_dir` (here so that a command can read it
+#: without importing the settings schema, which takes a while).
+SETTINGS_FILE = "settings.json"
 
 
 def config_dir() -> Path:

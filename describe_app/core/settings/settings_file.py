@@ -28,7 +28,7 @@ from typing import Any
 
 from describe_app.core.atomic_file import write_atomically
 from describe_app.core.errors import DescribeError
-from describe_app.core.folders import config_dir
+from describe_app.core.folders import SETTINGS_FILE, config_dir
 from describe_app.core.i18n import _
 from describe_app.core.settings.schema import SECTIONS, Settings
 from describe_app.core.settings.shortcut_table import ACTIONS_BY_ID
@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 #: The version written to the file. Raise it when a change needs a migration.
 SETTINGS_VERSION = 1
-SETTINGS_FILE = "settings.json"
 #: A settings file bigger than this is not searched for a newer version's values on saving.
 KEEP_UNKNOWN_MAX_BYTES = 1 << 20
 
