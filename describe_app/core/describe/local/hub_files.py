@@ -21,20 +21,28 @@ import logging
 import os
 import re
 import shutil
+import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from describe_app.core.describe.local.model_registry import MODEL_FILE_PATTERNS, ModelSpec
 from describe_app.core.errors import Cancelled
+
+if TYPE_CHECKING:
+    import httpx2
 
 log = logging.getLogger(__name__)
 
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 CHUNK_BYTES = 64 * 1024
 READ_TIMEOUT_S = 30.0  # a connection silent this long counts as lost
+CHECKSUM_BLOCK = 1024 * 1024  # read at a time when checking a file (a cancel is seen between)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,61 @@ class HubFile:
         return self.sha256 or self.blob_id
 
 
+class CancelFlag(threading.Event):
+    """Set from any thread to stop a fetch. Setting it also cuts the connection a fetch is
+    reading from: a read waiting on a silent network cannot look at a flag, and would only
+    notice it after :data:`READ_TIMEOUT_S`; a connection shut under it ends the wait at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._hang_up: Callable[[], None] | None = None
+
+    def set(self) -> None:
+        super().set()
+        with self._lock:
+            if self._hang_up is not None:
+                self._hang_up()
+
+    @contextmanager
+    def cutting(self, hang_up: Callable[[], None]) -> Iterator[None]:
+        """While inside, setting the flag calls ``hang_up`` (at once if it is set already);
+        never after: the connection may be back in the pool then."""
+        with self._lock:
+            self._hang_up = hang_up
+            if self.is_set():
+                hang_up()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._hang_up = None
+
+
+def _cut_on_cancel(cancelled: threading.Event, response: httpx2.Response) -> ContextManager[None]:
+    """While inside, ``cancelled`` (a :class:`CancelFlag`) cuts ``response``'s connection."""
+    if isinstance(cancelled, CancelFlag):
+        return cancelled.cutting(_hang_up(response))
+    return nullcontext()  # a plain flag is seen between pieces only
+
+
+def _hang_up(response: httpx2.Response) -> Callable[[], None]:
+    """What shuts the connection ``response`` comes on (from another thread); a no-op when
+    the transport does not say which socket that is."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+
+    def hang_up() -> None:
+        if isinstance(sock, socket.socket):
+            # socket.socket's own shutdown, not SSLSocket's: that one also drops the TLS
+            # state under the reading thread's feet; this one only wakes its read
+            with suppress(OSError):  # closed already
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    return hang_up
+
+
 def list_files(spec: ModelSpec, token: str | None = None) -> tuple[str, list[HubFile]]:
     """The commit ``spec.revision`` points at, and the model's files there (network);
     ``token``: the hub's access token, for gated models."""
@@ -60,7 +123,7 @@ def list_files(spec: ModelSpec, token: str | None = None) -> tuple[str, list[Hub
     from huggingface_hub.utils import filter_repo_objects
 
     api = HfApi(token=token)
-    commit = api.model_info(spec.repo_id, revision=spec.revision).sha
+    commit = api.model_info(spec.repo_id, revision=spec.revision, timeout=READ_TIMEOUT_S).sha
     if not commit:
         raise ValueError(f"the hub named no commit for {spec.repo_id}@{spec.revision}")
     entries = {
@@ -126,7 +189,8 @@ def fetch_file(
     """Bring ``file`` into its ``.incomplete`` blob, continuing what is there; returns
     that path once it holds ``file.size`` bytes. ``on_bytes`` is told each piece received
     (a negative count when the hub sent the file from its start again). Raises
-    :class:`Cancelled` when ``cancelled`` is set; network errors are the caller's.
+    :class:`Cancelled` when ``cancelled`` is set; a :class:`CancelFlag` also cuts the
+    connection, so that a stalled one stops at once. Network errors are the caller's.
     ``token`` goes to the hub's host only: the client drops it on a redirect elsewhere."""
     from huggingface_hub import hf_hub_url
     from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
@@ -149,10 +213,12 @@ def fetch_file(
         "GET", url, headers=headers, timeout=READ_TIMEOUT_S, follow_redirects=True
     ) as response:
         hf_raise_for_status(response)
+        if cancelled.is_set():  # before the part is touched: a later try may be writing it
+            raise Cancelled()
         if have and response.status_code != 206:  # the hub sends it whole again
             on_bytes(-have)
             have = 0
-        with partial.open("ab" if have else "wb") as out:
+        with _cut_on_cancel(cancelled, response), partial.open("ab" if have else "wb") as out:
             for chunk in response.iter_bytes(CHUNK_BYTES):
                 if cancelled.is_set():
                     raise Cancelled()
@@ -163,16 +229,19 @@ def fetch_file(
     return partial
 
 
-def checksum_matches(path: Path, file: HubFile) -> bool:
+def checksum_matches(path: Path, file: HubFile, cancelled: threading.Event | None = None) -> bool:
     """Whether ``path`` holds exactly the file the hub described (sha256 for LFS files,
-    git's blob id for the others)."""
+    git's blob id for the others). Raises :class:`Cancelled` as soon as ``cancelled`` is
+    set (checking gigabytes takes seconds)."""
     if file.sha256:
         digest = hashlib.sha256()
     else:
         digest = hashlib.sha1(usedforsecurity=False)
         digest.update(b"blob %d\0" % path.stat().st_size)
     with path.open("rb") as f:
-        while block := f.read(1024 * 1024):
+        while block := f.read(CHECKSUM_BLOCK):
+            if cancelled is not None and cancelled.is_set():
+                raise Cancelled()
             digest.update(block)
     return digest.hexdigest() == (file.sha256 or file.blob_id)
 

@@ -7,9 +7,13 @@ all use.
 * it first checks the free disk space against what is still to come, plus a margin, and
   refuses in one sentence when it is short;
 * it reports its progress (bytes, the share done, the time left) to a sink, on its thread;
-* :meth:`ModelDownload.cancel` (from any thread) stops it within one piece of a file;
-  what came down stays as ``.incomplete`` blobs, which nothing loads, and the next start
-  continues from there instead of starting over;
+* :meth:`ModelDownload.cancel` (from any thread) is answered at once (within
+  :data:`CANCEL_CHECK_S`), whatever the network does: the work runs on a thread of its own
+  ("model-download-files"), and :meth:`ModelDownload.run` stops waiting for it. A stalled
+  connection is cut and a checksum being computed stops; a name lookup or a connection
+  that has not answered yet cannot be interrupted, so that thread may outlive the cancel
+  until it ends, but touches no file after it. What came down stays as ``.incomplete``
+  blobs, which nothing loads, and the next start continues from there;
 * each file is checked against the hub's checksum (sha256 for the weights, git's blob id
   for the small files); a damaged file is deleted and refused in one sentence;
 * only when every file is there and checked does the model appear in the cache.
@@ -46,6 +50,8 @@ from describe_app.core.i18n import _
 log = logging.getLogger(__name__)
 
 REPORT_EVERY_S = 0.2  # progress reports at most this often (and at the start and end)
+CANCEL_CHECK_S = 0.05  # how often a waiting run() looks whether it was cancelled
+WORK_THREAD = "model-download-files"
 
 
 class GatedModelError(ModelNotAvailableError):
@@ -83,7 +89,7 @@ class ModelDownload:
         self._command = command
         self._on_progress = on_progress
         self._on_start = on_start
-        self._cancelled = threading.Event()
+        self._cancelled = hub_files.CancelFlag()
         self._done = 0
         self._total = 0
         self._last_report = 0.0
@@ -98,7 +104,30 @@ class ModelDownload:
         return self._cancelled.is_set()
 
     def run(self) -> Path:
-        """Download what is missing, check it, and return the model's folder."""
+        """Download what is missing, check it, and return the model's folder. Raises
+        :class:`Cancelled` within :data:`CANCEL_CHECK_S` of :meth:`cancel`, even while the
+        network is silent (the work goes on on a thread of its own, which stops soon after)."""
+        outcome: list[Path | BaseException] = []
+        worker = threading.Thread(target=self._work, args=(outcome,), name=WORK_THREAD, daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(CANCEL_CHECK_S)  # a timed wait: Ctrl+C's handler runs in between
+            if self.cancelled and worker.is_alive():
+                raise Cancelled()
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def _work(self, outcome: list[Path | BaseException]) -> None:
+        try:
+            outcome.append(self._download())
+        except BaseException as exc:
+            outcome.append(exc)
+            if self.cancelled and not isinstance(exc, Cancelled):
+                log.debug("the cancelled download of %s ended with %r", self.spec.name, exc)
+
+    def _download(self) -> Path:
         spec = self.spec
         log.info("downloading %s (%s@%s)", spec.name, spec.repo_id, spec.revision)
         self._token = hub_token(ask_keyring=spec.gated)
@@ -110,6 +139,8 @@ class ModelDownload:
             (hub_files.repo_folder(spec) / "blobs").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _save_failure(spec, exc) from exc
+        if self.cancelled:  # while the hub was asked: "downloading" is not said
+            raise Cancelled()
         if self._on_start is not None:
             self._on_start(spec)
         self._speed = SpeedMeter()
@@ -166,7 +197,7 @@ class ModelDownload:
             if isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
                 raise _save_failure(spec, exc) from exc
             raise self._failure(exc) from exc
-        if not hub_files.checksum_matches(partial, file):
+        if not hub_files.checksum_matches(partial, file, self._cancelled):
             partial.unlink(missing_ok=True)
             self._done -= file.size
             log.info("%s of %s failed its checksum; deleted", file.path, spec.name)
@@ -176,6 +207,8 @@ class ModelDownload:
                     "hub's checksum), so it was deleted; try the download again."
                 ).format(file=file.path, name=spec.name)
             )
+        if self.cancelled:  # the next try may be checking the same part by now
+            raise Cancelled()
         os.replace(partial, blob)
 
     def _failure(self, exc: BaseException) -> ModelNotAvailableError:
@@ -190,7 +223,7 @@ class ModelDownload:
         self._report()
 
     def _report(self, *, force: bool = False) -> None:
-        if self._on_progress is None:
+        if self._on_progress is None or self.cancelled:  # stopped: nothing more is said
             return
         now = time.monotonic()
         if not force and now - self._last_report < REPORT_EVERY_S and self._done < self._total:
