@@ -55,6 +55,21 @@ def concatenate(clips: list[AudioClip], rate: int, gap_s: float = 0.0) -> AudioC
     return AudioClip(samples.astype(np.float32), rate, "joined")
 
 
+def trim_silence(
+    clip: AudioClip, *, keep_start_s: float, keep_end_s: float, threshold: float = 0.003
+) -> AudioClip:
+    """``clip`` with its silence cut at both ends down to ``keep_start_s`` and ``keep_end_s``
+    (silence: samples quieter than ``threshold``). A silent clip is returned unchanged."""
+    loud = np.flatnonzero(np.abs(clip.samples) >= threshold)
+    if not len(loud):
+        return clip
+    start = max(0, int(loud[0]) - round(keep_start_s * clip.rate))
+    end = min(len(clip.samples), int(loud[-1]) + 1 + round(keep_end_s * clip.rate))
+    if start == 0 and end == len(clip.samples):
+        return clip
+    return AudioClip(clip.samples[start:end], clip.rate, clip.label)
+
+
 def to_int16(samples: FloatArray) -> npt.NDArray[np.int16]:
     return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2")
 

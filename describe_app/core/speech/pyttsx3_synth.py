@@ -15,6 +15,11 @@ never let it play. Facts about pyttsx3 2.99 this module is built around:
 * Setting a property is queued and applied during the next ``runAndWait()``; espeak-ng
   then applies it on its own thread, and ``runAndWait()`` cancels whatever espeak-ng still
   has queued, so we wait for espeak-ng to be idle first (:func:`_wait_until_idle`).
+
+A sentence holding words in a script the chosen voice cannot read (Cyrillic, Chinese...) is
+said in parts, each with a voice that reads it, and the parts' audio is joined
+(:mod:`describe_app.core.speech.script_voices` makes the plan). espeak-ng's voices all write
+22050 Hz; another rate would be resampled when joined.
 """
 
 from __future__ import annotations
@@ -29,10 +34,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from describe_app.core.i18n import _
-from describe_app.core.speech.audio import AudioClip, read_audio_file
+from describe_app.core.i18n import _, current_language, system_language
+from describe_app.core.speech.audio import AudioClip, concatenate, read_audio_file, trim_silence
 from describe_app.core.speech.errors import SpeechError, VoiceNotAvailableError
 from describe_app.core.speech.protocols import Voice
+from describe_app.core.speech.script_voices import (
+    SpeechPart,
+    VoiceChooser,
+    is_latin_only,
+    plan_speech,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +83,9 @@ class Pyttsx3Synthesizer:
         self._rate: int | None = None
         self._voice_id: str | None = None
         self._count = 0
+        # the installed voices, read once (reading them takes ~30 ms with espeak-ng)
+        self._chooser: VoiceChooser | None = None
+        self._languages: dict[str, tuple[str, ...]] = {}
 
     # -- the Synthesizer protocol -------------------------------------------------------
     def configure(self, *, rate: int, voice_id: str | None) -> None:
@@ -90,19 +104,74 @@ class Pyttsx3Synthesizer:
         with _ENGINE_LOCK:
             engine = self._ensure_engine()
             espeak = self._espeak_module(engine)
-            # espeak-ng sometimes reports a sentence as cancelled when its own thread was
-            # still busy (seen on a loaded machine); saying it again works.
-            for attempt in range(_ATTEMPTS):
-                clip = self._synthesize_once(engine, espeak, text)
-                if clip is not None:
-                    return clip
-                logger.debug("synthesis of %r was cancelled (attempt %d)", text[:40], attempt + 1)
-            raise SpeechError(_("The speech synthesizer failed: synthesis was cancelled."))
+            own_voice, parts = self._plan(engine, text)
+            if len(parts) == 1 and parts[0].voice_id is None:
+                clip = self._synthesize_retrying(engine, espeak, parts[0].text, None)
+                return clip if parts[0].text == text else AudioClip(clip.samples, clip.rate, text)
+            clips = []
+            try:
+                for part in parts:
+                    voice = part.voice_id or own_voice
+                    clips.append(self._synthesize_retrying(engine, espeak, part.text, voice))
+            finally:
+                if self._voice_id is None:  # the next sentence keeps the engine's voice
+                    _wait_until_idle(espeak)
+                    try:
+                        engine.setProperty("voice", own_voice)
+                    except Exception as exc:  # the sentence's own error matters more
+                        logger.debug("voice %s not restored: %r", own_voice, exc)
+            logger.debug("said %r in %d parts: %s", text[:40], len(parts), parts)
+            return _joined(clips, parts, text)
 
-    def _synthesize_once(self, engine: Any, espeak: Any, text: str) -> AudioClip | None:
-        """One try; None when espeak-ng cancelled it."""
+    def _plan(self, engine: Any, text: str) -> tuple[str | None, list[SpeechPart]]:
+        """The user's voice, and the parts of ``text`` to say each with its voice."""
+        whole = [SpeechPart(text, None)]
+        if is_latin_only(text):  # every plain sentence: nothing to look up
+            return None, whole
+        try:
+            chooser = self._voice_chooser()
+            own_voice = self._voice_id or engine.getProperty("voice")
+        except Exception as exc:  # the voice list or the engine's voice could not be read
+            logger.debug("speaking %r with one voice: %r", text[:40], exc)
+            return None, whole
+        if not own_voice:
+            return None, whole
+        preferred = (current_language(), system_language())
+        parts = plan_speech(
+            text,
+            chooser,
+            self._languages.get(str(own_voice), ()),
+            preferred,
+            name_unread=self._waits_for_notification(engine),  # espeak-ng spells them
+        )
+        return str(own_voice), parts
+
+    def _voice_chooser(self) -> VoiceChooser:
+        if self._chooser is None:
+            voices = self.voices()
+            self._chooser = VoiceChooser(voices)
+            self._languages = {v.id: v.languages for v in voices}
+        return self._chooser
+
+    def _synthesize_retrying(
+        self, engine: Any, espeak: Any, text: str, voice_id: str | None
+    ) -> AudioClip:
+        # espeak-ng sometimes reports a sentence as cancelled when its own thread was
+        # still busy (seen on a loaded machine); saying it again works.
+        for attempt in range(_ATTEMPTS):
+            clip = self._synthesize_once(engine, espeak, text, voice_id)
+            if clip is not None:
+                return clip
+            logger.debug("synthesis of %r was cancelled (attempt %d)", text[:40], attempt + 1)
+        raise SpeechError(_("The speech synthesizer failed: synthesis was cancelled."))
+
+    def _synthesize_once(
+        self, engine: Any, espeak: Any, text: str, voice_id: str | None = None
+    ) -> AudioClip | None:
+        """One try (with ``voice_id`` instead of the chosen voice, if given); None when
+        espeak-ng cancelled it."""
         _wait_until_idle(espeak)  # the previous sentence's last steps
-        self._apply_properties(engine)
+        self._apply_properties(engine, voice_id)
         _wait_until_idle(espeak)  # the new rate and voice are applied asynchronously
         assert self._workdir is not None
         self._count += 1
@@ -171,6 +240,8 @@ class Pyttsx3Synthesizer:
             if self._workdir is not None:
                 shutil.rmtree(self._workdir, ignore_errors=True)
                 self._workdir = None
+            self._chooser = None
+            self._languages = {}
 
     # -- inside -------------------------------------------------------------------------
     def _ensure_engine(self) -> Any:
@@ -200,12 +271,13 @@ class Pyttsx3Synthesizer:
         logger.debug("pyttsx3 engine %s ready", getattr(engine, "driver_name", "?"))
         return engine
 
-    def _apply_properties(self, engine: Any) -> None:
+    def _apply_properties(self, engine: Any, voice_id: str | None = None) -> None:
         # Always re-applied: another synthesizer may have changed the shared engine.
         if self._rate is not None:
             engine.setProperty("rate", self._rate)
-        if self._voice_id is not None:
-            engine.setProperty("voice", self._voice_id)
+        voice_id = voice_id or self._voice_id
+        if voice_id is not None:
+            engine.setProperty("voice", voice_id)
         engine.setProperty("volume", 1.0)  # loudness is the player's job
 
     @staticmethod
@@ -264,6 +336,27 @@ def remove_stale_workdirs(
     if removed:
         logger.info("removed %d speech folder(s) left by an earlier run", removed)
     return removed
+
+
+_PAUSE_AFTER_PUNCTUATION_S = 0.25  # "Привет, Anna": the comma's pause stays
+_PAUSE_BETWEEN_WORDS_S = 0.08
+_CLAUSE_ENDS = tuple(",;:.!?)]»\"'…。、，；：！？」』")
+
+
+def _joined(clips: list[AudioClip], parts: list[SpeechPart], label: str) -> AudioClip:
+    """The parts' clips as one, without the sentence-end pause espeak-ng puts after each."""
+    trimmed = []
+    for i, (clip, part) in enumerate(zip(clips, parts, strict=True)):
+        keep_start = 0.02 if i else clip.duration
+        if i == len(clips) - 1:
+            keep_end = clip.duration
+        elif part.text.rstrip().endswith(_CLAUSE_ENDS):
+            keep_end = _PAUSE_AFTER_PUNCTUATION_S
+        else:
+            keep_end = _PAUSE_BETWEEN_WORDS_S
+        trimmed.append(trim_silence(clip, keep_start_s=keep_start, keep_end_s=keep_end))
+    joined = concatenate(trimmed, trimmed[0].rate)
+    return AudioClip(joined.samples, joined.rate, label)
 
 
 def _wait_until_idle(espeak: Any, timeout_s: float = 2.0) -> None:
