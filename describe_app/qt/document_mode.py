@@ -8,7 +8,9 @@ chose cue tones (as reading guidance's are). When the whole page is in view and 
 the picture-taken sound, "Page captured. Reading.", the mode goes off (the next page is
 asked for with "Next page" in the reading view, or the key again), and ``page_captured``
 carries the frame and the page's corners to be read. A cue cuts off the cue before it, but
-the first one waits for "Document mode on" to be heard whole.
+the first one waits for "Document mode on" to be heard whole; and no cue cuts off words
+being said (a result, a status): the announcer holds it until they end (see
+:meth:`~describe_app.qt.announcer.Announcer.cue`).
 """
 
 from __future__ import annotations
@@ -87,11 +89,9 @@ class DocumentMode(QObject):
             self._announcer.earcon(Earcon.PICTURE_TAKEN)
             self._announcer.announce(words)
             self.page_captured.emit(found.frame, found.outline)
-        elif self._live_modes.cue_tones:
-            self._announcer.announce(words, speak=False)
-            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=interrupt)
         else:
-            self._announcer.announce(words, interrupt=interrupt)
+            tone = cue_tone(found.cue) if self._live_modes.cue_tones else None
+            self._announcer.cue(words, tone=tone, interrupt=interrupt, still_current=self.is_on)
 
 
 def _document_check() -> FrameCheck:

@@ -8,6 +8,11 @@ queued signal, on the GUI thread:
 * guidance: a cue -> said in words or played as a tone (the user's choice); "ready" -> the
   picture-taken sound, "Ready. Reading." and the controller reads that frame.
 
+A cue of any mode never cuts off words the user must hear (a description, an answer, a
+text read, a status): the announcer holds it while they are said or an answer is on its
+way (the controller is busy), and says the newest after them if it is still current (see
+:meth:`~describe_app.qt.announcer.Announcer.cue`).
+
 Other parts of the window add modes of their own to the same loop with :meth:`LiveModes.add_mode`
 (the codes and the light meter: :mod:`describe_app.qt.quick_channels`). The user's modes
 exclude each other (one would talk over the other); switching one on switches the others off.
@@ -87,6 +92,7 @@ class LiveModes(QObject):
         super().__init__(parent)
         self._controller = controller
         self._announcer = announcer
+        announcer.answer_coming = lambda: controller.busy  # the modes' cues wait for it
         self.cue_tones = False
         self.watch_settings = WatchSettings()
         # the text detector runs in a child process: loading it here would freeze the window
@@ -295,11 +301,10 @@ class LiveModes(QObject):
         self._announcer.clear_status()
         # a cue cuts off the cue before it, but not the words saying guidance is on
         interrupt, self._guidance_cued = self._guidance_cued, True
-        if self.cue_tones:
-            self._announcer.announce(words, speak=False)
-            self._announcer.speech.play_sound(cue_tone(found.cue), interrupt=interrupt)
-        else:
-            self._announcer.announce(words, interrupt=interrupt)
+        tone = cue_tone(found.cue) if self.cue_tones else None
+        self._announcer.cue(
+            words, tone=tone, interrupt=interrupt, still_current=lambda: self.is_on(GUIDANCE)
+        )
 
 
 _SHOWN_OR_NOT = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange)

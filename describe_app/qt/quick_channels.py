@@ -1,19 +1,24 @@
 """The quick channels in the window: codes in view, the colour of the middle, the light meter.
 
 * **Read codes** (a mode): each QR code or barcode is read out as it comes into view, once;
-  a code seen but not readable gets an aiming cue. With no camera it reads the codes in
-  the photo in hand, once. Each code read goes into the history as it was said, with its
-  source (the camera or the photo's file name) and its picture where pictures are kept.
+  a code seen but not readable gets an aiming cue. A code read waits for words being said
+  (a description) and is said after them; a cue waits too, and is said after them only if
+  it is still the newest and no code was read since (the rule is the announcer's, for every
+  channel). With no camera it reads the codes in the photo in hand, once. Each code read
+  goes into the history as it was said, with its source (the camera or the photo's file
+  name) and its picture where pictures are kept.
 * **Colour** (one press): the colour of the middle of the camera's view, or of the photo in
   hand, in plain words; pressed again within :data:`PRECISE_WITHIN_S`, the precise name.
 * **Light meter** (a mode): a short tone four times a second, higher the more light. The
   tone waits while words are said (its own "on", a colour, a status, an answer being
   written and read): a tone cuts off speech, so it would leave only their first syllable.
+  The announcer drops a tone while words are being said (exactly, when our own voice says
+  them); the meter also holds its tones for an estimate of the words' length.
 
 The two modes are added to the window's :class:`~describe_app.qt.live_modes.LiveModes`, whose
 frame-check loop runs them off the GUI thread and keeps one mode on at a time (one would talk
-over the other). Everything the user hears goes through the announcer; the tones through its
-speech output, like the guidance tones.
+over the other). Everything the user hears goes through the announcer, the tones too, like
+the guidance tones: its rule keeps cues and tones off the words being said.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ class QuickChannels(QObject):
         self._light_on_at = 0.0
         self._words_end = 0.0  # no light tone before this: words are being said
         self._statuses_seen = 0  # the announcer's statuses looked at by the light meter
+        self._codes_read = 0  # codes read live: a cue waiting from before one is moot
         controller.sentence_ready.connect(self._hold_tones_for)
         live_modes.add_mode(
             READ_CODES,
@@ -147,22 +153,36 @@ class QuickChannels(QObject):
             self._announcer.announce(no_code_sentence(), interrupt=True)
         self._say_codes(look.codes, picture)
 
-    def _say_codes(self, codes: Sequence[FoundCode], picture: Picture | None) -> None:
-        """Say each code, and keep it in the history (from the camera when no ``picture``)."""
-        for index, code in enumerate(codes):
-            self._announcer.clear_status()
-            self._announcer.announce(code.sentence(), interrupt=index == 0)
-            source = picture.source if picture is not None else SOURCE_CAMERA
-            self._controller.results.keep_code(source, code.sentence(), picture)
+    def _say_codes(
+        self, codes: Sequence[FoundCode], picture: Picture | None, *, live: bool = False
+    ) -> None:
+        """Say each code, and keep it in the history (from the camera when no ``picture``).
+        Codes read ``live`` wait for words being said (a description); a key press's are
+        said at once."""
+        sentences = [code.sentence() for code in codes]
+        if live:
+            self._codes_read += len(codes)
+            self._announcer.announce_in_turn(sentences)
+        else:
+            for index, sentence in enumerate(sentences):
+                self._announcer.clear_status()
+                self._announcer.announce(sentence, interrupt=index == 0)
+        source = picture.source if picture is not None else SOURCE_CAMERA
+        for sentence in sentences:
+            self._controller.results.keep_code(source, sentence, picture)
 
     # --- what the modes find, on the GUI thread ---------------------------------------------
 
     def _on_codes(self, found: object) -> None:
         if isinstance(found, CodesFound):
-            self._say_codes(found.codes, _frame_picture(found.frame))
+            self._say_codes(found.codes, _frame_picture(found.frame), live=True)
         elif isinstance(found, CodeCueFound):
+            read = self._codes_read
             self._announcer.clear_status()
-            self._announcer.announce(core_(CODE_CUE_WORDS[found.cue]), interrupt=True)
+            self._announcer.cue(
+                core_(CODE_CUE_WORDS[found.cue]),
+                still_current=lambda: self.is_on(READ_CODES) and self._codes_read == read,
+            )
 
     def _light_switched_on(self) -> None:
         # "Light meter on" is announced next: counted with the words said since
@@ -190,7 +210,7 @@ class QuickChannels(QObject):
             return
         now = self._clock()
         if now >= self._words_end and now - self._light_on_at >= FIRST_TONE_AFTER_S:
-            self._announcer.speech.play_sound(light_tone(found.value), interrupt=True)
+            self._announcer.tone(light_tone(found.value))
 
 
 def _frame_picture(frame: object) -> Picture | None:

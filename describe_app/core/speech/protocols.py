@@ -148,7 +148,11 @@ class SpeechOutput(Protocol):
         ...
 
     def wait_until_done(self, timeout: float | None = None) -> bool:
-        """Block until everything queued has been spoken; False on timeout."""
+        """Block until everything queued has been spoken; False on timeout.
+
+        ``wait_until_done(0)`` asks without waiting: False while our own voice is still
+        saying something (the window's cues wait for words with it); an output whose words
+        are said elsewhere (by the screen reader) answers True."""
         ...
 
     def close(self) -> None:
