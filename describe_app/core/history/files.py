@@ -5,6 +5,9 @@ Layout, in ``<data dir>/history/``::
     history.jsonl         one JSON object per line, oldest first, appended to
     pictures/<id>.jpg     the picture of an entry, for follow-up questions (optional)
 
+and ``<data dir>/history.lock`` beside the folder (empty): the lock that lets one Describe
+at a time (the window, the command line) change the folder (:func:`folder_lock`).
+
 The folder is ``platformdirs.user_data_dir("Describe")/history``, or
 ``$DESCRIBE_DATA_DIR/history``. Reading skips damaged lines and a last line cut short by a
 crash, and keeps a copy of a damaged file; an entry of a newer version (a kind not known
@@ -15,10 +18,12 @@ leave counting failures to :class:`~describe_app.core.history.store.History`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -210,6 +215,97 @@ def leftover_copies(folder: Path) -> Iterator[Path]:
                 with contextlib.suppress(OSError):
                     if now - path.stat().st_mtime > STALE_TEMP_S:
                         yield path
+
+
+# -- the lock ------------------------------------------------------------------------------
+
+#: How long a change waits for another Describe's change to finish before it goes on anyway.
+LOCK_WAIT_S = 10.0
+_LOCK_POLL_S = 0.01
+#: What locking a file another process has locked raises (Windows: EACCES or EDEADLOCK).
+_HELD = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK}
+
+
+def lock_file(folder: Path) -> Path:
+    """The lock of the history in ``folder``: beside it, so that it is no file of the history
+    (clearing the history leaves nothing in the folder)."""
+    return folder.with_name(f"{folder.name}.lock")
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the history's lock against other Describes while a change reads and writes the
+    folder: a rewrite then never writes back an entry another Describe deleted after it read
+    the file, nor drops a line appended meanwhile. Not reentrant (take it once per change).
+
+    Waits up to :data:`LOCK_WAIT_S` for another Describe's change; a lock that cannot be had
+    (a Describe stuck holding it, a file system without locks) is logged and the change goes
+    on without it, rather than the history not being written at all."""
+    path = lock_file(folder)
+    fd = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+    except OSError as exc:
+        logger.info("history lock %s cannot be opened: %r; going on without it", path, exc)
+    if fd is None:
+        yield
+        return
+    try:
+        locked = _wait_for_lock(fd, path)
+        try:
+            yield
+        finally:
+            if locked:
+                _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _wait_for_lock(fd: int, path: Path) -> bool:
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            _try_lock(fd)
+            return True
+        except OSError as exc:
+            if exc.errno not in _HELD:
+                logger.info("history lock %s unusable: %r; going on without it", path, exc)
+                return False
+        if time.monotonic() >= deadline:
+            logger.warning(
+                "history lock %s still held by another Describe after %.0f s; going on without it",
+                path,
+                LOCK_WAIT_S,
+            )
+            return False
+        time.sleep(_LOCK_POLL_S)
+
+
+def _try_lock(fd: int) -> None:
+    """Lock ``fd`` for this process, or raise OSError at once if another holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def delete_file(path: Path) -> None:

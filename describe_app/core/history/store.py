@@ -9,12 +9,22 @@ clear and trimming to the newest ``max_entries`` rewrite the file atomically. Wi
 ``store_pictures=False`` no picture is ever written (privacy); with ``persist=False`` nothing
 is written at all and the history lives for this session only.
 
+Several Describes share the file (the window, and the command line run beside it). Each
+change holds the folder's lock (:func:`~describe_app.core.history.files.folder_lock`) while it
+reads and writes, and a rewrite first reads the file and follows it: entries another Describe
+added are taken in, and entries it deleted (or cleared, or trimmed) that this one had seen on
+disk are dropped here too, with their pictures, so a delete is final for every Describe.
+Reading the list notices a file changed elsewhere and catches up the same way
+(:meth:`History.reload`). Entries that were never on disk (kept while history was off, or
+whose line could not be written) are this Describe's own and stay.
+
 The entries are :class:`~describe_app.core.history.entry.HistoryEntry`; the folder and its
 files are :mod:`describe_app.core.history.files`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -38,8 +48,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-#: A stamp no file has: the file was written by another Describe too (read it before a rewrite).
-_CHANGED_ELSEWHERE = (-1, -1)
+#: A stamp no file has: the file was written by another Describe too (read it again).
+_CHANGED_ELSEWHERE = (-1, -1, -1)
 
 
 class PictureNotStored(Exception):
@@ -62,7 +72,8 @@ class History:
     writes; ``_lock`` guards what is in memory and is never held across disk work, so reading
     (the window, on the GUI thread) never waits for a write in progress on another thread
     (:class:`~describe_app.core.history.writer.HistoryWriter`). ``_changing`` is always taken
-    before ``_lock``."""
+    before ``_lock``; the folder's lock, against other Describes, is taken with ``_changing``
+    (:meth:`_exclusive`)."""
 
     def __init__(
         self,
@@ -85,27 +96,55 @@ class History:
         #: was added by another Describe (the command line beside the window)
         self._known: set[str] = set()
         self._foreign: list[files.ForeignLine] = []  # lines of a newer version, kept
+        #: the ids in the file as this history last read or wrote it: one of these that has
+        #: left the file since was deleted by another Describe, and leaves this one too
+        self._on_disk: set[str] = set()
         self._lines_on_disk = 0
-        self._stamp: tuple[int, int] | None = None  # the file as this history last left it
+        #: the file as this history last read or left it
+        self._stamp: tuple[int, int, int] | None = None
+        self._holding_folder_lock = False
         self._write_failures = 0
         self._last_write_error: Exception | None = None
-        if persist:
-            self._load()
+        if persist and self.file.exists():
+            with self._exclusive():
+                self._load()
 
     # -- reading ---------------------------------------------------------------------------
     @property
     def entries(self) -> list[HistoryEntry]:
-        """A copy of the entries, oldest first."""
+        """A copy of the entries, oldest first (after :meth:`reload`)."""
+        self.reload()
         with self._lock:
             return list(self._entries)
 
     def __len__(self) -> int:
+        self.reload()
         with self._lock:
             return len(self._entries)
+
+    def reload(self) -> bool:
+        """Catch up with what other Describes (the command line beside the window) did to the
+        file since this history last read or wrote it: the entries they deleted or cleared
+        leave the list (and their pictures the folder), those they added join it (with history
+        on). True if the list changed. Reading the list calls this; it costs one look at the
+        file's size and time unless the file changed. It never waits for a change in progress
+        here (that one catches up itself): then it does nothing."""
+        if not self._changing.acquire(blocking=False):
+            return False
+        try:
+            with self._lock:
+                if not (self._persist or self._on_disk):
+                    return False  # history off, nothing of the file in memory: not read
+            if self._file_stamp() == self._stamp:
+                return False
+            return self._catch_up()
+        finally:
+            self._changing.release()
 
     def kept_on_disk(self) -> int:
         """How many results the history file holds: those in memory, or with history off
         (the file was not read), those kept from before it was turned off."""
+        self.reload()
         with self._lock:
             if self._persist or self._entries:
                 return len(self._entries)
@@ -116,6 +155,7 @@ class History:
         return iter(self.entries)
 
     def get(self, entry_id: str) -> HistoryEntry | None:
+        self.reload()
         with self._lock:
             return next((e for e in self._entries if e.id == entry_id), None)
 
@@ -174,7 +214,7 @@ class History:
     ) -> None:
         """Apply changed settings. Turning pictures or persistence off does not delete what
         is stored; call :meth:`delete_pictures` or :meth:`clear` for that."""
-        with self._changing:
+        with self._exclusive():
             with self._lock:
                 if store_pictures is not None:
                     self._store_pictures = store_pictures
@@ -205,7 +245,7 @@ class History:
         entry_id = uuid.uuid4().hex
         source, text, model = readable(source), readable(text), readable(model)
         question = None if question is None else readable(question)
-        with self._changing:
+        with self._exclusive(disk=self.persist):
             with self._lock:
                 persist = self._persist
                 keep_picture = persist and self._store_pictures
@@ -235,7 +275,7 @@ class History:
     def delete(self, entry_id: str) -> bool:
         """Delete one entry and its picture. False if there was no such entry. With history
         off, the entry leaves the file too (if it was there), and nothing else is written."""
-        with self._changing:
+        with self._exclusive():
             with self._lock:
                 entry = next((e for e in self._entries if e.id == entry_id), None)
                 if entry is None:
@@ -256,8 +296,9 @@ class History:
 
     def clear(self) -> None:
         """Delete every entry and every stored picture, and the copies of damaged history
-        files and temp files a crash left (they hold results too)."""
-        with self._changing:
+        files and temp files a crash left (they hold results too). Another Describe's entries
+        go too, and do not come back from its memory (see the module's docstring)."""
+        with self._exclusive():
             with self._lock:
                 self._entries.clear()
                 self._foreign.clear()
@@ -270,7 +311,7 @@ class History:
 
     def delete_pictures(self) -> None:
         """Delete every stored picture (entries stay, without pictures)."""
-        with self._changing:
+        with self._exclusive():
             with self._lock:
                 self._entries = [replace(e, picture=None) for e in self._entries]
             self._rewrite()
@@ -279,6 +320,7 @@ class History:
     # -- export ----------------------------------------------------------------------------
     def export_text(self, entry_ids: Iterable[str] | None = None) -> str:
         """Plain text of the given entries (default: all), oldest first, blank-line apart."""
+        self.reload()
         with self._lock:
             wanted = None if entry_ids is None else set(entry_ids)
             chosen = [e for e in self._entries if wanted is None or e.id in wanted]
@@ -297,6 +339,7 @@ class History:
         self._entries = entries
         self._foreign = found.foreign
         self._known = {e.id for e in entries} | {f.id for f in found.foreign}
+        self._on_disk = set(self._known)
         self._lines_on_disk = len(entries) + len(found.foreign)
         self._stamp = self._file_stamp()
         if found.bad_lines:
@@ -307,10 +350,32 @@ class History:
         self._remove_orphan_pictures()
         logger.debug("history: %s entries from %s", len(entries), self.file)
 
-    # The writing helpers below run with ``_changing`` held (or from ``__init__``), and take
-    # ``_lock`` only around what they read or change in memory.
+    # The writing helpers below run with ``_changing`` held (and the folder's lock, see
+    # _exclusive), and take ``_lock`` only around what they read or change in memory.
+
+    @contextlib.contextmanager
+    def _exclusive(self, *, disk: bool | None = None) -> Iterator[None]:
+        """One change at a time: ``_changing`` against the other threads of this Describe, and
+        the folder's lock against other Describes, held across the whole change (read the
+        file, follow it, write, delete pictures). ``disk``: whether the change reads or writes
+        the folder (None: where the folder is); the folder's lock is taken only then, so with
+        history off and nothing on disk, nothing is created."""
+        with self._changing:
+            if disk is None:
+                disk = self.folder.is_dir()
+            if self._holding_folder_lock or not disk:
+                yield
+                return
+            with files.folder_lock(self.folder):
+                self._holding_folder_lock = True
+                try:
+                    yield
+                finally:
+                    self._holding_folder_lock = False
 
     def _append(self, entry: HistoryEntry) -> None:
+        if self._file_stamp() != self._stamp:
+            self._catch_up()  # another Describe wrote: its deletes hold here too
         untouched = self._file_stamp() == self._stamp  # by anyone else since we wrote it
         try:
             files.append_entry(self.file, entry)
@@ -320,40 +385,72 @@ class History:
             return
         with self._lock:
             self._lines_on_disk += 1
+            self._on_disk.add(entry.id)
         self._stamp = self._file_stamp() if untouched else _CHANGED_ELSEWHERE
 
     def _rewrite(self, *, force: bool = False, merge: bool = True) -> None:
-        """Write the entries in memory over the file. ``merge``: first take in the entries
-        another Describe added since this one read the file (the command line while the
-        window is open; those already there when history is turned on), so that none is
-        lost."""
+        """Write the entries in memory over the file. ``merge``: first read the file and
+        follow what other Describes did to it (:meth:`_take_in`: the entries they added are
+        kept, those they deleted stay deleted). It is read every time, not only when its size
+        or time changed: two changes within one tick of the clock can leave both alike."""
         with self._lock:
             if not (self._persist or force):
                 return
-        changed = merge and self._file_stamp() != self._stamp  # not only by this history
-        on_disk = files.read_history_file(self.file, quiet=True) if changed else None
-        with self._lock:
+        dropped: list[HistoryEntry] = []
+        if merge:
+            stamp = self._file_stamp()
+            on_disk = self._read_file(stamp)
             if on_disk is not None:
-                self._take_in(on_disk)
+                with self._lock:
+                    dropped = self._take_in(on_disk)
+                self._stamp = stamp
+        with self._lock:
             entries, foreign = list(self._entries), list(self._foreign)
         try:
             files.write_history_file(self.file, entries, foreign)
         except OSError as exc:
             logger.error("could not rewrite history file %s: %r", self.file, exc)
             self._note_failure(exc)
-            return
-        with self._lock:
-            self._lines_on_disk = len(entries) + len(foreign)
-        self._stamp = self._file_stamp()
+        else:
+            with self._lock:
+                self._lines_on_disk = len(entries) + len(foreign)
+                self._on_disk = {e.id for e in entries} | {f.id for f in foreign}
+            self._stamp = self._file_stamp()
+        for entry in dropped:
+            self._delete_picture(entry)
 
-    def _file_stamp(self) -> tuple[int, int] | None:
-        """The file's size and time of change (None: no file), to tell whether another
-        Describe wrote it since this history did."""
+    def _catch_up(self) -> bool:
+        """Read the file and follow what other Describes did to it (:meth:`_take_in`; with
+        history off, their new entries are not taken in). True if the list changed."""
+        stamp = self._file_stamp()
+        on_disk = self._read_file(stamp)
+        if on_disk is None:
+            return False
+        with self._lock:
+            before = list(self._entries)
+            dropped = self._take_in(on_disk, adopt=self._persist)
+            changed = self._entries != before
+            self._lines_on_disk = len(on_disk.entries) + len(on_disk.foreign)
+        self._stamp = stamp
+        for entry in dropped:
+            self._delete_picture(entry)
+        return changed
+
+    def _read_file(self, stamp: tuple[int, int, int] | None) -> files.HistoryFile | None:
+        """The file as it is now (``stamp``: its stamp, just taken). No file reads as an empty
+        history (it was deleted); None: it cannot be read, so it cannot be followed."""
+        if stamp is None:
+            return files.HistoryFile([], 0, False)
+        return files.read_history_file(self.file, quiet=True)
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        """The file's identity, size and time of change (None: no file), to tell whether
+        another Describe wrote it since this history read or wrote it."""
         try:
             status = self.file.stat()
         except OSError:
             return None
-        return (status.st_size, status.st_mtime_ns)
+        return (status.st_ino, status.st_size, status.st_mtime_ns)
 
     def _delete_from_file(self, entry_id: str) -> None:
         """History is off: take one entry out of the file, writing nothing of this session."""
@@ -366,8 +463,42 @@ class History:
         except OSError as exc:
             logger.error("could not rewrite history file %s: %r", self.file, exc)
             self._note_failure(exc)
+            return
+        with self._lock:
+            self._on_disk.discard(entry_id)
 
-    def _take_in(self, on_disk: files.HistoryFile) -> None:
+    def _take_in(self, on_disk: files.HistoryFile, *, adopt: bool = True) -> list[HistoryEntry]:
+        """Follow ``on_disk``, the file as other Describes left it. The entries (and newer
+        version's lines) this history saw on disk that are gone from it were deleted, cleared
+        or trimmed by another Describe: they leave this one too, and are returned (their
+        pictures are to be deleted). An entry on both sides is taken as it is there, without
+        its picture if either side deleted that. With ``adopt``, the entries this history has
+        never seen are taken in. Entries never on disk stay. Runs with ``_lock`` held."""
+        there = {e.id: e for e in on_disk.entries}
+        present = there.keys() | {f.id for f in on_disk.foreign}
+        gone = self._on_disk - present
+        self._on_disk = set(present)
+        dropped = [e for e in self._entries if e.id in gone]
+        before: dict[str | None, str | None] = {}  # a dropped entry -> the kept one before it
+        kept: str | None = None
+        for entry in self._entries:
+            if entry.id in gone:
+                before[entry.id] = kept
+            else:
+                kept = entry.id
+        self._entries = [_as_on_disk(e, there.get(e.id)) for e in self._entries if e.id not in gone]
+        self._foreign = [
+            replace(f, after=before[f.after]) if f.after in before else f
+            for f in self._foreign
+            if f.id not in gone
+        ]
+        if dropped:
+            logger.info("history: %s entries deleted by another Describe dropped", len(dropped))
+        if adopt:
+            self._adopt(on_disk)
+        return dropped
+
+    def _adopt(self, on_disk: files.HistoryFile) -> None:
         """Adopt the entries (and newer version's lines) of ``on_disk`` this history has never
         seen, each after the entry it followed there. Runs with ``_lock`` held."""
         mine = {e.id: i for i, e in enumerate(self._entries)}
@@ -443,3 +574,11 @@ class History:
             if path.name not in named:
                 logger.debug("removing orphan history picture %s", path.name)
                 files.delete_file(path)
+
+
+def _as_on_disk(mine: HistoryEntry, there: HistoryEntry | None) -> HistoryEntry:
+    """An entry as the file has it (``there``; None: not in the file), but without a picture
+    that either side deleted: a picture once deleted is never named again."""
+    if there is None or there == mine:
+        return mine
+    return there if there.picture == mine.picture else replace(there, picture=None)

@@ -11,8 +11,10 @@ user sees in the history is already on disk.
 Thread safety, the simple way: in the app the writer thread is the only one that changes the
 :class:`History`; any thread may read it, and reading never waits for a write, because
 :class:`History` holds its in-memory lock only around the list, never across disk work (see
-its docstring). The store's own synchronous API stays as it was, for the command line and
-tests; the writer only calls it off the GUI thread.
+its docstring). (Reading may catch up with what another Describe did to the file, and so
+change the list; it does so only when no change is in progress, and never waits for one.)
+The store's own synchronous API stays as it was, for the command line and tests; the writer
+only calls it off the GUI thread.
 
 A failed write (disk full, no permission) is not an exception here: :class:`History` logs it,
 keeps the change in memory, and counts it; the report says why (:attr:`Written.error`).
