@@ -185,6 +185,9 @@ class WindowSettings(WindowParts):
             self._apply_text_zoom()
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self._look_for_screen_reader()
+            sync = getattr(self, "sync_history_list", None)
+            if sync is not None:  # a delete by the command line meanwhile shows at once
+                sync()
 
     def _look_for_screen_reader(self) -> None:
         """The window got the focus: a screen reader started since the last look takes

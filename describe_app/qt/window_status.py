@@ -83,6 +83,13 @@ class WindowStatus(WindowParts):
         ``result_finished``; results still on their way are not touched."""
         if isinstance(done.operation, AddEntry):
             return
+        self.sync_history_list()
+
+    def sync_history_list(self) -> None:
+        """The list shows what the history holds: items whose entries are gone (deleted here,
+        or by another Describe beside the window: the command line) are dropped, and entries
+        not listed yet (kept by another Describe) are listed, in order, the selection kept.
+        Reading the history catches up with its file (a stat when nothing changed)."""
         entries = self._history_store.entries
         kept = {e.id for e in entries}
         for entry_id in self.history.entry_ids():
