@@ -286,6 +286,24 @@ def test_self_test_passes_with_only_optional_findings(monkeypatch: pytest.Monkey
     assert run_self_test(io.StringIO()) == 0
 
 
+def test_the_self_test_speaks_the_interface_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A French interface gets a French report (the status words stay, for scripts)."""
+    from describe_app.core.i18n import set_language
+
+    monkeypatch.setattr(self_test, "CHECKS", (("Display", self_test.check_display, False),))
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    set_language("fr")
+    try:
+        out = io.StringIO()
+        assert run_self_test(out) == 0
+    finally:
+        set_language("en")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"Autotest de Describe {VERSION}"
+    assert lines[1] == "OK       Affichage: Qt doit utiliser offscreen (QT_QPA_PLATFORM)."
+    assert lines[-1] == "Describe peut fonctionner sur cet ordinateur."
+
+
 def test_a_bundled_model_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from describe_app.core.describe.local.bundled_model import bundled_model_path
     from describe_app.core.describe.local.model_registry import DEFAULT_MODEL
