@@ -49,7 +49,8 @@ class TextPiece:
     text: str
     box: Box
     #: Printed clearly heavier than the page's body text (OCR of a crisp page only, see
-    #: :mod:`~describe_app.core.reading.print_weight`); not part of equality.
+    #: :mod:`~describe_app.core.reading.print_weight`; or set in a bold font in a PDF's
+    #: text layer, see :mod:`~describe_app.core.reading.pdf_pages`); not part of equality.
     bold: bool = field(default=False, compare=False)
 
 

@@ -19,14 +19,19 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    far apart are not a table), and whose rows hold one piece per column is a table, read
    row by row; but two columns of lines of words (:data:`BLOCK_WORDS`), neither of
    numbers nor of labels, are two blocks of text side by side (a letter's addresses),
-   read one after the other. Its print counts as body text for the headings' sizes.
+   read one after the other. Columns of amounts each beside a label are a table too,
+   however many lines of text lie between its rows (a receipt's total and "Card
+   payment" under it). Lines of one piece in the first column at a table's top or foot
+   are not its rows (a title set close over it). Its print counts as body text for the
+   headings' sizes.
 3. **Lines** in each column (the pieces on one level, left to right; skew allowed for, see
    :mod:`~describe_app.core.reading.reading_order`).
 4. **Headings** are lines printed at least :data:`HEADING_SIZE` times as big as the body
    text (the median line; size is the geometric mean of the line's height and its width
    per letter, each beside the body's); level 1 for the biggest, 2 for the next, at most 3.
    A line less than :data:`CLEAR_HEADING_SIZE` times as big is a heading only where one
-   is set: with text under it, and not on the next line under body text.
+   is set: with text under it, and not on the next line under body text. Lines ending
+   in ":" one under the other are a form's fields, not headings.
 5. **List items** start with a bullet, a dash or a number ("1." or "a)"; a number is kept
    in the item's text, a bullet is not); a run of lines set apart by space in which some
    lines have a bullet is a list from its first bulleted line, one item a line (OCR
@@ -120,6 +125,9 @@ class _Row:
     set_apart: bool = True
     #: Printed bold (its pieces marked by :mod:`~describe_app.core.reading.print_weight`).
     bold: bool = False
+    #: One of two or more lines one after the other that end in ":", a form's fields
+    #: ("Name:", "Date of birth:"; see :func:`_placed_as_headings`): never a heading.
+    label: bool = False
 
     @property
     def middle(self) -> float:
@@ -253,8 +261,31 @@ def _columned(pieces: tuple[TextPiece, ...], unit: float, depth: int) -> list[_R
     if len(columns) < 2:
         return [_Region(pieces)]
     if _is_table(columns, unit):
-        return [_Region(pieces, tuple(columns))]
+        return _table_regions(pieces, columns, unit, depth)
     return [r for column in columns for r in _cut(column, unit, depth + 1)]
+
+
+def _table_regions(
+    pieces: tuple[TextPiece, ...], columns: list[tuple[TextPiece, ...]], unit: float, depth: int
+) -> list[_Region]:
+    """A table's region, with the lines of one piece in its first column at its top and
+    foot split off as text before and after it: a title set close over the table (its
+    left under the first column) or a note under it is not a row of the table."""
+    rows = _bands(columns, unit)
+    alone = [len(row) == 1 and row[0] in columns[0] for row in rows]
+    start = next((i for i, one in enumerate(alone) if not one), len(rows))
+    end = len(rows) - next((i for i, one in enumerate(reversed(alone)) if not one), len(rows))
+    table = tuple(p for row in rows[start:end] for p in row)
+    inner = _split(table, 0, GUTTER_LINES * unit) if table else []
+    if (start, end) == (0, len(rows)) or len(inner) < 2 or not _is_table(inner, unit):
+        return [_Region(pieces, tuple(columns))]
+    above = tuple(p for row in rows[:start] for p in row)
+    below = tuple(p for row in rows[end:] for p in row)
+    return [
+        *(_cut(above, unit, depth + 1) if above else []),
+        _Region(table, tuple(inner)),
+        *(_cut(below, unit, depth + 1) if below else []),
+    ]
 
 
 def _column_runs(
@@ -336,7 +367,15 @@ def _is_table(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
         # read across, the two would be interleaved line by line. Two columns of words
         # that pair up row for row stay a table ("Feeling sick | Very common").
         return False
-    return 2 * sum(1 for row in counts if sum(1 for c in row if c) >= 2) > len(rows)
+    full = sum(1 for row in counts if sum(1 for c in row if c) >= 2)
+    # amounts each beside a label, with lines of text between (a receipt's total and the
+    # "Card payment" under it): read row by row, or the amounts come after all the labels
+    amounts = (
+        full > 0
+        and all(_is_number(p.text) for column in columns[1:] for p in column)
+        and all(row[0] for row in counts if any(row[1:]))
+    )
+    return 2 * full > len(rows) or amounts
 
 
 def _short_cells(column: Sequence[TextPiece]) -> bool:
@@ -468,7 +507,7 @@ def _is_heading(row: _Row, body: _Body) -> bool:
     big = size >= CLEAR_HEADING_SIZE or (size >= HEADING_SIZE and row.set_apart)
     # a short line printed bold at about the body's size, with space and text under it
     bold = row.bold and row.set_apart and size >= BOLD_HEADING_SIZE and len(text) <= BOLD_CHARS
-    return (big or bold) and len(text) <= 120 and letters >= 2
+    return (big or bold) and len(text) <= 120 and letters >= 2 and not row.label
 
 
 def _placed_as_headings(
@@ -486,6 +525,13 @@ def _placed_as_headings(
     if flat:  # a table after the region of the last rows is something under them too
         last = max(i for i, rows in enumerate(rows_of) if rows)
         after[-1] = any(tables[last + 1 :])
+    # a form's fields, one under the other, measure as big as headings: their boxes are
+    # short lines' (OCR's boxes of "Name:" measured 1.4 times the body's print)
+    ends = [row.line.text.rstrip().endswith(":") for row in flat]
+    labels = [
+        end and any(ends[i] for i in (index - 1, index + 1) if 0 <= i < len(ends))
+        for index, end in enumerate(ends)
+    ]
     placed: list[_Row] = []
     for index, row in enumerate(flat):
         before = flat[index - 1] if index else None
@@ -496,7 +542,7 @@ def _placed_as_headings(
             and before.left < row.right
             and row.top - before.bottom < 0.5 * body.height
         )
-        placed.append(replace(row, set_apart=after[index] and not under_body))
+        placed.append(replace(row, set_apart=after[index] and not under_body, label=labels[index]))
     out, start = [], 0
     for rows in rows_of:
         out.append(placed[start : start + len(rows)])
@@ -540,8 +586,13 @@ def _indented_paragraphs(run: list[_Row], body: _Body) -> list[list[_Row]]:
     paragraph set without space before it. The lines before and after it start at the
     same left (within half a line height): a block set in a little as a whole (a
     quotation) or lines hanging under a first one are not split. Split too where the left
-    edge moves far (a closing set to the right, and back)."""
+    edge moves far (a closing set to the right, and back). Lines set flush right (a
+    letterhead's address at the right of a letter: their right edges together, their
+    left edges ragged) are not split: their lefts are not indents."""
     close = 0.5 * body.height
+    rights, lefts = [row.right for row in run], [row.left for row in run]
+    if len(run) > 1 and max(rights) - min(rights) < close <= max(lefts) - min(lefts):
+        return [run]
     parts: list[list[_Row]] = [run[:1]]
     for index in range(1, len(run)):
         row, before = run[index], run[index - 1]

@@ -97,13 +97,17 @@ def read_picture_text(image: Image.Image, reader: TextReader) -> Page:
 
 def spoken_blocks(page: Page) -> list[str]:
     """What is said of a laid-out page, one item per block (a table one row at a time,
-    its cells separated by commas); the lines when the page has no blocks."""
+    its cells separated by commas, its empty cells left out); the lines when the page has
+    no blocks."""
     if not page.blocks:
         return [line.text for line in page.lines]
     said = []
     for block in page.blocks:
         if block.kind == "table":
-            said += [", ".join(row.split(" | ")) for row in block.text.splitlines()]
+            said += [
+                ", ".join(cell for cell in map(str.strip, row.split("|")) if cell)
+                for row in block.text.splitlines()
+            ]
         else:
             said.append(block.text)
     return [text for text in said if text.strip()]

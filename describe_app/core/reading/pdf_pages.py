@@ -6,7 +6,8 @@ dependency, and a permissive licence. It is imported only when a PDF is opened. 
 not thread-safe, so one :class:`PdfPages` is used by one thread at a time.
 
 A page's text layer gives exact text in the order the PDF holds it; each line keeps its
-box (in points from the page's top left) so the page layout can use the lines' sizes.
+box (in points from the page's top left) so the page layout can use the lines' sizes. A
+page is read turned the way its text stands upright, whatever its /Rotate says.
 A damaged, encrypted or unreadable file is an :class:`~describe_app.core.errors.ImageError`
 with one sentence, like a picture that cannot be opened.
 """
@@ -14,12 +15,15 @@ with one sentence, like a picture that cannot be opened.
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
-from describe_app.core.reading.document import Line, TextPiece
+from describe_app.core.reading.document import Box, Line, TextPiece
 from describe_app.core.untrusted_text import clean_text
 
 if TYPE_CHECKING:
@@ -32,6 +36,12 @@ POINTS_PER_INCH = 72.0
 #: A gap between two letters of a line wider than this many line heights parts the line
 #: into pieces (a word space is about a quarter of one; a gutter between columns more).
 PIECE_GAP = 1.0
+#: A font at least this heavy is bold (400 is regular, 700 bold).
+BOLD_WEIGHT = 600
+#: A font named so is bold, where the PDF gives no weight ("Helvetica-Bold").
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+#: The letters whose turn is looked at to find which way up a page's text stands (at most).
+MAX_ANGLE_CHARS = 400
 #: Pictures smaller than this on either side (rules, bullets, logos' specks) are not described.
 MIN_PICTURE_SIDE = 64
 
@@ -69,28 +79,47 @@ class PdfPages:
         self._pdf.close()
 
     def page_size(self, index: int) -> tuple[float, float]:
-        """The page's width and height in points."""
-        width, height = self._page(index).get_size()
-        return float(width), float(height)
+        """The page's width and height in points, turned as its text is read (see
+        :meth:`text_lines`): the space the lines' boxes are measured in."""
+        page = self._page(index)
+        width, height = _unturned_size(page)
+        textpage = page.get_textpage()
+        try:
+            upright = _upright_rotation(textpage)
+        finally:
+            textpage.close()
+        return (height, width) if upright in (90, 270) else (width, height)
 
     def text_lines(self, index: int) -> list[Line]:
-        """The page's text layer, line by line, each line with its box in points."""
+        """The page's text layer, line by line, each line with its box in points, read
+        with the page turned so that its text stands upright: PDFium puts the text in
+        order as it is shown, so a page whose /Rotate shows its text on its side gave its
+        lines last first, and one that shows it upside down the cells of a row right to
+        left; the boxes are in the upright page's space, from its top left."""
         page = self._page(index)
+        shown = page.get_rotation()
         textpage = page.get_textpage()
+        upright = _upright_rotation(textpage, shown)
+        if upright != shown:
+            textpage.close()
+            page.set_rotation(upright)  # (in memory only, and turned back below)
+            textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
             text = textpage.get_text_range(0, count) if count > 0 else ""
-            _, height = page.get_size()
+            place = _placer(upright, *_unturned_size(page))
             lines: list[Line] = []
             start = 0
             for raw in text.splitlines(keepends=True):
-                line = _line(textpage, raw, start, float(height))
+                line = _line(textpage, raw, start, place)
                 start += len(raw)
                 if line is not None:
                     lines.append(line)
-            return lines
+            return _unbolded(lines)
         finally:
             textpage.close()
+            if upright != shown:
+                page.set_rotation(shown)
 
     def render(self, index: int, dpi: float) -> Image.Image:
         """The page as an RGB picture at ``dpi`` dots per inch."""
@@ -156,11 +185,85 @@ def _has_no_pages(data: bytes) -> bool:
     )
 
 
-def _line(textpage: Any, raw: str, start: int, page_height: float) -> Line | None:
+def _unturned_size(page: Any) -> tuple[float, float]:
+    """The page's width and height in points as its content is drawn (before /Rotate)."""
+    width, height = page.get_size()
+    if page.get_rotation() in (90, 270):
+        return float(height), float(width)
+    return float(width), float(height)
+
+
+def _upright_rotation(textpage: Any, shown: int = 0) -> int:
+    """The page rotation (0, 90, 180 or 270 degrees clockwise) that shows the page's text
+    upright: the turn of most of its letters as they are drawn; ``shown`` for a page
+    without text."""
+    import pypdfium2.raw as pdfium_c
+
+    count = textpage.count_chars()
+    step = max(1, count // MAX_ANGLE_CHARS)
+    votes: dict[int, int] = {}
+    for index in range(0, count, step):
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage.raw, index)
+        if angle < 0:  # (a generated character: no angle)
+            continue
+        # PDFium gives the angle clockwise in radians; the page is turned back by it
+        turn = round(math.degrees(angle) / 90) % 4 * 90
+        votes[turn] = votes.get(turn, 0) + 1
+    if not votes:
+        return shown
+    return (360 - max(votes, key=lambda turn: votes[turn])) % 360
+
+
+def _placer(rotation: int, width: float, height: float) -> Callable[[Box], Box]:
+    """Turns a box in PDF space (left, bottom, right, top; y up, before /Rotate) into
+    the space of the page shown turned ``rotation`` degrees clockwise (left, top, right,
+    bottom from its top left, y down)."""
+
+    def place(box: Box) -> Box:
+        left, bottom, right, top = box
+        if rotation == 90:
+            return (bottom, left, top, right)
+        if rotation == 180:
+            return (width - right, bottom, width - left, top)
+        if rotation == 270:
+            return (height - top, width - right, height - bottom, width - left)
+        return (left, height - top, right, height - bottom)
+
+    return place
+
+
+def _is_bold(textpage: Any, index: int) -> bool:
+    """True for a letter set in a bold font: by its font's weight, or, where the PDF
+    gives none (the standard fonts), by its font's name ("Helvetica-Bold")."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
+    if weight > 0:
+        return bool(weight >= BOLD_WEIGHT)
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), ctypes.byref(flags))
+    return _BOLD_NAME.search(name.value.decode("latin-1")) is not None
+
+
+def _unbolded(lines: list[Line]) -> list[Line]:
+    """``lines``, their pieces no longer marked bold where most of the page's letters
+    are bold (a page set in bold: none stands out)."""
+    letters = sum(len(piece.text) for line in lines for piece in line.pieces)
+    heavy = sum(len(piece.text) for line in lines for piece in line.pieces if piece.bold)
+    if 2 * heavy <= letters:
+        return lines
+    return [Line(line.text, tuple(replace(p, bold=False) for p in line.pieces)) for line in lines]
+
+
+def _line(textpage: Any, raw: str, start: int, place: Callable[[Box], Box]) -> Line | None:
     """One line of the text layer: a piece for each run of letters, split where a gap
     wider than :data:`PIECE_GAP` line heights lies between two letters (PDFium joins
     text on one level into one line: two columns written row by row, a table's cells),
-    each piece's box the union of its letters' boxes (if any)."""
+    each piece's box the union of its letters' boxes (if any), marked bold where four
+    letters in five are set in a bold font."""
     text = clean_text(raw.strip()).strip()
     if not text:
         return None
@@ -172,10 +275,10 @@ def _line(textpage: Any, raw: str, start: int, page_height: float) -> Line | Non
         try:
             # the loose box: the font's whole height and the letter's advance, as tall
             # as OCR's boxes (a tight one is only as tall as the ink: "a" half of "h")
-            left, bottom, right, top = textpage.get_charbox(start + offset, loose=True)
+            charbox = textpage.get_charbox(start + offset, loose=True)
         except Exception:  # a generated character without a box
             continue
-        boxed.append((offset, (left, page_height - top, right, page_height - bottom)))
+        boxed.append((offset, place(charbox)))
     if not boxed:
         return Line(text)
     gap = PIECE_GAP * max(box[3] - box[1] for _offset, box in boxed)
@@ -194,8 +297,9 @@ def _line(textpage: Any, raw: str, start: int, page_height: float) -> Line | Non
             max(b[2] for b in boxes),
             max(b[3] for b in boxes),
         )
+        heavy = sum(1 for offset, _box in run if _is_bold(textpage, start + offset))
         if piece_text:
-            pieces.append(TextPiece(piece_text, box))
+            pieces.append(TextPiece(piece_text, box, bold=5 * heavy >= 4 * len(run)))
     if len(pieces) <= 1:
-        return Line(text, tuple(TextPiece(text, piece.box) for piece in pieces))
+        return Line(text, tuple(TextPiece(text, piece.box, piece.bold) for piece in pieces))
     return Line(" ".join(piece.text for piece in pieces), tuple(pieces))
