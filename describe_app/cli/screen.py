@@ -119,7 +119,8 @@ def run_screen(args: argparse.Namespace) -> int:
         )
         return 2
     picture = capture(target, region=region, clipboard=_clipboard_picture)
-    text = read_screen_text(OcrReader(screen_ocr_settings()), picture.image)
+    # every word when reading aloud; a description waits for the text, so it is read once
+    text = read_screen_text(OcrReader(screen_ocr_settings()), picture.image, small_print=args.read)
     if args.read:
         with CommandLineSpeech(args) as speech:
             read_and_print(text, picture, args, speech)
@@ -175,7 +176,7 @@ def _target(args: argparse.Namespace) -> tuple[ScreenTarget | None, Rect | None]
 
 def _clipboard_picture() -> Picture | None:
     """The picture on the clipboard (pixels, or a copied picture file), read through Qt."""
-    from describe_app.core.screen.capture import ScreenCaptureError
+    from describe_app.core.screen.capture import NO_CLIPBOARD_PICTURE, ScreenCaptureError
     from describe_app.core.screen.session import DisplayKind, display_kind
 
     kind = display_kind()
@@ -193,7 +194,11 @@ def _clipboard_picture() -> Picture | None:
     if mime is None:
         return None
     files = files_in(mime)
-    return picture_in(mime) or (load_picture(files[0]) if files else None)
+    picture = picture_in(mime) or (load_picture(files[0]) if files else None)
+    if picture is None and mime.hasText() and mime.text().strip():
+        # copied words, not a picture: say so, rather than leave the user to guess
+        raise ScreenCaptureError(_(NO_CLIPBOARD_PICTURE) + " " + _("It holds text."))
+    return picture
 
 
 def _wayland_clipboard_picture() -> Picture | None:

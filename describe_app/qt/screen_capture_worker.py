@@ -144,20 +144,21 @@ class ScreenCaptureWorker(QObject):
                 _("Describe could not capture the screen ({error}).").format(error=exc),
             )
             return
-        lines = self._read(picture)
+        lines = self._read(picture, small_print=job is ScreenJob.READ_SCREEN)
         if not self._closing:
             self._gui.call(self.captured.emit, ScreenCapture(job, picture, lines))
 
-    def _read(self, picture: Picture) -> tuple[str, ...] | None:
-        """The screen's lines, pane by pane; None when they could not be read (a
-        description goes on without them)."""
+    def _read(self, picture: Picture, *, small_print: bool) -> tuple[str, ...] | None:
+        """The screen's lines, pane by pane (with ``small_print``, every word of a big
+        screen's small print, which takes longer: for reading aloud); None when they could
+        not be read (a description goes on without them)."""
         from describe_app.core.describe.screen_conversation import read_screen_text
 
         reader = self._text_reader()
         if reader is None or self._closing:
             return None
         try:
-            return tuple(read_screen_text(reader, picture.image).lines)
+            return tuple(read_screen_text(reader, picture.image, small_print=small_print).lines)
         except OcrError as exc:  # its child died: said; the next read starts a new one
             if not self._closing:
                 self._gui.call(self.failed.emit, str(exc))

@@ -18,7 +18,9 @@ rows are joined again. Before that, a region is split at empty horizontal strips
 bands (a web page's navigation and headline above its article and sidebar), kept whole
 again where no band holds panes; and a window's bars set close above its panes (a menu bar,
 a toolbar: no empty strip under them) are taken off the top, one row at a time, when the
-rest is panes.
+rest is panes, or when the panes' gutters cut the top row into pieces that each start
+where no line under them starts (a web page's links over its menu and its article; a
+pane's own first line starts where its next lines do).
 
 Each pane is then put in reading order by the caller: a **grid** (a pane of columns of
 short cells that start and end together: a spreadsheet, a table with row numbers, a
@@ -32,6 +34,7 @@ table.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,7 +111,11 @@ def _cut(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
             return [placed]
         return [pane for part in parts for pane in part]
     panes = _panes(placed, unit)
-    if len(panes) > 1 and not _in_top_row(panes, placed, unit):
+    if (
+        len(panes) > 1
+        and not _in_top_row(panes, placed, unit)
+        and not _a_bar_on_top(panes, placed, unit)
+    ):
         return [part for pane in panes for part in _cut(pane, unit, depth + 1)]
     return _under_bars(placed, unit, depth)
 
@@ -118,6 +125,26 @@ def _in_top_row(panes: list[list[_Placed]], placed: list[_Placed], unit: float) 
     menu bar or toolbar set apart, not a pane (the bar is taken off first)."""
     top = min(p.middle for p in placed) + SAME_ROW_LINES * unit
     return any(all(p.middle <= top for p in pane) for pane in panes)
+
+
+def _a_bar_on_top(panes: list[list[_Placed]], placed: list[_Placed], unit: float) -> bool:
+    """True when the region's top row is a bar set close above ``panes`` and cut by their
+    gutters (a web page's links over its menu and its article): in each pane that holds
+    words of the top row and more, none of those words starts where a line under it
+    starts. A pane's own first line starts where its other lines do (a folder list's
+    "Inbox", a message list's first sender)."""
+    near = SAME_ROW_LINES * unit
+    top = min(p.middle for p in placed) + near
+    shared = 0
+    for pane in panes:
+        row = [p for p in pane if p.middle <= top]
+        under = [p for p in pane if p.middle > top]
+        if not row or not under:
+            continue
+        if any(abs(a.left - b.left) <= near for a in row for b in under):
+            return False
+        shared += 1
+    return shared > 1
 
 
 def _panes(placed: list[_Placed], unit: float) -> list[list[_Placed]]:
@@ -178,11 +205,23 @@ def _same_rows(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
     """True when the first lines of ``a`` and ``b`` are one row and their last lines too
     (see the module docstring: a table's columns end together, panes do not)."""
     a_middles, b_middles = _row_middles(a), _row_middles(b)
-    near = SAME_ROW_LINES * unit
+    # one row: nearer than half a row's pitch; a dense list (Qt's list views) sets its
+    # rows closer than a line height, and at half a line height its last row was taken
+    # for the row beside it (a web page's menu read as a table with its article)
+    near = SAME_ROW_LINES * min(unit, _pitch(a_middles, unit), _pitch(b_middles, unit))
     return (
         abs(min(a_middles) - min(b_middles)) <= near
         and abs(max(a_middles) - max(b_middles)) <= near
     )
+
+
+def _pitch(middles: list[float], unit: float) -> float:
+    """How far apart the rows at ``middles`` are: the median step between rows (middles
+    less than a quarter of a line height apart are one row); ``unit`` for one row."""
+    steps = [
+        b - a for a, b in itertools.pairwise(sorted(middles)) if b - a > SAME_ROW_LINES * unit / 2
+    ]
+    return statistics.median(steps) if steps else unit
 
 
 def _row_middles(column: list[_Placed]) -> list[float]:

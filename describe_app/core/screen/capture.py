@@ -35,7 +35,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from describe_app.core.errors import DescribeError
-from describe_app.core.i18n import N_, _
+from describe_app.core.i18n import N_, _, ngettext
 from describe_app.core.pictures.images import Picture
 from describe_app.core.screen.geometry import Rect, monitor_for
 
@@ -191,10 +191,20 @@ def _usable(rect: Rect | None, monitors: list[Rect]) -> Rect | None:
 
 
 def _inside_a_monitor(grabber: Grabber, region: Rect) -> Rect:
-    rect = _usable(region, grabber.monitors())
+    monitors = grabber.monitors()
+    rect = _usable(region, monitors)
     if rect is None:
+        # where the screens are, as --region takes them: the user cannot look
+        screens = "; ".join(f"{m.x},{m.y},{m.width},{m.height}" for m in monitors)
+        where = ngettext(
+            "The screen is {screens} (X,Y,WIDTH,HEIGHT).",
+            "The screens are {screens} (X,Y,WIDTH,HEIGHT).",
+            len(monitors),
+        )
         raise ScreenCaptureError(
             _("The region {region} is outside every screen.").format(region=str(region))
+            + " "
+            + where.format(screens=screens)
         )
     return rect
 
