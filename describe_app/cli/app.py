@@ -17,6 +17,7 @@ non-zero; they never print a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -59,19 +60,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from describe_app.core.i18n import _
 
-            _use_interface_language()
+            use_interface_language()
+            problem = _file_problem(word)
+            if problem is not None:  # a mistyped photo.jpg is no mistyped command
+                error(problem)
+                return 2
             close = get_close_matches(word, _commands(), n=1, cutoff=0.6)
             said = _("There is no command {word}.").format(word=word)
             if close:
                 said += " " + _("Did you mean {command}?").format(command=close[0])
             error(said + " " + _("Run describe-app --help for the list."))
             return 2
-    args = parser.parse_args(words)
+    args, extra = parser.parse_known_args(words)
+    if extra:  # "Run describe-app voices --help", not the whole program's help
+        _command_parser(parser, args.command).error("unrecognized arguments: " + " ".join(extra))
     setup_logging(args.verbose)
     if args.self_test:
         from describe_app.self_test import run_self_test
 
-        _use_interface_language()
+        use_interface_language()
         return run_self_test()
     if args.command is None:  # no command: the window, with every option at its default
         args = parser.parse_args([*words, "window"])
@@ -86,6 +93,38 @@ def _unknown_command(words: list[str]) -> tuple[int, str] | None:
         if word.startswith("-"):  # -v, --self-test: the options before the command
             continue
         return None if word in _commands() else (index, word)
+    return None
+
+
+def _command_parser(
+    parser: argparse.ArgumentParser, command: str | None
+) -> argparse.ArgumentParser:
+    """The parser of ``command`` (the program's own when there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            chosen: argparse.ArgumentParser = action.choices[command]
+            return chosen
+    return parser
+
+
+def _file_problem(word: str) -> str | None:
+    """What is wrong with ``word``, no command and no file, as the picture to open the
+    window with, when it names a file or folder or was meant to: it exists, has a path in
+    it, an extension (``photo.jpg``) or is a web address. None for a mistyped command."""
+    from describe_app.cli.file_names import odd_file_name
+    from describe_app.core.errors import ImageError
+    from describe_app.core.pictures.images import read_picture_file
+
+    path = Path(word)
+    if not (path.exists() or "/" in word or os.sep in word or path.suffix):
+        return None
+    odd = odd_file_name(word)
+    if odd is not None:
+        return str(odd)
+    try:
+        read_picture_file(word)  # missing, a folder, not a regular file
+    except ImageError as exc:
+        return str(exc)
     return None
 
 
@@ -127,7 +166,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
 
     file_logging = None if args.command in _UNLOGGED else start_file_logging()
     if args.command != "window":  # the window chooses its own, and follows the settings
-        _use_interface_language()
+        use_interface_language()
     try:
         return _run_logged(command, args)
     finally:
@@ -135,7 +174,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
             file_logging.stop()
 
 
-def _use_interface_language() -> None:
+def use_interface_language() -> None:
     """The command's sentences in the language the window uses: the one chosen in the
     settings, else the system's (``LANG``), as the window does. The settings file is only
     read: a damaged one is left for the window (which tells the user) and ``doctor``."""
@@ -162,24 +201,47 @@ def _run_logged(command: Command, args: argparse.Namespace) -> int:
         error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        error("Stopped.")
+        from describe_app.core.i18n import _
+
+        error(_("Stopped."))
         return 130
     except BrokenPipeError:  # the reader went away (e.g. "| head"): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # a bug: say so in one line; the details go to the crash log
-        from describe_app.core.diagnostics.crash_log import CrashLog
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL:
+            return _unexpected(exc, args)
+        # "> answer.txt" on a full disk: no bug to report (nor room to report it in)
+        from describe_app.core.i18n import _
 
-        report = CrashLog().write(type(exc), exc, exc.__traceback__, where=f"{args.command}")
-        sentence = (
-            f"Something went wrong that Describe did not expect ({type(exc).__name__}: {exc})."
-        )
-        if report.saved:
-            sentence += f" A report is in {CrashLog().path}."
-        error(sentence)
-        if args.verbose:
-            raise
+        error(_("Describe could not write its output: the disk is full."))
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
         return 1
+    except Exception as exc:
+        return _unexpected(exc, args)
+
+
+#: The errors of a write to a full disk, or over the user's quota.
+_DISK_FULL = frozenset(
+    code for code in (getattr(errno, "ENOSPC", None), getattr(errno, "EDQUOT", None)) if code
+)
+
+
+def _unexpected(exc: Exception, args: argparse.Namespace) -> int:
+    """A bug: said in one line; the details go to the crash log (and, with -v, up)."""
+    from describe_app.core.diagnostics.crash_log import CrashLog
+    from describe_app.core.i18n import _
+
+    report = CrashLog().write(type(exc), exc, exc.__traceback__, where=f"{args.command}")
+    sentence = _("Something went wrong that Describe did not expect ({error}).").format(
+        error=f"{type(exc).__name__}: {exc}"
+    )
+    if report.saved:
+        sentence += " " + _("A report is in {path}.").format(path=CrashLog().path)
+    error(sentence)
+    if args.verbose:
+        raise exc
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from describe_app.cli.live_lines import announce, stamp
+from describe_app.cli.number_options import more_than_zero, zero_or_more
 from describe_app.cli.output import print_json
 from describe_app.cli.prepare_option import add_prepare_option
 from describe_app.cli.speech import CommandLineSpeech
@@ -63,7 +64,10 @@ def camera_options() -> argparse.ArgumentParser:
         help="camera number (0 = first, the default), an http/rtsp address, or a video file",
     )
     group.add_argument(
-        "--max-seconds", type=float, metavar="N", help="stop after N seconds (default: never)"
+        "--max-seconds",
+        type=more_than_zero,
+        metavar="N",
+        help="stop after N seconds (default: never)",
     )
     return camera_opts
 
@@ -84,21 +88,21 @@ def _add_watch(
     )
     p.add_argument(
         "--change",
-        type=float,
+        type=zero_or_more,
         default=12.0,
         metavar="LEVEL",
         help="how different the view must be to describe it again (grey levels, default 12)",
     )
     p.add_argument(
         "--settle",
-        type=float,
+        type=zero_or_more,
         default=1.0,
         metavar="SECONDS",
         help="how long the view must stay still first (default 1)",
     )
     p.add_argument(
         "--interval",
-        type=float,
+        type=zero_or_more,
         default=5.0,
         metavar="SECONDS",
         help="at least this long between two descriptions (default 5)",
@@ -130,7 +134,7 @@ def _add_guide(
     )
     p.add_argument(
         "--checks",
-        type=float,
+        type=zero_or_more,
         default=4.0,
         metavar="PER_SECOND",
         help="frames checked per second (default 4)",

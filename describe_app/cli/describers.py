@@ -37,6 +37,7 @@ def open_local_describer(args: argparse.Namespace) -> Describer:
     from describe_app.core.describe.local.vlm_describer import VlmDescriber
     from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
 
+    refuse_empty_model_name(args.model)
     refuse_if_unusable(args.model, device=args.device)  # before any download or loading
     location = locate_model(
         args.model, allow_download=not args.no_download, on_download=_announce_download
@@ -46,6 +47,21 @@ def open_local_describer(args: argparse.Namespace) -> Describer:
     loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
     status(f"Loaded in {loaded.load_seconds:.1f} s ({loaded.device}, {loaded.dtype}).")
     return VlmDescriber(loaded, generation_settings(args))
+
+
+def refuse_empty_model_name(name: str | None) -> None:
+    """``--model ''`` (an empty variable in a script) is a mistake to say, as ``--server ''``
+    is, not a quiet switch to the default model, which may start a 520 MB download."""
+    if name is not None and not name.strip():
+        from describe_app.core.errors import ModelNotAvailableError
+        from describe_app.core.i18n import _
+
+        raise ModelNotAvailableError(
+            _(
+                "The model name is empty. Choose one from 'describe-app models list', "
+                "or give the path of a model folder."
+            )
+        )
 
 
 def generation_settings(args: argparse.Namespace) -> GenerationSettings:

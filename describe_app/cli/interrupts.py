@@ -42,6 +42,8 @@ GRACE_S = 0.8
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
 
 _stop_code: int | None = None
+#: Whether standard error ends in a question that waits on the same line for its answer.
+_asking = False
 _quit: Callable[[], None] | None = None
 _deadline: threading.Timer | None = None
 
@@ -80,6 +82,19 @@ def quit_with(quit_window: Callable[[], None]) -> Iterator[None]:
             _deadline.cancel()  # the window closed in time
 
 
+@contextmanager
+def asking() -> Iterator[None]:
+    """While inside, a question waits for its answer on the line standard error ends in:
+    "Stopped." then starts a line of its own instead of being read out as the question's
+    answer ("Question (empty line to finish): describe-app: Stopped.")."""
+    global _asking
+    _asking = True
+    try:
+        yield
+    finally:
+        _asking = False
+
+
 def stop_code() -> int | None:
     """The exit status a signal asked for (130 or 143), or None when none came."""
     return _stop_code
@@ -111,7 +126,7 @@ def _say_stopped() -> None:
         with suppress(Exception):  # a closed or busy stream: nothing more to save
             stream.flush()
     with suppress(OSError):  # no terminal any more: nobody to tell
-        os.write(2, f"describe-app: {STOPPED}\n".encode())
+        os.write(2, f"{chr(10) if _asking else ''}describe-app: {STOPPED}\n".encode())
 
 
 def _kill_children() -> None:

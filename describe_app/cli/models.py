@@ -37,6 +37,9 @@ def add_models_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def run_models(args: argparse.Namespace) -> int:
+    from describe_app.cli.describers import refuse_empty_model_name
+
+    refuse_empty_model_name(getattr(args, "name", None))  # download or path
     if args.action == "list":
         return _list(as_json=args.json)
     if args.action == "download":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from describe_app.cli.number_options import positive_int, seconds_or_zero
+from describe_app.cli.number_options import positive_int, seconds_or_zero, speaking_rate
 from describe_app.cli.servers import add_server_options
 
 
@@ -70,5 +70,7 @@ def speech_options() -> argparse.ArgumentParser:
     )
     group.add_argument("--wav", metavar="FILE", help="also write the spoken result to a WAV file")
     group.add_argument("--voice", metavar="ID", help="a voice from 'describe-app voices'")
-    group.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words per minute")
+    group.add_argument(
+        "--rate", type=speaking_rate, metavar="WPM", help="speaking rate in words per minute"
+    )
     return speech_opts

@@ -4,6 +4,7 @@ module adds its own commands, in the order ``--help`` lists them."""
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from describe_app import __version__
 from describe_app.cli.camera import add_camera_commands
@@ -21,8 +22,28 @@ from describe_app.cli.speech import add_voices_command
 from describe_app.cli.window import add_window_command
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are said in one line, as every other error is.
+
+    argparse prints the whole usage (a dozen lines for ``describe``) before the one line
+    that says what is wrong; a screen reader reads all of it first. Here only that line
+    is printed, cleaned of escape sequences (a typed value is quoted in it), with where to
+    find the options; the exit status stays 2. Each command's parser is of this class too
+    (``add_subparsers`` makes its parsers of the parser's own class)."""
+
+    def error(self, message: str) -> NoReturn:
+        from describe_app.cli.app import use_interface_language
+        from describe_app.core.i18n import _
+        from describe_app.core.untrusted_text import clean_text
+
+        use_interface_language()
+        said = " ".join(clean_text(message).split()).rstrip(".")
+        hint = _("Run {command} --help to see its options.").format(command=self.prog)
+        self.exit(2, f"{self.prog}: error: {said}. {hint}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = OneLineParser(
         prog=PROG,
         description=(
             "Describe: hear what is in front of you. Describes pictures and reads their text "

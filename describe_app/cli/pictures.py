@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING, TextIO
 
 from describe_app.cli.describers import open_describer
+from describe_app.cli.file_names import local_file_name, odd_file_name
 from describe_app.cli.output import error, print_json, print_name, status
 from describe_app.cli.read_documents import (
     add_document_read_options,
@@ -168,6 +169,11 @@ def _pictures_named(
 
     side = working_side or WORKING_SIDE
     for image in images:
+        odd = odd_file_name(image)
+        if odd is not None:
+            yield odd
+            continue
+        image = local_file_name(image)
         try:
             if image in paged:
                 for page in page_pictures(image, page_dpi, working_side=side):
@@ -186,14 +192,24 @@ def _pictures_named(
 
 def run_ask(args: argparse.Namespace) -> int:
     from describe_app.core.describe.conversation import Conversation
+    from describe_app.core.i18n import _
     from describe_app.core.pictures.images import load_picture
 
-    picture = load_picture(args.image)
+    odd = odd_file_name(args.image)
+    if odd is not None:
+        raise odd
+    picture = load_picture(local_file_name(args.image))
     if not args.questions and not args.interactive:
         error(
-            "Give a question after the picture, for example: "
-            'describe-app ask photo.jpg "What colour is the mug?"'
+            _(
+                "Give a question after the picture, for example: "
+                'describe-app ask photo.jpg "What colour is the mug?"'
+            )
         )
+        return 2
+    if any(not question.strip() for question in args.questions):
+        # an empty variable in a script: the model was asked nothing, and made up an answer
+        error(_("A question is empty. Give each question in quotes after the picture."))
         return 2
     describer = open_describer(args)
     conversation = Conversation(picture, language=args.language)
@@ -222,7 +238,7 @@ def _ask_loop(
             questions.append(question)
         question = questions.pop(0)
         if len(args.questions) + args.interactive > 1 and not args.json:
-            print(f"Q: {question}", flush=True)
+            _print_question(question)
         request = _with_limit(conversation.question_request(question), args)
         result = run_and_print(describer, request, args, check=check, speech=speech)
         if result.picture_problem:
@@ -231,11 +247,24 @@ def _ask_loop(
         check = False  # the picture was fine for the first question
 
 
+def _print_question(question: str) -> None:
+    """ "Q: ..." before its answer: the question as one line, without the escape sequences
+    or line breaks it may hold (it was printed as typed, "\x1b[2J" clearing the screen)."""
+    from describe_app.core.untrusted_text import clean_text
+
+    print(f"Q: {' '.join(clean_text(question).split())}", flush=True)
+
+
 def _prompt_question() -> str:
+    from describe_app.cli.interrupts import asking
+    from describe_app.core.i18n import _
+
     try:
-        print("Question (empty line to finish): ", end="", file=sys.stderr, flush=True)
-        return input().strip()
+        print(_("Question (empty line to finish): "), end="", file=sys.stderr, flush=True)
+        with asking():
+            return input().strip()
     except EOFError:
+        print(file=sys.stderr, flush=True)  # Ctrl+D: the question's line ends all the same
         return ""
 
 

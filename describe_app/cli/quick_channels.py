@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from describe_app.cli.history_keeper import CommandLineHistory
 from describe_app.cli.live_lines import announce, stamp
+from describe_app.cli.number_options import more_than_zero
 from describe_app.cli.output import error, print_json, print_name
 from describe_app.cli.pictures import Handler, for_each_picture
 from describe_app.cli.speech import CommandLineSpeech
+from describe_app.core.i18n import N_
 
 if TYPE_CHECKING:
     from describe_app.core.camera.frame_source import FrameSource
@@ -99,18 +101,29 @@ def _pictures_or_camera(p: argparse.ArgumentParser) -> None:
         help="use this camera instead of pictures: a number (0 = first), an address or a video",
     )
     group.add_argument(
-        "--max-seconds", type=float, metavar="N", help="stop after N seconds (default: never)"
+        "--max-seconds",
+        type=more_than_zero,
+        metavar="N",
+        help="stop after N seconds (default: never)",
     )
 
 
 def _check_input(args: argparse.Namespace, what: str) -> int | None:
     """2 (and said) when there are both pictures and a camera, or neither."""
+    from describe_app.core.i18n import _
+
     if bool(args.images) == bool(args.camera):
         error(
-            f"Give one or more pictures, or --camera SOURCE for {what}, for example: "
-            f"describe-app {args.command} photo.jpg"
+            _(
+                "Give one or more pictures, or --camera SOURCE for {what}, for example: "
+                "describe-app {command} photo.jpg"
+            ).format(what=_(what), command=args.command)
         )
         return 2
+    if args.camera:
+        from describe_app.core.camera.frame_source import parse_target
+
+        parse_target(args.camera)  # a missing video file is said before the sound starts
     return None
 
 
@@ -120,7 +133,7 @@ def _check_input(args: argparse.Namespace, what: str) -> int | None:
 def run_codes(args: argparse.Namespace) -> int:
     from describe_app.core.reading.codes import CODE_DPI, CODE_PICTURE_SIDE, ZxingCodeReader
 
-    bad = _check_input(args, "live codes")
+    bad = _check_input(args, N_("live codes"))
     if bad is not None:
         return bad
     if args.camera:
@@ -266,7 +279,7 @@ def run_light(args: argparse.Namespace) -> int:
         light_value,
     )
 
-    bad = _check_input(args, "the light meter")
+    bad = _check_input(args, N_("the light meter"))
     if bad is not None:
         return bad
     if args.camera:
