@@ -323,3 +323,52 @@ def test_output_to_a_full_disk_is_said_not_reported_as_a_bug(striped: Path, tmp_
         "describe-app: Describe could not write its output: the disk is full."
     ]
     assert not (tmp_path / "logs" / "crashes.log").exists()
+
+
+# --- documents: the same rules -----------------------------------------------------------
+
+
+def test_a_web_address_of_a_pdf_is_said_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: "There is no file called a.pdf."
+    code, out, err = run(["read", "https://example.org/letters/a.pdf"], capsys)
+    assert code == 2 and out == ""
+    assert err == [
+        "describe-app: https://example.org/letters/a.pdf is a web address. Describe opens "
+        "files on this computer: save the picture first, then give its file name."
+    ], err
+
+
+def test_a_file_address_of_a_pdf_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=14)
+    pdf.cell(text="Opening times: nine to five.")
+    path = tmp_path / "my letters" / "a.pdf"
+    path.parent.mkdir()
+    pdf.output(str(path))
+    code, out, _err = run(["read", path.as_uri()], capsys)
+    assert code == 0 and "Opening times: nine to five." in out
+
+
+@pytest.mark.parametrize("pages", ["0", "-3", "two"])
+def test_document_pages_that_mean_nothing_are_refused(pages: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["document", "--camera", "0", "--pages", pages])
+    assert stop.value.code == 2
+
+
+def test_document_out_into_a_folder_says_it_is_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: "Describe can save a document as .txt, .md or .pdf, not as letters."
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    code, _out, err = run(["document", "--camera", "0", "--out", str(folder)], capsys)
+    assert code == 2
+    assert err[-1] == "describe-app: letters could not be saved: it is a folder.", err

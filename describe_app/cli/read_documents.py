@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from describe_app.cli.file_names import local_file_name, odd_file_name
 from describe_app.cli.output import error, print_json, print_name
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.errors import ImageError
@@ -94,7 +95,13 @@ def run_read_documents(args: argparse.Namespace) -> int:
     result = 0
     with CommandLineSpeech(args) as speech:
         for path in args.images:
+            odd = odd_file_name(path)  # a web address, "-", an empty name
+            if odd is not None:
+                error(str(odd))
+                result = odd.exit_code
+                continue
             try:
+                path = local_file_name(path)  # a file:// address copied from a file manager
                 result = _read_one(path, reader, options, args, speech, out) or result
             except ImageError as exc:
                 error(str(exc))
