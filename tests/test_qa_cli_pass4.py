@@ -372,3 +372,41 @@ def test_document_out_into_a_folder_says_it_is_a_folder(
     code, _out, err = run(["document", "--camera", "0", "--out", str(folder)], capsys)
     assert code == 2
     assert err[-1] == "describe-app: letters could not be saved: it is a folder.", err
+
+
+# --- cameras that are no cameras -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("camera", "said"),
+    [
+        ("", "The camera is not named."),
+        ("{tmp}", "is a folder, not a video file."),
+    ],
+)
+def test_an_empty_or_folder_camera_is_said_for_what_it_is(
+    camera: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: "There is no camera or video file called ." for both
+    code, out, err = run(["guide", "--camera", camera.format(tmp=tmp_path)], capsys)
+    assert code == 6 and out == ""
+    assert len(err) == 1 and said in err[0], err
+
+
+def test_a_text_file_given_as_a_video_is_one_line_without_ffmpeg_noise(tmp_path: Path) -> None:
+    """Before: FFmpeg's "[png @ 0x...] Invalid PNG signature" lines on the terminal, then
+    the mode on and off as if a video had been watched, exit 0."""
+    fake = tmp_path / "notes.png"
+    fake.write_text("not a picture\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCV_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "describe_app", "codes", "--camera", str(fake)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 6, done
+    assert done.stderr.splitlines() == [
+        f"describe-app: {fake} holds no video that Describe can read."
+    ], done.stderr

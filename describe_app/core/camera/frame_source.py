@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from describe_app.core.errors import DescribeError
+from describe_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,18 @@ class TimedFrame:
 def parse_target(text: str) -> tuple[int | str, bool]:
     """What ``cv2.VideoCapture`` opens, and whether it is a video file."""
     text = text.strip()
+    if not text:
+        raise CameraError(
+            _("The camera is not named. Give its number (0 for the first) or a video file.")
+        )
     if text.isdigit():
         return int(text), False
     if "://" in text:
         return text, False
+    if Path(text).is_dir():
+        raise CameraError(_("{name} is a folder, not a video file.").format(name=text))
     if not Path(text).is_file():
-        raise CameraError(f"There is no camera or video file called {text}.")
+        raise CameraError(_("There is no camera or video file called {name}.").format(name=text))
     return text, True
 
 
@@ -67,7 +74,7 @@ class FrameSource:
         self._capture: Any = cv2.VideoCapture(target)
         if not self._capture.isOpened():
             self._capture.release()
-            raise CameraError(f"The camera {text} cannot be opened.")
+            raise CameraError(_("The camera {name} cannot be opened.").format(name=text))
         fps = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self._fps = fps if 0 < fps < 1000 else 25.0
         self._started = time.monotonic()
@@ -93,6 +100,10 @@ class FrameSource:
         while not self._stop.is_set():
             ok, image = self._capture.read()
             if not ok or image is None:
+                if index < 0:  # not one frame: a text file, a damaged video
+                    raise CameraError(
+                        _("{name} holds no video that Describe can read.").format(name=self.name)
+                    )
                 return
             index += 1
             seconds = index / self._fps
@@ -115,7 +126,9 @@ class FrameSource:
                 return
             if image is None:
                 if ended:
-                    raise CameraError(f"The camera {self.name} stopped giving pictures.")
+                    raise CameraError(
+                        _("The camera {name} stopped giving pictures.").format(name=self.name)
+                    )
                 continue
             self.now = seconds
             yield TimedFrame(seconds, image)

@@ -14,6 +14,9 @@ import os
 from typing import Any
 
 LOG_LEVEL_ENV = "OPENCV_LOG_LEVEL"
+#: FFmpeg's own log, which OpenCV's video files and streams go through ("[png @ 0x...]
+#: Invalid PNG signature", "[tcp @ ...] Failed to resolve hostname"): -8 is quiet.
+FFMPEG_LOG_LEVEL_ENV = "OPENCV_FFMPEG_LOGLEVEL"
 
 
 def quiet_cv2() -> Any:
@@ -21,6 +24,7 @@ def quiet_cv2() -> Any:
     user_level = os.environ.get(LOG_LEVEL_ENV)
     if user_level is None:
         os.environ[LOG_LEVEL_ENV] = "SILENT"  # before the first import: its own start-up log
+        os.environ.setdefault(FFMPEG_LOG_LEVEL_ENV, "-8")
     import cv2
 
     if user_level is None:
