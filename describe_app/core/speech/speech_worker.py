@@ -326,7 +326,8 @@ class SpeechWorker:
         except VoiceNotAvailableError as exc:
             if voice_id is None:
                 raise
-            logger.warning("voice %s is not available, using the default voice", voice_id)
+            # said to the user through the ERROR event; the log keeps a line of it
+            logger.info("voice %s is not available, using the default voice", voice_id)
             self._emit([SpeechEvent(SpeechEventKind.ERROR, message=str(exc), goes_on=True)])
             self._synth.configure(rate=rate, voice_id=None)
 
