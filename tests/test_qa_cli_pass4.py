@@ -410,3 +410,30 @@ def test_a_text_file_given_as_a_video_is_one_line_without_ffmpeg_noise(tmp_path:
     assert done.stderr.splitlines() == [
         f"describe-app: {fake} holds no video that Describe can read."
     ], done.stderr
+
+
+# --- server addresses --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["not a url", "http://gpu box:8000", "http://x$y/v1"])
+def test_a_server_address_with_no_host_name_is_refused(address: str) -> None:
+    """Before: "not a url" was saved as http://not a url/v1, to fail at each picture."""
+    from describe_app.core.describe.remote.remote_errors import ServerSetupError
+    from describe_app.core.describe.remote.server_address import normalize_base_url
+
+    with pytest.raises(ServerSetupError, match="has no valid host name"):
+        normalize_base_url(address)
+
+
+@pytest.mark.parametrize(
+    ("address", "base"),
+    [
+        ("my_box.local:11434", "http://my_box.local:11434/v1"),
+        ("http://[fe80::1%eth0]:8000", "http://[fe80::1%eth0]:8000/v1"),
+        ("https://münchen.example", "https://münchen.example/v1"),
+    ],
+)
+def test_host_names_of_every_kind_still_pass(address: str, base: str) -> None:
+    from describe_app.core.describe.remote.server_address import normalize_base_url
+
+    assert normalize_base_url(address) == base

@@ -43,6 +43,9 @@ _PRIVATE_NETWORKS = tuple(
     )
 )
 
+#: A host name or address as it may stand in a server's address ("not a url" may not).
+_HOST = re.compile(r"[\w.-]+|[0-9a-fA-F:.]+(?:%[\w.-]+)?")
+
 #: ``socket.getaddrinfo``-shaped: (host, port, ...) -> [(family, type, proto, name, addr)]
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 
@@ -73,7 +76,8 @@ def normalize_base_url(text: str) -> str:
         host, _port = parts.hostname, parts.port  # the port raises ValueError if bad
     except ValueError:
         host = None
-    if not host:
+    # a name (letters of any script, digits, "-", "_", "."), or an IPv6 literal with its zone
+    if not host or not _HOST.fullmatch(host):
         raise ServerSetupError(
             _("The server address '{address}' has no valid host name.").format(address=shown)
         )
