@@ -203,3 +203,23 @@ def test_signals_close_the_window_in_order_and_keep_the_history(
     found = read_history_file(history)
     assert found is not None and len(found.entries) == 1
     assert (found.bad_lines, found.cut_short) == (0, False)
+
+
+def test_stopped_is_said_in_the_interface_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Translated when the language is chosen: the signal handler only writes it."""
+    import json
+
+    from describe_app.cli.app import use_interface_language
+    from describe_app.core.i18n import set_language
+
+    monkeypatch.setenv("DESCRIBE_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "settings.json").write_text(json.dumps({"display": {"ui_language": "fr"}}))
+    use_interface_language()
+    try:
+        interrupts._say_stopped()
+    finally:
+        set_language("en")
+        interrupts.use_language()
+    assert capfd.readouterr().err == "describe-app: Arrêté.\n"

@@ -29,6 +29,7 @@ from describe_app.cli import (
     demo,
     doctor,
     documents,
+    interrupts,
     models,
     pictures,
     quick_channels,
@@ -192,6 +193,7 @@ def use_interface_language() -> None:
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         pass
     set_language(chosen if isinstance(chosen, str) and chosen else None)
+    interrupts.use_language()
 
 
 def _run_logged(command: Command, args: argparse.Namespace) -> int:

@@ -34,8 +34,10 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-#: What the user is told, on standard error, after the program's name.
+#: What the user is told, on standard error, after the program's name (in the interface
+#: language once :func:`use_language` has run: no translating inside a signal handler).
 STOPPED = "Stopped."
+_stopped = STOPPED
 #: How long the window has to close in order before the process is ended anyway.
 GRACE_S = 0.8
 
@@ -112,6 +114,14 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     _quit()
 
 
+def use_language() -> None:
+    """Say "Stopped." in the interface language chosen now (:func:`set_language`)."""
+    global _stopped
+    from describe_app.core.i18n import _
+
+    _stopped = " ".join(_(STOPPED).split())  # one line, whatever the catalogue holds
+
+
 def exit_now(code: int) -> NoReturn:
     """Say "Stopped.", end the child processes and this process, now."""
     _say_stopped()
@@ -126,7 +136,7 @@ def _say_stopped() -> None:
         with suppress(Exception):  # a closed or busy stream: nothing more to save
             stream.flush()
     with suppress(OSError):  # no terminal any more: nobody to tell
-        os.write(2, f"{chr(10) if _asking else ''}describe-app: {STOPPED}\n".encode())
+        os.write(2, f"{chr(10) if _asking else ''}describe-app: {_stopped}\n".encode())
 
 
 def _kill_children() -> None:
