@@ -437,3 +437,31 @@ def test_host_names_of_every_kind_still_pass(address: str, base: str) -> None:
     from describe_app.core.describe.remote.server_address import normalize_base_url
 
     assert normalize_base_url(address) == base
+
+
+# --- threads -----------------------------------------------------------------------------
+
+
+def test_far_more_threads_than_cores_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--threads 99999`` hung the thread pool's start and ended in "its files may be
+    damaged"; more than a few threads a core only slow the model down."""
+    from describe_app.core.describe.local import vlm_loader
+
+    monkeypatch.setattr(vlm_loader, "available_cores", lambda: 2)
+    assert vlm_loader.usable_threads(99999) == 8
+    assert vlm_loader.usable_threads(3) == 3  # more than the cores, as asked
+    assert vlm_loader.usable_threads(None) == 2
+
+
+def test_a_model_loads_with_a_huge_thread_count(tiny_model_dir: Path) -> None:
+    import torch
+
+    from describe_app.core.describe.local.vlm_loader import LoadOptions, load_vlm
+
+    before = torch.get_num_threads()
+    try:
+        loaded = load_vlm(tiny_model_dir, options=LoadOptions(threads=99999))
+        assert torch.get_num_threads() <= 4 * (os.cpu_count() or 1)
+        del loaded
+    finally:
+        torch.set_num_threads(before)

@@ -114,6 +114,23 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: More compute threads than this many per core only slow the model down, and a number
+#: far beyond it (``--threads 99999``) hangs the thread pool's start.
+MAX_THREADS_PER_CORE = 4
+
+
+def usable_threads(asked: int | None) -> int:
+    """The threads the model computes with: ``asked`` (all cores by default), at most
+    :data:`MAX_THREADS_PER_CORE` a core."""
+    cores = available_cores()
+    if asked is None or asked < 1:
+        return cores
+    most = MAX_THREADS_PER_CORE * cores
+    if asked > most:
+        log.info("%d threads asked for on %d cores: %d used", asked, cores, most)
+    return min(asked, most)
+
+
 def load_vlm(
     path: Path,
     *,
@@ -140,8 +157,12 @@ def load_vlm(
         # Numbers below 1e-38 cost a CPU about a hundred times more; they change no answer.
         # Set before the first parallel step, so every compute thread inherits it.
         torch.set_flush_denormal(True)
-    threads = opts.threads or available_cores()
-    decode_threads = opts.decode_threads or min(threads, default_decode_threads())
+    threads = usable_threads(opts.threads)
+    decode_threads = (
+        usable_threads(opts.decode_threads)
+        if opts.decode_threads
+        else min(threads, default_decode_threads())
+    )
     if device == "cpu" and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     quantize = opts.quantize
