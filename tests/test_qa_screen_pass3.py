@@ -33,6 +33,8 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.placed_text import PlacedText, placed_box
+
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 
@@ -331,31 +333,11 @@ def test_a_label_comes_before_its_field(screen_reader: Any) -> None:
 
 
 def _box(text: str, x: float, y: float, height: float = 16.0) -> Any:
-    from describe_app.core.reading.reading_order import TextBox
-
-    width = 9.0 * len(text)
-    return TextBox.from_points(
-        text, [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
-    )
-
-
-class _PlacedText:
-    """A text reader that "reads" boxes placed by hand, in the order given."""
-
-    def __init__(self, boxes: list[Any]) -> None:
-        self.boxes = boxes
-
-    def load(self) -> None:
-        pass
-
-    def read(self, image: Image.Image) -> Any:
-        from describe_app.core.reading.ocr_reader import OcrResult
-
-        return OcrResult(lines=[b.text for b in self.boxes], line_boxes=[[b] for b in self.boxes])
+    return placed_box(text, x, y, height)
 
 
 def _lines(boxes: list[Any]) -> list[str]:
-    return _read(_PlacedText(boxes), Image.new("RGB", (8, 8)))
+    return _read(PlacedText(boxes), Image.new("RGB", (8, 8)))
 
 
 def test_lists_side_by_side_at_one_pitch_are_panes() -> None:

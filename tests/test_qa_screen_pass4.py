@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.placed_text import PlacedText, placed_box
 from tests.test_qa_screen_pass3 import FONTS, in_reading_order, word_accuracy
 
 # --- Qt widgets, drawn offscreen -----------------------------------------------------------
@@ -268,12 +269,7 @@ def test_a_menu_list_beside_a_heading_is_not_read_across(qapp: Any, screen_reade
 
 
 def _box(text: str, x: float, y: float, height: float) -> Any:
-    from describe_app.core.reading.reading_order import TextBox
-
-    width = 8.0 * len(text)
-    return TextBox.from_points(
-        text, [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
-    )
+    return placed_box(text, x, y, height, char_width=8.0)
 
 
 def test_a_dense_list_and_a_pane_that_start_and_end_near_one_row_are_panes() -> None:
@@ -317,23 +313,8 @@ def test_panes_whose_first_lines_share_the_top_row_keep_them() -> None:
     ]
 
 
-class _PlacedText:
-    """A text reader that "reads" boxes placed by hand."""
-
-    def __init__(self, boxes: list[Any]) -> None:
-        self.boxes = boxes
-
-    def load(self) -> None:
-        pass
-
-    def read(self, image: Image.Image) -> Any:
-        from describe_app.core.reading.ocr_reader import OcrResult
-
-        return OcrResult(lines=[b.text for b in self.boxes], line_boxes=[[b] for b in self.boxes])
-
-
 def _lines(boxes: list[Any]) -> list[str]:
-    return _read(_PlacedText(boxes), Image.new("RGB", (8, 8)))
+    return _read(PlacedText(boxes), Image.new("RGB", (8, 8)))
 
 
 # --- screens larger than the engine reads whole ------------------------------------------------
