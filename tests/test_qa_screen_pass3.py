@@ -33,8 +33,6 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from tests.placed_text import PlacedText, placed_box
-
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 
@@ -333,10 +331,15 @@ def test_a_label_comes_before_its_field(screen_reader: Any) -> None:
 
 
 def _box(text: str, x: float, y: float, height: float = 16.0) -> Any:
+    # imported here: this file also runs as a script (the windows below), without ``tests``
+    from tests.placed_text import placed_box
+
     return placed_box(text, x, y, height)
 
 
 def _lines(boxes: list[Any]) -> list[str]:
+    from tests.placed_text import PlacedText
+
     return _read(PlacedText(boxes), Image.new("RGB", (8, 8)))
 
 
