@@ -7,7 +7,9 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
 1. **Regions** (a recursive XY cut): a region is split at empty horizontal strips at
    least :data:`BAND_GAP_LINES` line heights tall into bands, read top to bottom; failing
    that, at *gutters* (empty vertical strips at least :data:`GUTTER_LINES` line heights
-   wide, top to bottom of the region) into columns, read left to right; then each part
+   wide, top to bottom of the region; on a page read from a PDF's text layer narrower
+   ones too, :data:`NARROW_GUTTER_LINES`, where the text layer reads the columns one after
+   the other) into columns, read left to right; then each part
    again. A title across two columns therefore comes before both, a table under them
    after, and the sentence that introduces a table before the table. Bands one after the
    other split by the same gutters are one region of columns: two columns of text whose
@@ -19,11 +21,13 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    far apart are not a table), and whose rows hold one piece per column is a table, read
    row by row; but two columns of lines of words (:data:`BLOCK_WORDS`), neither of
    numbers nor of labels, are two blocks of text side by side (a letter's addresses),
-   read one after the other. Columns of amounts each beside a label are a table too,
-   however many lines of text lie between its rows (a receipt's total and "Card
-   payment" under it). Lines of one piece in the first column at a table's top or foot
-   are not its rows (a title set close over it). Its print counts as body text for the
-   headings' sizes.
+   read one after the other; so are lists side by side (every column's items bulleted or
+   numbered, a bigger heading over each, or short items ending apart; see
+   :mod:`~describe_app.core.reading.list_columns`). Columns of amounts each beside a
+   label are a table too, however many lines of text lie between its rows (a receipt's
+   total and "Card payment" under it). Lines of one piece in the first column at a
+   table's top or foot are not its rows (a title set close over it). Its print counts as
+   body text for the headings' sizes.
 3. **Lines** in each column (the pieces on one level, left to right; skew allowed for, see
    :mod:`~describe_app.core.reading.reading_order`).
 4. **Headings** are lines printed at least :data:`HEADING_SIZE` times as big as the body
@@ -52,18 +56,27 @@ import itertools
 import math
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from describe_app.core.reading.document import Block, Box, Line, Page, TextPiece
+from describe_app.core.reading.list_columns import LIST_MARK, are_lists
 from describe_app.core.reading.print_weight import letter_median
 from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
+from describe_app.core.reading.text_layer_order import reads_down
+
+#: Each piece's place in the order of a PDF's text layer (None: the order is OCR's).
+_Rank = Mapping[TextPiece, int] | None
 
 #: An empty vertical strip this many line heights wide, top to bottom, separates columns.
 #: (OCR finds a line of text whole, so a line's words leave no strip empty; the boxes of a
 #: blurred photo are padded all round, which made a gutter of 0.75 line heights between
 #: three columns measure 0.73: at 0.8 the columns were read across, line by line.)
 GUTTER_LINES = 0.6
+#: On a page read from a PDF's text layer, a narrower empty strip separates columns where
+#: the text layer reads them one after the other (:func:`_columns`). Its pieces are whole
+#: lines or runs set apart, never words, so no word space makes a strip.
+NARROW_GUTTER_LINES = 0.2
 #: An empty horizontal strip this many line heights tall, across a region, separates bands.
 BAND_GAP_LINES = 0.8
 #: Columns whose text fills less than this share of the pitch to the next are table columns.
@@ -100,9 +113,8 @@ DOUBLE_SPACING = 2.6
 #: line of its paragraph, if any (a paragraph's last line may end short).
 FULL_LINE = 0.75
 
-#: A list item's start: a bullet (OCR may run a round one into the word after it:
-#: "•headache"), or a dash, a number or a letter and a space.
-_BULLET = re.compile(r"^\s*(?:[•●▪◦■□○∙‣]\s*(?=\S)|(?:[·*\-–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+)")
+#: A list item's start: a bullet, a dash, a number or a letter (see list_columns).
+_BULLET = LIST_MARK
 _BULLET_ONLY = re.compile(r"^\s*[•●▪◦■□○·∙‣]\s*")
 #: A bullet mark, taken off an item; a number or letter ("2.", "b)") is kept: it is read.
 _BULLET_MARK = re.compile(r"^\s*[•●▪◦■□○·∙‣*\-–—]\s+")
@@ -145,21 +157,28 @@ class _Region:
 
 
 def lay_out_page(page: Page) -> Page:
-    """``page`` with its lines put in reading order by columns and its blocks filled in."""
+    """``page`` with its lines put in reading order by columns and its blocks filled in
+    (a PDF's text layer's order counted as evidence, see :func:`lay_out`)."""
     pieces = [piece for line in page.lines for piece in line.pieces]
     if not pieces:
         return page
-    page.lines, page.blocks = lay_out(pieces)
+    page.lines, page.blocks = lay_out(pieces, text_order=page.from_text_layer)
     return page
 
 
-def lay_out(pieces: Sequence[TextPiece]) -> tuple[list[Line], list[Block]]:
-    """The lines in reading order and the blocks of a page's pieces of text."""
+def lay_out(
+    pieces: Sequence[TextPiece], *, text_order: bool = False
+) -> tuple[list[Line], list[Block]]:
+    """The lines in reading order and the blocks of a page's pieces of text.
+    ``text_order``: the pieces come in the order a PDF's text layer holds them, which
+    then counts as evidence for columns set closer than :data:`GUTTER_LINES` (see
+    :data:`NARROW_GUTTER_LINES`); OCR's order is no evidence."""
     pieces = [p for p in pieces if p.text.strip() and _height(p) > 0]
     if not pieces:
         return [], []
     unit = statistics.median(_height(p) for p in pieces)
-    regions = _cut(tuple(pieces), unit)
+    rank = {p: i for i, p in reversed(list(enumerate(pieces)))} if text_order else None
+    regions = _cut(tuple(pieces), unit, rank=rank)
     rows_of = [[] if r.is_table else _rows(r.pieces) for r in regions]
     # a table's print is body text too (a page of a title and a table has no other)
     table_rows = [row for r in regions if r.is_table for row in _rows(r.pieces)]
@@ -237,36 +256,62 @@ def lines_in_reading_order(boxes: Sequence[TextBox]) -> list[Line]:
 # --- regions ------------------------------------------------------------------------------
 
 
-def _cut(pieces: tuple[TextPiece, ...], unit: float, depth: int = 0) -> list[_Region]:
+def _cut(
+    pieces: tuple[TextPiece, ...], unit: float, depth: int = 0, rank: _Rank = None
+) -> list[_Region]:
     """The regions of ``pieces`` in reading order (see the module docstring)."""
     if len(pieces) < 2 or depth > 12:
         return [_Region(pieces)]
     bands = _split(pieces, 1, BAND_GAP_LINES * unit)
     if len(bands) > 1:
         regions = []
-        for run in _column_runs(bands, unit):
+        for run in _column_runs(bands, unit, rank):
             if len(run) > 1:  # bands of the same columns: one region of columns
-                regions += _columned(tuple(p for band in run for p in band), unit, depth)
+                together = tuple(p for band in run for p in band)
+                regions += _columned(together, unit, depth, rank)
             else:
-                regions += _cut(run[0], unit, depth + 1)
+                regions += _cut(run[0], unit, depth + 1, rank)
         return regions
     if len(_bands([pieces], unit)) > 1:  # one line is never columns
-        return _columned(pieces, unit, depth)
+        return _columned(pieces, unit, depth, rank)
     return [_Region(pieces)]
 
 
-def _columned(pieces: tuple[TextPiece, ...], unit: float, depth: int) -> list[_Region]:
+def _columned(
+    pieces: tuple[TextPiece, ...], unit: float, depth: int, rank: _Rank = None
+) -> list[_Region]:
     """A region split at its gutters: a table, or columns read one after the other."""
-    columns = _split(pieces, 0, GUTTER_LINES * unit)
+    columns = _columns(pieces, unit, rank)
     if len(columns) < 2:
         return [_Region(pieces)]
     if _is_table(columns, unit):
-        return _table_regions(pieces, columns, unit, depth)
-    return [r for column in columns for r in _cut(column, unit, depth + 1)]
+        return _table_regions(pieces, columns, unit, depth, rank)
+    return [r for column in columns for r in _cut(column, unit, depth + 1, rank)]
+
+
+def _columns(
+    pieces: tuple[TextPiece, ...], unit: float, rank: _Rank
+) -> list[tuple[TextPiece, ...]]:
+    """``pieces`` split at gutters :data:`GUTTER_LINES` wide; on a text layer's page
+    (``rank``: each piece's place in its order) failing that at gutters
+    :data:`NARROW_GUTTER_LINES` wide, where the text layer reads the columns one after the
+    other, left to right, each of lines of words (a PDF of two columns of text set close:
+    read across, they mix)."""
+    columns = _split(pieces, 0, GUTTER_LINES * unit)
+    if len(columns) > 1 or rank is None:
+        return columns
+    narrow = _split(pieces, 0, NARROW_GUTTER_LINES * unit)
+    # of lines of words: a form's labels written before its values stay beside them
+    text = len(narrow) > 1 and all(map(_lines_of_words, narrow))
+    return narrow if text and reads_down(narrow, rank) else columns
 
 
 def _table_regions(
-    pieces: tuple[TextPiece, ...], columns: list[tuple[TextPiece, ...]], unit: float, depth: int
+    pieces: tuple[TextPiece, ...],
+    columns: list[tuple[TextPiece, ...]],
+    unit: float,
+    depth: int,
+    rank: _Rank = None,
 ) -> list[_Region]:
     """A table's region, with the lines of one piece in its first column at its top and
     foot split off as text before and after it: a title set close over the table (its
@@ -282,20 +327,20 @@ def _table_regions(
     above = tuple(p for row in rows[:start] for p in row)
     below = tuple(p for row in rows[end:] for p in row)
     return [
-        *(_cut(above, unit, depth + 1) if above else []),
+        *(_cut(above, unit, depth + 1, rank) if above else []),
         _Region(table, tuple(inner)),
-        *(_cut(below, unit, depth + 1) if below else []),
+        *(_cut(below, unit, depth + 1, rank) if below else []),
     ]
 
 
 def _column_runs(
-    bands: list[tuple[TextPiece, ...]], unit: float
+    bands: list[tuple[TextPiece, ...]], unit: float, rank: _Rank = None
 ) -> list[list[tuple[TextPiece, ...]]]:
     """Consecutive bands grouped where they share their columns (see :func:`_same_columns`);
     any other band alone."""
     runs: list[list[tuple[TextPiece, ...]]] = []
     for band in bands:
-        if runs and _same_columns(runs[-1], band, unit):
+        if runs and _same_columns(runs[-1], band, unit, rank):
             runs[-1].append(band)
         else:
             runs.append([band])
@@ -303,7 +348,7 @@ def _column_runs(
 
 
 def _same_columns(
-    run: list[tuple[TextPiece, ...]], band: tuple[TextPiece, ...], unit: float
+    run: list[tuple[TextPiece, ...]], band: tuple[TextPiece, ...], unit: float, rank: _Rank = None
 ) -> bool:
     """True when ``band`` continues the columns of the bands of ``run``: the same number of
     columns (two or more), whose gutters still part them all together, and either
@@ -312,16 +357,23 @@ def _same_columns(
     :data:`JOINED_GAP_LINES` apart."""
     if min(p.box[1] for p in band) - max(p.box[3] for p in run[-1]) > JOINED_GAP_LINES * unit:
         return False
-    gap = GUTTER_LINES * unit
     together = tuple(p for part in (*run, band) for p in part)
-    count = len(_split(together, 0, gap))
-    if count < 2 or any(len(_split(part, 0, gap)) != count for part in (*run, band)):
+    columns = _columns(together, unit, rank)
+    count = len(columns)
+    if count < 2 or any(len(_columns(part, unit, rank)) != count for part in (*run, band)):
         return False
-    text = [_is_text_columns(_split(part, 0, gap), unit) for part in (*run, band)]
+    if len(run) == 1 and len(_bands([run[0]], unit)) == 1 and _are_lists(columns, unit):
+        return True  # a heading over each of lists side by side, set apart from them
+    text = [_is_text_columns(_columns(part, unit, rank), unit) for part in (*run, band)]
     if any(text):  # columns of text go on only as columns of text
         return all(text)
     # single rows and tables: a table whose rows (or whose head) are set far apart
-    return _is_table(_split(together, 0, gap), unit)
+    return _is_table(columns, unit)
+
+
+def _are_lists(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
+    """True when side-by-side ``columns`` are lists (see :mod:`.list_columns`)."""
+    return are_lists([[(p.text, p.box) for p in column] for column in columns], unit)
 
 
 def _is_text_columns(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
@@ -360,6 +412,8 @@ def _is_table(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
     counts = [[sum(1 for p in row if p in column) for column in columns] for row in rows]
     if len(rows) < 2 or any(count > 1 for row in counts for count in row):
         return False
+    if _are_lists(columns, unit):
+        return False  # lists side by side (see list_columns): read one after the other
     paired = all(all(row) for row in counts)
     if len(columns) == 2 and not paired and all(map(_lines_of_words, columns)):
         # two blocks of lines of words side by side whose lines do not pair up row for

@@ -27,9 +27,13 @@ short cells that start and end together: a spreadsheet, a table with row numbers
 form's labels and fields) row by row, any other pane as a page (its own columns, tables
 and lines).
 
+Lists side by side that start and end together are panes too where the lists show it
+(:mod:`~describe_app.core.reading.list_columns`: bullets or numbers down every column, or a
+bigger heading over each).
+
 A table whose last row has an empty cell in some column ends short there and is read
-column by column; two panes that happen to start and end on the same rows are read as a
-table.
+column by column; two panes of plain short lines that happen to start and end on the same
+rows (two file lists of one length) are read as a table.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from describe_app.core.reading.list_columns import are_lists
 from describe_app.core.reading.page_layout import CELL_WORDS
 from describe_app.core.reading.reading_order import TextBox
 
@@ -102,6 +107,11 @@ def _cut(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
         return [placed]
     bands = _split(placed, vertical=False, gap=BAND_GAP_LINES * unit)
     if len(bands) > 1:
+        columns = _split(placed, vertical=True, gap=GUTTER_LINES * unit)
+        if len(columns) > 1 and are_lists([_items(c) for c in columns], unit, ends=False):
+            # lists side by side, a heading over each set apart from its list: not a bar
+            # (lists that end apart are panes without this)
+            return [pane for column in columns for pane in _cut(column, unit, depth + 1)]
         # bars across the top (a web page's navigation, a headline) first: a bar's items
         # set far apart would otherwise make gutters of their own
         parts = [_cut(band, unit, depth + 1) for band in bands]
@@ -194,11 +204,21 @@ def _joined(columns: list[list[_Placed]], unit: float) -> list[list[_Placed]]:
     (a table's columns; a row of buttons, each a column of one line): the panes."""
     panes: list[list[_Placed]] = []
     for column in columns:
-        if panes and _same_rows(panes[-1], column, unit):
+        if panes and _same_rows(panes[-1], column, unit) and not _lists(panes[-1], column, unit):
             panes[-1] = panes[-1] + column
         else:
             panes.append(column)
     return panes
+
+
+def _lists(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
+    """True when ``a`` and ``b`` are lists side by side, not a table's columns (see
+    :func:`~describe_app.core.reading.list_columns.are_lists`): panes of their own."""
+    return are_lists([_items(a), _items(b)], unit)
+
+
+def _items(column: list[_Placed]) -> list[tuple[str, tuple[float, float, float, float]]]:
+    return [(p.box.text.strip(), (p.left, p.top, p.right, p.bottom)) for p in column]
 
 
 def _same_rows(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
