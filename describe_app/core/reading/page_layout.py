@@ -15,18 +15,18 @@ reading order and its :class:`~describe_app.core.reading.document.Block` s:
    other split by the same gutters are one region of columns: two columns of text whose
    paragraph breaks fall at the same height are still read one after the other, and a
    table's rows set far apart (each a band of its own) are one table.
-2. **Tables**: a band split into columns whose text fills little of the space to the next
-   column (less than :data:`TABLE_FILL`: cells with space around them, where prose columns
-   fill about 90 %), one of them of short cells (:data:`CELL_WORDS`: columns of text set
-   far apart are not a table), and whose rows hold one piece per column is a table, read
-   row by row; but two columns of lines of words (:data:`BLOCK_WORDS`), neither of
-   numbers nor of labels, are two blocks of text side by side (a letter's addresses),
-   read one after the other; so are lists side by side (every column's items bulleted or
-   numbered, a bigger heading over each, or short items ending apart; see
-   :mod:`~describe_app.core.reading.list_columns`). Columns of amounts each beside a
-   label are a table too, however many lines of text lie between its rows (a receipt's
-   total and "Card payment" under it). Lines of one piece in the first column at a
-   table's top or foot are not its rows (a title set close over it). Its print counts as
+2. **Tables** (:mod:`~describe_app.core.reading.page_tables`): a band split into columns
+   whose text fills little of the space to the next column (less than ``TABLE_FILL``: cells
+   with space around them, where prose columns fill about 90 %), one of them of short cells
+   (``CELL_WORDS``: columns of text set far apart are not a table), and whose rows hold one
+   piece per column is a table, read row by row; but two columns of lines of words
+   (``BLOCK_WORDS``), neither of numbers nor of labels, are two blocks of text side by side
+   (a letter's addresses), read one after the other; so are lists side by side (every
+   column's items bulleted or numbered, a bigger heading over each, or short items ending
+   apart; see :mod:`~describe_app.core.reading.list_columns`). Columns of amounts each
+   beside a label are a table too, however many lines of text lie between its rows (a
+   receipt's total and "Card payment" under it). Lines of one piece in the first column at
+   a table's top or foot are not its rows (a title set close over it). Its print counts as
    body text for the headings' sizes.
 3. **Lines** in each column (the pieces on one level, left to right; skew allowed for, see
    :mod:`~describe_app.core.reading.reading_order`).
@@ -60,7 +60,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from describe_app.core.reading.document import Block, Box, Line, Page, TextPiece
-from describe_app.core.reading.list_columns import LIST_MARK, are_lists
+from describe_app.core.reading.list_columns import LIST_MARK
+from describe_app.core.reading.page_tables import (
+    CELL_WORDS,
+    are_list_columns,
+    height,
+    is_table,
+    lines_of_words,
+    rows_across,
+    short_cells,
+    table_of,
+)
 from describe_app.core.reading.print_weight import letter_median
 from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
 from describe_app.core.reading.text_layer_order import reads_down
@@ -79,8 +89,6 @@ GUTTER_LINES = 0.6
 NARROW_GUTTER_LINES = 0.2
 #: An empty horizontal strip this many line heights tall, across a region, separates bands.
 BAND_GAP_LINES = 0.8
-#: Columns whose text fills less than this share of the pitch to the next are table columns.
-TABLE_FILL = 0.7
 #: A line whose print is this many times as big as the body text's is a heading.
 HEADING_SIZE = 1.2
 #: A line this many times as big as the body text is a heading wherever it is set (see
@@ -97,12 +105,6 @@ PARAGRAPH_PITCH = 1.25
 #: A first-line indent, in body line heights (more: centred or set-off text, not an indent).
 INDENT_MIN = 1.0
 INDENT_MAX = 6.0
-#: A table has a column whose cells hold at most this many words (the middle cell); side
-#: by side columns whose lines all hold more are columns of text.
-CELL_WORDS = 3
-#: Two columns whose lines hold this many words or more (the middle line), none of them
-#: mostly numbers or labels, are two blocks of text side by side (addresses), not a table.
-BLOCK_WORDS = 2
 #: Bands of the same columns are read as one region only when no more than this many line
 #: heights apart (a paragraph break, a table's spaced rows; not a page's other end).
 JOINED_GAP_LINES = 4.0
@@ -173,10 +175,10 @@ def lay_out(
     ``text_order``: the pieces come in the order a PDF's text layer holds them, which
     then counts as evidence for columns set closer than :data:`GUTTER_LINES` (see
     :data:`NARROW_GUTTER_LINES`); OCR's order is no evidence."""
-    pieces = [p for p in pieces if p.text.strip() and _height(p) > 0]
+    pieces = [p for p in pieces if p.text.strip() and height(p) > 0]
     if not pieces:
         return [], []
-    unit = statistics.median(_height(p) for p in pieces)
+    unit = statistics.median(height(p) for p in pieces)
     rank = {p: i for i, p in reversed(list(enumerate(pieces)))} if text_order else None
     regions = _cut(tuple(pieces), unit, rank=rank)
     rows_of = [[] if r.is_table else _rows(r.pieces) for r in regions]
@@ -199,7 +201,7 @@ def lay_out(
             blocks += _text_blocks(column, body, levels, inner) if column else []
             column, inner = [], []
         if region.is_table:
-            table_lines, table = _table(region.columns)
+            table_lines, table = table_of(region.columns)
             lines += table_lines
             blocks.append(table)
         else:
@@ -272,7 +274,7 @@ def _cut(
             else:
                 regions += _cut(run[0], unit, depth + 1, rank)
         return regions
-    if len(_bands([pieces], unit)) > 1:  # one line is never columns
+    if len(rows_across([pieces], unit)) > 1:  # one line is never columns
         return _columned(pieces, unit, depth, rank)
     return [_Region(pieces)]
 
@@ -284,7 +286,7 @@ def _columned(
     columns = _columns(pieces, unit, rank)
     if len(columns) < 2:
         return [_Region(pieces)]
-    if _is_table(columns, unit):
+    if is_table(columns, unit):
         return _table_regions(pieces, columns, unit, depth, rank)
     return [r for column in columns for r in _cut(column, unit, depth + 1, rank)]
 
@@ -302,7 +304,7 @@ def _columns(
         return columns
     narrow = _split(pieces, 0, NARROW_GUTTER_LINES * unit)
     # of lines of words: a form's labels written before its values stay beside them
-    text = len(narrow) > 1 and all(map(_lines_of_words, narrow))
+    text = len(narrow) > 1 and all(map(lines_of_words, narrow))
     return narrow if text and reads_down(narrow, rank) else columns
 
 
@@ -316,13 +318,13 @@ def _table_regions(
     """A table's region, with the lines of one piece in its first column at its top and
     foot split off as text before and after it: a title set close over the table (its
     left under the first column) or a note under it is not a row of the table."""
-    rows = _bands(columns, unit)
+    rows = rows_across(columns, unit)
     alone = [len(row) == 1 and row[0] in columns[0] for row in rows]
     start = next((i for i, one in enumerate(alone) if not one), len(rows))
     end = len(rows) - next((i for i, one in enumerate(reversed(alone)) if not one), len(rows))
     table = tuple(p for row in rows[start:end] for p in row)
     inner = _split(table, 0, GUTTER_LINES * unit) if table else []
-    if (start, end) == (0, len(rows)) or len(inner) < 2 or not _is_table(inner, unit):
+    if (start, end) == (0, len(rows)) or len(inner) < 2 or not is_table(inner, unit):
         return [_Region(pieces, tuple(columns))]
     above = tuple(p for row in rows[:start] for p in row)
     below = tuple(p for row in rows[end:] for p in row)
@@ -362,26 +364,21 @@ def _same_columns(
     count = len(columns)
     if count < 2 or any(len(_columns(part, unit, rank)) != count for part in (*run, band)):
         return False
-    if len(run) == 1 and len(_bands([run[0]], unit)) == 1 and _are_lists(columns, unit):
+    if len(run) == 1 and len(rows_across([run[0]], unit)) == 1 and are_list_columns(columns, unit):
         return True  # a heading over each of lists side by side, set apart from them
     text = [_is_text_columns(_columns(part, unit, rank), unit) for part in (*run, band)]
     if any(text):  # columns of text go on only as columns of text
         return all(text)
     # single rows and tables: a table whose rows (or whose head) are set far apart
-    return _is_table(columns, unit)
-
-
-def _are_lists(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
-    """True when side-by-side ``columns`` are lists (see :mod:`.list_columns`)."""
-    return are_lists([[(p.text, p.box) for p in column] for column in columns], unit)
+    return is_table(columns, unit)
 
 
 def _is_text_columns(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
     """True for columns of text side by side: lines that are not a table's, or one line
     (double spaced text: a band a line) of no short cells."""
-    if len(_bands(columns, unit)) == 1:
-        return not any(map(_short_cells, columns))
-    return not _is_table(columns, unit)
+    if len(rows_across(columns, unit)) == 1:
+        return not any(map(short_cells, columns))
+    return not is_table(columns, unit)
 
 
 def _split(pieces: tuple[TextPiece, ...], axis: int, gap: float) -> list[tuple[TextPiece, ...]]:
@@ -395,88 +392,6 @@ def _split(pieces: tuple[TextPiece, ...], axis: int, gap: float) -> list[tuple[T
         groups[-1].append(piece)
         reach = max(reach, piece.box[axis + 2])
     return [tuple(group) for group in groups]
-
-
-def _is_table(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
-    """True when side-by-side columns are a table's: cells with space around them, at most
-    one piece per column in each row, most rows with two cells or more, two rows or more."""
-    fills = []
-    for column, following in itertools.pairwise(columns):
-        left = min(p.box[0] for p in column)
-        width = max(p.box[2] for p in column) - left
-        pitch = min(p.box[0] for p in following) - left
-        fills.append(width / pitch if pitch > 0 else 1.0)
-    if statistics.median(fills) >= TABLE_FILL or not any(map(_short_cells, columns)):
-        return False
-    rows = _bands(columns, unit)
-    counts = [[sum(1 for p in row if p in column) for column in columns] for row in rows]
-    if len(rows) < 2 or any(count > 1 for row in counts for count in row):
-        return False
-    if _are_lists(columns, unit):
-        return False  # lists side by side (see list_columns): read one after the other
-    paired = all(all(row) for row in counts)
-    if len(columns) == 2 and not paired and all(map(_lines_of_words, columns)):
-        # two blocks of lines of words side by side whose lines do not pair up row for
-        # row (a letter's two addresses, of 3 and 4 lines, or set at different heights):
-        # read across, the two would be interleaved line by line. Two columns of words
-        # that pair up row for row stay a table ("Feeling sick | Very common").
-        return False
-    full = sum(1 for row in counts if sum(1 for c in row if c) >= 2)
-    # amounts each beside a label, with lines of text between (a receipt's total and the
-    # "Card payment" under it): read row by row, or the amounts come after all the labels
-    amounts = (
-        full > 0
-        and all(_is_number(p.text) for column in columns[1:] for p in column)
-        and all(row[0] for row in counts if any(row[1:]))
-    )
-    return 2 * full > len(rows) or amounts
-
-
-def _short_cells(column: Sequence[TextPiece]) -> bool:
-    """True for a column of a table's short cells: its pieces hold at most
-    :data:`CELL_WORDS` words (the middle one; a name, a number, a date), where the lines
-    of a column of text hold more."""
-    return statistics.median(len(p.text.split()) for p in column) <= CELL_WORDS
-
-
-def _lines_of_words(column: Sequence[TextPiece]) -> bool:
-    """True for a column of lines of words rather than a table's cells: most of its
-    pieces (the middle one) hold :data:`BLOCK_WORDS` words or more, and most are neither
-    numbers (more digits than letters: an amount, a time, a date in figures) nor labels
-    (ending in ":"), which a table's columns of names and values hold."""
-    words = statistics.median(len(p.text.split()) for p in column)
-    data = sum(1 for p in column if _is_number(p.text) or p.text.rstrip().endswith(":"))
-    return words >= BLOCK_WORDS and 2 * data < len(column)
-
-
-def _is_number(text: str) -> bool:
-    return sum(c.isdigit() for c in text) > sum(c.isalpha() for c in text)
-
-
-# --- tables -------------------------------------------------------------------------------
-
-
-def _bands(columns: Sequence[Sequence[TextPiece]], unit: float) -> list[list[TextPiece]]:
-    """The pieces of all the columns in rows, top to bottom (by their vertical middles)."""
-    rows: list[list[TextPiece]] = []
-    for piece in sorted((p for column in columns for p in column), key=_middle):
-        if rows and _middle(piece) - _middle(rows[-1][-1]) < 0.5 * unit:
-            rows[-1].append(piece)
-        else:
-            rows.append([piece])
-    return rows
-
-
-def _table(columns: tuple[tuple[TextPiece, ...], ...]) -> tuple[list[Line], Block]:
-    """A table's rows as lines, and its block: rows by newlines, cells by " | "."""
-    unit = statistics.median(_height(p) for column in columns for p in column)
-    lines, texts = [], []
-    for row in _bands(columns, unit):
-        cells = [" ".join(p.text.strip() for p in row if p in column) for column in columns]
-        texts.append(" | ".join(cell.replace("|", "/") for cell in cells))
-        ordered = tuple(sorted(row, key=lambda p: p.box[0]))
-        lines.append(Line(" ".join(p.text.strip() for p in ordered), ordered))
-    return lines, Block("table", "\n".join(texts))
 
 
 # --- lines and blocks ---------------------------------------------------------------------
@@ -502,7 +417,7 @@ def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
                 right=max(p.box[2] for p in built.pieces),
                 top=statistics.median(p.box[1] for p in built.pieces),
                 bottom=statistics.median(p.box[3] for p in built.pieces),
-                height=statistics.median(_height(p) for p in built.pieces),
+                height=statistics.median(height(p) for p in built.pieces),
                 char_width=width / max(1, sum(len(p.text.strip()) for p in built.pieces)),
                 bold=_mostly_bold(built.pieces, bold),
             )
@@ -713,11 +628,3 @@ def _joined(lines: Iterable[str]) -> str:
         else:
             out = f"{out} {line}" if out else line
     return out
-
-
-def _height(piece: TextPiece) -> float:
-    return piece.box[3] - piece.box[1]
-
-
-def _middle(piece: TextPiece) -> float:
-    return (piece.box[1] + piece.box[3]) / 2
