@@ -163,16 +163,28 @@ class DescribeController(JobRunner):
         return None if picture is None else self._read_picture(picture, lines)
 
     def describe_frame(self, frame: object, *, source: str = SOURCE_CAMERA) -> int | None:
-        """Hands-free: describe this camera frame (the one that settled), briefly."""
+        """Hands-free: describe this camera frame (the one that settled), briefly; not while
+        a request of the user's is in flight (it is not cut off)."""
+        if self._user_request_in_flight():
+            return None
         picture = camera_picture(frame, source, self._announcer, self.pictures)
         if picture is None:
             return None
         return self._describe_picture(picture, Detail.BRIEF, by_user=False)
 
     def read_frame(self, frame: object) -> int | None:
-        """Reading guidance: the page is in view; read the text in this frame."""
+        """Reading guidance: the page is in view; read the text in this frame (not while a
+        request of the user's is in flight: it is not cut off)."""
+        if self._user_request_in_flight():
+            return None
         picture = frame_picture(frame, SOURCE_CAMERA, self._announcer)
-        return None if picture is None else self._read_picture(picture)
+        return None if picture is None else self._read_picture(picture, by_user=False)
+
+    def _user_request_in_flight(self) -> bool:
+        """A key, a photo or a question of the user's is being answered: a live mode's own
+        request waits for the next settled view rather than replace it."""
+        job = self._job
+        return job is not None and (job.by_user or job.is_part)
 
     def describe_part(self, picture: Picture) -> int | None:
         """Describe a part of a picture (a crop, its source naming the part) in detail."""
@@ -263,8 +275,12 @@ class DescribeController(JobRunner):
             )
         )
 
-    def _read_picture(self, picture: Picture, lines: tuple[str, ...] | None = None) -> int | None:
-        return self._submit(JobInHand(JobKind.READ_TEXT, picture, read_lines=lines))
+    def _read_picture(
+        self, picture: Picture, lines: tuple[str, ...] | None = None, *, by_user: bool = True
+    ) -> int | None:
+        return self._submit(
+            JobInHand(JobKind.READ_TEXT, picture, read_lines=lines, by_user=by_user)
+        )
 
     def _limit(self, request: DescribeRequest) -> DescribeRequest:
         if self._max_new_tokens is None:

@@ -82,7 +82,7 @@ class JobInHand:
     #: its first words wait for what is still said (the next of several photos opened at
     #: once), instead of cutting it off
     after_last: bool = False
-    by_user: bool = True  # False: hands-free or a part of a picture (no exploring after it)
+    by_user: bool = True  # False: a live mode's own, or a part of a picture (no exploring after it)
     is_part: bool = False  # a part of the picture in hand (exploring), not a new picture
     check: bool = False  # check the picture (dark, blurred) before describing it
     job_id: int = 0

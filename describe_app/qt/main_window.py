@@ -178,6 +178,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             history_widget=self.history,
             overrides=self.settings.shortcuts,
             before=self.announcer.clear_status,  # a key pressed again is answered again
+            is_on=self.live_modes.is_on,  # a check mark says what is on, not what was pressed
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         self.live_modes.mode_changed.connect(self._show_mode)
@@ -317,6 +318,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
             history_widget=self.history,
             overrides=self.settings.shortcuts,
             before=self.announcer.clear_status,  # a key pressed again is answered again
+            is_on=self.live_modes.is_on,  # a check mark says what is on, not what was pressed
         )
         self.describe_button.clicked.connect(self.actions_by_id["describe"].trigger)
         for mode in (GUIDANCE, HANDS_FREE, READ_CODES, LIGHT_METER, DOCUMENT_MODE):

@@ -18,13 +18,16 @@ def build_menus(
     history_widget: QWidget,
     overrides: Mapping[str, str] | None = None,
     before: Callable[[], object] | None = None,
+    is_on: Callable[[str], bool] | None = None,
 ) -> dict[str, QAction]:
     """One QAction per table entry, each in its menu with its keys; returns them by id.
 
     Window-wide actions are added to the window too (their keys work while the menu bar is
     hidden); history actions are added to ``history_widget``, where their keys work.
     ``before`` runs before each handler (the window forgets its current status there, so
-    a key pressed again is answered again rather than met with silence)."""
+    a key pressed again is answered again rather than met with silence). ``is_on`` says
+    whether the mode of a checkable action is on: its check mark follows it after each
+    trigger (Qt ticks the item itself, even when the handler did not switch the mode on)."""
     actions: dict[str, QAction] = {}
     for menu in Menu:
         qmenu = window.menuBar().addMenu(menu_title(menu))
@@ -37,6 +40,10 @@ def build_menus(
             action.setCheckable(spec.checkable)
             handler = handlers[spec.id]
             action.triggered.connect(lambda _checked=False, h=handler: _run(before, h))
+            if spec.checkable and is_on is not None:
+                action.triggered.connect(
+                    lambda _checked=False, a=action, i=spec.id: a.setChecked(is_on(i))
+                )
             qmenu.addAction(action)
             owner = history_widget if spec.scope is Scope.HISTORY else window
             owner.addAction(action)
