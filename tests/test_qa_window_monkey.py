@@ -516,11 +516,6 @@ def test_pause_pauses_after_new_words_ended_the_pause(  # type: ignore[no-untype
     assert speech.paused, "the second Control+P resumed speech that was not paused"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/live/frame_checks.py: FrameCheckLoop.close gives up on a check still running "
-    "(the text finder starting its child) and nothing closes that check afterwards",
-)
 def test_closing_while_guidance_starts_leaves_no_text_finder_process(  # type: ignore[no-untyped-def]
     qtbot, make_window, speaking_model_dir: Path
 ) -> None:

@@ -198,6 +198,16 @@ class FrameCheckLoop:
                     log.exception("closing a frame check failed")
 
     def _run(self) -> None:
+        try:
+            self._check_frames()
+        finally:  # also the checks close() could not close, a check being still busy then
+            if self._stop.is_set():
+                with self._lock:
+                    self._retired += self._checks.values()
+                    self._checks.clear()
+                self._close_retired()
+
+    def _check_frames(self) -> None:
         while not self._stop.is_set():
             self._close_retired()
             with self._lock:
@@ -227,6 +237,9 @@ class FrameCheckLoop:
         try:
             event = check.check(frame)
         except Exception as exc:
+            if self._stop.is_set():  # closed under it (a child process ended): not a failure
+                log.info("the %s check ended with the loop: %r", name, exc)
+                return
             log.exception("the %s check failed", name)
             with self._lock:
                 if self._checks.get(name) is check:

@@ -61,6 +61,7 @@ class ProcessTextFinder:
         self._conn: Connection | None = None
         self._process: Any = None
         self._lock = threading.Lock()
+        self._closed = False  # no child is started after close()
 
     def load(self) -> None:
         """Start the child and wait until its detector is loaded; OcrError if it fails."""
@@ -88,8 +89,22 @@ class ProcessTextFinder:
         return regions
 
     def close(self, timeout: float = 1.0) -> None:
-        with self._lock:
+        """End the child, also one still starting on another thread (which holds the lock
+        while the detector loads, for up to :data:`LOAD_TIMEOUT_S`): it is ended at once,
+        so that thread's wait ends too, and none is started after this."""
+        self._closed = True
+        if not self._lock.acquire(timeout=0.05):
+            starting = self._process
+            if starting is not None:
+                with contextlib.suppress(Exception):  # it ended meanwhile
+                    starting.terminate()
+            if not self._lock.acquire(timeout=timeout):
+                log.info("the text finder was still busy when closed")
+                return
+        try:
             self._drop_child(timeout)
+        finally:
+            self._lock.release()
 
     def _ask(self, frame: Any) -> tuple[str, Any]:
         """Under the lock: the child's answer for ``frame`` ("stopped": the child died)."""
@@ -128,6 +143,8 @@ class ProcessTextFinder:
     def _ensure_child(self) -> Connection:
         if self._conn is not None:
             return self._conn
+        if self._closed:
+            raise OcrError(_("Text could not be looked for: the text finder stopped."))
         ctx = multiprocessing.get_context("spawn")
         pipe: tuple[Any, Any] = ctx.Pipe()  # a Connection pair (PipeConnection on Windows)
         ours, theirs = pipe
