@@ -495,12 +495,6 @@ class _PausingSpeech(FakeSpeech):
         self.paused = False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the window keeps its own 'paused' flag (window_actions.pause_or_resume), but words "
-    "that cut in end the pause in the speech worker without it knowing; SpeechOutput has no "
-    "way to ask whether it is paused",
-)
 def test_pause_pauses_after_new_words_ended_the_pause(  # type: ignore[no-untyped-def]
     qtbot, make_window, speaking_model_dir: Path, tmp_path: Path
 ) -> None:

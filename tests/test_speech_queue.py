@@ -188,6 +188,20 @@ def test_stop_while_paused_unpauses_for_the_next_request(
     assert player.completed() == ["Heard."]
 
 
+def test_speech_says_whether_it_is_paused_and_new_words_end_a_pause(
+    worker: SpeechWorker, events: Events
+) -> None:
+    """The window's pause key asks this: words that cut in end a pause by themselves."""
+    worker.say("Paused here for a while.")
+    events.wait_for(lambda ev: len(ev) >= 1)
+    assert worker.paused is False
+    worker.pause()
+    assert worker.paused is True
+    worker.say("Dark navy blue.", interrupt=True)
+    assert worker.paused is False
+    assert worker.wait_until_done(5)
+
+
 def test_repeat_last_says_the_last_request_again(worker: SpeechWorker, player: FakePlayer) -> None:
     assert worker.repeat_last() is False
     worker.say("First.", interrupt=True)

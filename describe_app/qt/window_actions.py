@@ -37,12 +37,18 @@ class WindowActions(WindowParts):
 
     @Slot()
     def pause_or_resume(self) -> None:
+        """Control+P: pause, or resume what was paused. Speech says whether it is paused:
+        words that cut in (a colour, a new result) end a pause by themselves, and the next
+        press must pause again, not resume what plays."""
         speech = self.announcer.speech
-        if self._paused:
+        paused = getattr(speech, "paused", None)
+        if not isinstance(paused, bool):  # an output that cannot tell: the last press's
+            paused = self._paused
+        if paused:
             speech.resume()
         else:
             speech.pause()
-        self._paused = not self._paused
+        self._paused = not paused
 
     # --- photos in ----------------------------------------------------------------------------
 

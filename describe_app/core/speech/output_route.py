@@ -146,6 +146,11 @@ class RoutedSpeech:
         if self._voice is not None:
             self._voice.resume()
 
+    @property
+    def paused(self) -> bool:
+        """Whether our own voice is paused (a screen reader pauses by its own keys)."""
+        return bool(getattr(self._voice, "paused", False))
+
     def repeat_last(self) -> bool:
         with self._lock:
             text = " ".join(self._last_request)

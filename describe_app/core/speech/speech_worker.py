@@ -177,6 +177,12 @@ class SpeechWorker:
             self._player.set_paused(False)
             self._cond.notify_all()
 
+    @property
+    def paused(self) -> bool:
+        """Whether speech is paused now (new words that cut in end a pause by themselves)."""
+        with self._cond:
+            return self._paused
+
     def repeat_last(self) -> bool:
         """Say the last request again from its start; False if there is nothing to repeat."""
         with self._cond:
