@@ -31,6 +31,9 @@ def test_paste_without_a_picture_says_so(qtbot, make_window, speaking_model_dir:
     window, _speech = make_window(speaking_model_dir, load=False)
     QGuiApplication.clipboard().setText("just words")
     window.actions_by_id["paste_picture"].trigger()
+    assert window.announcer.history[-1] == "The clipboard holds no picture. It holds text."
+    QGuiApplication.clipboard().clear()  # a later window pastes nothing left here
+    window.actions_by_id["paste_picture"].trigger()
     assert window.announcer.history[-1] == "The clipboard holds no picture."
 
 

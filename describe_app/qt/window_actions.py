@@ -73,7 +73,10 @@ class WindowActions(WindowParts):
     @Slot()
     def paste_picture(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
-        self._take_mime(mime, _("The clipboard holds no picture."))
+        nothing = _("The clipboard holds no picture.")
+        if mime is not None and mime.hasText() and mime.text().strip():
+            nothing += " " + _("It holds text.")  # copied words, not the picture meant
+        self._take_mime(mime, nothing)
 
     def _take_mime(self, mime: object, nothing_message: str) -> None:
         from PySide6.QtCore import QMimeData
