@@ -202,6 +202,7 @@ def test_a_lost_device_drops_the_request_and_speech_recovers() -> None:
 
 def test_a_missing_voice_falls_back_to_the_default_voice() -> None:
     """Said once, through the ERROR event; no log warning on the command line's terminal."""
+
     class PickySynth(FakeSynthesizer):
         def configure(self, *, rate: int, voice_id: str | None) -> None:
             if voice_id is not None:
