@@ -228,8 +228,6 @@ def test_the_light_meter_tone_never_cuts_off_a_description(  # type: ignore[no-u
     qtbot, make_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(quick_channels, "FIRST_TONE_AFTER_S", 0.0)
-    monkeypatch.setattr(quick_channels, "SHORTEST_HOLD_S", 0.0)
-    monkeypatch.setattr(quick_channels, "HOLD_S_PER_CHARACTER", 0.0)
     window, voice = _window(qtbot, make_window, tmp_path)
     _switch_on(window, voice, "light_meter")
     reading = LightReading(60.0, LightLevel.MEDIUM, changed=False)

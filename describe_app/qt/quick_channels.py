@@ -13,7 +13,7 @@
   tone waits while words are said (its own "on", a colour, a status, an answer being
   written and read): a tone cuts off speech, so it would leave only their first syllable.
   The announcer drops a tone while words are being said (exactly, when our own voice says
-  them); the meter also holds its tones for an estimate of the words' length.
+  them; else for an estimate of their length) or an answer is on its way.
 
 The two modes are added to the window's :class:`~describe_app.qt.live_modes.LiveModes`, whose
 frame-check loop runs them off the GUI thread and keeps one mode on at a time (one would talk
@@ -51,10 +51,6 @@ LIGHT_METER = "light_meter"
 PRECISE_WITHIN_S = 3.0
 #: The light meter's first tone waits at least this long, so "Light meter on" is heard whole.
 FIRST_TONE_AFTER_S = 2.5
-#: Words said while the light meter is on hold its tones this long a character (a voice
-#: a little slower than the usual rate), and no less than :data:`SHORTEST_HOLD_S`.
-HOLD_S_PER_CHARACTER = 1 / 14
-SHORTEST_HOLD_S = 0.8
 
 CheckFactory = Callable[[], FrameCheck]
 
@@ -78,10 +74,7 @@ class QuickChannels(QObject):
         self._clock = clock
         self._last_colour_at: float | None = None
         self._light_on_at = 0.0
-        self._words_end = 0.0  # no light tone before this: words are being said
-        self._statuses_seen = 0  # the announcer's statuses looked at by the light meter
         self._codes_read = 0  # codes read live: a cue waiting from before one is moot
-        controller.sentence_ready.connect(self._hold_tones_for)
         live_modes.add_mode(
             READ_CODES,
             LiveMode(
@@ -185,31 +178,15 @@ class QuickChannels(QObject):
             )
 
     def _light_switched_on(self) -> None:
-        # "Light meter on" is announced next: counted with the words said since
-        self._statuses_seen = len(self._announcer.history)
-        self._light_on_at = self._words_end = self._clock()
-
-    @Slot(str)
-    def _hold_tones_for(self, words: str) -> None:
-        """``words`` are being said (after what is said already): no tone until then."""
-        if not self.is_on(LIGHT_METER):
-            return
-        start = max(self._clock(), self._words_end)
-        self._words_end = start + max(SHORTEST_HOLD_S, len(words) * HOLD_S_PER_CHARACTER)
+        self._light_on_at = self._clock()
 
     def _on_light(self, found: object) -> None:
         if not isinstance(found, LightReading):
             return
-        statuses = self._announcer.history
-        for said in statuses[self._statuses_seen :]:  # said since the last reading
-            self._hold_tones_for(said)
         if found.changed:  # shown, not said: the tone is the answer
             self._announcer.announce(light_sentence(found.value), speak=False)
-        self._statuses_seen = len(statuses)
-        if self._controller.busy:  # an answer is on its way: its words come first
-            return
-        now = self._clock()
-        if now >= self._words_end and now - self._light_on_at >= FIRST_TONE_AFTER_S:
+        if self._clock() - self._light_on_at >= FIRST_TONE_AFTER_S:
+            # dropped while words are said or an answer is on its way (the announcer's rule)
             self._announcer.tone(light_tone(found.value))
 
 
