@@ -179,12 +179,15 @@ class FrameCheckLoop:
         if thread is not None and thread.is_alive():
             thread.join(timeout)
             if thread.is_alive():
-                return False  # it still uses its checks: they are not closed under it
+                return False  # it still uses its checks: the thread closes them as it ends
+        self._close_all()
+        return True
+
+    def _close_all(self) -> None:
         with self._lock:
             self._retired += self._checks.values()
             self._checks.clear()
         self._close_retired()
-        return True
 
     def _close_retired(self) -> None:
         with self._lock:
@@ -202,10 +205,7 @@ class FrameCheckLoop:
             self._check_frames()
         finally:  # also the checks close() could not close, a check being still busy then
             if self._stop.is_set():
-                with self._lock:
-                    self._retired += self._checks.values()
-                    self._checks.clear()
-                self._close_retired()
+                self._close_all()
 
     def _check_frames(self) -> None:
         while not self._stop.is_set():
