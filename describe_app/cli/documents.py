@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from describe_app.cli.camera import camera_options
 from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.number_options import positive_int, zero_or_more
-from describe_app.cli.output import error, print_json, print_name, status
+from describe_app.cli.output import error, print_json, print_name, refuse_save_path, status
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.i18n import _
 
@@ -91,13 +91,7 @@ def run_document(args: argparse.Namespace) -> int:
 
     parse_target(args.camera)  # a missing video file is said before the reader loads
     out = Path(args.out) if args.out else None
-    if out is not None and (out.is_dir() or not out.parent.is_dir()):  # before the camera
-        reason = (
-            _("it is a folder")
-            if out.is_dir()
-            else _("there is no folder {folder}").format(folder=out.parent)
-        )
-        error(_("{name} could not be saved: {reason}.").format(name=out.name, reason=reason))
+    if out is not None and refuse_save_path(out):  # before the camera starts
         return 2
     if out is not None and out.suffix.lower() not in EXPORT_SUFFIXES:
         error(

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 PROG = "describe-app"
@@ -30,6 +31,21 @@ def error(message: str) -> None:
     from describe_app.core.untrusted_text import clean_text
 
     print(f"{PROG}: {clean_text(message)}", file=sys.stderr, flush=True)
+
+
+def refuse_save_path(out: Path) -> bool:
+    """Say (and True) when ``out`` cannot be saved to: it is a folder, or its folder is
+    missing; checked before the work, so nothing read or captured is lost at the end."""
+    from describe_app.core.i18n import _
+
+    if out.is_dir():
+        reason = _("it is a folder")
+    elif not out.parent.is_dir():
+        reason = _("there is no folder {folder}").format(folder=out.parent)
+    else:
+        return False
+    error(_("{name} could not be saved: {reason}.").format(name=out.name, reason=reason))
+    return True
 
 
 def print_name(name: str) -> None:

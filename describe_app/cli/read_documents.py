@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from describe_app.cli.file_names import local_file_name, odd_file_name
-from describe_app.cli.output import error, print_json, print_name
+from describe_app.cli.output import error, print_json, print_name, refuse_save_path
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
@@ -79,12 +79,7 @@ def run_read_documents(args: argparse.Namespace) -> int:
             )
         )
         return 2
-    if out is not None and not out.parent.is_dir():  # said before the reading, not after
-        error(
-            _("{name} could not be saved: {reason}.").format(
-                name=out.name, reason=_("there is no folder {folder}").format(folder=out.parent)
-            )
-        )
+    if out is not None and refuse_save_path(out):  # said before the reading, not after
         return 2
     options = ReadOptions(
         pages=args.pages,
