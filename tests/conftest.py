@@ -75,6 +75,18 @@ def page_reader() -> OcrReader:
     return ocr
 
 
+@pytest.fixture(scope="module")
+def screen_reader() -> OcrReader:
+    """The OCR reader with the screens' settings (``screen --read``), loaded once per test
+    module."""
+    from describe_app.core.describe.screen_conversation import screen_ocr_settings
+    from describe_app.core.reading.ocr_reader import OcrReader
+
+    ocr = OcrReader(screen_ocr_settings())
+    ocr.load()
+    return ocr
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Never the user's real keyring: a backend of our own, through keyring's own API."""

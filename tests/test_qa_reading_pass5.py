@@ -225,15 +225,6 @@ def test_a_timetable_with_a_bigger_day_over_each_column_stays_a_table() -> None:
 # --- the same, drawn and read by OCR --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def screen_reader() -> OcrReader:
-    from describe_app.core.describe.screen_conversation import screen_ocr_settings
-
-    reader = OcrReader(screen_ocr_settings())
-    reader.load()
-    return reader
-
-
 def _drawn(
     columns: list[list[str]],
     *,

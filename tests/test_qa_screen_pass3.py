@@ -271,17 +271,7 @@ def in_reading_order(units: list[str], lines: list[str]) -> bool:
 # --- what the command reads on each screen ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def screen_reader() -> Any:
-    from describe_app.core.describe.screen_conversation import screen_ocr_settings
-    from describe_app.core.reading.ocr_reader import OcrReader
-
-    reader = OcrReader(screen_ocr_settings())
-    reader.load()
-    return reader
-
-
-def _read(reader: Any, image: Image.Image) -> list[str]:
+def screen_lines(reader: Any, image: Image.Image) -> list[str]:
     from describe_app.core.describe.screen_conversation import read_screen_text
 
     lines: list[str] = read_screen_text(reader, image).lines
@@ -305,7 +295,7 @@ SCENES = [
 @pytest.mark.parametrize("make", SCENES)
 def test_each_screen_is_read_whole_and_in_order(screen_reader: Any, make: Any) -> None:
     scene: Scene = make()
-    lines = _read(screen_reader, scene.image)
+    lines = screen_lines(screen_reader, scene.image)
     assert word_accuracy(scene.units, lines) >= 0.95, (scene.name, lines)
     assert in_reading_order(scene.units, lines), (scene.name, lines)
 
@@ -316,14 +306,14 @@ def test_short_words_are_not_read_upside_down(screen_reader: Any) -> None:
     from describe_app.core.describe.screen_conversation import screen_ocr_settings
 
     assert not screen_ocr_settings().use_angle_classifier
-    sheet = " ".join(_read(screen_reader, spreadsheet().image))
+    sheet = " ".join(screen_lines(screen_reader, spreadsheet().image))
     assert "980" in sheet and "086" not in sheet
-    folders = _read(screen_reader, mail_client(px=10).image)[:5]
+    folders = screen_lines(screen_reader, mail_client(px=10).image)[:5]
     assert folders == FOLDERS
 
 
 def test_a_label_comes_before_its_field(screen_reader: Any) -> None:
-    lines = _read(screen_reader, settings_dialog().image)
+    lines = screen_lines(screen_reader, settings_dialog().image)
     assert "Font size: 14 points" in lines and "Voice: Alice" in lines
 
 
@@ -340,7 +330,7 @@ def _box(text: str, x: float, y: float, height: float = 16.0) -> Any:
 def _lines(boxes: list[Any]) -> list[str]:
     from tests.placed_text import PlacedText
 
-    return _read(PlacedText(boxes), Image.new("RGB", (8, 8)))
+    return screen_lines(PlacedText(boxes), Image.new("RGB", (8, 8)))
 
 
 def test_lists_side_by_side_at_one_pitch_are_panes() -> None:

@@ -24,7 +24,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tests.placed_text import PlacedText, placed_box
-from tests.test_qa_screen_pass3 import FONTS, in_reading_order, word_accuracy
+from tests.test_qa_screen_pass3 import FONTS, in_reading_order, screen_lines, word_accuracy
 
 # --- Qt widgets, drawn offscreen -----------------------------------------------------------
 
@@ -230,29 +230,12 @@ QT_SCREENS: list[Any] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def screen_reader() -> Any:
-    from describe_app.core.describe.screen_conversation import screen_ocr_settings
-    from describe_app.core.reading.ocr_reader import OcrReader
-
-    reader = OcrReader(screen_ocr_settings())
-    reader.load()
-    return reader
-
-
-def _read(reader: Any, image: Image.Image) -> list[str]:
-    from describe_app.core.describe.screen_conversation import read_screen_text
-
-    lines: list[str] = read_screen_text(reader, image).lines
-    return lines
-
-
 @pytest.mark.parametrize("make", QT_SCREENS)
 def test_each_qt_screen_is_read_whole_and_in_order(
     qapp: Any, screen_reader: Any, make: Callable[[], tuple[Image.Image, list[str]]]
 ) -> None:
     image, units = make()
-    lines = _read(screen_reader, image)
+    lines = screen_lines(screen_reader, image)
     assert word_accuracy(units, lines) >= 0.95, lines
     assert in_reading_order(units, lines), lines
 
@@ -260,7 +243,7 @@ def test_each_qt_screen_is_read_whole_and_in_order(
 def test_a_menu_list_beside_a_heading_is_not_read_across(qapp: Any, screen_reader: Any) -> None:
     """Qt's list rows are closer than a line height: the menu's first item ("Fruit") was
     read with the heading beside it, as if the two were a table's row."""
-    lines = _read(screen_reader, shop_page()[0])
+    lines = screen_lines(screen_reader, shop_page()[0])
     assert "Fruit" in lines and SHOP_TEXT[0] in lines, lines
     assert lines.index("Drinks") < lines.index(SHOP_TEXT[0]), lines
 
@@ -314,7 +297,7 @@ def test_panes_whose_first_lines_share_the_top_row_keep_them() -> None:
 
 
 def _lines(boxes: list[Any]) -> list[str]:
-    return _read(PlacedText(boxes), Image.new("RGB", (8, 8)))
+    return screen_lines(PlacedText(boxes), Image.new("RGB", (8, 8)))
 
 
 # --- screens larger than the engine reads whole ------------------------------------------------
@@ -359,7 +342,7 @@ def test_small_print_on_a_4k_screen_at_100_percent_is_not_lost(screen_reader: An
     image, words = _desktop(3840, 2160, 13)
     reader = _Counting(screen_reader)
     started = time.monotonic()
-    lines = _read(reader, image)
+    lines = screen_lines(reader, image)
     seconds = time.monotonic() - started
     assert word_accuracy(words, lines) >= 0.9, lines
     assert len(reader.sizes) > 1 and max(max(size) for size in reader.sizes[1:]) < 1200
@@ -381,7 +364,7 @@ def test_a_4k_screen_at_200_percent_is_read_whole_once(screen_reader: Any) -> No
     """Its print is large enough once shrunk: one reading, as fast as before."""
     image, words = _desktop(3840, 2160, 13, scale=2)
     reader = _Counting(screen_reader)
-    lines = _read(reader, image)
+    lines = screen_lines(reader, image)
     assert word_accuracy(words, lines) >= 0.9, lines
     assert reader.sizes == [(3840, 2160)]
 
@@ -490,4 +473,4 @@ def test_a_clipboard_picture_with_transparency_is_read(clipboard: Any, screen_re
     clipboard.setImage(image)
     picture = capture(ScreenTarget.CLIPBOARD, clipboard=_clipboard_picture)
     assert picture.source == "screen: clipboard" and picture.image.mode == "RGB"
-    assert _read(screen_reader, picture.image) == ["Exit through door B"]
+    assert screen_lines(screen_reader, picture.image) == ["Exit through door B"]
