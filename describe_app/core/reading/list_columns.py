@@ -89,11 +89,12 @@ def _ordinal(text: str) -> int | None:
 
 def _numbers(column: Sequence[Item]) -> bool:
     """Half the column's lines or more are numbers (more digits than letters)."""
-    count = sum(1 for text, _box in column if _is_number(text))
+    count = sum(1 for text, _box in column if is_number(text))
     return 2 * count >= len(column)
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """More digits than letters: an amount, a time, a date in figures, a phone number."""
     return sum(c.isdigit() for c in text) > sum(c.isalpha() for c in text)
 
 

@@ -9,7 +9,7 @@ import statistics
 from collections.abc import Sequence
 
 from describe_app.core.reading.document import Block, Line, TextPiece
-from describe_app.core.reading.list_columns import are_lists
+from describe_app.core.reading.list_columns import are_lists, is_number
 
 #: Columns whose text fills less than this share of the pitch to the next are table columns.
 TABLE_FILL = 0.7
@@ -71,10 +71,6 @@ def lines_of_words(column: Sequence[TextPiece]) -> bool:
     words = statistics.median(len(p.text.split()) for p in column)
     data = sum(1 for p in column if is_number(p.text) or p.text.rstrip().endswith(":"))
     return words >= BLOCK_WORDS and 2 * data < len(column)
-
-
-def is_number(text: str) -> bool:
-    return sum(c.isdigit() for c in text) > sum(c.isalpha() for c in text)
 
 
 def are_list_columns(columns: list[tuple[TextPiece, ...]], unit: float) -> bool:
