@@ -25,23 +25,15 @@ from describe_app.core.live.guidance import (
     look_at_frame,
     placement_cue,
 )
-from describe_app.core.live.hands_free import ChangeWatcher, WatchSettings
 from describe_app.core.live.light_meter import LightMeter
 from describe_app.core.live.view_settle import SettledViewCheck
 from describe_app.core.pictures.grey_copies import small_grey
 from describe_app.core.reading.text_finder import Region
 from tests.camera_scenes import write_video
+from tests.test_hands_free import FakeClock, run
 from tests.test_untrusted_text import PiecesDescriber
 
 STAMP = re.compile(r"^\[\d\d:\d\d\.\d\] ")
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def shapes_scene(seed: int, width: int = 640, height: int = 480) -> np.ndarray:
@@ -65,18 +57,6 @@ def sensor_noise(frame: np.ndarray, sigma: float, seed: int) -> np.ndarray:
     return np.clip(noisy, 0, 255).astype(np.uint8)
 
 
-def watch(frames: list[np.ndarray], settings: WatchSettings | None = None) -> list[float]:
-    """Feed frames at 10 a second; the times the watcher said "describe"."""
-    clock = FakeClock()
-    watcher = ChangeWatcher(settings, clock=clock)
-    times = []
-    for frame in frames:
-        if watcher.observe(frame):
-            times.append(round(clock.now, 1))
-        clock.now += 0.1
-    return times
-
-
 # --- hands-free ---------------------------------------------------------------------------
 
 
@@ -87,7 +67,7 @@ def test_an_auto_exposure_ramp_on_a_still_room_is_not_described() -> None:
         sensor_noise(np.clip(room * (0.7 + 0.6 * min(i, 150) / 150), 0, 255), 3, i)
         for i in range(200)
     ]
-    assert watch(frames) == []
+    assert run(frames) == []
 
 
 def test_a_real_change_during_an_exposure_ramp_is_still_described() -> None:
@@ -96,7 +76,7 @@ def test_a_real_change_during_an_exposure_ramp_is_still_described() -> None:
     frames = [sensor_noise(np.clip(room * (0.8 + 0.002 * i), 0, 255), 3, i) for i in range(30)] + [
         sensor_noise(np.clip(sheet * (0.86 + 0.002 * i), 0, 255), 3, i) for i in range(40)
     ]
-    times = watch(frames)
+    times = run(frames)
     assert len(times) == 1 and 3.9 <= times[0] <= 4.3
 
 
@@ -107,9 +87,9 @@ def test_a_slow_pan_is_not_described_until_it_stops(pixels_a_frame: int) -> None
     pan = [wide[:, pixels_a_frame * i : pixels_a_frame * i + 640] for i in range(min(steps, 110))]
     start = [sensor_noise(pan[0], 3, 1000 + i) for i in range(20)]  # the first view, 2 s
     frames = start + [sensor_noise(view, 3, i) for i, view in enumerate(pan)]
-    assert watch(frames) == []  # turning all along: nothing is said of a passing view
+    assert run(frames) == []  # turning all along: nothing is said of a passing view
     stopped = [sensor_noise(pan[-1], 3, 500 + i) for i in range(30)]
-    times = watch(frames + stopped)
+    times = run(frames + stopped)
     assert len(times) == 1  # once it stops, the new view is described, once
     end = (20 + len(pan)) * 0.1
     assert end + 0.9 <= times[0] <= end + 1.3
@@ -135,8 +115,8 @@ def test_a_view_that_only_flickers_or_is_dark_and_noisy_is_never_described() -> 
         for i in range(120)
     ]
     dark = [sensor_noise(room * 0.12, 12, i) for i in range(120)]
-    assert watch(flicker) == []
-    assert watch(dark) == []
+    assert run(flicker) == []
+    assert run(dark) == []
 
 
 # --- light meter --------------------------------------------------------------------------
