@@ -161,10 +161,29 @@ def test_the_whole_screen_is_the_monitor_with_the_focus() -> None:
     assert picture.source == "screen: whole screen, monitor 2 of 2"
 
 
-def test_a_window_across_two_monitors_is_cut_to_the_one_holding_most_of_it() -> None:
-    picture, grabbed = _capture(ScreenTarget.WINDOW, FakeLocator(None, Rect(1800, 0, 600, 400)))
-    assert grabbed == Rect(1920, 0, 480, 400)
-    assert picture.source == "screen: active window"
+def test_a_window_across_two_monitors_is_taken_whole() -> None:
+    screen = FakeScreen()
+    locator = FakeLocator(None, Rect(1800, 0, 600, 400))
+    picture = capture(ScreenTarget.WINDOW, grabber=screen, locator=locator)
+    assert screen.grabbed == [Rect(1920, 0, 480, 400), Rect(1800, 0, 120, 400)]
+    assert picture.source == "screen: active window" and picture.size == (600, 400)
+    assert picture.image.getpixel((0, 0)) == (1800 % 256, 0, 0)  # the left monitor's part
+    assert picture.image.getpixel((599, 399)) == (1920 % 256, 0, 0)  # the right one's
+
+
+def test_a_region_across_monitors_of_different_pixels_keeps_the_finer_ones() -> None:
+    class RetinaOnTheRight(FakeScreen):
+        def grab(self, rect: Rect) -> Image.Image:  # the right monitor: 2 pixels a point
+            image = super().grab(rect)
+            return image.resize((rect.width * 2, rect.height * 2)) if rect.x >= 1920 else image
+
+    screen = RetinaOnTheRight()
+    region = Rect(1800, 1000, 400, 200)  # below the left monitor's bottom edge on the left
+    picture = capture(ScreenTarget.REGION, region=region, grabber=screen)
+    assert picture.size == (800, 400) and picture.source == "screen: region 1800,1000 400x200"
+    assert picture.image.getpixel((10, 10)) == (1800 % 256, 1000 % 256, 0)
+    assert picture.image.getpixel((10, 300)) == (0, 0, 0)  # on no monitor: black
+    assert picture.image.getpixel((700, 300)) == (1920 % 256, 1000 % 256, 0)
 
 
 def test_a_region_and_its_errors() -> None:

@@ -142,11 +142,12 @@ def _capture_screen(
     environ: Mapping[str, str] | None,
 ) -> Picture:
     if region is not None and target is ScreenTarget.REGION:
-        rect = _inside_a_monitor(grabber, region)
+        monitors = grabber.monitors()
+        rect = _inside_a_monitor(monitors, region)
         # a region that runs off the screen is taken where it is on it, and its source
         # says what was taken (the history then names the pixels the picture holds)
         cut = "" if rect == region else f" (on the screen: {rect})"
-        return _grab(grabber, rect, f"screen: region {region}{cut}")
+        return _grab(grabber, rect, f"screen: region {region}{cut}", monitors)
     if locator is None:
         from describe_app.core.screen.focus import open_locator
 
@@ -163,19 +164,19 @@ def _grab_located(target: ScreenTarget, grabber: Grabber, locator: Locator) -> P
     if target is ScreenTarget.FOCUS:
         if focused is not None and focus_rect is not None:
             source = FOCUSED_PICTURE if focused.is_picture else "screen: focused object"
-            return _grab(grabber, focus_rect, source)
+            return _grab(grabber, focus_rect, source, monitors)
         missing = "no focused object found"
     if target in (ScreenTarget.FOCUS, ScreenTarget.WINDOW):
         rect = _usable(locator.active_window(), monitors)
         if rect is not None:
-            return _grab(grabber, rect, _source("screen: active window", missing))
+            return _grab(grabber, rect, _source("screen: active window", missing), monitors)
         missing = "no active window found"
     point = focus_rect.centre if focus_rect is not None else locator.pointer()
     monitor = monitor_for(monitors, point)
     name = "screen: whole screen"
     if len(monitors) > 1:
         name += f", monitor {monitors.index(monitor) + 1} of {len(monitors)}"
-    return _grab(grabber, monitor, _source(name, missing))
+    return _grab(grabber, monitor, _source(name, missing), monitors)
 
 
 def _source(name: str, missing: str) -> str:
@@ -183,15 +184,26 @@ def _source(name: str, missing: str) -> str:
 
 
 def _usable(rect: Rect | None, monitors: list[Rect]) -> Rect | None:
-    """``rect`` cut to the monitor that holds most of it; None if it is on none."""
+    """``rect`` cut to the screens: the smallest rectangle holding every part of it that is
+    on a monitor (a window across two monitors is taken whole); None if it is on none."""
     if rect is None or rect.is_empty:
         return None
-    best = max((rect.intersection(m) for m in monitors), key=lambda r: r.area, default=None)
-    return best if best is not None and best.area > 0 else None
+    parts = _on_monitors(rect, monitors)
+    if not parts:
+        return None
+    left, top = min(p.x for p in parts), min(p.y for p in parts)
+    right = max(p.x + p.width for p in parts)
+    bottom = max(p.y + p.height for p in parts)
+    return Rect(left, top, right - left, bottom - top)
 
 
-def _inside_a_monitor(grabber: Grabber, region: Rect) -> Rect:
-    monitors = grabber.monitors()
+def _on_monitors(rect: Rect, monitors: list[Rect]) -> list[Rect]:
+    """The parts of ``rect`` on each monitor, largest first."""
+    parts = [rect.intersection(m) for m in monitors]
+    return sorted((p for p in parts if p.area > 0), key=lambda p: p.area, reverse=True)
+
+
+def _inside_a_monitor(monitors: list[Rect], region: Rect) -> Rect:
     rect = _usable(region, monitors)
     if rect is None:
         # where the screens are, as --region takes them: the user cannot look
@@ -209,10 +221,28 @@ def _inside_a_monitor(grabber: Grabber, region: Rect) -> Rect:
     return rect
 
 
-def _grab(grabber: Grabber, rect: Rect, source: str) -> Picture:
-    image = grabber.grab(rect).convert("RGB")
+def _grab(grabber: Grabber, rect: Rect, source: str, monitors: list[Rect]) -> Picture:
+    parts = _on_monitors(rect, monitors)
+    image = _joined(grabber, rect, parts) if len(parts) > 1 else grabber.grab(rect).convert("RGB")
     log.debug("captured %s: %s, %dx%d pixels", source, rect, image.width, image.height)
     return Picture(image=image, source=source, original_size=image.size)
+
+
+def _joined(grabber: Grabber, rect: Rect, parts: list[Rect]) -> Image.Image:
+    """``rect`` across several monitors: each monitor's part grabbed on its own (a grabber
+    may not reach past one monitor, and monitors can differ in pixels per point) and set in
+    place at the finest monitor's pixels; what lies on no monitor stays black."""
+    from PIL import Image
+
+    shots = [grabber.grab(part).convert("RGB") for part in parts]
+    scale = max(shot.width / part.width for shot, part in zip(shots, parts, strict=True))
+    canvas = Image.new("RGB", (round(rect.width * scale), round(rect.height * scale)))
+    for shot, part in zip(shots, parts, strict=True):
+        size = (round(part.width * scale), round(part.height * scale))
+        if shot.size != size:
+            shot = shot.resize(size, Image.Resampling.LANCZOS)
+        canvas.paste(shot, (round((part.x - rect.x) * scale), round((part.y - rect.y) * scale)))
+    return canvas
 
 
 def _from_clipboard(clipboard: ClipboardReader | None) -> Picture:
