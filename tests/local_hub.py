@@ -5,7 +5,8 @@ each file's git blob id and, for ``*.safetensors``, its LFS sha256, and the file
 themselves, whole or from a byte offset with ``Range``), as the real hub does, so the real
 download path - progress, resuming, checksums, cache layout, later offline use - runs in
 tests without the internet. It counts the bytes it sends, can hold a file part-way
-(``hold_after``) until ``release`` is set, and can send damaged bytes (``damaged``).
+(``hold_after``) or the file list (``hold_tree``) until ``release`` is set, and can send
+damaged bytes (``damaged``).
 A gated repository (``token``) answers 401 to any request without ``Authorization: Bearer
 TOKEN``; ``cdn`` redirects each file to a second server, as the hub sends files to its CDN;
 ``authorizations`` records the Authorization header (or None) of every request.
@@ -61,6 +62,7 @@ class Hub:
         #: (file name, offset): sending that file stops at that offset until ``release``
         self.hold_after: tuple[str, int] | None = None
         self.holding = threading.Event()  # set while a file is held
+        self.hold_tree = False  # True: the file list is not sent until ``release``
         self.release = threading.Event()
         self.token: str | None = None  # set: a gated repository that needs this token
         self.cdn: str | None = None  # set: files are redirected to this server
@@ -147,6 +149,10 @@ def _handler(hub: Hub) -> type[BaseHTTPRequestHandler]:
                 siblings = [{"rfilename": n} for n in hub.files]
                 return self._json({"id": hub.repo_id, "sha": COMMIT, "siblings": siblings})
             if re.fullmatch(rf"/api/models/{repo}/tree/{COMMIT}(/.*)?", path):
+                if hub.hold_tree:
+                    hub.release.wait(30)
+                    self.close_connection = True
+                    return None
                 return self._json([hub.tree_entry(n) for n in hub.files])
             if m := re.fullmatch(rf"/{repo}/resolve/([^/]+)/(.+)", path):
                 if m.group(2) not in hub.files:

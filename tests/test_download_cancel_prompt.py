@@ -190,7 +190,30 @@ def test_a_hub_that_never_answers_fails_after_the_read_timeout(
         release.set()
         server.close()
     assert isinstance(download.raised, ModelNotAvailableError)
-    assert str(download.raised).startswith("Tiny-Test could not be downloaded: the connection")
+    assert str(download.raised) == (  # not "stopped in the middle": nothing had started
+        "Tiny-Test could not be downloaded: the model hub did not answer. Try again later; "
+        "the download continues where it stopped."
+    )
+    assert not download.started.is_set()
+
+
+def test_a_hub_that_stalls_on_the_file_list_fails_after_the_read_timeout(
+    hub_env: Path, model_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hub names the commit, then never sends the list of files: not waited for ever
+    (the hub library's list takes no timeout)."""
+    monkeypatch.setattr(hub_files, "READ_TIMEOUT_S", 0.6)
+    with serve_model(TINY_SPEC.repo_id, model_folder) as (endpoint, hub):
+        point_at(monkeypatch, endpoint)
+        hub.hold_tree = True
+        download = Job()
+        download.thread.join(GIVE_UP_S)
+        alive = download.thread.is_alive()
+        hub.release.set()
+    assert not alive, "still waiting for the hub's file list"
+    assert any("/tree/" in request for request in hub.requests)
+    assert isinstance(download.raised, ModelNotAvailableError)
+    assert "the model hub did not answer" in str(download.raised)
     assert not download.started.is_set()
 
 

@@ -29,7 +29,7 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from describe_app.core.describe.local.model_registry import MODEL_FILE_PATTERNS, ModelSpec
 from describe_app.core.errors import Cancelled
@@ -126,11 +126,8 @@ def list_files(spec: ModelSpec, token: str | None = None) -> tuple[str, list[Hub
     commit = api.model_info(spec.repo_id, revision=spec.revision, timeout=READ_TIMEOUT_S).sha
     if not commit:
         raise ValueError(f"the hub named no commit for {spec.repo_id}@{spec.revision}")
-    entries = {
-        entry.path: entry
-        for entry in api.list_repo_tree(spec.repo_id, revision=commit, recursive=True)
-        if isinstance(entry, RepoFile)
-    }
+    listed = _repo_tree(f"{api.endpoint}/api/models/{spec.repo_id}/tree/{commit}", token)
+    entries = {info["path"]: RepoFile(**info) for info in listed if info.get("type") == "file"}
     wanted = filter_repo_objects(list(entries), allow_patterns=list(MODEL_FILE_PATTERNS))
     files = []
     for name in wanted:
@@ -138,6 +135,29 @@ def list_files(spec: ModelSpec, token: str | None = None) -> tuple[str, list[Hub
         lfs = entry.lfs
         files.append(HubFile(name, entry.size, entry.blob_id, lfs.sha256 if lfs else None))
     return commit, files
+
+
+def _repo_tree(url: str, token: str | None) -> list[dict[str, Any]]:
+    """Every entry of the hub's file tree at ``url``, page after page. Asked here, not with
+    ``HfApi.list_repo_tree``, which takes no timeout: a hub that stalls on the list would
+    be waited for until the user cancels."""
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+    headers = build_hf_headers(token=token)
+    params: dict[str, Any] | None = {"recursive": True}
+    entries: list[dict[str, Any]] = []
+    next_page: str | None = url
+    while next_page:
+        response = get_session().get(
+            next_page, params=params, headers=headers, timeout=READ_TIMEOUT_S
+        )
+        hf_raise_for_status(response)
+        page = response.json()
+        if not isinstance(page, list):
+            raise ValueError(f"the hub's file list is not a list: {type(page).__name__}")
+        entries.extend(page)
+        next_page, params = response.links.get("next", {}).get("url"), None
+    return entries
 
 
 def repo_folder(spec: ModelSpec) -> Path:

@@ -178,7 +178,7 @@ class ModelDownload:
                 if stored is not None:
                     self._token = stored
                     return self._ask_hub()
-            raise self._failure(exc) from exc
+            raise self._failure(exc, asking=True) from exc
 
     def _fetch(self, commit: str, file: HubFile) -> None:
         spec = self.spec
@@ -211,10 +211,11 @@ class ModelDownload:
             raise Cancelled()
         os.replace(partial, blob)
 
-    def _failure(self, exc: BaseException) -> ModelNotAvailableError:
+    def _failure(self, exc: BaseException, *, asking: bool = False) -> ModelNotAvailableError:
+        """``asking``: while the hub was asked which files there are (before any came)."""
         if _is_gated(exc):
             return _gated(self.spec, token_sent=self._token is not None, command=self._command)
-        return _hub_failure(self.spec, exc, self._command)
+        return _hub_failure(self.spec, exc, self._command, asking=asking)
 
     def _received(self, count: int) -> None:
         self._done += count
@@ -260,9 +261,10 @@ def _network_errors() -> tuple[type[Exception], ...]:
 
 
 def _hub_failure(
-    spec: ModelSpec, exc: BaseException, command: str | None
+    spec: ModelSpec, exc: BaseException, command: str | None, *, asking: bool = False
 ) -> ModelNotAvailableError:
-    """The sentence for a failure to reach the hub or to get a file from it."""
+    """The sentence for a failure to reach the hub (``asking``: while it was asked which
+    files there are) or to get a file from it."""
     from huggingface_hub.errors import (
         RemoteEntryNotFoundError,
         RepositoryNotFoundError,
@@ -292,6 +294,11 @@ def _hub_failure(
         return ModelNotAvailableError(
             f"{failed.format(name=spec.name, status=status)} {_try_later(command)}"
         )
+    if asking and _broke_off(exc):
+        # the hub took the question and sent no answer: not "stopped in the middle" of
+        # anything the user saw start
+        failed = _("{name} could not be downloaded: the model hub did not answer.")
+        return ModelNotAvailableError(f"{failed.format(name=spec.name)} {_try_later(command)}")
     if _broke_off(exc):
         # the hub was reached and sent some of the file: the internet works, the line broke
         failed = _(
