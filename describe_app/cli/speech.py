@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from describe_app.core.errors import DescribeError
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     from describe_app.core.speech import AudioClip, SpeechEvent, SpeechOutput, SpeechSettings
@@ -79,7 +80,7 @@ class CommandLineSpeech:
         try:
             self._output = create_speech(self.settings())
         except SpeechError as exc:
-            self._report(str(exc), " The text is printed instead.")
+            self._report(str(exc), " " + _("The text is printed instead."))
             return self
         self._output.subscribe(self._on_event)
         if self._notice:
@@ -141,17 +142,16 @@ class CommandLineSpeech:
 
         path = Path(self._wav)
         if not self._wav.strip():
-            problem = "--wav needs a file name, for example --wav answer.wav."
+            problem = _("--wav needs a file name, for example --wav answer.wav.")
         elif path.is_dir():
-            problem = (
-                f"{self._wav} is a folder; --wav needs a file name, "
-                f"for example {path / 'answer.wav'}."
-            )
+            problem = _(
+                "{folder} is a folder; --wav needs a file name, for example {example}."
+            ).format(folder=self._wav, example=path / "answer.wav")
         elif not path.parent.is_dir():
-            problem = (
-                f"The folder {path.parent} does not exist, so the spoken text cannot be "
-                f"written to {self._wav}."
-            )
+            problem = _(
+                "The folder {folder} does not exist, so the spoken text cannot be written "
+                "to {file}."
+            ).format(folder=path.parent, file=self._wav)
         else:
             return
         self._wav = None
@@ -174,7 +174,8 @@ class CommandLineSpeech:
 
         if event.kind is SpeechEventKind.ERROR:
             # the default voice speaking in place of --voice: not "printed instead"
-            self._report(event.message, "" if event.goes_on else " The text is printed instead.")
+            printed = " " + _("The text is printed instead.")
+            self._report(event.message, "" if event.goes_on else printed)
 
     def _report(self, message: str, suffix: str = "") -> None:
         self.failed = True
