@@ -185,7 +185,7 @@ def check_window() -> Finding:
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
     window = QWidget()
-    window.setWindowTitle("Describe self-test")
+    window.setWindowTitle(_("Describe self-test"))
     window.show()
     app.processEvents()
     shown = window.isVisible()

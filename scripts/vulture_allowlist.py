@@ -55,6 +55,10 @@ _no_leftovers
 _no_profiles
 _english
 _english_afterwards
+_wide_and_english_afterwards
+french_settings  # tests/test_i18n_everywhere.py: the language the command runs in
+french_system
+english_system
 _own_config
 fake_screen
 _own_history
@@ -71,3 +75,4 @@ set_input_embeddings  # FusedLlamaModel: transformers calls it on a model's text
 no_repeat_ngram_size  # a GenerationConfig field, set in tests/test_fused_llama.py
 pieces_describer  # a fixture used by name in tests/test_qa_live_pass1.py
 in_french  # a fixture used by name (pytest.mark.usefixtures) in tests/test_qa_live_pass1.py
+_plurals_for_the_catalog  # cli/argparse_words.py: never called; the catalog tool reads it

@@ -49,6 +49,7 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    use_interface_language()  # first: the parser's help and argparse's words are in it
     parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     unknown = _unknown_command(words)
@@ -61,7 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from describe_app.core.i18n import _
 
-            use_interface_language()
             problem = _file_problem(word)
             if problem is not None:  # a mistyped photo.jpg is no mistyped command
                 error(problem)
@@ -74,12 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     args, extra = parser.parse_known_args(words)
     if extra:  # "Run describe-app voices --help", not the whole program's help
-        _command_parser(parser, args.command).error("unrecognized arguments: " + " ".join(extra))
+        from describe_app.core.i18n import _
+
+        unrecognized = _("unrecognized arguments: %s") % " ".join(extra)
+        _command_parser(parser, args.command).error(unrecognized)
     setup_logging(args.verbose)
     if args.self_test:
         from describe_app.self_test import run_self_test
 
-        use_interface_language()
         return run_self_test()
     if args.command is None:  # no command: the window, with every option at its default
         args = parser.parse_args([*words, "window"])

@@ -28,6 +28,7 @@ from describe_app.cli.number_options import more_than_zero, zero_or_more
 from describe_app.cli.output import print_json
 from describe_app.cli.prepare_option import add_prepare_option
 from describe_app.cli.speech import CommandLineSpeech
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     from describe_app.core.describe.describer import Describer
@@ -56,18 +57,18 @@ def add_camera_commands(
 def camera_options() -> argparse.ArgumentParser:
     """The options both commands share: which camera, and for how long."""
     camera_opts = argparse.ArgumentParser(add_help=False)
-    group = camera_opts.add_argument_group("camera")
+    group = camera_opts.add_argument_group(_("camera"))
     group.add_argument(
         "--camera",
         metavar="SOURCE",
         default="0",
-        help="camera number (0 = first, the default), an http/rtsp address, or a video file",
+        help=_("camera number (0 = first, the default), an http/rtsp address, or a video file"),
     )
     group.add_argument(
         "--max-seconds",
         type=more_than_zero,
         metavar="N",
-        help="stop after N seconds (default: never)",
+        help=_("stop after N seconds (default: never)"),
     )
     return camera_opts
 
@@ -80,8 +81,8 @@ def _add_watch(
     p = commands.add_parser(
         "watch",
         parents=parents,
-        help="hands-free: describe the camera's view each time it changes",
-        description=(
+        help=_("hands-free: describe the camera's view each time it changes"),
+        description=_(
             "Hands-free: describe what the camera sees each time the view has changed and "
             "then stayed still for a moment; say nothing while it stays the same."
         ),
@@ -91,25 +92,25 @@ def _add_watch(
         type=zero_or_more,
         default=12.0,
         metavar="LEVEL",
-        help="how different the view must be to describe it again (grey levels, default 12)",
+        help=_("how different the view must be to describe it again (grey levels, default 12)"),
     )
     p.add_argument(
         "--settle",
         type=zero_or_more,
         default=1.0,
         metavar="SECONDS",
-        help="how long the view must stay still first (default 1)",
+        help=_("how long the view must stay still first (default 1)"),
     )
     p.add_argument(
         "--interval",
         type=zero_or_more,
         default=5.0,
         metavar="SECONDS",
-        help="at least this long between two descriptions (default 5)",
+        help=_("at least this long between two descriptions (default 5)"),
     )
     add_prepare_option(
         p,
-        what=(
+        what=_(
             "start the model on a changed view in the background as soon as it stops moving, "
             "so that less is left when it has settled (a view that moved again is described "
             "from the newest frame)"
@@ -126,8 +127,8 @@ def _add_guide(
     p = commands.add_parser(
         "guide",
         parents=parents,
-        help="say how to aim the camera at a page, then read it",
-        description=(
+        help=_("say how to aim the camera at a page, then read it"),
+        description=_(
             "Reading guidance: say how to move the camera (cut off, too close, too far, hold "
             "still, too dark) until the page is in view and sharp, then read it aloud."
         ),
@@ -137,13 +138,13 @@ def _add_guide(
         type=zero_or_more,
         default=4.0,
         metavar="PER_SECOND",
-        help="frames checked per second (default 4)",
+        help=_("frames checked per second (default 4)"),
     )
-    p.add_argument("--once", action="store_true", help="stop after reading one page")
+    p.add_argument("--once", action="store_true", help=_("stop after reading one page"))
     p.add_argument(
         "--tones",
         action="store_true",
-        help=(
+        help=_(
             "play each aiming cue as a short tone instead of saying it (implies --speak); "
             "the words are still printed, and the page is still read aloud"
         ),

@@ -10,6 +10,7 @@ import sys
 from describe_app import __version__
 from describe_app.cli.output import PROG
 from describe_app.cli.pictures import run_describe, run_read
+from describe_app.core.i18n import _
 
 
 def add_demo_command(
@@ -21,8 +22,8 @@ def add_demo_command(
     commands.add_parser(
         "demo",
         parents=[model_opts],
-        help="describe and read the bundled sample pictures",
-        description=(
+        help=_("describe and read the bundled sample pictures"),
+        description=_(
             "Read the text of a sample notice and describe a sample photo, both bundled with "
             "Describe, showing the command for each. The model is downloaded first if it is "
             "not on this computer (--no-download: never)."
@@ -38,14 +39,19 @@ def run_demo(args: argparse.Namespace) -> int:
     # With --json, standard output holds only the JSON objects; the rest goes to stderr.
     say = functools.partial(print, file=sys.stderr if args.json else sys.stdout, flush=True)
     json_flag = " --json" if args.json else ""
-    say(f"Describe {__version__}: a short demonstration on {coffee.name} and {notice.name}.")
+    say(
+        _("Describe {version}: a short demonstration on {photo} and {notice}.").format(
+            version=__version__, photo=coffee.name, notice=notice.name
+        )
+    )
     say(f"\n$ {PROG} read{json_flag} {notice.name}")
     status = run_read(argparse.Namespace(images=[str(notice)], json=args.json))
     say(f"\n$ {PROG} describe{json_flag} {coffee.name}")
     args.images = [str(coffee)]
     args.detail = "brief"
     status = run_describe(args) or status
-    say(
-        "\nTry it on your own pictures: describe-app describe PHOTO  (describe-app --help for more)"
+    tip = _(
+        "Try it on your own pictures: describe-app describe PHOTO  (describe-app --help for more)"
     )
+    say("\n" + tip)
     return status

@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from describe_app.cli.output import status
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     from describe_app.core.describe.describer import Describer, GenerationSettings
@@ -42,10 +43,14 @@ def open_local_describer(args: argparse.Namespace) -> Describer:
     location = locate_model(
         args.model, allow_download=not args.no_download, on_download=_announce_download
     )
-    status(f"Loading {location.name}...")
+    status(_("Loading {model}...").format(model=location.name))
     options = LoadOptions(device=args.device, quantize=args.quantize, threads=args.threads)
     loaded = load_vlm(location.path, name=location.name, spec=location.spec, options=options)
-    status(f"Loaded in {loaded.load_seconds:.1f} s ({loaded.device}, {loaded.dtype}).")
+    status(
+        _("Loaded in {seconds:.1f} s ({device}, {dtype}).").format(
+            seconds=loaded.load_seconds, device=loaded.device, dtype=loaded.dtype
+        )
+    )
     return VlmDescriber(loaded, generation_settings(args))
 
 
@@ -74,8 +79,10 @@ def generation_settings(args: argparse.Namespace) -> GenerationSettings:
 
 def _announce_download(spec: ModelSpec) -> None:
     print(
-        f"First use: downloading {spec.name} ({spec.download_mb} MB). "
-        "This happens once; later runs work offline.",
+        _(
+            "First use: downloading {model} ({size} MB). "
+            "This happens once; later runs work offline."
+        ).format(model=spec.name, size=spec.download_mb),
         file=sys.stderr,
         flush=True,
     )

@@ -36,8 +36,8 @@ def add_doctor_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     """Register ``doctor``."""
     p = commands.add_parser(
         "doctor",
-        help="show where the logs are, the last errors, and what stops Describe keeping files",
-        description=(
+        help=_("show where the logs are, the last errors, and what stops Describe keeping files"),
+        description=_(
             "Print where Describe writes its log and crash reports, and the last errors in "
             "them; then check the settings file, the server list, Describe's folders and the "
             "free disk space, one sentence for each problem (exit status 1 when there is "
@@ -48,13 +48,13 @@ def add_doctor_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--self-test",
         dest="doctor_self_test",
         action="store_true",
-        help="also check the camera, speech, sound output, text reading, window and model",
+        help=_("also check the camera, speech, sound output, text reading, window and model"),
     )
     p.add_argument(
         "--json",
         dest="doctor_json",
         action="store_true",
-        help="print the same as one JSON object (the self-test's checks included)",
+        help=_("print the same as one JSON object (the self-test's checks included)"),
     )
 
 

@@ -25,7 +25,7 @@ from describe_app.cli.live_lines import announce, stamp
 from describe_app.cli.number_options import positive_int, zero_or_more
 from describe_app.cli.output import error, print_json, print_name, refuse_save_path, status
 from describe_app.cli.speech import CommandLineSpeech
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from describe_app.core.camera.frame_source import FrameSource
@@ -43,8 +43,8 @@ def add_document_command(
     p = commands.add_parser(
         "document",
         parents=[speech_opts, camera_options()],
-        help="document mode: guide the camera onto a page, capture it and read it",
-        description=(
+        help=_("document mode: guide the camera onto a page, capture it and read it"),
+        description=_(
             "Document mode: say what is missing (an edge out of view, too close, too far, "
             "hold still) until a whole page is in view and still, then capture it with a "
             "sound and read it with its headings, paragraphs, lists and tables. Then wait "
@@ -54,25 +54,25 @@ def add_document_command(
     p.add_argument(
         "--out",
         metavar="FILE",
-        help="save the pages read to FILE after each page (.txt, .md or a searchable .pdf)",
+        help=_("save the pages read to FILE after each page (.txt, .md or a searchable .pdf)"),
     )
     p.add_argument(
         "--pages",
         type=positive_int,
         metavar="N",
-        help="stop after N pages (default: when stopped)",
+        help=_("stop after N pages (default: when stopped)"),
     )
     p.add_argument(
         "--checks",
         type=zero_or_more,
         default=5.0,
         metavar="PER_SECOND",
-        help="frames checked per second (default 5)",
+        help=_("frames checked per second (default 5)"),
     )
     p.add_argument(
         "--tones",
         action="store_true",
-        help=(
+        help=_(
             "play each aiming cue as a short tone instead of saying it (implies --speak); "
             "the words are still printed, and the page is still read aloud"
         ),
@@ -134,10 +134,17 @@ def run_document(args: argparse.Namespace) -> int:
             document.pages.append(page)
             document.page_count = len(document.pages)
             _say_page(page, frames, speech)
-            status(f"Page {page.number} read in {time.perf_counter() - captured:.2f} s.")
+            took = time.perf_counter() - captured
+            status(
+                _("Page {number} read in {seconds:.2f} s.").format(number=page.number, seconds=took)
+            )
             if out is not None:
                 save_document(document, out)
-                status(f"Saved {len(document.pages)} page(s) to {out}.")
+                count = len(document.pages)
+                saved = ngettext(
+                    "Saved {count} page to {path}.", "Saved {count} pages to {path}.", count
+                )
+                status(saved.format(count=count, path=out))
             if args.pages and len(document.pages) >= args.pages:
                 break
         if not document.pages:

@@ -20,20 +20,20 @@ from describe_app.core.i18n import _
 
 def add_models_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``models`` and its actions."""
-    p = commands.add_parser("models", help="list, download or locate models")
+    p = commands.add_parser("models", help=_("list, download or locate models"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser(
-        "list", help="the models Describe can use, what each costs here, which are downloaded"
+        "list", help=_("the models Describe can use, what each costs here, which are downloaded")
     )
-    listing.add_argument("--json", action="store_true", help="print one JSON object per model")
-    d = actions.add_parser("download", help="download a model (default: SmolVLM-256M-Instruct)")
+    listing.add_argument("--json", action="store_true", help=_("print one JSON object per model"))
+    d = actions.add_parser("download", help=_("download a model (default: SmolVLM-256M-Instruct)"))
     d.add_argument("name", nargs="?", metavar="NAME")
-    d = actions.add_parser("path", help="print the folder a model is stored in")
+    d = actions.add_parser("path", help=_("print the folder a model is stored in"))
     d.add_argument("name", nargs="?", metavar="NAME")
     t = actions.add_parser(
-        "token", help="keep the hub's access token for gated models in the system keyring"
+        "token", help=_("keep the hub's access token for gated models in the system keyring")
     )
-    t.add_argument("--forget", action="store_true", help="remove the stored token")
+    t.add_argument("--forget", action="store_true", help=_("remove the stored token"))
 
 
 def run_models(args: argparse.Namespace) -> int:

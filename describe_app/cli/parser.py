@@ -7,6 +7,7 @@ import argparse
 from typing import NoReturn
 
 from describe_app import __version__
+from describe_app.cli.argparse_words import translate_argparse
 from describe_app.cli.camera import add_camera_commands
 from describe_app.cli.demo import add_demo_command
 from describe_app.cli.doctor import add_doctor_command
@@ -20,6 +21,7 @@ from describe_app.cli.screen import add_screen_command
 from describe_app.cli.servers import add_servers_command
 from describe_app.cli.speech import add_voices_command
 from describe_app.cli.window import add_window_command
+from describe_app.core.i18n import _
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -39,23 +41,32 @@ class OneLineParser(argparse.ArgumentParser):
         use_interface_language()
         said = " ".join(clean_text(message).split()).rstrip(".")
         hint = _("Run {command} --help to see its options.").format(command=self.prog)
-        self.exit(2, f"{self.prog}: error: {said}. {hint}\n")
+        line = _("{program}: error: {problem}.").format(program=self.prog, problem=said)
+        self.exit(2, f"{line} {hint}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the interface language set now (argparse's own words too:
+    set the language first, as :func:`describe_app.cli.app.main` does)."""
+    translate_argparse()
     parser: argparse.ArgumentParser = OneLineParser(
         prog=PROG,
-        description=(
+        description=_(
             "Describe: hear what is in front of you. Describes pictures and reads their text "
             "with a vision-language model that runs on this computer; no picture leaves it."
         ),
-        epilog="Run 'describe-app COMMAND --help' for the options of a command.",
+        epilog=_("Run 'describe-app COMMAND --help' for the options of a command."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show program's version number and exit"),  # argparse's own is not translated
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help=(
+        help=_(
             "check the camera, speech, sound output, display, text reading, window and model;"
             " print a report"
         ),
@@ -65,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose",
         action="count",
         default=0,
-        help="show progress and timings (twice: debug log)",
+        help=_("show progress and timings (twice: debug log)"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     model_opts = model_options()
@@ -99,6 +110,6 @@ def _verbose_after_the_command(parser: argparse.ArgumentParser) -> None:
                     "--verbose",
                     action="count",
                     default=argparse.SUPPRESS,
-                    help="show progress and timings (twice: debug log)",
+                    help=_("show progress and timings (twice: debug log)"),
                 )
             _verbose_after_the_command(command)

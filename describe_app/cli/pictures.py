@@ -28,6 +28,7 @@ from describe_app.cli.read_documents import (
 )
 from describe_app.cli.speech import CommandLineSpeech
 from describe_app.core.errors import Cancelled, ImageError
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     from describe_app.core.describe.conversation import Conversation
@@ -47,51 +48,55 @@ def add_picture_commands(
     p = commands.add_parser(
         "describe",
         parents=[model_opts, speech_opts],
-        help="describe pictures",
-        description="Describe each picture, printing each sentence as soon as it is written.",
+        help=_("describe pictures"),
+        description=_("Describe each picture, printing each sentence as soon as it is written."),
     )
     p.add_argument(
-        "images", nargs="+", metavar="IMAGE", help="picture files (JPEG, PNG, HEIC, ...)"
+        "images", nargs="+", metavar="IMAGE", help=_("picture files (JPEG, PNG, HEIC, ...)")
     )
     p.add_argument(
         "--detail",
         choices=("brief", "high"),
         default="brief",
-        help="brief (default) or high: longer and more detailed",
+        help=_("brief (default) or high: longer and more detailed"),
     )
 
     p = commands.add_parser(
         "ask",
         parents=[model_opts, speech_opts],
-        help="ask questions about a picture",
+        help=_("ask questions about a picture"),
         description=(
-            "Ask one or more questions about a picture; each question knows the earlier answers."
+            _("Ask one or more questions about a picture; each question knows the earlier answers.")
         ),
     )
     p.add_argument("image", metavar="IMAGE")
-    p.add_argument("questions", nargs="*", metavar="QUESTION", help="questions, asked in order")
+    p.add_argument("questions", nargs="*", metavar="QUESTION", help=_("questions, asked in order"))
     p.add_argument(
         "-i",
         "--interactive",
         action="store_true",
-        help="then keep asking questions typed on standard input (empty line ends)",
+        help=_("then keep asking questions typed on standard input (empty line ends)"),
     )
 
     p = commands.add_parser(
         "read",
         parents=[speech_opts],
-        help="read the text in pictures, PDFs and multi-page TIFFs (OCR)",
-        description="Read the text in each picture, line by line in reading order. A PDF is "
-        "read from its text layer, or by OCR where its pages are scans.",
+        help=_("read the text in pictures, PDFs and multi-page TIFFs (OCR)"),
+        description=_(
+            "Read the text in each picture, line by line in reading order. A PDF is "
+            "read from its text layer, or by OCR where its pages are scans."
+        ),
     )
     p.add_argument("images", nargs="+", metavar="FILE")
     add_document_read_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+    p.add_argument("--json", action="store_true", help=_("print one JSON object per picture"))
     p.add_argument(
         "--layout",
         action="store_true",
-        help="read each picture as a page: headings, paragraphs, lists, tables, columns in "
-        "order, printed as Markdown",
+        help=_(
+            "read each picture as a page: headings, paragraphs, lists, tables, columns in "
+            "order, printed as Markdown"
+        ),
     )
 
 
@@ -309,7 +314,7 @@ def read_and_print(
     result: OcrResult, picture: Picture, args: argparse.Namespace, speech: CommandLineSpeech
 ) -> None:
     """Print (or with ``--json``, one object) and say the lines read on ``picture``."""
-    lines = result.lines or ["No text found."]
+    lines = result.lines or [_("No text found.")]
     if args.json:
         print_json(
             {
@@ -376,7 +381,8 @@ def run_and_print(
     t = result.timings
     if "first_sentence" in t:
         status(
-            f"First sentence after {t['first_sentence']:.2f} s, "
-            f"done after {t['total']:.2f} s ({result.new_tokens} tokens)."
+            _(
+                "First sentence after {first:.2f} s, done after {total:.2f} s ({tokens} tokens)."
+            ).format(first=t["first_sentence"], total=t["total"], tokens=result.new_tokens)
         )
     return result

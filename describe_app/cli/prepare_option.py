@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import argparse
 
+from describe_app.core.i18n import _
+
 PREPARE_CHOICES = ("always", "mains", "never")
 
 
 def add_prepare_option(parser: argparse.ArgumentParser, *, what: str, default: str | None) -> None:
     """Add ``--prepare``; ``what`` says what is prepared and what for, ``default`` the
     choice without it (None: the settings')."""
-    said_default = f"default: {default}" if default else "default: as in the settings"
+    if default:
+        said_default = _("default: {choice}").format(choice=default)
+    else:
+        said_default = _("default: as in the settings")
     parser.add_argument(
         "--prepare",
         choices=PREPARE_CHOICES,
         default=default,
-        help=(
-            f"{what}: always, only on mains power (no battery counts as mains), or never "
-            f"({said_default}); pictures are never sent to a server in the background"
-        ),
+        help=_(
+            "{what}: always, only on mains power (no battery counts as mains), or never "
+            "({default}); pictures are never sent to a server in the background"
+        ).format(what=what, default=said_default),
     )

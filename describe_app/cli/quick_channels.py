@@ -24,7 +24,7 @@ from describe_app.cli.number_options import more_than_zero
 from describe_app.cli.output import error, print_json, print_name
 from describe_app.cli.pictures import Handler, for_each_picture
 from describe_app.cli.speech import CommandLineSpeech
-from describe_app.core.i18n import N_
+from describe_app.core.i18n import N_, _
 
 if TYPE_CHECKING:
     from describe_app.core.camera.frame_source import FrameSource
@@ -44,8 +44,8 @@ def add_quick_channel_commands(
     p = commands.add_parser(
         "codes",
         parents=[speech_opts],
-        help="read QR codes and barcodes in pictures or in the camera's view",
-        description=(
+        help=_("read QR codes and barcodes in pictures or in the camera's view"),
+        description=_(
             "Read every QR code and barcode (EAN, UPC, Code 128, Data Matrix and more) in "
             "each picture: its kind and what it holds; a product code digit by digit. With "
             "--camera, read each code as it comes into view, and say how to aim at a code "
@@ -56,30 +56,32 @@ def add_quick_channel_commands(
         ),
     )
     _pictures_or_camera(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object per picture or code")
+    p.add_argument(
+        "--json", action="store_true", help=_("print one JSON object per picture or code")
+    )
 
     p = commands.add_parser(
         "colour",
         aliases=["color"],
         parents=[speech_opts],
-        help="name the colour in the middle of pictures",
-        description=(
+        help=_("name the colour in the middle of pictures"),
+        description=_(
             "Name the colour of what is in the middle of each picture in plain words (for "
             "example 'dark navy blue'), and a second colour when the middle has two. "
             "For the light level of a picture, use 'describe-app light'."
         ),
     )
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="picture files")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help=_("picture files"))
     p.add_argument(
-        "--precise", action="store_true", help="choose from about 180 names ('cornflower blue')"
+        "--precise", action="store_true", help=_("choose from about 180 names ('cornflower blue')")
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+    p.add_argument("--json", action="store_true", help=_("print one JSON object per picture"))
 
     p = commands.add_parser(
         "light",
         parents=[speech_opts],
-        help="how light pictures are, or a light meter tone from the camera",
-        description=(
+        help=_("how light pictures are, or a light meter tone from the camera"),
+        description=_(
             "Say how light each picture is, in words (very dark, dark, dim, medium light, "
             "bright, very bright) and from 0 to 100. With --camera, the light meter: a short "
             "tone four times a second, higher the more light the middle of the view shows, "
@@ -89,22 +91,22 @@ def add_quick_channel_commands(
         ),
     )
     _pictures_or_camera(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object per picture")
+    p.add_argument("--json", action="store_true", help=_("print one JSON object per picture"))
 
 
 def _pictures_or_camera(p: argparse.ArgumentParser) -> None:
-    p.add_argument("images", nargs="*", metavar="IMAGE", help="picture files")
-    group = p.add_argument_group("camera")
+    p.add_argument("images", nargs="*", metavar="IMAGE", help=_("picture files"))
+    group = p.add_argument_group(_("camera"))
     group.add_argument(
         "--camera",
         metavar="SOURCE",
-        help="use this camera instead of pictures: a number (0 = first), an address or a video",
+        help=_("use this camera instead of pictures: a number (0 = first), an address or a video"),
     )
     group.add_argument(
         "--max-seconds",
         type=more_than_zero,
         metavar="N",
-        help="stop after N seconds (default: never)",
+        help=_("stop after N seconds (default: never)"),
     )
 
 

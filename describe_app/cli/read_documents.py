@@ -36,21 +36,23 @@ if TYPE_CHECKING:
 def add_document_read_options(p: argparse.ArgumentParser) -> None:
     """The ``read`` command's options for documents."""
     p.add_argument(
-        "--pages", metavar="RANGE", help="only these pages of a PDF or TIFF, e.g. 2-5 or 1,3,7-"
+        "--pages", metavar="RANGE", help=_("only these pages of a PDF or TIFF, e.g. 2-5 or 1,3,7-")
     )
     p.add_argument(
         "--out",
         metavar="FILE",
-        help="also save the text as FILE: .txt, .md, or .pdf (searchable: the page pictures "
-        "with their words findable)",
+        help=_(
+            "also save the text as FILE: .txt, .md, or .pdf (searchable: the page pictures "
+            "with their words findable)"
+        ),
     )
     p.add_argument(
         "--describe-images",
         action="store_true",
-        help="also describe the pictures printed on PDF pages (with the model)",
+        help=_("also describe the pictures printed on PDF pages (with the model)"),
     )
     p.add_argument(
-        "--model", metavar="NAME_OR_FOLDER", help="with --describe-images: the model to use"
+        "--model", metavar="NAME_OR_FOLDER", help=_("with --describe-images: the model to use")
     )
 
 

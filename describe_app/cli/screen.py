@@ -46,28 +46,28 @@ def add_screen_command(
     p = commands.add_parser(
         "screen",
         parents=[model_opts, speech_opts],
-        help="describe what is on the screen",
-        description=(
+        help=_("describe what is on the screen"),
+        description=_(
             "Describe the screen (the monitor with the focus), the focused object, the "
             "active window, a region or the clipboard's picture; or read its text."
         ),
     )
-    target = p.add_argument_group("what to capture (default: the whole screen)")
+    target = p.add_argument_group(_("what to capture (default: the whole screen)"))
     which = target.add_mutually_exclusive_group()
     which.add_argument(
         "--focus",
         dest="target",
         action="store_const",
         const="focus",
-        help="the control that has the keyboard focus (else the active window)",
+        help=_("the control that has the keyboard focus (else the active window)"),
     )
     which.add_argument(
-        "--window", dest="target", action="store_const", const="window", help="the active window"
+        "--window", dest="target", action="store_const", const="window", help=_("the active window")
     )
     which.add_argument(
         "--region",
         metavar="X,Y,W,H",
-        help=(
+        help=_(
             "a rectangle in screen pixels, e.g. 0,0,800,600 (one that starts left of or "
             "above the screen with an equals sign: --region=-40,0,800,600)"
         ),
@@ -77,20 +77,20 @@ def add_screen_command(
         dest="target",
         action="store_const",
         const="clipboard",
-        help="the picture copied to the clipboard",
+        help=_("the picture copied to the clipboard"),
     )
-    p.add_argument("--read", action="store_true", help="read the text on it (OCR) instead")
+    p.add_argument("--read", action="store_true", help=_("read the text on it (OCR) instead"))
     p.add_argument(
         "--ask",
         action="append",
         default=[],
         metavar="QUESTION",
-        help="ask about the capture instead (repeat for follow-up questions)",
+        help=_("ask about the capture instead (repeat for follow-up questions)"),
     )
     p.add_argument(
         "--send-screen",
         action="store_true",
-        help="allow this capture to go to the --server (screens can hold mail and passwords)",
+        help=_("allow this capture to go to the --server (screens can hold mail and passwords)"),
     )
     p.set_defaults(target="screen")
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from describe_app.cli.number_options import positive_int
 from describe_app.core.describe.remote.api_keys import API_KEY_ENV
+from describe_app.core.i18n import _
 
 if TYPE_CHECKING:
     from describe_app.core.describe.describer import Describer
@@ -32,31 +33,35 @@ if TYPE_CHECKING:
 
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     """The ``--server`` options, for every command that describes."""
-    group = parser.add_argument_group("inference server (pictures are sent to it)")
+    group = parser.add_argument_group(_("inference server (pictures are sent to it)"))
     group.add_argument(
         "--server",
         metavar="NAME_OR_URL",
-        help="describe with a server from 'servers list', or the server at this address "
-        "(e.g. http://127.0.0.1:8000); the pictures are sent to it",
+        help=_(
+            "describe with a server from 'servers list', or the server at this address "
+            "(e.g. http://127.0.0.1:8000); the pictures are sent to it"
+        ),
     )
     group.add_argument(
-        "--server-model", metavar="NAME", help="the model to ask the server for (default: its own)"
+        "--server-model",
+        metavar="NAME",
+        help=_("the model to ask the server for (default: its own)"),
     )
     group.add_argument(
         "--server-timeout",
         type=positive_int,
         metavar="SECONDS",
-        help="stop waiting when the server is silent this long (default 120)",
+        help=_("stop waiting when the server is silent this long (default 120)"),
     )
     group.add_argument(
         "--allow-insecure",
         action="store_true",
-        help="allow plain http to a server outside this computer and the private network",
+        help=_("allow plain http to a server outside this computer and the private network"),
     )
     group.add_argument(
         "--fallback-local",
         action="store_true",
-        help="use the model on this computer when the server cannot be reached",
+        help=_("use the model on this computer when the server cannot be reached"),
     )
 
 
@@ -64,37 +69,37 @@ def add_servers_command(commands: Any) -> None:
     """The ``servers`` command (``commands`` is the parser's subparsers object)."""
     p = commands.add_parser(
         "servers",
-        help="add, list, test or remove inference servers (vLLM, llama.cpp, Ollama, ...)",
-        description=(
+        help=_("add, list, test or remove inference servers (vLLM, llama.cpp, Ollama, ...)"),
+        description=_(
             "Inference servers that speak the OpenAI chat-completions API. Pictures are sent "
             "to a server only when a command is given --server NAME."
         ),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = actions.add_parser("add", help="add a server (or replace one of the same name)")
+    a = actions.add_parser("add", help=_("add a server (or replace one of the same name)"))
     a.add_argument("name", metavar="NAME")
-    a.add_argument("url", metavar="URL", help="e.g. http://gpu-box:8000 or https://host/v1")
-    a.add_argument("--model", default="", help="the model to ask for (default: the server's)")
+    a.add_argument("url", metavar="URL", help=_("e.g. http://gpu-box:8000 or https://host/v1"))
+    a.add_argument("--model", default="", help=_("the model to ask for (default: the server's)"))
     a.add_argument(
-        "--timeout", type=positive_int, metavar="SECONDS", help="time limit (default 120)"
+        "--timeout", type=positive_int, metavar="SECONDS", help=_("time limit (default 120)")
     )
     a.add_argument(
-        "--max-side", type=positive_int, metavar="PX", help="picture size sent (default 1024)"
+        "--max-side", type=positive_int, metavar="PX", help=_("picture size sent (default 1024)")
     )
     a.add_argument(
         "--key",
         action="store_true",
-        help="ask for an API key and keep it in the system keyring",
+        help=_("ask for an API key and keep it in the system keyring"),
     )
     a.add_argument(
         "--allow-insecure",
         action="store_true",
-        help="allow plain http although the server is outside the private network",
+        help=_("allow plain http although the server is outside the private network"),
     )
-    actions.add_parser("list", help="the servers added so far")
-    t = actions.add_parser("test", help="connect and list the server's models")
+    actions.add_parser("list", help=_("the servers added so far"))
+    t = actions.add_parser("test", help=_("connect and list the server's models"))
     t.add_argument("name", metavar="NAME_OR_URL")
-    r = actions.add_parser("remove", help="forget a server, its API key and its password")
+    r = actions.add_parser("remove", help=_("forget a server, its API key and its password"))
     r.add_argument("name", metavar="NAME")
 
 
@@ -183,13 +188,21 @@ def _add(args: argparse.Namespace, store: Any) -> int:
     elif profile.name in store.load() and store.get(profile.name).api_key:
         keys.delete(profile.name)
     moved = store.put(profile)
-    extra = f", model {profile.model}" if profile.model else ""
-    extra += ", API key in the system keyring" if profile.api_key else ""
+    extra = _(", model {model}").format(model=profile.model) if profile.model else ""
+    extra += _(", API key in the system keyring") if profile.api_key else ""
     # The address is shown without a password typed into it (http://user:secret@host).
-    _say(f"Added {profile.name}: {redact_address(profile.url)}{extra}.")
+    _say(
+        _("Added {name}: {address}{details}.").format(
+            name=profile.name, address=redact_address(profile.url), details=extra
+        )
+    )
     for name in moved:
         _say(_(PASSWORD_KEPT).format(name=name))
-    _say(f"Pictures are sent there only when you add --server {_quoted(profile.name)}.")
+    _say(
+        _("Pictures are sent there only when you add --server {name}.").format(
+            name=_quoted(profile.name)
+        )
+    )
     return 0
 
 
@@ -198,16 +211,17 @@ def _list(store: Any) -> int:
 
     profiles = store.load()
     if not profiles:
-        _say("No servers yet. Add one with: describe-app servers add NAME URL")
+        _say(_("No servers yet. Add one with: describe-app servers add NAME URL"))
         return 0
     for profile in profiles.values():
-        notes = [f"model {profile.model}" if profile.model else "the server's own model"]
+        model = _("model {model}").format(model=profile.model) if profile.model else None
+        notes = [model or _("the server's own model")]
         if profile.api_key:
-            notes.append("API key in the system keyring")
+            notes.append(_("API key in the system keyring"))
         if profile.password:
-            notes.append("password in the system keyring")
+            notes.append(_("password in the system keyring"))
         if profile.allow_insecure:
-            notes.append("plain http allowed")
+            notes.append(_("plain http allowed"))
         _say(f"{profile.name}: {redact_address(profile.url)} ({', '.join(notes)})")
     return 0
 
@@ -227,17 +241,21 @@ def _remove(args: argparse.Namespace, store: Any) -> int:
     from describe_app.core.describe.remote.remote_errors import KeyringUnavailableError
 
     profile = store.remove(args.name)
-    _say(f"Removed {profile.name}.")
+    _say(_("Removed {name}.").format(name=profile.name))
     if profile.api_key:
         try:
             SystemKeyring().delete(profile.name)
         except KeyringUnavailableError as exc:
-            _notice(f"Its API key may still be in the system keyring: {exc}")
+            _notice(
+                _("Its API key may still be in the system keyring: {problem}").format(problem=exc)
+            )
     if profile.password:
         try:
             store.forget_password(profile.name)
         except KeyringUnavailableError as exc:
-            _notice(f"Its password may still be in the system keyring: {exc}")
+            _notice(
+                _("Its password may still be in the system keyring: {problem}").format(problem=exc)
+            )
     return 0
 
 
@@ -248,12 +266,12 @@ def _read_key() -> str:
     if sys.stdin.isatty():
         import getpass
 
-        key = getpass.getpass("API key (not shown): ")
+        key = getpass.getpass(_("API key (not shown): "))
     else:
         key = sys.stdin.readline()
     key = key.strip()
     if not key:
-        raise ServerSetupError("No API key was given.")
+        raise ServerSetupError(_("No API key was given."))
     usable_api_key(key)  # refused now, not at the first picture (and never echoed)
     return key
 

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def add_voices_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``voices``."""
-    commands.add_parser("voices", help="list the voices installed for speech")
+    commands.add_parser("voices", help=_("list the voices installed for speech"))
 
 
 def run_voices(args: argparse.Namespace) -> int:
@@ -32,10 +32,10 @@ def run_voices(args: argparse.Namespace) -> int:
 
     voices = list_voices()
     for voice in voices:
-        languages = ", ".join(voice.languages) or "unknown language"
+        languages = ", ".join(voice.languages) or _("unknown language")
         print(f"{voice.id}: {voice.name} ({languages})")
     if not voices:
-        print("No voices are installed.")
+        print(_("No voices are installed."))
     return 0
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager, suppress
 
 from describe_app.cli import interrupts
 from describe_app.cli.prepare_option import add_prepare_option
+from describe_app.core.i18n import _
 
 
 def add_window_command(
@@ -24,17 +25,17 @@ def add_window_command(
     p = commands.add_parser(
         "window",
         parents=[model_opts],
-        help="open the Describe window (the default when no command is given)",
-        description="Open the window: camera preview, Space describes, Ctrl+O opens a photo.",
+        help=_("open the Describe window (the default when no command is given)"),
+        description=_("Open the window: camera preview, Space describes, Ctrl+O opens a photo."),
     )
     p.add_argument(
         "--camera",
         metavar="SOURCE",
-        help="camera number (0 = first), an http/rtsp address, a video file, or 'none'",
+        help=_("camera number (0 = first), an http/rtsp address, a video file, or 'none'"),
     )
     add_prepare_option(
         p,
-        what=(
+        what=_(
             "prepare answers in the background (a camera view that stays still, a photo "
             "just opened), so that Space answers sooner"
         ),
@@ -43,10 +44,12 @@ def add_window_command(
     p.add_argument(
         "--in-tray",
         action="store_true",
-        help="start in the system tray with the window hidden (as when started with the "
-        "desktop session); the global keys work at once",
+        help=_(
+            "start in the system tray with the window hidden (as when started with the "
+            "desktop session); the global keys work at once"
+        ),
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="photos to describe at once")
+    p.add_argument("files", nargs="*", metavar="FILE", help=_("photos to describe at once"))
 
 
 def run_window_command(args: argparse.Namespace) -> int:

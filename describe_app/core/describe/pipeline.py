@@ -22,6 +22,7 @@ from describe_app.core.describe.describer import Describer, DescribeRequest
 from describe_app.core.describe.doubt_wording import hedged
 from describe_app.core.describe.prompts import tidy_sentence
 from describe_app.core.errors import Cancelled
+from describe_app.core.i18n import N_, _
 from describe_app.core.pictures.picture_check import PictureCheck, check_picture
 from describe_app.core.sentences import SentenceSplitter
 from describe_app.core.untrusted_text import TextCleaner
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 #: Receives each complete sentence and its index (0 = first).
 SentenceSink = Callable[[str, int], None]
 
-EMPTY_ANSWER = "The model gave no answer. Please try again."
+EMPTY_ANSWER = N_("The model gave no answer. Please try again.")
 
 
 @dataclass
@@ -150,7 +151,7 @@ def run_request(
             on_sentence(stopped, len(sentences))
     if not sentences:
         meter.not_the_models()
-        emit(stopped or EMPTY_ANSWER)
+        emit(stopped or _(EMPTY_ANSWER))
     timings["preprocess"] = call_start + stats.preprocess_seconds
     if stats.first_token_seconds is not None:
         timings["first_token"] = call_start + stats.first_token_seconds

@@ -58,6 +58,7 @@ from describe_app.core.describe.worker_events import (
     in_background,
 )
 from describe_app.core.errors import Cancelled, DescribeError
+from describe_app.core.i18n import _
 from describe_app.core.reading.ocr_reader import TextReader
 
 __all__ = [  # the jobs and events are used from here by the window and the command line
@@ -288,7 +289,7 @@ class ModelWorker:
     def _ensure_describer(self) -> Describer | None:
         if self._describer is not None:
             return self._describer
-        self._emit(Loading("Loading the description model."))
+        self._emit(Loading(_("Loading the description model.")))
         try:
             if getattr(self._factory, "reports_progress", False):
                 # e.g. LocalModelRecipe: says when a first-use download starts and how far
@@ -301,7 +302,9 @@ class ModelWorker:
             return None
         except Exception as exc:
             log.exception("loading the model failed")
-            self._load_error = f"The description model could not be loaded ({exc})."
+            self._load_error = _("The description model could not be loaded ({error}).").format(
+                error=exc
+            )
             self._emit(LoadFailed(self._load_error))
             return None
         warm_up = getattr(describer, "warm_up", None)
@@ -324,7 +327,7 @@ class ModelWorker:
             describer = self._ensure_describer()
             if describer is None:
                 self._emit(
-                    Failed(job_id, self._load_error or "The description model is not available.")
+                    Failed(job_id, self._load_error or _("The description model is not available."))
                 )
                 return
             result = run_request(
@@ -343,7 +346,8 @@ class ModelWorker:
             self._emit(Failed(job_id, str(exc)))
         except Exception as exc:
             log.exception("request %d failed", job_id)
-            self._emit(Failed(job_id, f"Something went wrong while describing ({exc})."))
+            said = _("Something went wrong while describing ({error}).").format(error=exc)
+            self._emit(Failed(job_id, said))
 
     def _put_back(self, job_id: int, job: Job) -> bool:
         """A background job set aside for a preparation waits to run again (True), unless
@@ -362,7 +366,7 @@ class ModelWorker:
             return
         if self._reader is None:
             if self._reader_factory is None:
-                self._emit(Failed(job_id, "Text reading is not available."))
+                self._emit(Failed(job_id, _("Text reading is not available.")))
                 return
             self._reader = self._reader_factory()
         result = self._reader.read(job.picture.image)

@@ -296,7 +296,7 @@ class Pyttsx3Synthesizer:
         self._finished.set()
 
     def _on_error(self, exception: BaseException | None = None, **_kwargs: object) -> None:
-        self._failure = exception or RuntimeError("unknown error")
+        self._failure = exception or RuntimeError(_("unknown error"))
         self._finished.set()
 
 

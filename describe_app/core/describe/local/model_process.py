@@ -54,6 +54,7 @@ from describe_app.core.describe.worker import (
     WorkerEvent,
 )
 from describe_app.core.diagnostics.restarts import RestartBudget
+from describe_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,8 @@ class LocalModelRecipe:
         def started(spec: ModelSpec) -> None:
             name["model"] = spec.name
             if report is not None:
-                report(
-                    LoadProgress(
-                        f"First use: downloading {spec.name} ({spec.download_mb} MB). "
-                        "This happens once."
-                    )
-                )
+                said = _("First use: downloading {model} ({size} MB). This happens once.")
+                report(LoadProgress(said.format(model=spec.name, size=spec.download_mb)))
 
         def progressed(fraction: float) -> None:
             step = int(fraction * 10)  # a report every tenth, not every packet
@@ -107,7 +104,10 @@ class LocalModelRecipe:
             if report is None or step <= last["step"] or step >= 10:
                 return
             last["step"] = step
-            report(LoadProgress(f"Downloading {name['model']}: {step * 10}%.", fraction))
+            said = _("Downloading {model}: {percent}%.").format(
+                model=name["model"], percent=step * 10
+            )
+            report(LoadProgress(said, fraction))
 
         location = locate_model(
             self.model,

@@ -280,7 +280,9 @@ def _pick_device(wanted: str, torch: Any) -> str:
     if wanted == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if wanted.startswith("cuda") and not torch.cuda.is_available():
-        raise ModelLoadError("No CUDA graphics card is available; use --device cpu.")
+        raise ModelLoadError(_("No CUDA graphics card is available; use --device cpu."))
     if wanted not in ("cpu",) and not wanted.startswith("cuda"):
-        raise ModelLoadError(f"Unknown device {wanted}; use auto, cpu or cuda.")
+        raise ModelLoadError(
+            _("Unknown device {device}; use auto, cpu or cuda.").format(device=wanted)
+        )
     return wanted

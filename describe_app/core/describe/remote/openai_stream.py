@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from describe_app.core.i18n import _
+
 #: A line longer than this is not a chat-completions stream (a chunk is a few hundred bytes).
 MAX_LINE_CHARS = 1_000_000
 #: How much of the server's error message we repeat to the user.
@@ -65,7 +67,7 @@ class SseParser:
             start = match.end()
         self._buffer = buffer[start:]
         if len(self._buffer) > MAX_LINE_CHARS:
-            raise StreamFormatError("a line of the stream is too long")
+            raise StreamFormatError(_("a line of the stream is too long"))
         return events
 
     def finish(self) -> bool:
@@ -121,30 +123,32 @@ def read_chunk(data: str) -> Chunk:
     try:
         obj = json.loads(data)
     except ValueError:
-        raise StreamFormatError(f"an event is not JSON: {_clip(data)!r}") from None
+        raise StreamFormatError(
+            _("an event is not JSON: {data}").format(data=repr(_clip(data)))
+        ) from None
     if not isinstance(obj, dict):
-        raise StreamFormatError("an event is not a JSON object")
+        raise StreamFormatError(_("an event is not a JSON object"))
     if "error" in obj:
         # Clipped like an error body's message: a server can put megabytes in it.
-        raise StreamReportedError(_clip(_message_from(obj)) or "unknown error")
+        raise StreamReportedError(_clip(_message_from(obj)) or _("unknown error"))
     choices = obj.get("choices")
     if not isinstance(choices, list):
-        raise StreamFormatError("an event has no 'choices'")
+        raise StreamFormatError(_("an event has no 'choices'"))
     model = obj.get("model") if isinstance(obj.get("model"), str) else None
     tokens = _completion_tokens(obj.get("usage"))
     if not choices:  # OpenAI's last chunk with usage only
         return Chunk(model=model, completion_tokens=tokens)
     choice = choices[0]
     if not isinstance(choice, dict):
-        raise StreamFormatError("a choice is not a JSON object")
+        raise StreamFormatError(_("a choice is not a JSON object"))
     delta = choice.get("delta")
     if delta is None and isinstance(choice.get("message"), dict):
         delta = choice["message"]  # a server that sent a whole message as one chunk
     if not isinstance(delta, dict):
-        raise StreamFormatError("a choice has no 'delta'")
+        raise StreamFormatError(_("a choice has no 'delta'"))
     content = delta.get("content")
     if content is not None and not isinstance(content, str):
-        raise StreamFormatError("a delta's content is not text")
+        raise StreamFormatError(_("a delta's content is not text"))
     finish = choice.get("finish_reason")
     finish = finish if isinstance(finish, str) and finish else None
     return Chunk(
@@ -174,11 +178,11 @@ def read_completion(body: bytes) -> Chunk:
     try:
         obj = json.loads(body)
     except ValueError:
-        raise StreamFormatError("the answer is neither an event stream nor JSON") from None
+        raise StreamFormatError(_("the answer is neither an event stream nor JSON")) from None
     if not isinstance(obj, dict):
-        raise StreamFormatError("the answer is not a JSON object")
+        raise StreamFormatError(_("the answer is not a JSON object"))
     if "error" in obj:
-        raise StreamReportedError(_clip(_message_from(obj)) or "unknown error")
+        raise StreamReportedError(_clip(_message_from(obj)) or _("unknown error"))
     return read_chunk(json.dumps(obj))
 
 

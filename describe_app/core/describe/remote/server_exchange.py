@@ -170,7 +170,7 @@ class Exchange:
             if self._first_malformed is not None and not self._good_events:
                 raise self._first_malformed  # nothing readable at all: not our kind of stream
             if not seen_chunk and not cut_off:
-                raise StreamFormatError("the stream ended without any event")
+                raise StreamFormatError(_("the stream ended without any event"))
             # Every server marks the end (finish_reason or [DONE]): without it, the answer
             # was cut off.
             raise _broke_off(self._context.host)
