@@ -24,10 +24,13 @@ from typing import TYPE_CHECKING, Protocol
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _
 from describe_app.core.reading.document import Document, Line, Page
+from describe_app.core.reading.form_wording import word_line
 from describe_app.core.reading.ocr_reader import OcrSettings
 from describe_app.core.reading.page_range import parse_pages
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
     from PIL import Image
 
     from describe_app.core.pictures.images import Picture
@@ -57,6 +60,9 @@ SCAN_DPI = 150
 #: without it all 30 were right. (A whole page upside down or on its side is turned round
 #: by :mod:`~describe_app.core.reading.page_orientation`.)
 SCAN_OCR_SETTINGS = OcrSettings(use_angle_classifier=False)
+#: A text PDF page with drawings is rendered at this resolution to find a form's lines to
+#: write on and boxes to tick drawn on it (:mod:`~describe_app.core.reading.form_marks`).
+FORM_DPI = 144
 #: File name endings read as documents rather than single pictures.
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff")
 #: How a TIFF file starts (little-endian, big-endian).
@@ -191,13 +197,15 @@ def open_pages(path: str | Path, *, working_side: int | None = None) -> PageSour
 def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bool) -> Page:
     """A page read from its picture by OCR (turned upright first if it lay turned), its
     lines in reading order by columns (a two-column page one column after the other)."""
+    from describe_app.core.reading.form_marks import with_form_marks
     from describe_app.core.reading.page_layout import lines_in_reading_order
     from describe_app.core.reading.page_orientation import read_upright
     from describe_app.core.reading.print_weight import mark_bold
 
     image, result = read_upright(reader, image)
     if result.line_boxes:
-        lines = lines_in_reading_order([box for line in result.line_boxes for box in line])
+        boxes = with_form_marks(_gray(image), [box for line in result.line_boxes for box in line])
+        lines = lines_in_reading_order(boxes)
         lines = mark_bold(lines, image)  # a bold heading the size of the body is a heading
     else:  # a reader that gives lines without boxes (a fake)
         lines = [Line(text) for text in result.lines]
@@ -222,7 +230,9 @@ class _PdfSource:
             # text side by side on one level (columns written row by row): in column order
             lines = _in_reading_order(lines)
         if not self._is_scan(index, lines):
-            page = Page(index + 1, lines, self._pdf.page_size(index), from_text_layer=True)
+            lines = self._with_drawn_marks(index, lines)
+            worded = [word_line(line) for line in lines]  # a form's blanks and boxes
+            page = Page(index + 1, worded, self._pdf.page_size(index), from_text_layer=True)
         else:
             image = self._pdf.render(index, SCAN_DPI)
             page = ocr_page(index + 1, image, reader, options.keep_images)
@@ -234,6 +244,19 @@ class _PdfSource:
 
     def page_picture(self, index: int, dpi: float) -> Image.Image:
         return self._pdf.render(index, dpi)
+
+    def _with_drawn_marks(self, index: int, lines: list[Line]) -> list[Line]:
+        """The lines with the blanks and boxes to tick drawn on the page put in (a form
+        whose lines to write on are drawn, not typed as "____")."""
+        from describe_app.core.reading.form_marks import lines_with_form_marks
+
+        if not lines or not all(line.pieces for line in lines) or not self._pdf.has_drawings(index):
+            return lines
+        picture = self._pdf.render(index, FORM_DPI)
+        width, _height = self._pdf.page_size(index)
+        if abs(picture.width - width * FORM_DPI / 72) > 2:
+            return lines  # shown turned: the picture is not in the text's space
+        return lines_with_form_marks(lines, _gray(picture), FORM_DPI / 72)
 
     def _is_scan(self, index: int, lines: Sequence[Line]) -> bool:
         """True for a page to read by OCR: too few letters in its text layer, or only a
@@ -277,6 +300,13 @@ def _in_reading_order(lines: Sequence[Line]) -> list[Line]:
     from describe_app.core.reading.page_layout import lay_out
 
     return lay_out([piece for line in lines for piece in line.pieces])[0]
+
+
+def _gray(image: Image.Image) -> NDArray[np.uint8]:
+    """The page's picture in one channel (for :mod:`.form_marks`)."""
+    import numpy as np
+
+    return np.asarray(image.convert("L"), dtype=np.uint8)
 
 
 def _letters(lines: Sequence[Line]) -> int:

@@ -60,6 +60,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from describe_app.core.reading.document import Block, Box, Line, Page, TextPiece
+from describe_app.core.reading.form_wording import has_form_marks, word_line
 from describe_app.core.reading.list_columns import LIST_MARK
 from describe_app.core.reading.page_tables import (
     CELL_WORDS,
@@ -140,8 +141,11 @@ class _Row:
     #: Printed bold (its pieces marked by :mod:`~describe_app.core.reading.print_weight`).
     bold: bool = False
     #: One of two or more lines one after the other that end in ":", a form's fields
-    #: ("Name:", "Date of birth:"; see :func:`_placed_as_headings`): never a heading.
+    #: ("Name:", "Date of birth:"; see :func:`_placed_as_headings`), or a line with a
+    #: form's blank or box (:mod:`.form_wording`): never a heading.
     label: bool = False
+    #: A line with a form's blank or box (:mod:`.form_wording`): a block of its own.
+    field: bool = False
 
     @property
     def middle(self) -> float:
@@ -409,6 +413,8 @@ def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
         built = Line.from_boxes(line)
         if not built.text:
             continue
+        field = has_form_marks(built.text)  # a form's blank or box, worded: "Name: blank"
+        built = word_line(built)
         width = sum(p.box[2] - p.box[0] for p in built.pieces)
         rows.append(
             _Row(
@@ -420,6 +426,8 @@ def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
                 height=statistics.median(height(p) for p in built.pieces),
                 char_width=width / max(1, sum(len(p.text.strip()) for p in built.pieces)),
                 bold=_mostly_bold(built.pieces, bold),
+                label=field,
+                field=field,
             )
         )
     return rows
@@ -511,7 +519,8 @@ def _placed_as_headings(
             and before.left < row.right
             and row.top - before.bottom < 0.5 * body.height
         )
-        placed.append(replace(row, set_apart=after[index] and not under_body, label=labels[index]))
+        label = labels[index] or row.label
+        placed.append(replace(row, set_apart=after[index] and not under_body, label=label))
     out, start = [], 0
     for rows in rows_of:
         out.append(placed[start : start + len(rows)])
@@ -595,6 +604,8 @@ def _runs(rows: list[_Row], body: _Body, inner: Sequence[float] = ()) -> list[li
             previous is None
             or pitches[index - 1] > PARAGRAPH_PITCH * usual
             or _is_heading(row, body) != _is_heading(previous, body)
+            or row.field
+            or previous.field
         ):
             runs.append([row])
         else:

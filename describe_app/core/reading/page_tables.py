@@ -9,6 +9,7 @@ import statistics
 from collections.abc import Sequence
 
 from describe_app.core.reading.document import Block, Line, TextPiece
+from describe_app.core.reading.form_wording import word_form, word_line
 from describe_app.core.reading.list_columns import are_lists, is_number
 
 #: Columns whose text fills less than this share of the pitch to the next are table columns.
@@ -95,9 +96,9 @@ def table_of(columns: tuple[tuple[TextPiece, ...], ...]) -> tuple[list[Line], Bl
     lines, texts = [], []
     for row in rows_across(columns, unit):
         cells = [" ".join(p.text.strip() for p in row if p in column) for column in columns]
-        texts.append(" | ".join(cell.replace("|", "/") for cell in cells))
+        texts.append(" | ".join(word_form(cell).replace("|", "/") for cell in cells))
         ordered = tuple(sorted(row, key=lambda p: p.box[0]))
-        lines.append(Line(" ".join(p.text.strip() for p in ordered), ordered))
+        lines.append(word_line(Line(" ".join(p.text.strip() for p in ordered), ordered)))
     return lines, Block("table", "\n".join(texts))
 
 

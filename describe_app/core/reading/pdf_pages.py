@@ -163,6 +163,13 @@ class PdfPages:
             covered += max(0.0, right - left) * max(0.0, top - bottom)
         return min(1.0, covered / (width * height)) if width > 0 and height > 0 else 0.0
 
+    def has_drawings(self, index: int) -> bool:
+        """True when lines or shapes are drawn on the page (a form's lines and boxes)."""
+        import pypdfium2.raw as pdfium_c
+
+        page = self._page(index)
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
+
     def _page(self, index: int) -> Any:
         try:
             return self._pdf[index]
