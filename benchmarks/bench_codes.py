@@ -13,7 +13,12 @@ and a harder "tiny" placement) and on a frame with no code:
 One thread for OpenCV, as in the app's frame checks. Prints a table and writes
 benchmarks/results/bench_codes.json.
 
-    .venv/bin/python benchmarks/bench_codes.py [--repeat 3]
+``--camera`` also measures Describe's reader in the real-world camera conditions of QA pass 5
+(tests/code_scenes.py: ``CAMERA_CONDITIONS``: blur, defocus, motion, small, tilted, dim,
+shadow, glare, JPEG, round a bottle, light on dark, 1280x720): frames read of each kind,
+misreadings (must be none) and processor milliseconds per frame, each frame by a new reader.
+
+    .venv/bin/python benchmarks/bench_codes.py [--repeat 3] [--camera [--seeds 3]]
 """
 
 from __future__ import annotations
@@ -35,7 +40,17 @@ from PIL import Image
 from describe_app.core.pictures.colour_names import middle_colour
 from describe_app.core.reading.codes import ZxingCodeReader
 from tests.camera_scenes import background
-from tests.code_scenes import PLACEMENTS, Placement, code_cases, scene_with
+from tests.code_scenes import (
+    CAMERA_CONDITIONS,
+    CAMERA_KINDS,
+    PLACEMENTS,
+    Placement,
+    camera_expected,
+    camera_frame,
+    code_cases,
+    scene_with,
+    varied,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HARD = {"tiny": Placement(scale=0.3)}
@@ -113,6 +128,41 @@ def measure(reader: Reader, repeat: int) -> dict[str, Any]:
     }
 
 
+def camera_conditions(seeds: int) -> dict[str, Any]:
+    """Describe's reader in each of pass 5's camera conditions: ``seeds`` frames of each
+    kind (level, a little turned, then turned any way), each read by a new reader."""
+    rows: dict[str, Any] = {}
+    for name, shot in CAMERA_CONDITIONS.items():
+        per_kind: dict[str, int] = {}
+        wrong: list[str] = []
+        times: list[float] = []
+        for kind in CAMERA_KINDS:
+            per_kind[kind] = 0
+            for seed in range(seeds):
+                frame = camera_frame(kind, varied(shot, seed), seed)
+                reader = ZxingCodeReader()
+                start = time.thread_time()
+                found = {(code.kind, code.text) for code in reader.read(frame).codes}
+                times.append(time.thread_time() - start)
+                per_kind[kind] += camera_expected(kind) in found
+                wrong += [f"{kind} {seed}: {f}" for f in found if f != camera_expected(kind)]
+        rows[name] = {
+            "read": sum(per_kind.values()),
+            "tried": seeds * len(CAMERA_KINDS),
+            "per_kind": per_kind,
+            "misread": wrong,
+            "cpu_ms_median": round(1000 * statistics.median(times), 1),
+        }
+        row = rows[name]
+        kinds = " ".join(f"{kind}={n}" for kind, n in per_kind.items())
+        print(
+            f"{name:36} {row['read']:>3}/{row['tried']:<3} {row['cpu_ms_median']:>6} ms"
+            f"  {kinds}{'  MISREAD ' + '; '.join(wrong) if wrong else ''}",
+            flush=True,
+        )
+    return rows
+
+
 def colour_ms(repeat: int) -> float:
     picture = Image.fromarray(background()[:, :, ::-1].copy(), "RGB")
     times = []
@@ -126,6 +176,12 @@ def colour_ms(repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="reads of each frame (default 3)")
+    parser.add_argument(
+        "--camera", action="store_true", help="also pass 5's camera conditions (minutes)"
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=3, help="frames of each kind per condition (default 3)"
+    )
     args = parser.parse_args()
     cv2.setNumThreads(1)
     rows = {
@@ -144,10 +200,14 @@ def main() -> int:
         print(f"{name} missed: {', '.join(row['missed']) or 'none'}")
     colour = colour_ms(args.repeat)
     print(f"colour of the middle: {colour} ms per picture")
+    camera = camera_conditions(args.seeds) if args.camera else None
     from machine import stamp
 
     RESULTS.mkdir(exist_ok=True)
-    out = stamp({"codes": rows, "colour_ms": colour, "repeat": args.repeat})
+    results: dict[str, Any] = {"codes": rows, "colour_ms": colour, "repeat": args.repeat}
+    if camera is not None:
+        results["camera_conditions"] = {"seeds": args.seeds, "rows": camera}
+    out = stamp(results)
     (RESULTS / "bench_codes.json").write_text(json.dumps(out, indent=2))
     return 0
 
