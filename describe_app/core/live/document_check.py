@@ -75,6 +75,23 @@ GLARE_DROP = 4.0
 #: A burnt-out patch narrower than this share of the page's size is paper between lines of
 #: print, or a margin's strip, not glare over the print.
 GLARE_WIDTH_SHARE = 0.04
+#: On burnt-out paper (:func:`washed_out_print`): the print's strength near a point is the
+#: most contrast within a window as wide as this percentile of the distances to the
+#: nearest ink (the gap between lines) ...
+PRINT_GAP_SHARE = 85
+#: ... print is gone under this share of the page's usual strength, faded under this one,
+GONE_STRENGTH = 0.25
+FADED_STRENGTH = 0.6
+#: ... and a wide patch where it is gone is glare when print that fades makes up this share
+#: of it and the fading round it.
+FADED_RING = 0.25
+#: ... and the fading print's strength spreads this much (the quartiles, as shares of the
+#: usual strength): a halo fades gradually, a line of grey print is grey all along.
+HALO_SPREAD = 0.08
+#: ... and the halo rings the core: fading print at least this many windows wide for each
+#: pixel of the core's edge, on average (print cut off along one side of a blank patch,
+#: a sheet laid over part of the page, fades along that side only).
+HALO_WIDTH = 0.12
 #: Print is darker than the paper round it (the brightest within a few pixels) by this
 #: many grey levels.
 INK_DROP = 30
@@ -194,15 +211,13 @@ def glare_on_page(grey: np.ndarray, outline: PageOutline) -> float:
     # the paper: the page less the patches (and their halo) and the print
     halo = cv2.dilate(clipped, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide))) > 0
     paper = grey[on_page & ~halo & ~ink]
-    if paper.size < 0.2 * area or float(np.median(paper)) > GLARE_LEVEL - GLARE_DROP:
-        return 0.0  # paper burnt out all over: bright paper, not a reflection on it
-    ys, xs = np.nonzero(ink)
-    if xs.size < 0.002 * area:
+    print_area = _print_area(ink, on_page, area)
+    if print_area is None:
         return 0.0  # no print on the page for glare to hide
-    left, right = np.percentile(xs, (1, 99))
-    top, bottom = np.percentile(ys, (1, 99))
-    print_area = np.zeros_like(on_page)
-    print_area[int(top) : int(bottom) + 1, int(left) : int(right) + 1] = True
+    if paper.size < 0.2 * area or float(np.median(paper)) > GLARE_LEVEL - GLARE_DROP:
+        # Paper burnt out all over: the patch is not told from the paper, but glare over
+        # the print still shows where the print fades out and vanishes.
+        return washed_out_print(grey, on_page, print_area, size) / area
     hidden = 0
     count, labels, stats, _centres = cv2.connectedComponentsWithStats(clipped)
     for label in range(1, count):
@@ -211,6 +226,79 @@ def glare_on_page(grey: np.ndarray, outline: PageOutline) -> float:
         if inside >= 0.5 * stats[label, cv2.CC_STAT_AREA]:
             hidden += inside
     return hidden / area
+
+
+def _print_area(ink: np.ndarray, on_page: np.ndarray, area: int) -> np.ndarray | None:
+    """The box the page's print covers (1st to 99th percentile of the ink), within the
+    page; None when there is too little print."""
+    import numpy as np
+
+    ys, xs = np.nonzero(ink)
+    if xs.size < 0.002 * area:
+        return None
+    left, right = np.percentile(xs, (1, 99))
+    top, bottom = np.percentile(ys, (1, 99))
+    print_area = np.zeros_like(on_page)
+    print_area[int(top) : int(bottom) + 1, int(left) : int(right) + 1] = True
+    return np.asarray(print_area & on_page)
+
+
+def washed_out_print(
+    grey: np.ndarray, on_page: np.ndarray, print_area: np.ndarray, size: float
+) -> int:
+    """How many pixels of the print a reflection washes out, on a page whose paper is burnt
+    out already (so the reflection is as white as the paper round it).
+
+    The print's strength near each point (the most contrast within about the gap between
+    lines, :data:`PRINT_GAP_SHARE` of the distances to the nearest ink) is steady over a
+    printed page. A reflection leaves a core where the print is gone (under
+    :data:`GONE_STRENGTH` of the page's usual strength), wide
+    (:data:`GLARE_WIDTH_SHARE`), ringed by a halo where the print fades
+    (:data:`FADED_STRENGTH`): at least :data:`FADED_RING` of the ring round the core. A
+    blank gap between paragraphs, or the ragged end of a line, has print at full strength
+    right up to its edge; a line of grey print fades but has no core where it is gone, nor
+    the gradual fading of a halo (:data:`HALO_SPREAD`); print cut off along one side of a
+    blank patch fades there only, not round it (:data:`HALO_WIDTH`)."""
+    import cv2
+    import numpy as np
+
+    paper_round = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    contrast = np.where(on_page, paper_round.astype(np.float32) - grey, 0).astype(np.float32)
+    ink = contrast > INK_DROP
+    distance = cv2.distanceTransform(np.where(ink, 0, 255).astype(np.uint8), cv2.DIST_L2, 3)
+    gap = float(np.percentile(distance[print_area], PRINT_GAP_SHARE))
+    window = max(5, 2 * round(gap) + 3)
+    strength = cv2.dilate(contrast, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (window, window)))
+    usual = float(np.median(strength[print_area]))
+    if usual < INK_DROP:
+        return 0
+    gone = print_area & (strength < GONE_STRENGTH * usual)
+    faded = print_area & (strength >= GONE_STRENGTH * usual) & (strength < FADED_STRENGTH * usual)
+    wide = max(3, round(size * GLARE_WIDTH_SHARE)) | 1
+    core = cv2.morphologyEx(
+        gone.astype(np.uint8) * 255,
+        cv2.MORPH_OPEN,
+        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide)),
+    )
+    hidden = 0
+    count, labels, _stats, _centres = cv2.connectedComponentsWithStats(
+        (gone | faded).astype(np.uint8)
+    )
+    for label in range(1, count):
+        patch = labels == label
+        fading = patch & faded
+        if np.count_nonzero(fading) < FADED_RING * np.count_nonzero(patch):
+            continue
+        if not (core[patch] > 0).any():
+            continue  # print that fades but is nowhere gone: grey print
+        low, high = np.percentile(strength[fading] / usual, (25, 75))
+        if high - low < HALO_SPREAD:
+            continue  # a halo fades gradually; grey print is grey all along
+        inner = (core > 0) & patch
+        edge = inner & ~(cv2.erode(inner.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        if np.count_nonzero(fading) >= HALO_WIDTH * window * np.count_nonzero(edge):
+            hidden += int(np.count_nonzero(patch))
+    return hidden
 
 
 def page_moved(before: PageOutline | None, now: PageOutline | None) -> float | None:
