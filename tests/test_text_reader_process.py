@@ -7,8 +7,10 @@ import os
 import signal
 
 import pytest
+from PIL import Image
 
 from describe_app.core.errors import OcrError
+from describe_app.core.i18n import _, set_language
 from describe_app.core.reading.ocr_reader import OcrReader
 from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS
 from describe_app.core.reading.text_reader_process import ChildTextReader
@@ -37,3 +39,18 @@ def test_the_child_reads_as_this_process_does_and_comes_back_after_dying() -> No
         assert reader.read(page).lines == here.lines  # a new child
     finally:
         reader.close()
+
+
+@pytest.mark.slow
+def test_the_childs_sentences_are_in_the_windows_language() -> None:
+    set_language("fr")
+    reader = ChildTextReader(DOCUMENT_OCR_SETTINGS)
+    try:
+        expected = _("The picture is empty, so there is no text to read.")
+        with pytest.raises(OcrError) as caught:
+            reader.read(Image.new("RGB", (0, 0)))
+    finally:
+        reader.close()
+        set_language("en")
+    assert expected != "The picture is empty, so there is no text to read."
+    assert str(caught.value) == expected

@@ -166,9 +166,9 @@ class OcrReader:
     def read(self, image: Image.Image) -> OcrResult:
         """Read the text in ``image``; the first call also loads the engine."""
         if not isinstance(image, Image.Image):
-            raise OcrError("Text can only be read from a picture.")
+            raise OcrError(_("Text can only be read from a picture."))
         if image.width < 1 or image.height < 1:
-            raise OcrError("The picture is empty, so there is no text to read.")
+            raise OcrError(_("The picture is empty, so there is no text to read."))
         start = time.perf_counter()
         with self._lock:
             engine = self._ensure_engine()
@@ -179,7 +179,7 @@ class OcrReader:
                 )
                 boxes = _text_boxes(output, rgb.width * rgb.height)
             except Exception as exc:
-                raise OcrError("The text in this picture could not be read.") from exc
+                raise OcrError(_("The text in this picture could not be read.")) from exc
         line_boxes = [line for line in group_lines(boxes) if _line_text(line)]
         lines = [_line_text(line) for line in line_boxes]
         seconds = time.perf_counter() - start
@@ -199,7 +199,7 @@ class OcrReader:
         except Exception as exc:
             logger.debug("OCR engine failed to load", exc_info=True)
             raise OcrError(
-                "Text reading is not available: its models could not be loaded."
+                _("Text reading is not available: its models could not be loaded.")
             ) from exc
         self._engine = engine
         logger.info("OCR engine loaded in %.2f s", time.perf_counter() - start)

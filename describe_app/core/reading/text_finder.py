@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from describe_app.core.errors import OcrError
+from describe_app.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class RapidTextFinder:
             try:
                 output = engine(arr, use_det=True, use_cls=False, use_rec=False)
             except Exception as exc:
-                raise OcrError("Text could not be looked for in this frame.") from exc
+                raise OcrError(_("Text could not be looked for in this frame.")) from exc
         boxes: Any = getattr(output, "boxes", None)
         if boxes is None:
             return []
@@ -105,6 +106,6 @@ class RapidTextFinder:
             except Exception as exc:
                 log.debug("text detector failed to load", exc_info=True)
                 raise OcrError(
-                    "Text reading is not available: its models could not be loaded."
+                    _("Text reading is not available: its models could not be loaded.")
                 ) from exc
         return self._engine

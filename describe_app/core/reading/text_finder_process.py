@@ -30,7 +30,7 @@ from typing import Any
 from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.diagnostics.restarts import RestartBudget, log_folder
 from describe_app.core.errors import OcrError
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, current_language, set_language
 from describe_app.core.reading.text_finder import RapidTextFinder, Region
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,10 @@ class ProcessTextFinder:
         pipe: tuple[Any, Any] = ctx.Pipe()  # a Connection pair (PipeConnection on Windows)
         ours, theirs = pipe
         process = ctx.Process(
-            target=_serve, args=(theirs, self._side_limit), name="text-finder", daemon=True
+            target=_serve,
+            args=(theirs, self._side_limit, current_language()),
+            name="text-finder",
+            daemon=True,
         )
         process.start()
         theirs.close()
@@ -172,8 +175,10 @@ class ProcessTextFinder:
         return "stopped", _("Text could not be looked for: the text finder stopped.")
 
 
-def _serve(conn: Connection, side_limit: int) -> None:
-    """The child: load the detector, then answer each frame until told to stop (None)."""
+def _serve(conn: Connection, side_limit: int, language: str) -> None:
+    """The child: load the detector, then answer each frame until told to stop (None); its
+    sentences in the window's ``language``."""
+    set_language(language)
     # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     run_below_the_desktop()  # before ONNX Runtime starts its threads: they inherit it

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.errors import OcrError
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, current_language, set_language
 from describe_app.core.reading.ocr_reader import OcrReader, OcrResult, OcrSettings
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class ChildTextReader:
                     max_workers=1,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_child,
-                    initargs=(self.settings,),
+                    initargs=(self.settings, current_language()),
                 )
             pool = self._pool
         try:
@@ -87,9 +87,11 @@ class ChildTextReader:
             raise OcrError(_("Text could not be read: the text reader stopped.")) from exc
 
 
-def _start_child(settings: OcrSettings) -> None:
-    """In the child: make its reader (loaded at the first call)."""
+def _start_child(settings: OcrSettings, language: str) -> None:
+    """In the child: make its reader (loaded at the first call); its sentences in the
+    window's ``language``."""
     global _child_reader
+    set_language(language)
     run_below_the_desktop()  # before ONNX Runtime starts its threads: they inherit it
     _child_reader = OcrReader(settings)
 

@@ -54,7 +54,7 @@ from describe_app.core.describe.worker import (
     WorkerEvent,
 )
 from describe_app.core.diagnostics.restarts import RestartBudget
-from describe_app.core.i18n import _
+from describe_app.core.i18n import _, current_language, set_language
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,7 @@ class _Child:
         self.preparing = False  # it works ahead of the user: a crash is laid at no door
         self.process = ctx.Process(
             target=_serve_then_exit,
-            args=(*factories, self.commands, self.events, os.getpid()),
+            args=(*factories, self.commands, self.events, os.getpid(), current_language()),
             name=name,
             daemon=True,
         )
@@ -369,8 +369,11 @@ def _serve(
     commands: Any,
     events: Any,
     parent_pid: int,
+    language: str,
 ) -> None:
-    """The child process: a ModelWorker driven by the command queue."""
+    """The child process: a ModelWorker driven by the command queue, its sentences in the
+    window's ``language``."""
+    set_language(language)
     run_below_the_desktop()  # before any thread starts: they inherit it
     # a terminal Ctrl+C reaches the whole process group: the parent decides and ends us
     signal.signal(signal.SIGINT, signal.SIG_IGN)
