@@ -16,6 +16,7 @@ import pytest
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from describe_app.core.i18n import set_language
 from describe_app.core.reading.document import Document, Page
 from describe_app.core.reading.document_export import document_text, page_markdown
 from describe_app.core.reading.document_reader import read_document
@@ -172,6 +173,15 @@ EXPECTED_FORM = [
 def test_a_forms_marks_are_worded(text: str, words: str) -> None:
     assert word_form(text) == words
     assert word_form(words) == words  # worded text has no marks left
+
+
+def test_a_forms_words_are_in_the_interface_language() -> None:
+    set_language("fr")
+    try:
+        said = [word_form("Signature ____"), word_form("☑ Oui ☐ Non")]
+    finally:
+        set_language("en")
+    assert said == ["Signature : vide", "Oui, cochée ; Non, non cochée"]
 
 
 @pytest.mark.parametrize(

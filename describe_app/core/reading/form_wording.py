@@ -40,8 +40,6 @@ _EMPTY = r"☐|\[\s?\]"
 _TICKED = r"[☑☒✅]|\[[xX✓✔]\]"
 _BOX = re.compile(rf"({_EMPTY}|{_TICKED})")
 _IS_TICKED = re.compile(rf"^(?:{_TICKED})$")
-#: What a line's worded boxes are joined with.
-_BOX_JOIN = "; "
 
 
 def has_form_marks(text: str) -> bool:
@@ -81,7 +79,10 @@ def word_form(text: str) -> str:
     else:  # "☐ Yes ☐ No", "Do you drive? ☐ Yes ☐ No": each box before its label
         labels, lead = texts[1:], texts[0]
     said = [_box_words(box, label) for box, label in zip(boxes, labels, strict=True)]
-    return " ".join(part for part in (lead, _BOX_JOIN.join(said)) if part)
+    joined = said[0]
+    for next_box in said[1:]:  # "Yes, ticked; No, not ticked" (French: " ; ")
+        joined = _("{before}; {after}").format(before=joined, after=next_box)
+    return " ".join(part for part in (lead, joined) if part)
 
 
 def _words_for_blanks(text: str) -> str:
@@ -89,7 +90,12 @@ def _words_for_blanks(text: str) -> str:
     text = _DOTTED.sub(" " + blank, text)
     text = _BLANK.sub(blank, text)
     # "Signature ____" (a label with no colon, or one set under its line): "Signature: blank"
-    text = re.sub(rf"(\w)\s+{re.escape(blank)}$", rf"\1: {blank}", text.rstrip())
+    said = _("{label}: {blank}")  # French puts a space before the colon
+    text = re.sub(
+        rf"(\w)\s+{re.escape(blank)}$",
+        lambda found: said.format(label=found.group(1), blank=blank),
+        text.rstrip(),
+    )
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
