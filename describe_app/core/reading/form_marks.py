@@ -38,7 +38,7 @@ import numpy as np
 
 from describe_app.core.reading.document import Line, TextPiece
 from describe_app.core.reading.form_wording import BLANK_MARK, EMPTY_BOX, TICKED_BOX
-from describe_app.core.reading.reading_order import TextBox
+from describe_app.core.reading.reading_order import PlacedBox, TextBox
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -96,29 +96,6 @@ class _Mark:
         return TextBox.from_points(self.text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
 
 
-@dataclass(frozen=True)
-class _Piece:
-    box: TextBox
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @classmethod
-    def of(cls, box: TextBox) -> _Piece:
-        xs = [x for x, _ in box.corners]
-        ys = [y for _, y in box.corners]
-        return cls(box, min(xs), min(ys), max(xs), max(ys))
-
-    @property
-    def text(self) -> str:
-        return box_text(self.box)
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-
 def box_text(box: TextBox) -> str:
     return box.text.strip()
 
@@ -127,7 +104,7 @@ def with_form_marks(gray: NDArray[np.uint8], boxes: Sequence[TextBox]) -> list[T
     """OCR's ``boxes`` of a page with a piece put in for each blank and box to tick found
     on its picture ``gray`` (one channel), and the pieces that were only those marks left
     out (see the module docstring). Without text on the page nothing is looked for."""
-    pieces = [_Piece.of(box) for box in boxes if box_text(box)]
+    pieces = [PlacedBox.of(box) for box in boxes if box_text(box)]
     if not pieces:
         return list(boxes)
     unit = statistics.median(p.height for p in pieces)
@@ -167,13 +144,13 @@ def lines_with_form_marks(
         return list(lines)
     found = []
     for box in marked:
-        piece = _Piece.of(box)
+        piece = PlacedBox.of(box)
         place = (piece.left / scale, piece.top / scale, piece.right / scale, piece.bottom / scale)
         found.append(TextPiece(piece.text, place, bold=(piece.text, place) in bold))
     return lay_out(found, text_order=True)[0]
 
 
-def _read_already(mark: _Mark, marks: Sequence[_Mark], pieces: Sequence[_Piece]) -> bool:
+def _read_already(mark: _Mark, marks: Sequence[_Mark], pieces: Sequence[PlacedBox]) -> bool:
     """True for a mark the text holds already: a blank over a piece with "__" in it, or
     boxes over a piece with as many ☐ or ☑ in it (a PDF's text layer; OCR leaves some out)."""
     for piece in pieces:
@@ -186,7 +163,7 @@ def _read_already(mark: _Mark, marks: Sequence[_Mark], pieces: Sequence[_Piece])
     return False
 
 
-def _written_in(piece: _Piece, rules: Sequence[_Mark], unit: float) -> _Piece:
+def _written_in(piece: PlacedBox, rules: Sequence[_Mark], unit: float) -> PlacedBox:
     """The piece without the "_" OCR read for the line under what is written on it
     ("_John Smith")."""
     if "_" not in piece.text or not any(_overlap(piece, rule) > unit for rule in rules):
@@ -194,7 +171,7 @@ def _written_in(piece: _Piece, rules: Sequence[_Mark], unit: float) -> _Piece:
     text = _EDGE_UNDERSCORE.sub("", piece.text)
     if text == piece.text or not text.strip():
         return piece
-    return _Piece.of(_piece_box(text, piece.left, piece.top, piece.right, piece.bottom))
+    return PlacedBox.of(_piece_box(text, piece.left, piece.top, piece.right, piece.bottom))
 
 
 # --- the picture --------------------------------------------------------------------------
@@ -348,7 +325,7 @@ def _rules(ink: NDArray[np.uint8], unit: float) -> list[_Mark]:
 
 
 def _blanks(
-    ink: NDArray[np.uint8], unit: float, pieces: Sequence[_Piece], found: Sequence[_Mark]
+    ink: NDArray[np.uint8], unit: float, pieces: Sequence[PlacedBox], found: Sequence[_Mark]
 ) -> list[_Mark]:
     """The ``found`` lines that are to write on, with nothing written on them, beside
     or over a label."""
@@ -380,7 +357,7 @@ def _written_on(ink: NDArray[np.uint8], line: _Mark, unit: float) -> bool:
     return strip > WRITTEN_SHARE
 
 
-def _in_print(line: _Mark, unit: float, pieces: Sequence[_Piece]) -> bool:
+def _in_print(line: _Mark, unit: float, pieces: Sequence[PlacedBox]) -> bool:
     """True for a stroke of the letters of a piece read (a bar of a bold "f"), not at the
     foot of the print."""
     for piece in pieces:
@@ -390,13 +367,13 @@ def _in_print(line: _Mark, unit: float, pieces: Sequence[_Piece]) -> bool:
     return False
 
 
-def _on_level(piece: _Piece, line: _Mark, unit: float) -> bool:
+def _on_level(piece: PlacedBox, line: _Mark, unit: float) -> bool:
     """True for a piece standing on the line's level (the line at its foot, where the
     letters stand)."""
     return piece.top < line.top < piece.bottom + 0.5 * unit and line.top - piece.top < 2 * unit
 
 
-def _label_beside(line: _Mark, unit: float, pieces: Sequence[_Piece]) -> bool:
+def _label_beside(line: _Mark, unit: float, pieces: Sequence[PlacedBox]) -> bool:
     """A piece on the line's level ends just before it starts, or starts just after it
     ends ("Name: ____", "____ (day)")."""
     for piece in pieces:
@@ -418,8 +395,8 @@ def _after(line: _Mark, other: _Mark, unit: float) -> bool:
 
 
 def _label_below(
-    line: _Mark, unit: float, pieces: Sequence[_Piece], text_width: float
-) -> _Piece | None:
+    line: _Mark, unit: float, pieces: Sequence[PlacedBox], text_width: float
+) -> PlacedBox | None:
     """The one short piece right under the line, at its start or centred under it, with
     nothing else on the line's level ("Signature" under the line to sign on); None for a
     rule across the page, or over a row of a table's heads."""
@@ -449,7 +426,7 @@ def _as_text_line(line: _Mark, unit: float) -> _Mark:
     return _Mark(line.text, line.left, line.top - 0.8 * unit, line.right, line.bottom)
 
 
-def _box_blanks(ink: NDArray[np.uint8], unit: float, pieces: Sequence[_Piece]) -> list[_Mark]:
+def _box_blanks(ink: NDArray[np.uint8], unit: float, pieces: Sequence[PlacedBox]) -> list[_Mark]:
     """Empty long boxes about a line tall (a row of boxes to write letters in), beside a
     label."""
     import cv2
@@ -479,7 +456,7 @@ def _box_blanks(ink: NDArray[np.uint8], unit: float, pieces: Sequence[_Piece]) -
 # --- OCR's pieces around the marks --------------------------------------------------------
 
 
-def _around_marks(piece: _Piece, marks: Sequence[_Mark], unit: float) -> list[TextBox]:
+def _around_marks(piece: PlacedBox, marks: Sequence[_Mark], unit: float) -> list[TextBox]:
     """The piece, or what is left of it: nothing for a piece that is only a mark read as
     text, the text either side of a mark it runs across (cut at the spaces beside the
     mark; a box read as a letter at the piece's end dropped)."""
@@ -546,7 +523,7 @@ def _before_box_letter(text: str) -> int:
     return len(kept)
 
 
-def _part(text: str, left: float, piece: _Piece, right: float) -> list[TextBox]:
+def _part(text: str, left: float, piece: PlacedBox, right: float) -> list[TextBox]:
     """A piece of ``text`` from ``left`` to ``right`` on the piece's level, unless it is
     only marks (or nothing)."""
     kept = text.strip()
@@ -564,7 +541,7 @@ def _next_to_label(
     level (or the mark before it), so that the two are read as one line, never as columns
     (a form's labels in a column and its lines to write on in another are not a table)."""
     level = (mark.top + mark.bottom) / 2
-    labels = [p for p in map(_Piece.of, boxes) if any(c.isalpha() for c in p.text)]
+    labels = [p for p in map(PlacedBox.of, boxes) if any(c.isalpha() for c in p.text)]
     far = FAR_LABEL_LINES * unit
     sides = [(p.top, p.bottom, p.right, far if p.text.endswith(":") else 3 * unit) for p in labels]
     sides += [(m.top, m.bottom, m.right, 3 * unit) for m in marks]
@@ -578,7 +555,7 @@ def _next_to_label(
     return _Mark(mark.text, max(ends) + 1, mark.top, mark.right, mark.bottom)
 
 
-def _overlap(piece: _Piece, mark: _Mark) -> float:
+def _overlap(piece: PlacedBox, mark: _Mark) -> float:
     """How much of the mark's width lies inside the piece, on the piece's level."""
     if mark.bottom < piece.top or mark.top > piece.bottom:
         return 0.0

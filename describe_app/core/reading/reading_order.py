@@ -16,6 +16,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 Point = tuple[float, float]
 
@@ -70,6 +71,35 @@ class TextBox:
         if dx < 0:
             dx, dy = -dx, -dy
         return math.degrees(math.atan2(dy, dx))
+
+
+@dataclass(frozen=True)
+class PlacedBox:
+    """A text box with the sides of the upright rectangle round its corners."""
+
+    box: TextBox
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @classmethod
+    def of(cls, box: TextBox) -> Self:
+        xs = [x for x, _ in box.corners]
+        ys = [y for _, y in box.corners]
+        return cls(box, min(xs), min(ys), max(xs), max(ys))
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def text(self) -> str:
+        return self.box.text.strip()
 
 
 @dataclass(frozen=True)

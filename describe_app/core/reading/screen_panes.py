@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from describe_app.core.reading.list_columns import are_lists
 from describe_app.core.reading.page_layout import CELL_WORDS
-from describe_app.core.reading.reading_order import TextBox
+from describe_app.core.reading.reading_order import PlacedBox, TextBox
 
 #: An empty vertical strip this many line heights wide, from the top of a region to its
 #: bottom, may separate panes (the page layout's gutter: panes are set farther apart).
@@ -71,29 +71,10 @@ class Pane:
     is_grid: bool = False
 
 
-@dataclass(frozen=True)
-class _Placed:
-    box: TextBox
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @classmethod
-    def of(cls, box: TextBox) -> _Placed:
-        xs = [x for x, _ in box.corners]
-        ys = [y for _, y in box.corners]
-        return cls(box, min(xs), min(ys), max(xs), max(ys))
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
 def split_into_panes(boxes: Sequence[TextBox]) -> list[Pane]:
     """``boxes`` in panes, in reading order (left to right, top to bottom). One pane when
     the screen has no panes."""
-    placed = [_Placed.of(box) for box in boxes if box.text.strip()]
+    placed = [PlacedBox.of(box) for box in boxes if box.text.strip()]
     if not placed:
         return []
     unit = statistics.median(p.bottom - p.top for p in placed)
@@ -102,7 +83,7 @@ def split_into_panes(boxes: Sequence[TextBox]) -> list[Pane]:
     return [Pane([p.box for p in pane], _is_grid(pane, unit)) for pane in _cut(placed, unit, 0)]
 
 
-def _cut(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
+def _cut(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBox]]:
     if len(placed) < 2 or depth > MAX_DEPTH:
         return [placed]
     bands = _split(placed, vertical=False, gap=BAND_GAP_LINES * unit)
@@ -130,14 +111,14 @@ def _cut(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
     return _under_bars(placed, unit, depth)
 
 
-def _in_top_row(panes: list[list[_Placed]], placed: list[_Placed], unit: float) -> bool:
+def _in_top_row(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
     """True when one of ``panes`` is only words of the region's top row: the items of a
     menu bar or toolbar set apart, not a pane (the bar is taken off first)."""
     top = min(p.middle for p in placed) + SAME_ROW_LINES * unit
     return any(all(p.middle <= top for p in pane) for pane in panes)
 
 
-def _a_bar_on_top(panes: list[list[_Placed]], placed: list[_Placed], unit: float) -> bool:
+def _a_bar_on_top(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
     """True when the region's top row is a bar set close above ``panes`` and cut by their
     gutters (a web page's links over its menu and its article): in each pane that holds
     words of the top row and more, none of those words starts where a line under it
@@ -157,15 +138,15 @@ def _a_bar_on_top(panes: list[list[_Placed]], placed: list[_Placed], unit: float
     return shared > 1
 
 
-def _panes(placed: list[_Placed], unit: float) -> list[list[_Placed]]:
+def _panes(placed: list[PlacedBox], unit: float) -> list[list[PlacedBox]]:
     """``placed`` split at the gutters between panes (one item: no panes)."""
     return _joined(_split(placed, vertical=True, gap=GUTTER_LINES * unit), unit)
 
 
-def _under_bars(placed: list[_Placed], unit: float, depth: int) -> list[list[_Placed]]:
+def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBox]]:
     """The bars at the top of ``placed`` (each a row), then the panes under them; or
     ``placed`` whole when there are no panes under up to :data:`MAX_BARS` rows."""
-    bars: list[list[_Placed]] = []
+    bars: list[list[PlacedBox]] = []
     rest = placed
     while len(bars) < MAX_BARS and len(rest) > 1:
         first = min(p.middle for p in rest)
@@ -177,17 +158,17 @@ def _under_bars(placed: list[_Placed], unit: float, depth: int) -> list[list[_Pl
     return [placed]
 
 
-def _split(placed: list[_Placed], *, vertical: bool, gap: float) -> list[list[_Placed]]:
+def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[PlacedBox]]:
     """``placed`` split at empty strips at least ``gap`` wide: at vertical strips into
     columns, left to right; at horizontal ones into bands, top to bottom."""
 
-    def start(p: _Placed) -> float:
+    def start(p: PlacedBox) -> float:
         return p.left if vertical else p.top
 
-    def end(p: _Placed) -> float:
+    def end(p: PlacedBox) -> float:
         return p.right if vertical else p.bottom
 
-    groups: list[list[_Placed]] = []
+    groups: list[list[PlacedBox]] = []
     reach = 0.0
     for p in sorted(placed, key=start):
         if groups and start(p) - reach < gap:
@@ -199,10 +180,10 @@ def _split(placed: list[_Placed], *, vertical: bool, gap: float) -> list[list[_P
     return groups
 
 
-def _joined(columns: list[list[_Placed]], unit: float) -> list[list[_Placed]]:
+def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]]:
     """Side-by-side columns with neighbours that start and end on the same rows joined
     (a table's columns; a row of buttons, each a column of one line): the panes."""
-    panes: list[list[_Placed]] = []
+    panes: list[list[PlacedBox]] = []
     for column in columns:
         if panes and _same_rows(panes[-1], column, unit) and not _lists(panes[-1], column, unit):
             panes[-1] = panes[-1] + column
@@ -211,17 +192,17 @@ def _joined(columns: list[list[_Placed]], unit: float) -> list[list[_Placed]]:
     return panes
 
 
-def _lists(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
+def _lists(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
     """True when ``a`` and ``b`` are lists side by side, not a table's columns (see
     :func:`~describe_app.core.reading.list_columns.are_lists`): panes of their own."""
     return are_lists([_items(a), _items(b)], unit)
 
 
-def _items(column: list[_Placed]) -> list[tuple[str, tuple[float, float, float, float]]]:
+def _items(column: list[PlacedBox]) -> list[tuple[str, tuple[float, float, float, float]]]:
     return [(p.box.text.strip(), (p.left, p.top, p.right, p.bottom)) for p in column]
 
 
-def _same_rows(a: list[_Placed], b: list[_Placed], unit: float) -> bool:
+def _same_rows(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
     """True when the first lines of ``a`` and ``b`` are one row and their last lines too
     (see the module docstring: a table's columns end together, panes do not)."""
     a_middles, b_middles = _row_middles(a), _row_middles(b)
@@ -244,7 +225,7 @@ def _pitch(middles: list[float], unit: float) -> float:
     return statistics.median(steps) if steps else unit
 
 
-def _row_middles(column: list[_Placed]) -> list[float]:
+def _row_middles(column: list[PlacedBox]) -> list[float]:
     """Where the lines of ``column`` are (their middles), for where it starts and ends.
     A piece of one character does not count where the column has longer ones: an icon,
     a scroll bar's arrow or a check box read as a letter ("D", "V") beside or under a
@@ -253,7 +234,7 @@ def _row_middles(column: list[_Placed]) -> list[float]:
     return words or [p.middle for p in column]
 
 
-def _is_grid(pane: list[_Placed], unit: float) -> bool:
+def _is_grid(pane: list[PlacedBox], unit: float) -> bool:
     """True for a pane of two or more columns, each of two rows or more, that start and
     end on the same rows, of short cells: the middle piece holds at most the page layout's
     :data:`CELL_WORDS` words (a name, a number, a label), where columns of prose that
