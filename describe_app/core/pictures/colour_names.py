@@ -15,16 +15,27 @@ named, in plain words or precisely (the CSS names); a second group covering a go
 the patch is named too: "navy blue, with white", or "black and white" when the two cover
 about as much. A patch of two very different colours is so named as both, never as the
 colour halfway between them.
+
+A tinted light (a warm lamp, bluish shade) that the camera's white balance left in the
+picture is estimated from the rest of the view
+(:func:`~describe_app.core.pictures.light_colour.estimate_light`); when the estimate is
+trusted, the patch is named as it would look in daylight, and the light is said too
+("White. The light is warm yellow."), so the user knows it was tinted. When the light is
+only likely (the view has too few colours to tell a lamp from a cream wall), the patch is
+named as the camera saw it and the doubt is said ("Beige. The light may be warm yellow, so
+the colour may be off."). In daylight nothing is said about the light.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from describe_app.core.i18n import _
+from describe_app.core.i18n import N_, _
 from describe_app.core.pictures.colour_table import PLAIN_COLOURS, PRECISE_COLOURS, RGB
+from describe_app.core.pictures.light_colour import estimate_light
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,6 +78,22 @@ _LMS_TO_OKLAB = (
     (1.9779984951, -2.4285922050, 0.4505937099),
     (0.0259040371, 0.7827717662, -0.8086757660),
 )
+#: What is said of a tinted light the colour was corrected for, by the light's kind
+#: (:attr:`~describe_app.core.pictures.light_colour.LightEstimate.kind`).
+LIGHT_WORDS: dict[str, str] = {
+    "warm": N_("The light is warm yellow."),
+    "bluish": N_("The light is bluish."),
+    "greenish": N_("The light is greenish."),
+    "pinkish": N_("The light is pinkish."),
+}
+#: What is said of a light that looks tinted but could not be told from the colours in
+#: view (the colour is named as the camera saw it).
+MAYBE_LIGHT_WORDS: dict[str, str] = {
+    "warm": N_("The light may be warm yellow, so the colour may be off."),
+    "bluish": N_("The light may be bluish, so the colour may be off."),
+    "greenish": N_("The light may be greenish, so the colour may be off."),
+    "pinkish": N_("The light may be pinkish, so the colour may be off."),
+}
 #: k-means: this many groups at most, this many rounds.
 _GROUPS = 3
 _ROUNDS = 12
@@ -82,15 +109,24 @@ class ColourName:
     share: float
     second: str | None = None
     second_share: float = 0.0
+    #: A tinted light (a key of :data:`LIGHT_WORDS`), if any: the colour was corrected
+    #: for it when ``light_sure``, else it is only likely and the colour may be off.
+    light: str | None = None
+    light_sure: bool = True
 
     def sentence(self) -> str:
         if self.second is None:
-            return _("{colour}.").format(colour=_(self.name)).capitalize()
-        if self.second_share >= EVEN_SHARE * self.share:
-            text = _("{colour} and {other}.")
+            text = _("{colour}.").format(colour=_(self.name)).capitalize()
         else:
-            text = _("{colour}, with {other}.")
-        return text.format(colour=_(self.name), other=_(self.second)).capitalize()
+            if self.second_share >= EVEN_SHARE * self.share:
+                template = _("{colour} and {other}.")
+            else:
+                template = _("{colour}, with {other}.")
+            text = template.format(colour=_(self.name), other=_(self.second)).capitalize()
+        words = LIGHT_WORDS if self.light_sure else MAYBE_LIGHT_WORDS
+        if self.light in words:
+            text = f"{text} {_(words[self.light])}"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +135,8 @@ class ColourName:
             "share": round(self.share, 3),
             "second": _(self.second) if self.second else None,
             "second_share": round(self.second_share, 3),
+            "light": self.light,
+            "light_corrected": self.light is not None and self.light_sure,
         }
 
 
@@ -181,11 +219,26 @@ def middle_patch(image: Image.Image, share: float = PATCH_SHARE) -> np.ndarray:
     return pixels
 
 
-def middle_colour(image: Image.Image, *, precise: bool = False) -> ColourName:
-    """The colour of the middle of ``image`` (see the module docstring)."""
+def middle_colour(
+    image: Image.Image, *, precise: bool = False, correct_light: bool = True
+) -> ColourName:
+    """The colour of the middle of ``image`` (see the module docstring); with
+    ``correct_light``, as it would look in daylight when the light is tinted."""
+    pixels = middle_patch(image)
+    light = estimate_light(image) if correct_light else None
+    if light is not None and light.tinted:
+        found = _named(light.correct(pixels), precise)
+        return dataclasses.replace(found, light=light.kind)
+    found = _named(pixels, precise)
+    if light is not None and light.suspect:
+        return dataclasses.replace(found, light=light.kind, light_sure=False)
+    return found
+
+
+def _named(pixels: np.ndarray, precise: bool) -> ColourName:
+    """The colour of the patch's pixels (N, 3) uint8, in words."""
     import numpy as np
 
-    pixels = middle_patch(image)
     oklab = srgb_to_oklab(pixels)
     groups = colour_groups(oklab)
     sizes = [int(members.sum()) for members in groups]
