@@ -4,7 +4,7 @@ module adds its own commands, in the order ``--help`` lists them."""
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from describe_app import __version__
 from describe_app.cli.argparse_words import translate_argparse
@@ -24,6 +24,17 @@ from describe_app.cli.window import add_window_command
 from describe_app.core.i18n import _
 
 
+class HeadingFormatter(argparse.HelpFormatter):
+    """``--help`` with its headings' colon set as the language sets it: "options:" in
+    English, "options :" in French (argparse puts the colon right after the heading)."""
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            # what the language puts between a heading and its colon ("" or a space)
+            heading += _("{heading}:").format(heading="").removesuffix(":")
+        super().start_section(heading)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """An argument parser whose mistakes are said in one line, as every other error is.
 
@@ -32,6 +43,10 @@ class OneLineParser(argparse.ArgumentParser):
     is printed, cleaned of escape sequences (a typed value is quoted in it), with where to
     find the options; the exit status stays 2. Each command's parser is of this class too
     (``add_subparsers`` makes its parsers of the parser's own class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HeadingFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         from describe_app.cli.app import use_interface_language
