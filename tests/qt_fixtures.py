@@ -33,6 +33,7 @@ OUR_THREADS = (
     "frame-checks",
     "document-reader",
     "model-download",
+    "photo-work",
 )
 
 #: Said by Qt's offscreen platform plugin itself, not by our code, whenever a window shows.

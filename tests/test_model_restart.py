@@ -207,6 +207,7 @@ def test_the_window_says_it_restarts_and_answers_the_pending_picture(
     window, speech = make_window(speaking_model_dir, separate_process=True)
     first = _new_pid(qtbot, window, None)
     window.describe_files([str(photo_file)])  # pending: the model is still loading
+    qtbot.waitUntil(lambda: window.controller.busy)  # decoded off the GUI thread
     _kill(first)
     qtbot.waitUntil(lambda: RESTARTING in window.announcer.history, timeout=5_000)
     assert RESTARTING in speech.texts()

@@ -130,6 +130,7 @@ def test_a_missing_model_is_announced_once_and_photos_still_open(
     window, _speech = make_window(tmp_path / "no-model-here")
     qtbot.waitUntil(lambda: len(window.announcer.history) >= 2, timeout=TIMEOUT_MS)
     window.describe_files([str(resource_path("samples", "coffee.jpg"))])
+    qtbot.waitUntil(lambda: window.controller.photo is not None)  # decoded off the GUI thread
     qtbot.waitUntil(lambda: not window.controller.busy, timeout=TIMEOUT_MS)
     loads = [h for h in window.announcer.history if h == "Loading the description model."]
     assert len(loads) == 1

@@ -56,8 +56,8 @@ def test_dropping_files_describes_each_in_turn(
     )
     window.dropEvent(drop)  # offscreen Qt has no real drag: call the handler it would
     assert drop.isAccepted()
-    assert any("broken.jpg" in s for s in window.announcer.history)
     qtbot.waitUntil(lambda: window.history.count() == 2, timeout=TIMEOUT_MS)
+    assert any("broken.jpg" in s for s in window.announcer.history)
     assert "notice.jpg" in window.history.item(0).text()
     assert "coffee.jpg" in window.history.item(1).text()
 

@@ -202,7 +202,7 @@ def test_opening_a_photo_prepares_it(
     window = _window(make_window, None, tmp_path)
     calls = WorkerCalls(window, monkeypatch)
     window.describe_files([str(photo_file)])
-    assert len(calls.prepared) == 1
+    qtbot.waitUntil(lambda: len(calls.prepared) == 1)  # decoded off the GUI thread first
     photo = calls.prepared[0].picture
     assert photo.source == str(photo_file)
     assert calls.described() is photo  # and described, from that work

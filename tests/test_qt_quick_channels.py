@@ -45,25 +45,30 @@ def test_the_actions_have_labels_keys_menus_and_help(make_window, speaking_model
     assert not window.actions_by_id["colour"].isCheckable()
 
 
-def test_colour_and_codes_work_on_the_photo_in_hand(make_window, speaking_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_colour_and_codes_work_on_the_photo_in_hand(
+    qtbot, make_window, speaking_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
     window, speech = make_window(speaking_model_dir, load=False)
     window.actions_by_id["colour"].trigger()
     assert window.announcer.history[-1].startswith("There is no picture yet.")
 
+    def said_last(words: str) -> None:  # a photo is looked at off the GUI thread
+        qtbot.waitUntil(lambda: window.announcer.history[-1] == words, timeout=10_000)
+
     window.controller.photo = _photo(np.full((200, 200, 3), (100, 149, 237), np.uint8))
     window.actions_by_id["colour"].trigger()
-    assert window.announcer.history[-1] == "Sky blue."
+    said_last("Sky blue.")
     window.actions_by_id["colour"].trigger()  # again at once: the precise name
-    assert window.announcer.history[-1] == "Cornflower blue."
+    said_last("Cornflower blue.")
     assert ("Cornflower blue.", True) in speech.said
 
     window.controller.photo = _photo(scene_with(qr_code("https://example.org/"))[:, :, ::-1])
     window.actions_by_id["read_codes"].trigger()
-    assert window.announcer.history[-1] == "QR code with a web address: https://example.org/"
+    said_last("QR code with a web address: https://example.org/")
     assert not window.quick_channels.is_on(READ_CODES)  # no camera: read once, no mode
     window.controller.photo = _photo(background()[:, :, ::-1])
     window.actions_by_id["read_codes"].trigger()
-    assert window.announcer.history[-1] == "No QR code or barcode found."
+    said_last("No QR code or barcode found.")
 
 
 def test_the_light_meter_needs_a_camera(make_window, speaking_model_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -52,6 +52,7 @@ from describe_app.qt.live_modes import LiveModes
 from describe_app.qt.menus import build_menus
 from describe_app.qt.model_bridge import ModelBridge, ModelChoice
 from describe_app.qt.model_downloads import ModelDownloads
+from describe_app.qt.photo_work import PhotoWork
 from describe_app.qt.quick_channels import LIGHT_METER, READ_CODES, QuickChannels
 from describe_app.qt.settings_dialog import SettingsDialog, SettingsPage
 from describe_app.qt.translate import _
@@ -132,8 +133,10 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self.explorer.region_ready.connect(self.explore.region_ready)
         self.explore.detail_requested.connect(self._describe_part)
         self.live_modes = LiveModes(self.controller, self.announcer, parent=self)
+        # photos opened and looked at (codes, colour) are decoded off the GUI thread
+        self.photo_work = PhotoWork(self.announcer, parent=self)
         self.quick_channels = QuickChannels(
-            self.controller, self.announcer, self.live_modes, parent=self
+            self.controller, self.announcer, self.live_modes, self.photo_work, parent=self
         )
         self.documents = Documents(self.announcer, self.live_modes, parent=self)
         self.model_downloads = ModelDownloads(self)  # first start, File > Download a model
@@ -361,6 +364,7 @@ class MainWindow(WindowActions, WindowSettings, WindowStatus, WindowScreen):
         self._closed = True
         self.stop_screen()  # no key press starts a capture after this
         self._pending_photos.clear()
+        self.photo_work.close(0.5)  # a photo still decoding is dropped
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         speech = self.announcer.speech

@@ -8,7 +8,8 @@
   goes into the history as it was said, with its source (the camera or the photo's file
   name) and its picture where pictures are kept.
 * **Colour** (one press): the colour of the middle of the camera's view, or of the photo in
-  hand, in plain words; pressed again within :data:`PRECISE_WITHIN_S`, the precise name.
+  hand (named off the GUI thread), in plain words; pressed again within
+  :data:`PRECISE_WITHIN_S`, the precise name.
 * **Light meter** (a mode): a short tone four times a second, higher the more light. The
   tone waits while words are said (its own "on", a colour, a status, an answer being
   written and read): a tone cuts off speech, so it would leave only their first syllable.
@@ -34,15 +35,21 @@ from describe_app.core.i18n import _ as core_
 from describe_app.core.live.code_watch import CODE_CUE_WORDS, CodeCheck, CodeCueFound, CodesFound
 from describe_app.core.live.frame_checks import FrameCheck
 from describe_app.core.live.light_meter import LightMeterCheck, LightReading, light_tone
-from describe_app.core.pictures.colour_names import middle_colour
+from describe_app.core.pictures.colour_names import ColourName, middle_colour
 from describe_app.core.pictures.images import Picture, picture_from_frame
 from describe_app.core.pictures.light_level import light_sentence
-from describe_app.core.reading.codes import FoundCode, ZxingCodeReader, no_code_sentence
+from describe_app.core.reading.codes import (
+    CodeLook,
+    FoundCode,
+    ZxingCodeReader,
+    no_code_sentence,
+)
 from describe_app.qt.announcer import Announcer
 from describe_app.qt.describe_controller import DescribeController
 from describe_app.qt.describe_pictures import take_picture
 from describe_app.qt.live_modes import LiveMode, LiveModes
-from describe_app.qt.translate import N_
+from describe_app.qt.photo_work import LOOK, OPEN, PhotoWork
+from describe_app.qt.translate import N_, _
 
 #: The modes, named as their actions in the shortcuts table.
 READ_CODES = "read_codes"
@@ -61,6 +68,7 @@ class QuickChannels(QObject):
         controller: DescribeController,
         announcer: Announcer,
         live_modes: LiveModes,
+        photo_work: PhotoWork,
         *,
         codes_factory: CheckFactory | None = None,
         light_factory: CheckFactory | None = None,
@@ -71,6 +79,7 @@ class QuickChannels(QObject):
         self._controller = controller
         self._announcer = announcer
         self._live_modes = live_modes
+        self._photo_work = photo_work
         self._clock = clock
         self._last_colour_at: float | None = None
         self._light_on_at = 0.0
@@ -106,7 +115,7 @@ class QuickChannels(QObject):
     def toggle_codes(self) -> None:
         """The codes mode on or off; with no camera, the codes in the photo in hand."""
         if self._controller.camera is None and not self.is_on(READ_CODES):
-            self._codes_in_photo()
+            self._photo_work.when_done(OPEN, self._codes_in_photo)  # a photo opening first
             return
         self._live_modes.toggle(READ_CODES)
 
@@ -118,6 +127,9 @@ class QuickChannels(QObject):
     def say_colour(self) -> None:
         """The colour of the middle of the view (or the photo in hand); a second press
         soon after gives the precise name."""
+        self._photo_work.when_done(OPEN, self._say_colour)  # a photo opening first
+
+    def _say_colour(self) -> None:
         picture = self._picture()
         if picture is None:
             return
@@ -126,7 +138,15 @@ class QuickChannels(QObject):
             self._last_colour_at is not None and now - self._last_colour_at <= PRECISE_WITHIN_S
         )
         self._last_colour_at = None if precise else now
-        found = middle_colour(picture.image, precise=precise)
+        if picture.from_camera:  # a camera frame: small, named at once
+            self._colour_found(middle_colour(picture.image, precise=precise))
+            return
+        # a photo's working copy is up to 2048 pixels: looked at off the GUI thread
+        self._photo_work.submit(
+            LOOK, lambda _cancel: middle_colour(picture.image, precise=precise), self._colour_found
+        )
+
+    def _colour_found(self, found: ColourName) -> None:
         self._announcer.clear_status()
         self._announcer.announce(found.sentence(), interrupt=True)
 
@@ -137,10 +157,18 @@ class QuickChannels(QObject):
         return take_picture(self._controller.camera, self._controller.photo, self._announcer)
 
     def _codes_in_photo(self) -> None:
+        """The codes in the photo in hand, read off the GUI thread (a second for a big one)."""
         picture = self._picture()
         if picture is None:
             return
-        look = ZxingCodeReader().read(picture.image)
+        self._photo_work.submit(
+            LOOK,
+            lambda _cancel: ZxingCodeReader().read(picture.image),
+            lambda look: self._photo_codes(look, picture),
+            _("Looking for codes."),
+        )
+
+    def _photo_codes(self, look: CodeLook, picture: Picture) -> None:
         self._announcer.clear_status()
         if not look.codes:
             self._announcer.announce(no_code_sentence(), interrupt=True)

@@ -7,6 +7,8 @@ The actions themselves (ids, keys, menus) come from the one shortcuts table thro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 
@@ -18,7 +20,8 @@ from describe_app.core.pictures.picture_regions import Cell, crop_cell
 from describe_app.qt.confirm import choose_text_file, confirm
 from describe_app.qt.documents import is_window_document
 from describe_app.qt.help_dialog import HelpDialog
-from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_in
+from describe_app.qt.photo_input import choose_photos, files_in, load_photos, picture_decoder
+from describe_app.qt.photo_work import OPEN, PhotoWork
 from describe_app.qt.translate import _, ngettext
 from describe_app.qt.window_parts import WindowParts
 
@@ -26,11 +29,15 @@ from describe_app.qt.window_parts import WindowParts
 class WindowActions(WindowParts):
     """The handlers behind the main window's actions, buttons and drops."""
 
+    #: decodes the photos opened, dropped and pasted off the GUI thread (set by the window)
+    photo_work: PhotoWork
+
     # --- speech and the job in flight ----------------------------------------------------------
 
     @Slot()
     def stop(self) -> None:
         self._pending_photos.clear()
+        self.photo_work.cancel()  # photos still decoding are dropped
         self._paused = False
         self.documents.stop()
         self.controller.stop()
@@ -60,12 +67,27 @@ class WindowActions(WindowParts):
 
     def describe_files(self, paths: list[str]) -> None:
         """Describe each file in turn (the command line, the dialog, a drop); a PDF or a
-        TIFF of several pages is read as a document instead (the last one given)."""
+        TIFF of several pages is read as a document instead (the last one given). The
+        photos are decoded off the GUI thread; a newer open replaces them."""
         documents = [path for path in paths if is_window_document(path)]
         if documents:
             self.documents.open_file(documents[-1])
             paths = [path for path in paths if path not in documents]
-        pictures, errors = load_photos(paths)
+        if not paths:
+            self.photo_work.cancel(OPEN)  # the document is the newest open
+            return
+        if len(paths) == 1:
+            notice = _("Opening {name}.").format(name=Path(paths[0]).name or paths[0])
+        else:
+            notice = ngettext("Opening {n} picture.", "Opening {n} pictures.", len(paths))
+            notice = notice.format(n=len(paths))
+        files, load = list(paths), self.photo_work.pictures.load_picture
+        self.photo_work.submit(
+            OPEN, lambda cancel: load_photos(files, cancel, load), self._photos_loaded, notice
+        )
+
+    def _photos_loaded(self, loaded: tuple[list[Picture], list[str]]) -> None:
+        pictures, errors = loaded
         if errors:  # all of them heard, one after the other, before the first description
             self.announcer.announce(" ".join(errors), interrupt=True)
         self._describe_pictures(pictures, after_words=bool(errors))
@@ -85,12 +107,18 @@ class WindowActions(WindowParts):
             self.announcer.announce(nothing_message)
             return
         try:
-            picture = picture_in(mime)
+            # the data taken here, decoded off this thread (a big picture in a child process)
+            decode = picture_decoder(mime, self.photo_work.pictures.picture_from_bytes)
         except ImageError as exc:
             self.announcer.announce(str(exc), interrupt=True)
             return
-        if picture is not None:
-            self._describe_pictures([picture])
+        if decode is not None:
+            self.photo_work.submit(
+                OPEN,
+                lambda _cancel: decode(),
+                lambda picture: self._describe_pictures([picture]),
+                _("Opening the picture."),
+            )
             return
         paths = files_in(mime)
         if paths:
