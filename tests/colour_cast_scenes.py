@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from describe_app.core.pictures.light_colour import planckian_xy
+
 WIDTH, HEIGHT = 640, 480
 
 #: The objects: reflectance (sRGB under daylight) and the plain names that are right.
@@ -87,22 +89,6 @@ def light_gains(cast: str) -> np.ndarray:
     rgb = rgb / rgb[1]
     rgb[1] *= 1.0 + tint
     return rgb / rgb[1]
-
-
-def planckian_xy(kelvin: float) -> tuple[float, float]:
-    """CIE xy of a black body at ``kelvin`` (Kim et al.'s cubic fit, 1667 K .. 25000 K)."""
-    t = kelvin
-    if t <= 4000:
-        x = -0.2661239e9 / t**3 - 0.2343589e6 / t**2 + 0.8776956e3 / t + 0.179910
-    else:
-        x = -3.0258469e9 / t**3 + 2.1070379e6 / t**2 + 0.2226347e3 / t + 0.240390
-    if t <= 2222:
-        y = -1.1063814 * x**3 - 1.34811020 * x**2 + 2.18555832 * x - 0.20219683
-    elif t <= 4000:
-        y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
-    else:
-        y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
-    return x, y
 
 
 def cast_scene(

@@ -120,7 +120,7 @@ def picture_from_bytes(
     name = Path(source).name or source
     if not data:
         raise ImageError(_("{name} is empty: it holds no picture.").format(name=name))
-    _register_heif()
+    register_heif()
     if looks_like_svg(data):  # a drawing, not pixels: drawn to a PNG first
         data = svg_to_png(data, name)
     try:
@@ -343,7 +343,8 @@ def _draft(img: Image.Image, working_side: int) -> None:
         img.draft("RGB", (working_side, working_side))
 
 
-def _register_heif() -> None:
+def register_heif() -> None:
+    """Let Pillow open HEIC and AVIF photos (once; where pillow-heif is installed)."""
     global _heif_registered
     if _heif_registered:
         return

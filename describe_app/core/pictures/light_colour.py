@@ -345,11 +345,9 @@ def _candidate_lights() -> np.ndarray:
     return np.array(lights)
 
 
-def _planckian_chroma(kelvin: float) -> np.ndarray:
-    """(log R/G, log B/G) of a black body's light in linear sRGB (Kim et al.'s fit of the
-    locus in CIE xy)."""
-    import numpy as np
-
+def planckian_xy(kelvin: float) -> tuple[float, float]:
+    """CIE xy of a black body's light at ``kelvin`` (Kim et al.'s cubic fit of the locus,
+    1667 K to 25000 K)."""
     t = kelvin
     if t <= 4000:
         x = -0.2661239e9 / t**3 - 0.2343589e6 / t**2 + 0.8776956e3 / t + 0.179910
@@ -361,6 +359,14 @@ def _planckian_chroma(kelvin: float) -> np.ndarray:
         y = -0.9549476 * x**3 - 1.37418593 * x**2 + 2.09137015 * x - 0.16748867
     else:
         y = 3.0817580 * x**3 - 5.87338670 * x**2 + 3.75112997 * x - 0.37001483
+    return x, y
+
+
+def _planckian_chroma(kelvin: float) -> np.ndarray:
+    """(log R/G, log B/G) of a black body's light in linear sRGB."""
+    import numpy as np
+
+    x, y = planckian_xy(kelvin)
     rgb = np.array(_SRGB_TO_XYZ_INVERSE) @ np.array([x / y, 1.0, (1 - x - y) / y])
     return np.log(rgb[[0, 2]] / rgb[1])
 

@@ -33,7 +33,12 @@ from typing import Any, TypeVar
 from describe_app.core.below_the_desktop import run_below_the_desktop
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _, current_language, set_language
-from describe_app.core.pictures.images import Picture, load_picture, picture_from_bytes
+from describe_app.core.pictures.images import (
+    Picture,
+    load_picture,
+    picture_from_bytes,
+    register_heif,
+)
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +150,7 @@ def _quick_here(where: Path | bytes) -> bool:
 
     from describe_app.core.pictures.svg_pictures import looks_like_svg
 
-    _register_heif()
+    register_heif()
     head = where if isinstance(where, bytes) else _first_bytes(where)
     if looks_like_svg(head):
         return False
@@ -169,22 +174,6 @@ def _first_bytes(path: Path) -> bytes:
             return file.read(64 * 1024)  # a compressed SVG's start unpacks from it
     except OSError:
         return b""
-
-
-def _register_heif() -> None:
-    """HEIC and AVIF photos are known by their header here too (if pillow-heif is there)."""
-    global _heif_registered
-    if _heif_registered:
-        return
-    _heif_registered = True
-    try:
-        from pillow_heif import register_heif_opener
-    except ImportError:
-        return
-    register_heif_opener()
-
-
-_heif_registered = False
 
 
 def _from_bytes(data: bytes, source: str) -> Picture:

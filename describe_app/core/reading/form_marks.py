@@ -210,18 +210,22 @@ def _share(ink: NDArray[np.uint8], x0: float, y0: float, x1: float, y1: float) -
 # --- boxes to tick ------------------------------------------------------------------------
 
 
-def _tick_boxes(ink: NDArray[np.uint8], unit: float) -> list[_Mark]:
-    """Squares about a capital letter's size with four sides drawn: ticked or empty."""
+def _drawn_frames(ink: NDArray[np.uint8], side: int) -> list[tuple[int, int, int, int]]:
+    """The bounding boxes (x, y, width, height) of the shapes drawn of straight lines at
+    least ``side`` pixels long, across and upright (a box's frame)."""
     import cv2
 
-    side = max(3, int(BOX_MIN_LINES * unit * 0.7))
     frame = cv2.bitwise_or(
         _lines_mask(ink, side, upright=False), _lines_mask(ink, side, upright=True)
     )
     count, _labels, stats, _centres = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h, _area in stats[1:count]]
+
+
+def _tick_boxes(ink: NDArray[np.uint8], unit: float) -> list[_Mark]:
+    """Squares about a capital letter's size with four sides drawn: ticked or empty."""
     marks = []
-    for index in range(1, count):
-        x, y, w, h = (int(v) for v in stats[index][:4])
+    for x, y, w, h in _drawn_frames(ink, max(3, int(BOX_MIN_LINES * unit * 0.7))):
         if not (BOX_MIN_LINES * unit <= min(w, h) and max(w, h) <= BOX_MAX_LINES * unit):
             continue
         if not 0.75 <= w / h <= 1.33 or not _four_sides(ink, x, y, w, h):
@@ -429,16 +433,8 @@ def _as_text_line(line: _Mark, unit: float) -> _Mark:
 def _box_blanks(ink: NDArray[np.uint8], unit: float, pieces: Sequence[PlacedBox]) -> list[_Mark]:
     """Empty long boxes about a line tall (a row of boxes to write letters in), beside a
     label."""
-    import cv2
-
-    side = max(3, int(0.5 * unit))
-    frame = cv2.bitwise_or(
-        _lines_mask(ink, side, upright=False), _lines_mask(ink, side, upright=True)
-    )
-    count, _labels, stats, _centres = cv2.connectedComponentsWithStats(frame, connectivity=8)
     marks = []
-    for index in range(1, count):
-        x, y, w, h = (int(v) for v in stats[index][:4])
+    for x, y, w, h in _drawn_frames(ink, max(3, int(0.5 * unit))):
         if not (BOX_MIN_LINES * unit <= h <= 2.5 * unit and w >= 2.5 * unit and w > 2 * h):
             continue
         if not _four_sides(ink, x, y, w, h):
