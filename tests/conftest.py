@@ -155,3 +155,16 @@ def _no_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
     left = [t.name for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]
     if left:
         pytest.fail(f"threads left running: {left}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The clipboard is emptied while Python still runs. A QMimeData that a test made and
+    put on it is kept by Qt's clipboard, a static of QtGui, which deletes it at the
+    process's very end, after the interpreter is gone: PySide6 then tells its Python
+    wrapper and the process crashed (exit status 139 after every test had passed; seen
+    with gdb in Shiboken::Object::destroy from QtGui's exit handlers)."""
+    import sys
+
+    gui = sys.modules.get("PySide6.QtGui")
+    if gui is not None and gui.QGuiApplication.instance() is not None:
+        gui.QGuiApplication.clipboard().clear()
