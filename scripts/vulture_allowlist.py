@@ -76,3 +76,4 @@ no_repeat_ngram_size  # a GenerationConfig field, set in tests/test_fused_llama.
 pieces_describer  # a fixture used by name in tests/test_qa_live_pass1.py
 in_french  # a fixture used by name (pytest.mark.usefixtures) in tests/test_qa_live_pass1.py
 _plurals_for_the_catalog  # cli/argparse_words.py: never called; the catalog tool reads it
+pytest_unconfigure  # tests/conftest.py: a hook pytest calls by name
