@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from describe_app.core.below_the_desktop import run_below_the_desktop
+from describe_app.core.child_pool import end_pool
 from describe_app.core.errors import ImageError
 from describe_app.core.i18n import _, current_language, set_language
 from describe_app.core.pictures.images import (
@@ -81,7 +82,7 @@ class PictureProcess:
             self._closed = True
             pool, self._pool = self._pool, None
         if pool is not None:
-            _end(pool)
+            end_pool(pool)
 
     def _run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in the child. A child that had died (killed, out of memory)
@@ -113,7 +114,7 @@ class PictureProcess:
                 if self._pool is pool:
                     self._pool = None
                 closed = self._closed
-            _end(pool)
+            end_pool(pool)
             if closed:
                 raise PictureProcessClosed
             if attempt == 1:
@@ -126,16 +127,6 @@ def _start_child(language: str) -> None:
     """In the child: below the desktop, its sentences in the window's ``language``."""
     run_below_the_desktop()
     set_language(language)
-
-
-def _end(pool: ProcessPoolExecutor) -> None:
-    """Shut ``pool`` down without waiting, its child ended at once."""
-    # (Python 3.14 has pool.terminate_workers(); before it, the pool's own processes)
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
 
 
 def _quick_here(where: Path | bytes) -> bool:

@@ -92,19 +92,14 @@ class _Mark:
     bottom: float
 
     def box(self) -> TextBox:
-        x0, y0, x1, y1 = self.left, self.top, self.right, self.bottom
-        return TextBox.from_points(self.text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-
-
-def box_text(box: TextBox) -> str:
-    return box.text.strip()
+        return TextBox.from_rect(self.text, self.left, self.top, self.right, self.bottom)
 
 
 def with_form_marks(gray: NDArray[np.uint8], boxes: Sequence[TextBox]) -> list[TextBox]:
     """OCR's ``boxes`` of a page with a piece put in for each blank and box to tick found
     on its picture ``gray`` (one channel), and the pieces that were only those marks left
     out (see the module docstring). Without text on the page nothing is looked for."""
-    pieces = [PlacedBox.of(box) for box in boxes if box_text(box)]
+    pieces = [PlacedBox.of(box) for box in boxes if box.text.strip()]
     if not pieces:
         return list(boxes)
     unit = statistics.median(p.height for p in pieces)
@@ -134,11 +129,7 @@ def lines_with_form_marks(
 
     pieces = [piece for line in lines for piece in line.pieces]
     bold = {(p.text.strip(), p.box) for p in pieces if p.bold}
-    boxes = [
-        TextBox.from_points(p.text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-        for p in pieces
-        for x0, y0, x1, y1 in ((v * scale for v in p.box),)
-    ]
+    boxes = [TextBox.from_rect(p.text, *(v * scale for v in p.box)) for p in pieces]
     marked = with_form_marks(gray, boxes)
     if [b.text for b in marked] == [b.text for b in boxes]:
         return list(lines)
@@ -171,7 +162,7 @@ def _written_in(piece: PlacedBox, rules: Sequence[_Mark], unit: float) -> Placed
     text = _EDGE_UNDERSCORE.sub("", piece.text)
     if text == piece.text or not text.strip():
         return piece
-    return PlacedBox.of(_piece_box(text, piece.left, piece.top, piece.right, piece.bottom))
+    return PlacedBox.of(TextBox.from_rect(text, piece.left, piece.top, piece.right, piece.bottom))
 
 
 # --- the picture --------------------------------------------------------------------------
@@ -527,7 +518,7 @@ def _part(text: str, left: float, piece: PlacedBox, right: float) -> list[TextBo
         return []
     if len(kept) <= 2 and not any(c.isalpha() for c in kept):
         return []  # a mark's edge read as a figure or a stroke ("1.", "/")
-    return [_piece_box(kept, left, piece.top, right, piece.bottom)]
+    return [TextBox.from_rect(kept, left, piece.top, right, piece.bottom)]
 
 
 def _next_to_label(
@@ -574,7 +565,3 @@ def _breaks(text: str, i: int) -> bool:
         return True
     before, after = text[i - 1], text[i]
     return after == " " or before in "?:;,.!)" or (before.islower() and after.isupper())
-
-
-def _piece_box(text: str, x0: float, y0: float, x1: float, y1: float) -> TextBox:
-    return TextBox.from_points(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))

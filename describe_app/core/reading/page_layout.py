@@ -403,11 +403,7 @@ def _split(pieces: tuple[TextPiece, ...], axis: int, gap: float) -> list[tuple[T
 
 def _rows(pieces: Sequence[TextPiece]) -> list[_Row]:
     bold = {(p.text.strip(), p.box) for p in pieces if p.bold}
-    boxes = [
-        TextBox.from_points(p.text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-        for p in pieces
-        for x0, y0, x1, y1 in (p.box,)
-    ]
+    boxes = [TextBox.from_rect(p.text, *p.box) for p in pieces]
     rows = []
     for line in group_lines(boxes):
         built = Line.from_boxes(line)

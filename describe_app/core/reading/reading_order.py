@@ -44,6 +44,11 @@ class TextBox:
             raise ValueError(f"a text box needs 4 corners, got {len(pts)}")
         return cls(text, (pts[0], pts[1], pts[2], pts[3]), score)
 
+    @classmethod
+    def from_rect(cls, text: str, x0: float, y0: float, x1: float, y1: float) -> TextBox:
+        """An upright box from its left, top, right and bottom sides."""
+        return cls.from_points(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+
     @property
     def width(self) -> float:
         xs = [x for x, _ in self.corners]

@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, cast
 
 from describe_app.core.below_the_desktop import run_below_the_desktop
+from describe_app.core.child_pool import end_pool
 from describe_app.core.errors import OcrError
 from describe_app.core.i18n import _, current_language, set_language
 from describe_app.core.reading.ocr_reader import OcrReader, OcrResult, OcrSettings
@@ -53,13 +54,8 @@ class ChildTextReader:
         and the app's exit would wait for it); not waited for."""
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # (Python 3.14 has pool.terminate_workers(); before it, the pool's own processes)
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        if pool is not None:
+            end_pool(pool)
 
     def _run(self, image: Image.Image | None) -> OcrResult | None:
         with self._lock:
