@@ -10,6 +10,9 @@ of one part keeps the others' last results).
   its first line ready to be said: the wait for it to settle (by design), the frame checks
   in that wait, and the page flattened, read and laid out; with the word accuracy, on the
   clean warp and with shadow and blur (tests/page_scenes.py, 1280x960 frames).
+* ``text_pdf_drawings``: milliseconds a page for a text PDF whose pages have drawings that
+  are no form (rules, an underline, a framed table), and how many pages were rendered to
+  look for a form's blanks and boxes.
 
 Run: .venv/bin/python benchmarks/bench_document.py [--part NAME] [--pages N]
 """
@@ -31,7 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from describe_app.core.reading import document_reader
 from describe_app.core.reading.document_reader import SCAN_OCR_SETTINGS, read_document
 from describe_app.core.reading.ocr_reader import OcrReader
-from tests.document_scenes import page_lines, printed_page, scanned_pdf, text_pdf, word_accuracy
+from describe_app.core.reading.pdf_pages import PdfPages
+from tests.document_scenes import (
+    page_lines,
+    printed_page,
+    report_pdf,
+    scanned_pdf,
+    text_pdf,
+    word_accuracy,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_document.json"
 SCAN_DPIS = (100, 150, 200)
@@ -154,10 +165,47 @@ def settled_page_to_first_line(pages: int) -> dict[str, Any]:
     return {"frame": "1280x960, page 1000x1300 px warped to about 650x800", "rows": rows}
 
 
+def text_pdf_with_drawings(pages: int) -> dict[str, Any]:
+    """Pages per minute for a text PDF whose pages have drawings that are no form (rules, an
+    underline, a framed table): each page's drawings are looked over for a form's lines and
+    boxes; a page is rendered and searched only where they may hold one."""
+    pages = max(pages, 20)
+    rendered: list[float] = []
+    render = PdfPages.render
+
+    def counted(self: PdfPages, index: int, dpi: float) -> Any:
+        rendered.append(dpi)
+        return render(self, index, dpi)
+
+    reader = OcrReader()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(report_pdf(pages))
+        PdfPages.render = counted  # type: ignore[method-assign]
+        try:
+            read_document(path, reader)  # (fonts and modules loaded)
+            rendered.clear()
+            start = time.perf_counter()
+            read_document(path, reader)
+            seconds = time.perf_counter() - start
+        finally:
+            PdfPages.render = render  # type: ignore[method-assign]
+    print(
+        f"text PDF with drawings, {pages} report pages: {seconds / pages * 1000:.1f} ms a page, "
+        f"{len(rendered)} pages rendered"
+    )
+    return {
+        "pages": pages,
+        "ms_per_page": round(seconds / pages * 1000, 1),
+        "pages_rendered": len(rendered),
+    }
+
+
 #: The parts, by name: each takes the page count and returns its results.
 PARTS: dict[str, Callable[[int], dict[str, Any]]] = {
     "scanned_pdf": scanned_pdf_pages_per_minute,
     "settled_page": settled_page_to_first_line,
+    "text_pdf_drawings": text_pdf_with_drawings,
 }
 
 

@@ -52,6 +52,47 @@ def text_pdf(pages: list[list[str]]) -> bytes:
     return bytes(pdf.output())
 
 
+def draw_report_page(pdf: FPDF) -> list[str]:
+    """A report page drawn on ``pdf``'s current page (A4, points; its font set, 12 pt): a
+    rule under the title and over the footer, an underlined heading, a framed table with
+    rules under its rows, a paragraph; drawings that are no form. Returns its lines."""
+    size = pdf.font_size_pt
+    pdf.set_font_size(18)
+    pdf.text(72, 80, "Quarterly report")
+    pdf.line(72, 90, 523, 90)
+    pdf.set_font_size(size)
+    text = ["Sales rose in every region this quarter.", "Costs were flat."]
+    for i, line in enumerate(text):
+        pdf.text(72, 120 + i * 18, line)
+    pdf.text(72, 180, "Regions")
+    pdf.line(72, 183, 72 + pdf.get_string_width("Regions"), 183)
+    rows = [("Region", "Sales"), ("North", "120"), ("South", "95"), ("East", "143")]
+    top = 200.0
+    for i, (name, sales) in enumerate(rows):
+        pdf.text(80, top + 16 + i * 22, name)
+        pdf.text(300, top + 16 + i * 22, sales)
+        pdf.line(72, top + 22 + i * 22, 400, top + 22 + i * 22)
+    bottom = top + 22 * len(rows)
+    pdf.line(72, top, 400, top)
+    for x in (72, 290, 400):
+        pdf.line(x, top, x, bottom)
+    pdf.line(72, 760, 523, 760)
+    pdf.text(72, 776, "Page 1")
+    return ["Quarterly report", *text, "Regions", "Page 1"]
+
+
+def report_pdf(pages: int) -> bytes:
+    """A text PDF of ``pages`` report pages (:func:`draw_report_page`) in DejaVu Sans."""
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("dejavu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_line_width(0.8)
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.set_font("dejavu", size=12)
+        draw_report_page(pdf)
+    return bytes(pdf.output())
+
+
 def scanned_pdf(pictures: list[Image.Image]) -> bytes:
     """A PDF of page pictures only (a scanner's output), each filling a Letter page."""
     pdf = FPDF(unit="pt", format="letter")

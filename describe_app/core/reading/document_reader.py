@@ -248,10 +248,16 @@ class _PdfSource:
     def _with_drawn_marks(self, index: int, lines: list[Line]) -> list[Line]:
         """The lines with the blanks and boxes to tick drawn on the page put in (a form
         whose lines to write on are drawn, not typed as "____")."""
-        from describe_app.core.reading.form_marks import lines_with_form_marks
+        from describe_app.core.reading.form_marks import (
+            lines_with_form_marks,
+            may_hold_drawn_marks,
+        )
 
         if not lines or not all(line.pieces for line in lines) or not self._pdf.has_drawings(index):
             return lines
+        shapes = self._pdf.drawn_shapes(index)
+        if shapes is not None and not may_hold_drawn_marks(lines, shapes, FORM_DPI / 72):
+            return lines  # (rendering and searching a page costs about 110 ms)
         picture = self._pdf.render(index, FORM_DPI)
         width, _height = self._pdf.page_size(index)
         if abs(picture.width - width * FORM_DPI / 72) > 2:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from describe_app.core.reading.document import Line, TextPiece
+from describe_app.core.reading.document import Box, Line, TextPiece
 from describe_app.core.reading.form_wording import BLANK_MARK, EMPTY_BOX, TICKED_BOX
 from describe_app.core.reading.reading_order import PlacedBox, TextBox
 
@@ -139,6 +139,83 @@ def lines_with_form_marks(
         place = (piece.left / scale, piece.top / scale, piece.right / scale, piece.bottom / scale)
         found.append(TextPiece(piece.text, place, bold=(piece.text, place) in bold))
     return lay_out(found, text_order=True)[0]
+
+
+def may_hold_drawn_marks(lines: Sequence[Line], shapes: Sequence[Box], scale: float) -> bool:
+    """Whether the lines and shapes drawn on a PDF page (``shapes``: the bounds of each, in
+    points, as its text-layer ``lines``' boxes are) may hold a blank or a box to tick, so
+    that the page is worth rendering and searching (:func:`lines_with_form_marks`, about
+    110 ms a page at 144 dpi): a square the size of a capital letter or a side of one, an
+    empty box a line tall beside a label, or a thin line with no text on it beside or over
+    a label. A rule across the page, an underline, a table's rules under its rows and the
+    drawings of a chart are not; this errs towards searching (the search decides)."""
+    pieces = [
+        PlacedBox.of(TextBox.from_rect(piece.text, *(v * scale for v in piece.box)))
+        for line in lines
+        for piece in line.pieces
+        if piece.text.strip()
+    ]
+    if not pieces:
+        return False
+    unit = statistics.median(p.height for p in pieces)
+    if unit < 6:
+        return False  # (nothing is looked for: see with_form_marks)
+    thin = max(2.0, MAX_RULE_THICKNESS * unit) + 2
+    small, large = 0.8 * BOX_MIN_LINES * unit, 1.25 * BOX_MAX_LINES * unit
+    rules, uprights = [], []
+    for left, top, right, bottom in ((v * scale for v in shape) for shape in shapes):
+        width, height = right - left, bottom - top
+        if small <= height <= large and small <= width <= large:
+            return True  # a box to tick
+        if width <= thin and small <= height <= large:
+            return True  # a box's side, drawn on its own
+        if small <= height <= 2.5 * unit and width >= 2.5 * unit and width > 2 * height:
+            empty = not any(
+                left < (p.left + p.right) / 2 < right and top < (p.top + p.bottom) / 2 < bottom
+                for p in pieces
+            )
+            if empty and _label_beside(_Mark("", left, bottom, right, bottom), unit, pieces):
+                return True  # an empty box a line tall, to write letters in
+        if height <= thin and width >= MIN_BLANK_LINES * unit:
+            rules.append(_Mark(BLANK_MARK, left, top, right, bottom))
+        elif width <= thin and height >= 0.8 * unit:
+            uprights.append(_Mark("", left, top, right, bottom))
+    if not rules:
+        return False
+    text_width = max(p.right for p in pieces) - min(p.left for p in pieces)
+    for rule in rules:
+        if _in_print(rule, unit, pieces) or _text_on(rule, unit, pieces):
+            continue
+        if any(_meets(rule, upright) for upright in uprights):
+            continue  # a table's or a frame's border
+        if _label_beside(rule, unit, pieces):
+            return True
+        if _label_below(rule, unit, pieces, max(text_width, rule.right - rule.left)) is not None:
+            return True
+    return False
+
+
+def _meets(rule: _Mark, upright: _Mark) -> bool:
+    """True when an upright line crosses or touches a horizontal one, as :func:`_rules`
+    looks for one in print."""
+    return (
+        rule.left - 3 <= upright.right
+        and upright.left <= rule.right + 3
+        and upright.top <= rule.bottom + 2
+        and rule.top - 2 <= upright.bottom
+    )
+
+
+def _text_on(line: _Mark, unit: float, pieces: Sequence[PlacedBox]) -> bool:
+    """True when a piece of text stands on the line (in the strip just above it, its ends
+    left out), as :func:`_written_on` looks for print."""
+    inset = 0.3 * unit
+    return any(
+        p.bottom > line.top - 0.8 * unit
+        and p.top < line.top - 2
+        and min(p.right, line.right - inset) > max(p.left, line.left + inset)
+        for p in pieces
+    )
 
 
 def _read_already(mark: _Mark, marks: Sequence[_Mark], pieces: Sequence[PlacedBox]) -> bool:

@@ -14,6 +14,7 @@ with one sentence, like a picture that cannot be opened.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import math
 import re
@@ -44,6 +45,9 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 MAX_ANGLE_CHARS = 400
 #: Pictures smaller than this on either side (rules, bullets, logos' specks) are not described.
 MIN_PICTURE_SIDE = 64
+#: A page's drawings are looked over for a form's lines and boxes (without rendering it)
+#: up to this many path segments; a page with more is rendered and searched.
+MAX_PATH_SEGMENTS = 4000
 
 
 class PdfPages:
@@ -170,6 +174,50 @@ class PdfPages:
         page = self._page(index)
         return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]))
 
+    def drawn_shapes(self, index: int, limit: int = MAX_PATH_SEGMENTS) -> list[Box] | None:
+        """The bounds of each part of a line or shape drawn on the page (each sub-path of
+        each path object: a line, a box, a curve), in points from the page's top left, as
+        its text's boxes are; None where that cannot be told cheaply: over ``limit`` path
+        segments (a chart, a map), paths inside a form object, a page shown turned or one
+        whose text stands turned."""
+        import pypdfium2.raw as pdfium_c
+
+        page = self._page(index)
+        if page.get_rotation() != 0 or self._text_turned(page):
+            return None
+        place = _placer(0, *_unturned_size(page))
+        shapes: list[Box] = []
+        segments = 0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+            if getattr(obj, "level", 0) > 0:
+                return None  # inside a form object: its matrix is not the page's
+            count = pdfium_c.FPDFPath_CountSegments(obj)
+            segments += max(0, count)
+            if count < 0 or segments > limit:
+                return None
+            matrix = obj.get_matrix()
+            points: list[tuple[float, float]] = []
+            for number in range(count):
+                segment = pdfium_c.FPDFPath_GetPathSegment(obj, number)
+                x, y = ctypes.c_float(), ctypes.c_float()
+                if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                    return None
+                kind = pdfium_c.FPDFPathSegment_GetType(segment)
+                if kind == pdfium_c.FPDF_SEGMENT_MOVETO and points:
+                    shapes.append(place(_bounds(points)))
+                    points = []
+                points.append(matrix.on_point(x.value, y.value))
+            if points:
+                shapes.append(place(_bounds(points)))
+        return shapes
+
+    def _text_turned(self, page: Any) -> bool:
+        textpage = page.get_textpage()
+        try:
+            return _upright_rotation(textpage, 0) != 0
+        finally:
+            textpage.close()
+
     def _page(self, index: int) -> Any:
         try:
             return self._pdf[index]
@@ -190,6 +238,13 @@ def _has_no_pages(data: bytes) -> bool:
         and re.search(rb"/Count\s+0\b", data) is not None
         and re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is None
     )
+
+
+def _bounds(points: list[tuple[float, float]]) -> Box:
+    """(left, bottom, right, top) of ``points`` in PDF space."""
+    xs = [x for x, _y in points]
+    ys = [y for _x, y in points]
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _unturned_size(page: Any) -> tuple[float, float]:
