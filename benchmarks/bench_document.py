@@ -10,6 +10,8 @@ of one part keeps the others' last results).
   its first line ready to be said: the wait for it to settle (by design), the frame checks
   in that wait, and the page flattened, read and laid out; with the word accuracy, on the
   clean warp and with shadow and blur (tests/page_scenes.py, 1280x960 frames).
+* ``bowed_page``: words in order and seconds for a photographed page bowed by 0 to 30
+  pixels (an arch, a bowl, a curl stronger at the top), with the bow taken out and without.
 * ``text_pdf_drawings``: milliseconds a page for a text PDF whose pages have drawings that
   are no form (rules, an underline, a framed table), and how many pages were rendered to
   look for a form's blanks and boxes.
@@ -201,11 +203,61 @@ def text_pdf_with_drawings(pages: int) -> dict[str, Any]:
     }
 
 
+def bowed_page(pages: int) -> dict[str, Any]:
+    """Words in order and seconds to read a photographed page bowed by 0 to 30 pixels,
+    with the bow taken out (describe_app.core.reading.page_curl) and without."""
+    from describe_app.core.reading import page_curl
+    from describe_app.core.reading.page_reader import DOCUMENT_OCR_SETTINGS, read_page
+    from tests import letter_scenes as scenes
+    from tests.page_scenes import bowed, newsletter_page, photographed
+
+    reader = OcrReader(DOCUMENT_OCR_SETTINGS)
+    reader.load()
+    sheets = {
+        "newsletter": (newsletter_page().image, newsletter_page().lines),
+        "letter (held out)": _sheet(scenes.business_letter(scenes.HELD_OUT, scenes.SERIF)),
+        "three columns (held out)": _sheet(scenes.three_columns(scenes.HELD_OUT, scenes.SERIF)),
+    }
+    real = page_curl.unbowed, page_curl.flattened
+    rows = []
+    for name, (image, lines) in sheets.items():
+        for amount, shape in ((0, "arch"), (20, "arch"), (25, "bowl"), (30, "top curl")):
+            frame = bowed(photographed(image), amount, shape)
+            row: dict[str, Any] = {"page": name, "bow_px": amount, "shape": shape}
+            for label, parts in (("without", None), ("with", real)):
+                if parts is None:
+                    page_curl.unbowed = lambda image, boxes: None  # type: ignore[assignment]
+                    page_curl.flattened = lambda image, boxes: (image, list(boxes))  # type: ignore[assignment]
+                try:
+                    start = time.perf_counter()
+                    page = read_page(frame, reader, keep_image=False)
+                    row[f"{label}_s"] = round(time.perf_counter() - start, 2)
+                    row[f"{label}_words"] = round(word_accuracy(lines, page.text), 3)
+                finally:
+                    page_curl.unbowed, page_curl.flattened = real  # type: ignore[assignment]
+            rows.append(row)
+    print(
+        f"{'page':>26} {'bow':>10} {'words without':>13} {'with':>6} {'s without':>9} {'with':>5}"
+    )
+    for row in rows:
+        bow = f"{row['bow_px']} {row['shape']}"
+        print(
+            f"{row['page']:>26} {bow:>11} {row['without_words']:13.1%} {row['with_words']:6.1%} "
+            f"{row['without_s']:9.2f} {row['with_s']:5.2f}"
+        )
+    return {"frame": "1280x960, the page warped to about 650x800, then bowed", "rows": rows}
+
+
+def _sheet(sheet: Any) -> tuple[Any, list[str]]:
+    return sheet.image, sheet.lines
+
+
 #: The parts, by name: each takes the page count and returns its results.
 PARTS: dict[str, Callable[[int], dict[str, Any]]] = {
     "scanned_pdf": scanned_pdf_pages_per_minute,
     "settled_page": settled_page_to_first_line,
     "text_pdf_drawings": text_pdf_with_drawings,
+    "bowed_page": bowed_page,
 }
 
 

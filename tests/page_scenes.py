@@ -127,3 +127,19 @@ def photographed(
     if blur > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), blur)
     return np.ascontiguousarray(frame)
+
+
+def bowed(frame: np.ndarray, amount: float, shape: str = "arch") -> np.ndarray:
+    """``frame`` with the page in it (at :data:`CORNERS`) bowed by ``amount`` pixels: an
+    arch (its middle raised), a bowl, or an arch stronger at the page's top."""
+    h, w = frame.shape[:2]
+    xs, ys = [x for x, _ in CORNERS], [y for _, y in CORNERS]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    across = np.clip((xx - min(xs)) / (max(xs) - min(xs)), 0, 1)
+    down = np.clip((yy - min(ys)) / (max(ys) - min(ys)), 0, 1)
+    rise = amount * np.sin(np.pi * across)
+    if shape == "bowl":
+        rise = -rise
+    elif shape == "top curl":
+        rise = rise * (1.2 - down)
+    return cv2.remap(frame, xx, yy + rise.astype(np.float32), cv2.INTER_LINEAR)

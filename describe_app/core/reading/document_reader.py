@@ -195,16 +195,23 @@ def open_pages(path: str | Path, *, working_side: int | None = None) -> PageSour
 
 
 def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bool) -> Page:
-    """A page read from its picture by OCR (turned upright first if it lay turned), its
-    lines in reading order by columns (a two-column page one column after the other)."""
+    """A page read from its picture by OCR (turned upright first if it lay turned, made
+    flat if it bows), its lines in reading order by columns (a two-column page one column
+    after the other)."""
     from describe_app.core.reading.form_marks import with_form_marks
+    from describe_app.core.reading.page_curl import flattened, unbowed
     from describe_app.core.reading.page_layout import lines_in_reading_order
     from describe_app.core.reading.page_orientation import read_upright
     from describe_app.core.reading.print_weight import mark_bold
 
     image, result = read_upright(reader, image)
     if result.line_boxes:
-        boxes = with_form_marks(_gray(image), [box for line in result.line_boxes for box in line])
+        again = unbowed(image, [box for line in result.line_boxes for box in line])
+        if again is not None:  # a bowed page, read again made flat (see page_curl)
+            image, result = again, reader.read(again)
+        # and what bow is left taken out of the boxes (or lines are read across columns)
+        image, boxes = flattened(image, [box for line in result.line_boxes for box in line])
+        boxes = with_form_marks(_gray(image), boxes)
         lines = lines_in_reading_order(boxes)
         lines = mark_bold(lines, image)  # a bold heading the size of the body is a heading
     else:  # a reader that gives lines without boxes (a fake)
