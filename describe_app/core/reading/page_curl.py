@@ -6,7 +6,7 @@ pieces of two columns meet at the gutter at one height and were read across it a
 ("Our beds are ready for The garden gate opens at"), a table's rows slid into each other,
 and a letter's long lines were lost altogether (its addresses were read, its paragraphs
 not). A bow of 20 to 30 pixels on a page photographed 930 pixels tall put 26 to 72 % of the
-words in order; flattened, 92 to 100 %.
+words in order; flattened, 95 to 100 %.
 
 Each long piece of text is a sample of the page's slope where it stands (its top and bottom
 edges). A smooth field is fitted to the samples (slope = a + b·u + c·u² + d·v + e·u·v, with
@@ -51,6 +51,8 @@ MIN_SAMPLE_STRETCH = 3.0
 MIN_SAMPLES = 8
 #: With fewer samples than this the field's change down the page is not fitted.
 MIN_SAMPLES_DOWN = 12
+#: The field is worked out for the picture every this many pixels.
+FIELD_STEP = 8
 MIN_SPREAD = 0.4
 #: A piece's slope steeper than this is no sample (a piece read across two lines).
 MAX_SLOPE = 0.3
@@ -168,20 +170,19 @@ def _rms(values: NDArray[np.float64], weight: NDArray[np.float64]) -> float:
 
 
 def _remapped(image: Image.Image, field: _Field) -> Image.Image:
-    """The picture with each column of pixels moved up or down by the field."""
+    """The picture with each column of pixels moved up or down by the field (worked out
+    every :data:`FIELD_STEP` pixels, as smooth as it is, and spread between)."""
     import cv2
     from PIL import Image as PilImage
 
     pixels = np.asarray(image.convert("RGB"))
-    yy, xx = np.mgrid[0 : image.height, 0 : image.width].astype(np.float64)
-    source_y = (yy + field.below(xx, yy)).astype(np.float32)
-    moved = cv2.remap(
-        pixels,
-        xx.astype(np.float32),
-        source_y,
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    rows = np.linspace(0, image.height - 1, max(2, image.height // FIELD_STEP + 1))
+    cols = np.linspace(0, image.width - 1, max(2, image.width // FIELD_STEP + 1))
+    grid_y, grid_x = np.meshgrid(rows, cols, indexing="ij")
+    coarse = field.below(grid_x, grid_y).astype(np.float32)
+    below = cv2.resize(coarse, (image.width, image.height), interpolation=cv2.INTER_LINEAR)
+    yy, xx = np.mgrid[0 : image.height, 0 : image.width].astype(np.float32)
+    moved = cv2.remap(pixels, xx, yy + below, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return PilImage.fromarray(moved)
 
 
