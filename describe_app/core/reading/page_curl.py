@@ -49,13 +49,13 @@ MIN_CLEAR = 4.0
 MIN_SAMPLE_STRETCH = 3.0
 #: ...and at least this many of them, spread over at least this share of the width.
 MIN_SAMPLES = 8
+MIN_SPREAD = 0.4
 #: With fewer samples than this the field's change down the page is not fitted.
 MIN_SAMPLES_DOWN = 12
-#: The field is worked out for the picture every this many pixels.
-FIELD_STEP = 8
-MIN_SPREAD = 0.4
 #: A piece's slope steeper than this is no sample (a piece read across two lines).
 MAX_SLOPE = 0.3
+#: The field is worked out for the picture every this many pixels.
+FIELD_STEP = 8
 
 
 def unbowed(image: Image.Image, boxes: Sequence[TextBox]) -> Image.Image | None:
