@@ -206,11 +206,12 @@ def ocr_page(number: int, image: Image.Image, reader: TextReader, keep_image: bo
 
     image, result = read_upright(reader, image)
     if result.line_boxes:
-        again = unbowed(image, [box for line in result.line_boxes for box in line])
-        if again is not None:  # a bowed page, read again made flat (see page_curl)
-            image, result = again, reader.read(again)
-        # and what bow is left taken out of the boxes (or lines are read across columns)
-        image, boxes = flattened(image, [box for line in result.line_boxes for box in line])
+        boxes = [box for line in result.line_boxes for box in line]
+        again = unbowed(image, boxes)
+        if again is not None:  # a bowed page, read again made flat (see page_curl), and
+            # what bow is left taken out of the boxes (or lines are read across columns)
+            result = reader.read(again)
+            image, boxes = flattened(again, [box for line in result.line_boxes for box in line])
         boxes = with_form_marks(_gray(image), boxes)
         lines = lines_in_reading_order(boxes)
         lines = mark_bold(lines, image)  # a bold heading the size of the body is a heading

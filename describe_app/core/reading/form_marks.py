@@ -129,7 +129,7 @@ def lines_with_form_marks(
 
     pieces = [piece for line in lines for piece in line.pieces]
     bold = {(p.text.strip(), p.box) for p in pieces if p.bold}
-    boxes = [TextBox.from_rect(p.text, *(v * scale for v in p.box)) for p in pieces]
+    boxes = _in_pixels(pieces, scale)
     marked = with_form_marks(gray, boxes)
     if [b.text for b in marked] == [b.text for b in boxes]:
         return list(lines)
@@ -149,12 +149,8 @@ def may_hold_drawn_marks(lines: Sequence[Line], shapes: Sequence[Box], scale: fl
     empty box a line tall beside a label, or a thin line with no text on it beside or over
     a label. A rule across the page, an underline, a table's rules under its rows and the
     drawings of a chart are not; this errs towards searching (the search decides)."""
-    pieces = [
-        PlacedBox.of(TextBox.from_rect(piece.text, *(v * scale for v in piece.box)))
-        for line in lines
-        for piece in line.pieces
-        if piece.text.strip()
-    ]
+    boxes = _in_pixels([piece for line in lines for piece in line.pieces], scale)
+    pieces = [PlacedBox.of(box) for box in boxes if box.text.strip()]
     if not pieces:
         return False
     unit = statistics.median(p.height for p in pieces)
@@ -193,6 +189,12 @@ def may_hold_drawn_marks(lines: Sequence[Line], shapes: Sequence[Box], scale: fl
         if _label_below(rule, unit, pieces, max(text_width, rule.right - rule.left)) is not None:
             return True
     return False
+
+
+def _in_pixels(pieces: Sequence[TextPiece], scale: float) -> list[TextBox]:
+    """A PDF's text pieces (boxes in points) as boxes on its page rendered ``scale`` pixels
+    a point."""
+    return [TextBox.from_rect(p.text, *(v * scale for v in p.box)) for p in pieces]
 
 
 def _meets(rule: _Mark, upright: _Mark) -> bool:
