@@ -6,8 +6,11 @@ explicit imports (pytest finds fixtures by name in the module).
 
 from __future__ import annotations
 
+import faulthandler
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from describe_app.core.describe.describer import Describer
 from describe_app.core.history.store import History
-from describe_app.core.reading.ocr_reader import OcrReader
+from describe_app.core.reading.ocr_reader import OcrReader, TextReader
 from describe_app.core.speech import AudioClip, SpeechSettings, Voice
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
@@ -79,9 +82,13 @@ class Heartbeat:
 
     A watcher thread looks at what the GUI thread is doing while a beat is late, so a
     failing test says where the stall was (:meth:`stall_report`): our code, or the GUI
-    thread waiting idle in the event loop while the machine was busy elsewhere."""
+    thread waiting idle in the event loop while the machine was busy elsewhere. A thread
+    that holds Python's global lock (an extension loading, a long C call) starves that
+    watcher too, so a beat ``DUMP_AFTER_S`` late also has every thread's stack written by
+    ``faulthandler`` (which needs no lock): the report says which thread held it."""
 
     LATE_S = 0.04
+    DUMP_AFTER_S = 0.3
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
@@ -94,6 +101,9 @@ class Heartbeat:
         self._late_stack = ""
         self._watching = threading.Event()
         self._watcher: threading.Thread | None = None
+        # every thread's stack when a beat was very late; closed when the heartbeat goes
+        self._dump = tempfile.TemporaryFile("w+")  # noqa: SIM115
+        weakref.finalize(self, self._dump.close)
 
     def _beat(self) -> None:
         now = time.perf_counter()
@@ -102,6 +112,8 @@ class Heartbeat:
             self._stacks[self.gaps[-1]] = self._late_stack
             self._late_stack = ""
         self._last = now
+        if self._watching.is_set():
+            faulthandler.dump_traceback_later(self.DUMP_AFTER_S, file=self._dump)
 
     def _watch(self) -> None:
         import sys
@@ -130,6 +142,7 @@ class Heartbeat:
     def stop(self) -> None:
         self.timer.stop()
         self._watching.clear()
+        faulthandler.cancel_dump_traceback_later()
 
     def worst_ms(self) -> float:
         """Stop, and the longest gap in milliseconds (0 if it never beat)."""
@@ -139,9 +152,31 @@ class Heartbeat:
     def stall_report(self) -> str:
         """Where the GUI thread was during the longest stall (for a failing assertion)."""
         if not self._stacks:
-            return "(the GUI thread was not caught during a stall)"
-        worst = max(self._stacks)
-        return f"the GUI thread {worst * 1000:.0f} ms into a stall:\n{self._stacks[worst]}"
+            report = "(the GUI thread was not caught during a stall)"
+        else:
+            worst = max(self._stacks)
+            report = f"the GUI thread {worst * 1000:.0f} ms into a stall:\n{self._stacks[worst]}"
+        busy = self._busy_threads()
+        if busy:
+            report += f"\nbusy threads {self.DUMP_AFTER_S * 1000:.0f} ms into a stall:\n{busy}"
+        return report
+
+    def _busy_threads(self) -> str:
+        """From the last ``faulthandler`` dump: each thread's innermost frames, leaving out
+        the threads that only wait."""
+        self._dump.seek(0)
+        dumps = self._dump.read().split("Timeout (")
+        self._dump.seek(0)
+        self._dump.truncate()
+        if len(dumps) < 2:
+            return ""
+        idle = ("threading.py", "selectors.py", "queues.py", "connection.py", "qt_fixtures.py")
+        busy = []
+        for block in dumps[-1].split("\nThread ")[1:]:
+            frames = [line for line in block.splitlines()[1:] if line.strip()]
+            if frames and not any(name in frames[0] for name in idle):
+                busy.append("Thread " + block.splitlines()[0] + "\n" + "\n".join(frames[:6]))
+        return "\n".join(busy)
 
 
 @pytest.fixture
@@ -217,11 +252,14 @@ def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]
         camera: CameraWorker | None = None,
         load: bool = True,
         separate_process: bool = False,
+        text_reader_factory: Callable[[], TextReader] = OcrReader,
         **options: object,
     ) -> tuple[MainWindow, FakeSpeech]:
         """``separate_process``: the model and text reader in a child process, as the app
         runs them (for the stall tests: loading them in a thread here is not what the app
-        does); by default in a thread of this process (quicker to start)."""
+        does); by default in a thread of this process (quicker to start). A model in this
+        process reads text with ``text_reader_factory``'s reader (a ``ChildTextReader``, as
+        the app does with a server, keeps OCR's loading off this process)."""
         speech = FakeSpeech()
         if separate_process:
             from describe_app.core.describe.local.model_process import LocalModelRecipe
@@ -230,7 +268,7 @@ def make_window(qtbot, qt_strict: None, tmp_path: Path) -> Iterator[WindowMaker]
         else:
             factory = model_factory(model_dir)
         bridge = ModelBridge(
-            factory, text_reader_factory=OcrReader, separate_process=separate_process
+            factory, text_reader_factory=text_reader_factory, separate_process=separate_process
         )
         if camera is None and video is not None:
             camera = CameraWorker(CameraSource(str(video), is_file=True, label="scene.avi"))

@@ -186,3 +186,30 @@ def test_a_broken_listener_does_not_kill_the_worker(
     finally:
         assert worker.close()
     assert "event listener failed" in caplog.text
+
+
+def test_a_reader_in_a_child_reads_and_ends_with_the_worker(events: Events) -> None:
+    """The window's own process reads text in a child (as the app does with a server): the
+    child reads the picture and is ended by the worker's close, even if never asked to."""
+    import multiprocessing
+
+    from describe_app.core.pictures.images import load_picture
+    from describe_app.core.reading.text_reader_process import ChildTextReader
+    from describe_app.core.resources import resource_path
+
+    def no_model() -> VlmDescriber:
+        raise ModelNotAvailableError("not needed")
+
+    worker = ModelWorker(no_model, events, text_reader_factory=ChildTextReader)
+    try:
+        job_id = worker.submit(ReadTextJob(load_picture(resource_path("samples", "notice.jpg"))))
+        read = events.wait_for(TextRead, job_id=job_id)
+        assert isinstance(read, TextRead)
+        assert read.lines[0].replace(" ", "") == "OPEN8TO6"
+        assert multiprocessing.active_children()  # the reader's child
+    finally:
+        assert worker.close()
+    deadline = time.monotonic() + 3.0
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []

@@ -176,7 +176,9 @@ def test_the_light_meter_lets_words_be_heard(qtbot, make_window, speaking_model_
     qtbot.waitUntil(lambda: bool(timeline.tones_after(0)), timeout=8_000)
 
     # the colour key while the meter sounds: the colour is said, and no tone cuts it off
-    window.actions_by_id["colour"].trigger()
+    before = len(window.announcer.history)
+    window.actions_by_id["colour"].trigger()  # named off the GUI thread
+    qtbot.waitUntil(lambda: len(window.announcer.history) > before, timeout=5_000)
     colour = window.announcer.history[-1]
     said_at = timeline.said_at(colour)
     qtbot.wait(1200)

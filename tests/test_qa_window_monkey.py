@@ -25,6 +25,8 @@ from PySide6.QtGui import QDropEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from describe_app.core.pictures.images import load_picture
+from describe_app.core.reading.ocr_reader import OcrReader
+from describe_app.core.reading.text_reader_process import ChildTextReader
 from describe_app.qt.camera_source import CameraSource
 from describe_app.qt.camera_worker import CameraWorker
 from describe_app.qt.main_window import MainWindow
@@ -352,7 +354,15 @@ def _monkey_run(  # type: ignore[no-untyped-def]
         "describe_app.qt.window_actions.choose_text_file", lambda *_a: tmp_path / "saved.txt"
     )
     QGuiApplication.clipboard().clear()
-    window, speech = make_window(model_dir, camera=_camera(rng), separate_process=separate_process)
+    # in this process, the model reads text as the app's server path does: in a child
+    # (RapidOCR's loading holds Python's global lock for up to a second on a thread here)
+    reader = OcrReader if separate_process else ChildTextReader
+    window, speech = make_window(
+        model_dir,
+        camera=_camera(rng),
+        separate_process=separate_process,
+        text_reader_factory=reader,
+    )
     monkey = Monkey(qtbot, window, rng, files, chosen)
     heart = Heartbeat()
     try:

@@ -200,3 +200,14 @@ def test_the_app_switches_its_model_process(
         assert OTHER_SCRIPT in window.history.item(0).text()
     finally:
         window.shutdown()
+
+
+def test_with_a_server_text_is_read_outside_the_window_process() -> None:
+    """Loading OCR on a thread of the window's process holds Python's global lock for up to a
+    second (the window froze): with a server, the text reader runs in a child process."""
+    from describe_app.core.reading.text_reader_process import ChildTextReader
+
+    args = build_parser().parse_args(["window", "--server", "http://127.0.0.1:9"])
+    choice = model_choice(args, Settings())
+    assert not choice.separate_process
+    assert choice.text_reader_factory is ChildTextReader

@@ -28,6 +28,7 @@ from describe_app.core.history.store import History
 from describe_app.core.i18n import set_language
 from describe_app.core.live.prepare_policy import PreparePolicy
 from describe_app.core.reading.ocr_reader import OcrReader
+from describe_app.core.reading.text_reader_process import ChildTextReader
 from describe_app.core.settings.schema import DescribeSettings, Settings
 from describe_app.core.settings.settings_file import LoadResult, load_settings
 from describe_app.qt.camera_source import camera_from_settings, parse_camera_source
@@ -126,7 +127,9 @@ def model_choice(args: argparse.Namespace, settings: Settings) -> ModelChoice:
     if server:
         # Pictures leave this computer only here, because the user named a server.
         factory, notice = server_factory(args, recipe, settings.describe)
-        return ModelChoice(factory, text_reader_factory=OcrReader, name=server, notice=notice)
+        # its text is read in a child process: loading OCR on a thread of the window's
+        # process holds Python's global lock and freezes the window
+        return ModelChoice(factory, text_reader_factory=ChildTextReader, name=server, notice=notice)
     # the model lives in a process of its own: loading it never freezes the window
     return ModelChoice(
         recipe, text_reader_factory=OcrReader, separate_process=True, name=model_name(model)

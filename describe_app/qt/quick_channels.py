@@ -138,10 +138,8 @@ class QuickChannels(QObject):
             self._last_colour_at is not None and now - self._last_colour_at <= PRECISE_WITHIN_S
         )
         self._last_colour_at = None if precise else now
-        if picture.from_camera:  # a camera frame: small, named at once
-            self._colour_found(middle_colour(picture.image, precise=precise))
-            return
-        # a photo's working copy is up to 2048 pixels: looked at off the GUI thread
+        # off the GUI thread: 25-90 ms even for a camera frame (and a photo's working copy
+        # is up to 2048 pixels)
         self._photo_work.submit(
             LOOK, lambda _cancel: middle_colour(picture.image, precise=precise), self._colour_found
         )

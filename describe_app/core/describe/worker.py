@@ -192,8 +192,17 @@ class ModelWorker:
                 self._current_cancel.set()
             self._background.stop()
             self._cond.notify()
+        self._close_reader()  # a reader in a child process ends now, even mid-picture
         self._thread.join(timeout)
+        self._close_reader()  # one made meanwhile
         return not self._thread.is_alive()
+
+    def _close_reader(self) -> None:
+        with self._cond:
+            reader = self._reader
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
 
     @property
     def is_ready(self) -> bool:
