@@ -5,9 +5,11 @@ has an invisible text mode): each scanned page is its picture with the words dra
 invisibly over it, each piece at its OCR box and stretched to the box's width, so a PDF
 reader's search and text selection find them where they are seen. A page read from a
 PDF's text layer has no picture: its lines are written visibly, at their places. Letters
-outside Latin-1 need a Unicode font: the first of :data:`UNICODE_FONTS` found is embedded,
-otherwise they become "?"; a letter it lacks (Chinese, say) is written in the first of
-:data:`FALLBACK_FONTS` that has it, and is left out where none has. Right-to-left words are
+outside Latin-1 need a Unicode font: the first of :data:`UNICODE_FONTS` found is embedded
+(else Helvetica writes Latin-1); a letter it lacks (Chinese, say) is written in the first of
+:data:`FALLBACK_FONTS` that has it, and where none has, in a font of blank letters made for
+the document (:mod:`~describe_app.core.reading.blank_letters_font`): unseen, but there for a
+search and a copy (on a page written visibly, it is a blank). Right-to-left words are
 written in the order they are seen, as a PDF holds them, so a reader's search finds them
 in reading order.
 """
@@ -16,9 +18,13 @@ from __future__ import annotations
 
 import io
 import logging
+import tempfile
 import unicodedata
+from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from describe_app.core.reading.blank_letters_font import blank_letters_font
 
 if TYPE_CHECKING:
     from describe_app.core.reading.document import Document
@@ -62,8 +68,14 @@ def document_pdf(document: Document) -> bytes:
     pdf = FPDF(unit="pt")
     pdf.set_auto_page_break(False)
     pdf.set_creator("Describe")
-    font = _text_font(pdf)
-    fonts = [font] if font == "Helvetica" else _with_fallbacks(pdf, font, _letters(document))
+    # fpdf2 reads an added font's file as it writes: the blank letters' file stays till then
+    with tempfile.TemporaryDirectory(prefix="describe-pdf-") as folder:
+        fonts = _fonts(pdf, _letters(document), Path(folder))
+        _write_pages(pdf, fonts, document)
+        return bytes(pdf.output())
+
+
+def _write_pages(pdf: Any, fonts: list[str], document: Document) -> None:
     for page in document.pages:
         scale = 1.0 if page.image is None else 72.0 / _picture_dpi(page.image)
         width, height = page.size[0] * scale, page.size[1] * scale
@@ -80,7 +92,6 @@ def document_pdf(document: Document) -> bytes:
             texts = [piece.text for piece in line.pieces] or [line.text]
             for text, box in zip(texts, boxes, strict=True):
                 _place_text(pdf, fonts, text, [v * scale for v in box])
-    return bytes(pdf.output())
 
 
 def _picture_dpi(image: Any) -> float:
@@ -103,11 +114,12 @@ def _place_text(pdf: Any, fonts: list[str], text: str, box: list[float]) -> None
     text = "".join(
         (" " if c.isspace() else "") if unicodedata.category(c) == "Cc" else c for c in text
     )
-    if fonts == ["Helvetica"]:
-        text = text.encode("latin-1", "replace").decode("latin-1")
-    elif any(_bidirectional(letter) for letter in text):
+    if any(_bidirectional(letter) for letter in text):
         text = _visual_order(text)
-    runs = _font_runs(pdf, fonts, text)
+    runs = [
+        (font, run.encode("latin-1", "replace").decode("latin-1") if font == HELVETICA else run)
+        for font, run in _font_runs(pdf, fonts, text)
+    ]
     widths = []
     for font, run in runs:
         pdf.set_font(font, size=height * 0.8)
@@ -128,7 +140,7 @@ def _font_runs(pdf: Any, fonts: list[str], text: str) -> list[tuple[str, str]]:
     """``text`` cut where the font that has its letters changes."""
     if len(fonts) == 1:
         return [(fonts[0], text)]
-    maps = [pdf.fonts[font.lower()].cmap for font in fonts]
+    maps = [_letters_of(pdf, font) for font in fonts]
     runs: list[tuple[str, str]] = []
     for letter in text:
         font = next((f for f, m in zip(fonts, maps, strict=True) if ord(letter) in m), fonts[0])
@@ -156,6 +168,34 @@ def _line_box(index: int, text: str) -> tuple[float, float, float, float]:
     return (72.0, top, 72.0 + 6.0 * len(text), top + 15.0)
 
 
+def _fonts(pdf: Any, letters: set[str], folder: Path) -> list[str]:
+    """The fonts to write ``letters`` in, the first one first: the Unicode font (or
+    Helvetica), the fallbacks with letters it lacks, and blank letters for the rest."""
+    font = _text_font(pdf)
+    fonts = [font] if font == HELVETICA else _with_fallbacks(pdf, font, letters)
+    covered = [_letters_of(pdf, one) for one in fonts]
+    missing = {letter for letter in letters if not any(ord(letter) in c for c in covered)}
+    if missing:
+        logger.info("no font has %d of the letters; they are written blank", len(missing))
+        path = folder / "blank-letters.ttf"
+        path.write_bytes(blank_letters_font(missing))
+        pdf.add_font(BLANK_LETTERS, fname=path)
+        fonts.append(BLANK_LETTERS)
+    return fonts
+
+
+def _letters_of(pdf: Any, font: str) -> Container[int]:
+    """The codes of the letters ``font`` has a shape for."""
+    if font == HELVETICA:
+        return _LATIN_1
+    return pdf.fonts[font.lower()].cmap
+
+
+HELVETICA = "Helvetica"
+BLANK_LETTERS = "BlankLetters"
+_LATIN_1 = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100)])
+
+
 def _text_font(pdf: Any) -> str:
     """The family to write text in: an embedded Unicode font, or Helvetica."""
     for candidate in UNICODE_FONTS:
@@ -165,7 +205,7 @@ def _text_font(pdf: Any) -> str:
                 return "PageText"
             except Exception:  # an unreadable font file: try the next
                 logger.debug("font %s not usable", candidate, exc_info=True)
-    return "Helvetica"
+    return HELVETICA
 
 
 def _letters(document: Document) -> set[str]:
@@ -199,6 +239,4 @@ def _with_fallbacks(pdf: Any, font: str, letters: set[str]) -> list[str]:
         if covered:
             fonts.append(name)
             missing -= covered
-    if missing:
-        logger.info("no font has %d of the letters; the PDF's text lacks them", len(missing))
     return fonts
