@@ -117,7 +117,10 @@ def main() -> int:
         "--presses", type=int, default=5, help="photos opened without a camera (first is cold)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="with a camera: settled, follow-up, fresh presses"
+        "--rounds",
+        type=int,
+        default=3,
+        help="with a camera: settled, follow-up, fresh, held-1-s presses",
     )
     parser.add_argument(
         "--hold", type=float, default=20.0, help="seconds a prepared view is held still after"
@@ -162,7 +165,7 @@ def main() -> int:
     presses = (
         f"{args.presses} Space presses"
         if video is None or not args.rounds
-        else f"{args.rounds} rounds of settled, follow-up and fresh"
+        else f"{args.rounds} rounds of settled, follow-up, fresh and held 1 s"
     )
     print(f"The window: model load, then {presses} ...", flush=True)
     with audio_sink(not args.no_audio) as audio_path:

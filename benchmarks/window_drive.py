@@ -83,7 +83,7 @@ def run_window_bench(
 
     # the cases' camera views, read before the GUI's stalls are measured (50 ms of reading
     # photographs on the GUI thread would count as the window's)
-    views = window_cases.scenes(2 * rounds + 1) if video is not None and rounds else []
+    views = window_cases.scenes(3 * rounds + 1) if video is not None and rounds else []
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     beat = Heartbeat()
     beat.start()
@@ -150,7 +150,10 @@ def run_window_bench(
                 wait_until(lambda: player is None or not player.pending(), 30, "speech to end")
                 return press_key(window, probe, player, key)
 
-            out["cases"] = window_cases.run_cases(window, views, press, wait_until, hold_s)
+            def quiet() -> None:
+                wait_until(lambda: player is None or not player.pending(), 30, "speech to end")
+
+            out["cases"] = window_cases.run_cases(window, views, press, wait_until, hold_s, quiet)
             beat.set_phase("idle after cases")
             plain_presses = 0
         for i in range(plain_presses):

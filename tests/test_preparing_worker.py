@@ -10,6 +10,7 @@ encoder's first layer holds a preparation at a known point.
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -153,13 +154,18 @@ def test_a_request_during_a_preparation_is_answered_first(
     _only_the_users(events, {job_id})
 
 
+@pytest.mark.parametrize("copied", [False, True], ids=["same object", "a copy"])
 def test_a_request_for_the_picture_being_prepared_uses_its_encoding(
     worker_for,
     events: Events,
     rambling: LoadedVLM,
     rambling_vision: VisionCalls,
     astronaut: Picture,
+    copied: bool,
 ) -> None:  # type: ignore[no-untyped-def]
+    # in the model process every job arrives as a copy: the request's picture is another
+    # object than the preparation's, with the same pixels
+    asked = pickle.loads(pickle.dumps(astronaut)) if copied else astronaut
     fresh = fresh_answer(rambling, _user_job(astronaut).request)
     worker = worker_for(rambling)
     count = rambling_vision.count
@@ -167,7 +173,7 @@ def test_a_request_for_the_picture_being_prepared_uses_its_encoding(
     try:
         worker.prepare(PrepareJob(astronaut))
         assert hold.entered.wait(30)
-        job_id = worker.submit(_user_job(astronaut))  # Space on the prepared view
+        job_id = worker.submit(_user_job(asked))  # Space on the view being prepared
         hold.release.set()
         finished = events.wait_for(Finished, job_id=job_id)
         events.wait_for(Prepared)
@@ -397,3 +403,18 @@ def test_a_crash_while_preparing_restarts_and_blames_nothing(tiny_model_dir: Pat
         assert worker.close(3.0)
     assert not any(isinstance(e, Prepared | Failed | Cancelled_) for e in seen)
     assert [e.job_id for e in seen if isinstance(e, Started)] == [job_id]
+
+
+def test_one_picture_is_its_copies_and_no_other() -> None:
+    from PIL import Image
+
+    from describe_app.core.describe.preparation_queue import same_picture
+
+    image = Image.new("RGB", (64, 48), (90, 120, 200))
+    one = Picture(image, "camera", image.size, from_camera=True)
+    assert same_picture(one, one)
+    assert same_picture(one, pickle.loads(pickle.dumps(one)))
+    changed = image.copy()
+    changed.putpixel((10, 10), (91, 120, 200))  # one pixel
+    assert not same_picture(one, Picture(changed, "camera", image.size, from_camera=True))
+    assert not same_picture(one, Picture(image.copy(), "photo.jpg", image.size))

@@ -9,7 +9,8 @@ rules, kept here so the worker's loop stays simple:
 * a request of the user's stops a running preparation within one layer of the model, and
   the preparation waits to go on afterwards - unless the request is about the very picture
   being prepared: then the preparation finishes encoding it (the request needs that too)
-  and gives way right after;
+  and gives way right after. "The very picture" is the same object, or (in the model
+  process, where each job arrives as a copy) the same pixels from the same source;
 * :meth:`PreparationQueue.stop` drops all of it (the camera is off, the app is hidden).
 
 Not thread-safe: the worker calls it under its lock.
@@ -39,7 +40,26 @@ class Preparation:
 
 
 def _same(a: PrepareJob, b: PrepareJob) -> bool:
-    return a.picture is b.picture and a.prompt == b.prompt and a.first_sentence == b.first_sentence
+    return (
+        same_picture(a.picture, b.picture)
+        and a.prompt == b.prompt
+        and a.first_sentence == b.first_sentence
+    )
+
+
+def same_picture(a: Picture, b: Picture) -> bool:
+    """``a`` and ``b`` are one picture: the same object, or copies of it (a job sent to the
+    model process arrives as a copy, so the user's request and the preparation of the
+    same view are two objects there)."""
+    if a is b:
+        return True
+    return (
+        a.source == b.source
+        and a.original_size == b.original_size
+        and a.image.size == b.image.size
+        and a.image.mode == b.image.mode
+        and a.image.tobytes() == b.image.tobytes()
+    )
 
 
 class PreparationQueue:
@@ -66,7 +86,7 @@ class PreparationQueue:
         running = self.running
         if running is None:
             return
-        if picture is not None and picture is running.job.picture:
+        if picture is not None and same_picture(picture, running.job.picture):
             running.after_vision.set()
         else:
             running.cancel.set()
