@@ -296,6 +296,34 @@ def test_panes_whose_first_lines_share_the_top_row_keep_them() -> None:
     ]
 
 
+def test_a_column_of_numbers_that_starts_and_ends_with_one_digit_stays_in_its_table() -> None:
+    """A table's amounts, first and last a single digit: the column was taken to end a row
+    early (one character read like an icon), cut off as a pane and read after the table,
+    apart from the names it belongs to."""
+    rows = [("Alice", "Paris", "7"), ("Bob", "Rome", "12"), ("Carol", "Oslo", "430")]
+    rows += [("Dan", "Lima", "88"), ("Eve", "Kyiv", "2")]
+    boxes = [_box(h, x, 0, 20) for h, x in (("Name", 40), ("City", 240), ("Qty", 440))]
+    for i, row in enumerate(rows):
+        boxes += [
+            _box(cell, x, 24 * (i + 1), 20) for cell, x in zip(row, (40, 240, 440), strict=True)
+        ]
+    assert _lines(boxes) == ["Name City Qty", *(" ".join(row) for row in rows)]
+
+
+def test_a_table_with_a_blank_cell_near_its_top_is_still_read_row_by_row() -> None:
+    """Bob's quantity is blank: the header and Alice's row were taken off the top as bars
+    (the rest then looked like panes: the quantities starting a row lower), and the
+    quantities were read after the table, apart from their names."""
+    rows = [("Alice", "Paris", "7"), ("Bob", "Rome", ""), ("Carol", "Oslo", "430")]
+    rows += [("Dan", "Lima", "88"), ("Eve", "Kyiv", "2")]
+    boxes = [_box(h, x, 0, 20) for h, x in (("Name", 40), ("City", 240), ("Qty", 440))]
+    for i, row in enumerate(rows):
+        boxes += [
+            _box(c, x, 24 * (i + 1), 20) for c, x in zip(row, (40, 240, 440), strict=True) if c
+        ]
+    assert _lines(boxes) == ["Name City Qty", *(" ".join(c for c in row if c) for row in rows)]
+
+
 def _lines(boxes: list[Any]) -> list[str]:
     return screen_lines(PlacedText(boxes), Image.new("RGB", (8, 8)))
 

@@ -152,10 +152,23 @@ def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[P
         first = min(p.middle for p in rest)
         row = [p for p in rest if p.middle - first <= SAME_ROW_LINES * unit]
         rest = [p for p in rest if p.middle - first > SAME_ROW_LINES * unit]
+        if _over_its_columns(row, rest, unit):
+            break  # a table's row: taken off, a blank cell lower down cut its table apart
         bars.append(row)
         if len(rest) > 1 and len(_panes(rest, unit)) > 1:
             return bars + _cut(rest, unit, depth + 1)
     return [placed]
+
+
+def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float) -> bool:
+    """True when ``row`` is a table's row (its header, or its first cells): two pieces or
+    more, each starting or ending where a line under it does. A bar's items (a menu bar's
+    "Edit", a web page's links) are set without regard to the panes under them."""
+    near = SAME_ROW_LINES * unit
+    return len(row) > 1 and all(
+        any(abs(a.left - b.left) <= near or abs(a.right - b.right) <= near for b in under)
+        for a in row
+    )
 
 
 def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[PlacedBox]]:
@@ -229,9 +242,23 @@ def _row_middles(column: list[PlacedBox]) -> list[float]:
     """Where the lines of ``column`` are (their middles), for where it starts and ends.
     A piece of one character does not count where the column has longer ones: an icon,
     a scroll bar's arrow or a check box read as a letter ("D", "V") beside or under a
-    table's last row would make its column end lower than the others'."""
-    words = [p.middle for p in column if len(p.box.text.strip()) > 1]
+    table's last row would make its column end lower than the others'. A digit in a
+    column of numbers counts: a table's amounts ("7", "12", "430", "2") start and end
+    with its other columns, and were cut off as a pane of their own."""
+    texts = [p.box.text.strip() for p in column]
+    numbers = sum(1 for t in texts if _is_number(t)) * 2 >= len(texts)
+    words = [
+        p.middle
+        for p, text in zip(column, texts, strict=True)
+        if len(text) > 1 or (numbers and text.isdigit())
+    ]
     return words or [p.middle for p in column]
+
+
+def _is_number(text: str) -> bool:
+    """A table's number: digits, with the signs, separators and units around them."""
+    digits = sum(c.isdigit() for c in text)
+    return digits > 0 and digits * 2 >= len(text.replace(" ", ""))
 
 
 def _is_grid(pane: list[PlacedBox], unit: float) -> bool:
