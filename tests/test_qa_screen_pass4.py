@@ -310,6 +310,19 @@ def test_a_column_of_numbers_that_starts_and_ends_with_one_digit_stays_in_its_ta
     assert _lines(boxes) == ["Name City Qty", *(" ".join(row) for row in rows)]
 
 
+def test_row_numbers_beside_a_table_are_read_with_their_rows() -> None:
+    """A Qt table's (or a spreadsheet's) row numbers, set apart in their header column
+    under an empty corner: they were read as a pane of their own, "1 2 3" before the
+    table, where a user hears "1 Alice Paris 7"."""
+    rows = [("Alice", "Paris", "7"), ("Bob", "Rome", "12"), ("Carol", "Oslo", "430")]
+    boxes = [_box(h, x, 0, 20) for h, x in (("Name", 60), ("City", 240), ("Qty", 440))]
+    for i, row in enumerate(rows):
+        boxes.append(_box(str(i + 1), 8, 24 * (i + 1), 20))
+        boxes += [_box(c, x, 24 * (i + 1), 20) for c, x in zip(row, (60, 240, 440), strict=True)]
+    expected = [f"{i + 1} {' '.join(row)}" for i, row in enumerate(rows)]
+    assert _lines(boxes) == ["Name City Qty", *expected]
+
+
 def test_a_table_with_a_blank_cell_near_its_top_is_still_read_row_by_row() -> None:
     """Bob's quantity is blank: the header and Alice's row were taken off the top as bars
     (the rest then looked like panes: the quantities starting a row lower), and the

@@ -198,7 +198,11 @@ def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]
     (a table's columns; a row of buttons, each a column of one line): the panes."""
     panes: list[list[PlacedBox]] = []
     for column in columns:
-        if panes and _same_rows(panes[-1], column, unit) and not _lists(panes[-1], column, unit):
+        if (
+            panes
+            and (_same_rows(panes[-1], column, unit) or _row_numbers(panes[-1], column, unit))
+            and not _lists(panes[-1], column, unit)
+        ):
             panes[-1] = panes[-1] + column
         else:
             panes.append(column)
@@ -227,6 +231,20 @@ def _same_rows(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
         abs(min(a_middles) - min(b_middles)) <= near
         and abs(max(a_middles) - max(b_middles)) <= near
     )
+
+
+def _row_numbers(numbers: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
+    """True when ``numbers`` is a table's row numbers beside it (a spreadsheet's, a Qt
+    table's vertical header): numbers only, ending on the table's last row and starting
+    on its first row or one row lower (the corner over them is empty, beside the
+    table's header row)."""
+    if not all(_is_number(p.box.text.strip()) for p in numbers):
+        return False
+    mine, its = _row_middles(numbers), _row_middles(table)
+    pitch = _pitch(its, unit)
+    near = SAME_ROW_LINES * min(unit, pitch)
+    start = min(mine) - min(its)
+    return abs(max(mine) - max(its)) <= near and (abs(start) <= near or abs(start - pitch) <= near)
 
 
 def _pitch(middles: list[float], unit: float) -> float:
