@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from describe_app.core.errors import ImageError
 from describe_app.core.reading.document import Page
-from describe_app.core.reading.ocr_reader import OcrSettings, TextReader
+from describe_app.core.reading.ocr_reader import OcrSettings, TextReader, close_reader
 from describe_app.core.reading.page_finder import PageOutline
 from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.translate import _
@@ -130,9 +130,7 @@ class DocumentWorker(QObject):
             self._thread.join(timeout)
             ended = not self._thread.is_alive()
         for reader in self._readers.values():
-            close = getattr(reader, "close", None)
-            if close is not None:
-                close()
+            close_reader(reader)
         return ended
 
     # --- the GUI thread -------------------------------------------------------------------------

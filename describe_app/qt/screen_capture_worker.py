@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, Signal
 
 from describe_app.core.errors import DescribeError, OcrError
 from describe_app.core.pictures.images import Picture
-from describe_app.core.reading.ocr_reader import TextReader
+from describe_app.core.reading.ocr_reader import TextReader, close_reader
 from describe_app.core.screen.capture import ScreenTarget
 from describe_app.qt.gui_thread import GuiThread
 from describe_app.qt.translate import _
@@ -117,9 +117,7 @@ class ScreenCaptureWorker(QObject):
         window closed may have started a new one)."""
         with self._wake:
             reader = self._reader
-        close = getattr(reader, "close", None)
-        if close is not None:
-            close()
+        close_reader(reader)
 
     def _run(self) -> None:
         while True:

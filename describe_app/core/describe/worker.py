@@ -59,7 +59,7 @@ from describe_app.core.describe.worker_events import (
 )
 from describe_app.core.errors import Cancelled, DescribeError
 from describe_app.core.i18n import _
-from describe_app.core.reading.ocr_reader import TextReader
+from describe_app.core.reading.ocr_reader import TextReader, close_reader
 
 __all__ = [  # the jobs and events are used from here by the window and the command line
     "Cancelled_",
@@ -200,9 +200,7 @@ class ModelWorker:
     def _close_reader(self) -> None:
         with self._cond:
             reader = self._reader
-        close = getattr(reader, "close", None)
-        if close is not None:
-            close()
+        close_reader(reader)
 
     @property
     def is_ready(self) -> bool:

@@ -107,6 +107,14 @@ class TextReader(Protocol):
         """Read the text in an RGB picture; raise OcrError on failure."""
 
 
+def close_reader(reader: TextReader | None) -> None:
+    """End ``reader``'s resources where it has any to end (``close``: a reader in a child
+    process ends its child, even in the middle of a picture); any other is left as it is."""
+    close = getattr(reader, "close", None)
+    if close is not None:
+        close()
+
+
 @dataclass(frozen=True)
 class OcrSettings:
     """How RapidOCR is run. The defaults are for camera frames on a 2-core CPU."""

@@ -20,12 +20,13 @@ again where no band holds panes; and a window's bars set close above its panes (
 a toolbar: no empty strip under them) are taken off the top, one row at a time, when the
 rest is panes, or when the panes' gutters cut the top row into pieces that each start
 where no line under them starts (a web page's links over its menu and its article; a
-pane's own first line starts where its next lines do).
+pane's own first line starts where its next lines do). A row whose cells sit over the
+columns under it is a table's header or first row, never a bar.
 
 Each pane is then put in reading order by the caller: a **grid** (a pane of columns of
-short cells that start and end together: a spreadsheet, a table with row numbers, a
-form's labels and fields) row by row, any other pane as a page (its own columns, tables
-and lines).
+short cells that start and end together: a spreadsheet, a table with row numbers (which
+may start a row lower, under an empty corner), a form's labels and fields) row by row,
+any other pane as a page (its own columns, tables and lines).
 
 Lists side by side that start and end together are panes too where the lists show it
 (:mod:`~describe_app.core.reading.list_columns`: bullets or numbers down every column, or a

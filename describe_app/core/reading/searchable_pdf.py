@@ -36,6 +36,11 @@ logger = logging.getLogger(__name__)
 PICTURE_DPI = 150.0
 #: JPEG quality of the page pictures in a searchable PDF.
 JPEG_QUALITY = 80
+#: The font written in when no Unicode font is found, and the letters it has.
+HELVETICA = "Helvetica"
+_LATIN_1 = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100)])
+#: The family name of the blank letters made for the letters no font has.
+BLANK_LETTERS = "BlankLetters"
 #: Fonts with most of Unicode, looked for on Linux, Windows and macOS in this order.
 UNICODE_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -189,11 +194,6 @@ def _letters_of(pdf: Any, font: str) -> Container[int]:
     if font == HELVETICA:
         return _LATIN_1
     return pdf.fonts[font.lower()].cmap
-
-
-HELVETICA = "Helvetica"
-BLANK_LETTERS = "BlankLetters"
-_LATIN_1 = frozenset([*range(0x20, 0x7F), *range(0xA0, 0x100)])
 
 
 def _text_font(pdf: Any) -> str:
