@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -495,3 +496,66 @@ def test_trying_again_stops_when_the_window_closes(monkeypatch: pytest.MonkeyPat
     began = time.monotonic()
     starter.join(5)
     assert time.monotonic() - began < 1.0 and starter.speech is None
+
+
+def test_a_sentence_espeak_cancelled_leaves_no_words_on_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """espeak-ng reports a sentence as cancelled now and then on a busy machine, after it
+    wrote the file all the same; the sentence is said again into another file. The
+    cancelled one stayed on disk (seen in CI: "sentence-1.wav" left in the folder)."""
+    import wave
+
+    from describe_app.core.speech import pyttsx3_synth
+    from describe_app.core.speech.pyttsx3_synth import Pyttsx3Synthesizer
+
+    pyttsx3 = pytest.importorskip("pyttsx3")
+    audio = tmp_path / "audio.wav"
+    with wave.open(str(audio), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\x10\x00" * 22050)
+
+    class CancellingOnce:
+        driver_name = "espeak"
+
+        def __init__(self) -> None:
+            self.listeners: dict[str, list[Any]] = {}
+            self.file = ""
+            self.runs = 0
+
+        def connect(self, topic: str, callback: Any) -> tuple[str, Any]:
+            self.listeners.setdefault(topic, []).append(callback)
+            return topic, callback
+
+        def disconnect(self, token: tuple[str, Any]) -> None:
+            self.listeners[token[0]].remove(token[1])
+
+        def getProperty(self, name: str) -> object:
+            return None
+
+        def setProperty(self, name: str, value: object) -> None:
+            pass
+
+        def save_to_file(self, text: str, filename: str) -> None:
+            self.file = filename
+
+        def runAndWait(self) -> None:
+            self.runs += 1
+            Path(self.file).write_bytes(audio.read_bytes())  # written, cancelled or not
+            for callback in self.listeners.get("finished-utterance", []):
+                callback(name=None, completed=self.runs > 1)
+
+    engine = CancellingOnce()
+    monkeypatch.setattr(pyttsx3, "init", lambda driver_name=None: engine)
+    monkeypatch.setattr(Pyttsx3Synthesizer, "_espeak_module", staticmethod(lambda _e: None))
+    monkeypatch.setattr(pyttsx3_synth, "remove_stale_workdirs", lambda: 0)
+    synth = Pyttsx3Synthesizer()
+    try:
+        assert synth.synthesize("Your bank PIN is 4321.").duration == pytest.approx(1.0)
+        assert engine.runs == 2  # the cancelled try, then the one that counted
+        assert synth._workdir is not None
+        assert list(synth._workdir.iterdir()) == []
+    finally:
+        synth.close()

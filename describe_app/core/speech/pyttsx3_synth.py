@@ -183,6 +183,19 @@ class Pyttsx3Synthesizer:
         self._failure = None
         self._cancelled = False
         try:
+            clip = self._written(engine, espeak, text, path)
+        finally:
+            # the words may be private (a letter read aloud): no copy stays on disk, also
+            # of a sentence cancelled or failed (espeak-ng may have written it all the same)
+            path.unlink(missing_ok=True)
+        if clip is not None:
+            logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
+        return clip
+
+    def _written(self, engine: Any, espeak: Any, text: str, path: Path) -> AudioClip | None:
+        """Have the engine write ``text`` to ``path`` and read it back; None when espeak-ng
+        cancelled it."""
+        try:
             engine.save_to_file(text, str(path))
             engine.runAndWait()
         except Exception as exc:  # the drivers raise anything from RuntimeError to COMError
@@ -191,20 +204,16 @@ class Pyttsx3Synthesizer:
         if self._waits_for_notification(engine) and not self._finished.wait(self._timeout_s):
             raise SpeechError(_("The speech synthesizer did not finish in time."))
         if self._cancelled:
+            _wait_until_idle(espeak)  # its last steps may still write the file
             return None
         if self._failure is not None:
             raise SpeechError(
                 _("The speech synthesizer failed: {error}.").format(error=self._failure)
             )
         try:
-            clip = read_audio_file(path, label=text)
+            return read_audio_file(path, label=text)
         except (OSError, EOFError, ValueError) as exc:
             raise SpeechError(_("The speech synthesizer wrote no usable audio.")) from exc
-        finally:
-            # the words may be private (a letter read aloud): no copy stays on disk
-            path.unlink(missing_ok=True)
-        logger.debug("synthesized %.2f s for %r", clip.duration, text[:40])
-        return clip
 
     def voices(self) -> list[Voice]:
         with _ENGINE_LOCK:
