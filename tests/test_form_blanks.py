@@ -386,3 +386,34 @@ def test_a_text_pdf_forms_blanks_and_boxes_are_read(
         assert expected in lines, (expected, lines)
         assert expected in spoken, (expected, spoken)
     assert "Membership form" in spoken
+
+
+@pytest.mark.parametrize(
+    ("face", "size", "heading"),
+    [
+        ("DejaVuSans.ttf", 44, "Monthly payments"),
+        ("DejaVuSansCondensed.ttf", 48, "Good food cooked slowly"),
+        ("DejaVuSans.ttf", 44, "Order form"),
+    ],
+)
+def test_round_letters_of_a_large_heading_are_no_boxes(face: str, size: int, heading: str) -> None:
+    """An "o" in a heading half a line of the body tall, its sides nearly straight, was
+    taken for an empty box (``read --layout``): "Monthly payments, not ticked", "Room 100
+    bo oking, not ticked". Read as a letter inside a word, it is one. (OCR's boxes are
+    placed by hand: its line heights differ a little from run to run.)"""
+    from describe_app.core.reading.form_marks import with_form_marks
+    from describe_app.core.reading.reading_order import TextBox
+
+    image = Image.new("L", (1700, 800), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((150, 100), heading, font=_font(face, size), fill=20)
+    left, top, right, bottom = draw.textbbox((150, 100), heading, font=_font(face, size))
+    boxes = [TextBox.from_rect(heading, left - 4, top - 6, right + 4, bottom + 6)]
+    body = _font("DejaVuSans.ttf", 30)
+    for row, name in enumerate(("Alice", "Bob", "Carol", "Dan", "Total")):
+        y = 250 + 60 * row
+        draw.text((150, y), name, font=body, fill=20)
+        x0, y0, x1, _ = draw.textbbox((150, y), name, font=body)
+        boxes.append(TextBox.from_rect(name, x0 - 4, y0 - 8, x1 + 4, y0 + 34))
+    marked = with_form_marks(np.asarray(image), boxes)
+    assert [box.text for box in marked] == [box.text for box in boxes]

@@ -337,6 +337,51 @@ def test_a_table_with_a_blank_cell_near_its_top_is_still_read_row_by_row() -> No
     assert _lines(boxes) == ["Name City Qty", *(" ".join(c for c in row if c) for row in rows)]
 
 
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[Any]:
+    """``header`` over ``rows``, in columns 200 pixels apart; an empty cell is blank."""
+    columns = [40 + 200 * k for k in range(len(header))]
+    boxes = [_box(h, x, 0, 20) for h, x in zip(header, columns, strict=True)]
+    for i, row in enumerate(rows):
+        boxes += [_box(c, x, 24 * (i + 1), 20) for c, x in zip(row, columns, strict=True) if c]
+    return boxes
+
+
+def test_a_total_row_with_a_blank_cell_is_read_with_its_table() -> None:
+    """A spreadsheet's total under its amounts, nothing under its cities: the City column
+    ended a row short, and the table was read column by column ("Name Alice Bob ...
+    Total", then the cities, then the amounts)."""
+    rows = [("Alice", "Paris", "12"), ("Bob", "Rome", "70"), ("Carol", "Oslo", "430")]
+    rows += [("Total", "", "512")]
+    expected = ["Name City Amount", "Alice Paris 12", "Bob Rome 70", "Carol Oslo 430"]
+    assert _lines(_table(rows, ("Name", "City", "Amount"))) == [*expected, "Total 512"]
+
+
+@pytest.mark.parametrize("blank", [0, 2], ids=["first-column", "last-column"])
+def test_a_table_whose_last_row_has_a_blank_cell_is_read_row_by_row(blank: int) -> None:
+    """An amount (or a name) not filled in on the last row: that column ended a row short
+    and was read as a pane of its own, before or after the table."""
+    rows = [("Alice", "Paris", "12"), ("Bob", "Rome", "70"), ("Carol", "Oslo", "430")]
+    rows += [tuple("" if k == blank else c for k, c in enumerate(("Dan", "Lima", "51")))]
+    expected = [" ".join(c for c in row if c) for row in rows]
+    assert _lines(_table(rows, ("Name", "City", "Amount"))) == ["Name City Amount", *expected]
+
+
+def test_a_list_one_row_shorter_than_a_table_far_beside_it_stays_a_pane() -> None:
+    """Three folders beside a message list of a header and three rows, at its pitch:
+    set well apart from the table (farther than its own columns), the folders are a
+    pane, not a column of the table one row short."""
+    folders = [_box(f, 4, 24 * i, 20) for i, f in enumerate(["Inbox", "Sent", "Drafts"])]
+    rows = [("Maria", "Rent", "09:14"), ("Kofi", "Tickets", "Monday"), ("Lena", "Hi", "May")]
+    table = [
+        _box(c, x, 24 * i, 20)
+        for i, row in enumerate([("From", "Subject", "Date"), *rows])
+        for c, x in zip(row, (260, 360, 460), strict=True)
+    ]
+    lines = _lines(folders + table)
+    assert lines[:3] == ["Inbox", "Sent", "Drafts"], lines
+    assert lines[3:] == ["From Subject Date", *(" ".join(row) for row in rows)], lines
+
+
 def _lines(boxes: list[Any]) -> list[str]:
     return screen_lines(PlacedText(boxes), Image.new("RGB", (8, 8)))
 

@@ -71,6 +71,8 @@ TICKED_SHARE = 0.08
 WRITTEN_SHARE = 0.004
 #: A "_" at a word's start or end (not inside a name: "snake_case").
 _EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")
+#: Round letters OCR reads where a box may be (a box read as a letter is one of them too).
+_ROUND_LETTERS = set("oOD0")
 #: Characters that OCR reads for a line or a box themselves.
 _MARK_CHARS = set("_-—–=~.,:;/·□口☐☑☒✓✔✗✘■[]|oO0DI")
 #: ...of which these are never a letter of a word.
@@ -109,7 +111,11 @@ def with_form_marks(gray: NDArray[np.uint8], boxes: Sequence[TextBox]) -> list[T
     rules = _rules(ink, unit)
     marks = _tick_boxes(ink, unit) + _blanks(ink, unit, pieces, rules)
     pieces = [_written_in(piece, rules, unit) for piece in pieces]
-    marks = [mark for mark in marks if not _read_already(mark, marks, pieces)]
+    marks = [
+        mark
+        for mark in marks
+        if not _read_already(mark, marks, pieces) and not _a_letter_of_a_word(mark, pieces)
+    ]
     if not marks:
         return [piece.box for piece in pieces]
     log.debug("form marks: %s", [(m.text, int(m.left), int(m.top)) for m in marks])
@@ -231,6 +237,32 @@ def _read_already(mark: _Mark, marks: Sequence[_Mark], pieces: Sequence[PlacedBo
         over = sum(1 for m in marks if m.text != BLANK_MARK and _overlap(piece, m) > 0)
         return sum(piece.text.count(c) for c in _BOX_GLYPHS) >= over
     return False
+
+
+def _a_letter_of_a_word(mark: _Mark, pieces: Sequence[PlacedBox]) -> bool:
+    """True for a box that OCR read as a round letter inside a word, where it is: "o" in
+    "Bob", in a large heading's "Monthly" (its four sides look drawn straight). A box read
+    as a letter stands apart from its label ("o Yes") or at a piece's end; one left out
+    leaves no letter there ("drive?Yes")."""
+    if mark.text == BLANK_MARK:
+        return False
+    for piece in pieces:
+        if _overlap(piece, mark) <= 0 or not piece.left < mark.left < mark.right < piece.right:
+            continue
+        text = piece.text
+        at = round(
+            ((mark.left + mark.right) / 2 - piece.left) / (piece.right - piece.left) * len(text)
+        )
+        for i in range(max(1, at - 1), min(len(text) - 1, at + 2)):
+            if text[i] in _ROUND_LETTERS and _in_word(text[i - 1]) and _in_word(text[i + 1]):
+                return True
+    return False
+
+
+def _in_word(char: str) -> bool:
+    """A Latin letter or a digit: in a word or a number, no box's label (a CJK form's
+    labels follow their boxes with no space: "口男 口女")."""
+    return char.isalnum() and char < "\u0250"
 
 
 def _written_in(piece: PlacedBox, rules: Sequence[_Mark], unit: float) -> PlacedBox:

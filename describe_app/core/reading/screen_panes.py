@@ -32,9 +32,12 @@ Lists side by side that start and end together are panes too where the lists sho
 (:mod:`~describe_app.core.reading.list_columns`: bullets or numbers down every column, or a
 bigger heading over each).
 
-A table whose last row has an empty cell in some column ends short there and is read
-column by column; two panes of plain short lines that happen to start and end on the same
-rows (two file lists of one length) are read as a table.
+A column that ends one row short of its table (a blank cell in the last row: a "Total"
+row, an amount not filled in) is the table's when its rows are the table's rows, and it
+sits between two of the table's columns or no farther from the table than half again the
+table's own widest gutter. Two panes of plain short lines that happen to start and end on
+the same rows (two file lists of one length) are read as a table, and so is a list one
+row shorter than a table close beside it, on its rows.
 """
 
 from __future__ import annotations
@@ -196,18 +199,94 @@ def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[
 
 def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]]:
     """Side-by-side columns with neighbours that start and end on the same rows joined
-    (a table's columns; a row of buttons, each a column of one line): the panes."""
-    panes: list[list[PlacedBox]] = []
+    (a table's columns; a row of buttons, each a column of one line): the panes. Then a
+    table's columns that end one row short (a blank cell in its last row) are joined to
+    it (see :func:`_with_short_columns`)."""
+    panes: list[list[list[PlacedBox]]] = []
     for column in columns:
-        if (
-            panes
-            and (_same_rows(panes[-1], column, unit) or _row_numbers(panes[-1], column, unit))
-            and not _lists(panes[-1], column, unit)
-        ):
-            panes[-1] = panes[-1] + column
+        if panes and _joins(_flat(panes[-1]), column, unit):
+            panes[-1] = [*panes[-1], column]
         else:
-            panes.append(column)
+            panes.append([column])
+    return [_flat(pane) for pane in _with_short_columns(panes, unit)]
+
+
+def _joins(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
+    """True when ``b`` is the next column of the table (or row of buttons) ``a``."""
+    return (_same_rows(a, b, unit) or _row_numbers(a, b, unit)) and not _lists(a, b, unit)
+
+
+def _flat(columns: list[list[PlacedBox]]) -> list[PlacedBox]:
+    return [p for column in columns for p in column]
+
+
+def _with_short_columns(
+    panes: list[list[list[PlacedBox]]], unit: float
+) -> list[list[list[PlacedBox]]]:
+    """``panes`` (each as its columns) with a table's short columns joined to it: a
+    column whose rows are the table's rows but its last (a "Total" row with a blank cell
+    under a column, an amount not filled in), between two columns that start and end
+    together, or beside a table of two columns or more and set no farther from it than
+    half again its own widest gutter. Two panes of lists of one length less and the same
+    row pitch would be joined only where all of that holds."""
+    merged = True
+    while merged:
+        merged = False
+        for k in range(len(panes) - 1):
+            a, b = panes[k], panes[k + 1]
+            c = panes[k + 2] if k + 2 < len(panes) else None
+            if (
+                c is not None
+                and len(b) == 1
+                and _one_short(b[0], _flat(a), unit)
+                and _joins(_flat(a), _flat(c), unit)
+            ):
+                panes[k : k + 3] = [[*a, *b, *c]]
+            elif _short_beside(a, b, unit):
+                panes[k : k + 2] = [[*a, *b]]
+            else:
+                continue
+            merged = True
+            break
     return panes
+
+
+def _short_beside(left: list[list[PlacedBox]], right: list[list[PlacedBox]], unit: float) -> bool:
+    """True when one of ``left`` and ``right`` (side by side) is one column, one row short
+    of the other, a table of two columns or more, and no farther from it than half again
+    the table's widest gutter."""
+    short, table = (left, right) if len(left) == 1 else (right, left)
+    if len(short) != 1 or len(table) < 2:
+        return False
+    if not _one_short(short[0], _flat(table), unit) or _lists(_flat(table), short[0], unit):
+        return False
+    gutters = [_gutter(a, b) for a, b in itertools.pairwise(table)]
+    return _gutter(left[-1], right[0]) <= 1.5 * max(gutters)
+
+
+def _gutter(a: list[PlacedBox], b: list[PlacedBox]) -> float:
+    """How far apart columns ``a`` and ``b`` are (``a`` on the left; negative when not)."""
+    return min(p.left for p in b) - max(p.right for p in a)
+
+
+def _one_short(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
+    """True when ``column``'s rows are ``table``'s rows from its first to its last but
+    one, each on its own row of the table."""
+    mine, its = _rows(_row_middles(column), unit), _rows(_row_middles(table), unit)
+    if len(mine) < 2 or len(mine) != len(its) - 1:
+        return False
+    near = SAME_ROW_LINES * min(unit, _pitch(its, unit))
+    return all(abs(m - t) <= near for m, t in zip(mine, its, strict=False))
+
+
+def _rows(middles: list[float], unit: float) -> list[float]:
+    """``middles`` as rows, top to bottom: middles less than a quarter of a line height
+    apart are one row (where it starts)."""
+    rows: list[float] = []
+    for middle in sorted(middles):
+        if not rows or middle - rows[-1] > SAME_ROW_LINES * unit / 2:
+            rows.append(middle)
+    return rows
 
 
 def _lists(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
