@@ -356,6 +356,52 @@ def test_a_total_row_with_a_blank_cell_is_read_with_its_table() -> None:
     assert _lines(_table(rows, ("Name", "City", "Amount"))) == [*expected, "Total 512"]
 
 
+PEOPLE = [
+    ["Alice", "Paris", "262"],
+    ["Bruno", "Rome", "760"],
+    ["Chen", "Oslo", "368"],
+    ["Dora", "Lima", "815"],
+    ["Emil", "Kyiv", "708"],
+]
+
+
+def qt_table(rows: list[list[str]]) -> Image.Image:
+    """A Qt table (row numbers, a header centred in each column), an empty string a blank
+    cell."""
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    table = QTableWidget(len(rows), 3)
+    table.setHorizontalHeaderLabels(["Name", "City", "Amount"])
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            table.setItem(i, j, QTableWidgetItem(cell))
+    return _grabbed(table, 420, 60 + 32 * len(rows))
+
+
+@pytest.mark.parametrize(
+    "blanks",
+    [
+        pytest.param([(4, 0), (3, 0)], id="two-names-at-the-end"),
+        pytest.param([(0, 0), (0, 2)], id="first-row-name-and-amount"),
+        pytest.param([(4, 2), (3, 1)], id="last-amount-and-a-city"),
+    ],
+)
+def test_a_qt_table_with_blank_cells_is_read_row_by_row(
+    qapp: Any, screen_reader: Any, blanks: list[tuple[int, int]]
+) -> None:
+    """Blank cells at a column's end (two names), or in the first row under a header that
+    Qt centres in its columns: the column was read on its own, or the header was taken
+    off as a bar and the table fell apart into its columns."""
+    rows = [list(row) for row in PEOPLE]
+    for i, j in blanks:
+        rows[i][j] = ""
+    lines = screen_lines(screen_reader, qt_table(rows))
+    cells = [line.split() for line in lines]
+    expected = [["Name", "City", "Amount"], *([c for c in row if c] for row in rows)]
+    # (Qt's row numbers start each row but the header's)
+    assert [cells[0], *(row[1:] for row in cells[1:])] == expected, lines
+
+
 @pytest.mark.parametrize("blank", [0, 2], ids=["first-column", "last-column"])
 def test_a_table_whose_last_row_has_a_blank_cell_is_read_row_by_row(blank: int) -> None:
     """An amount (or a name) not filled in on the last row: that column ended a row short

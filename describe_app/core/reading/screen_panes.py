@@ -32,16 +32,19 @@ Lists side by side that start and end together are panes too where the lists sho
 (:mod:`~describe_app.core.reading.list_columns`: bullets or numbers down every column, or a
 bigger heading over each).
 
-A column that ends one row short of its table (a blank cell in the last row: a "Total"
-row, an amount not filled in) is the table's when its rows are the table's rows, and it
-sits between two of the table's columns or no farther from the table than half again the
-table's own widest gutter. Two panes of plain short lines that happen to start and end on
-the same rows (two file lists of one length) are read as a table, and so is a list one
-row shorter than a table close beside it, on its rows.
+A column with blank cells (a "Total" row with nothing under a column, amounts not filled
+in) ends short or starts low; it is the table's when its rows are rows of the table
+(at least half of them, its first on the table's first: the header's cell), and it sits
+between two of the table's columns or no farther from the table than half again the
+table's usual gutter. A header that Qt centres in its columns, one piece over each, is
+the table's too, not a bar. Two panes of plain short lines that happen to start and end
+on the same rows (two file lists of one length) are read as a table, and so is a list
+close beside a table, on its rows from its first and at least half as long.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import statistics
 from collections.abc import Sequence
@@ -166,13 +169,25 @@ def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[P
 
 def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float) -> bool:
     """True when ``row`` is a table's row (its header, or its first cells): two pieces or
-    more, each starting or ending where a line under it does. A bar's items (a menu bar's
-    "Edit", a web page's links) are set without regard to the panes under them."""
+    more, each starting or ending where a line under it does, or each over a column of its
+    own (a Qt table's header, centred in its column). A bar's items (a menu bar's "Edit",
+    a web page's links) are set without regard to the panes under them."""
+    if len(row) < 2 or not under:
+        return False
     near = SAME_ROW_LINES * unit
-    return len(row) > 1 and all(
+    if all(
         any(abs(a.left - b.left) <= near or abs(a.right - b.right) <= near for b in under)
         for a in row
-    )
+    ):
+        return True
+    columns = _split(under, vertical=True, gap=GUTTER_LINES * unit)
+    # each column's share of the width: to the middle of the gutters beside it
+    bounds = [
+        (max(p.right for p in a) + min(p.left for p in b)) / 2
+        for a, b in itertools.pairwise(columns)
+    ]
+    over = [bisect.bisect(bounds, (a.left + a.right) / 2) for a in row]
+    return len(columns) > 1 and len(set(over)) == len(row)
 
 
 def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[PlacedBox]]:
@@ -223,26 +238,26 @@ def _flat(columns: list[list[PlacedBox]]) -> list[PlacedBox]:
 def _with_short_columns(
     panes: list[list[list[PlacedBox]]], unit: float
 ) -> list[list[list[PlacedBox]]]:
-    """``panes`` (each as its columns) with a table's short columns joined to it: a
-    column whose rows are the table's rows but its last (a "Total" row with a blank cell
-    under a column, an amount not filled in), between two columns that start and end
-    together, or beside a table of two columns or more and set no farther from it than
-    half again its own widest gutter. Two panes of lists of one length less and the same
-    row pitch would be joined only where all of that holds."""
+    """``panes`` (each as its columns) with a table's columns that have blank cells joined
+    to it (:func:`_with_blanks`: a "Total" row with nothing under a column, amounts not
+    filled in), where they sit between two columns that start and end together, or beside
+    a table of two columns or more and no farther from it than half again its own widest
+    gutter; then the panes that join as the first pass joins columns (row numbers beside
+    the table made whole). Panes of lists of the table's row pitch, on its rows and
+    starting on its first, would be joined only where all of that holds."""
     merged = True
     while merged:
         merged = False
         for k in range(len(panes) - 1):
             a, b = panes[k], panes[k + 1]
-            c = panes[k + 2] if k + 2 < len(panes) else None
-            if (
-                c is not None
-                and len(b) == 1
-                and _one_short(b[0], _flat(a), unit)
-                and _joins(_flat(a), _flat(c), unit)
-            ):
-                panes[k : k + 3] = [[*a, *b, *c]]
-            elif _short_beside(a, b, unit):
+            end = k + 1  # past the run of single columns with blanks after a
+            while end < len(panes) and len(panes[end]) == 1:
+                if not _with_blanks(panes[end][0], _flat(a), unit):
+                    break
+                end += 1
+            if k + 1 < end < len(panes) and _joins(_flat(a), _flat(panes[end]), unit):
+                panes[k : end + 1] = [[column for pane in panes[k : end + 1] for column in pane]]
+            elif _joins(_flat(a), _flat(b), unit) or _short_beside(a, b, unit):
                 panes[k : k + 2] = [[*a, *b]]
             else:
                 continue
@@ -252,16 +267,33 @@ def _with_short_columns(
 
 
 def _short_beside(left: list[list[PlacedBox]], right: list[list[PlacedBox]], unit: float) -> bool:
-    """True when one of ``left`` and ``right`` (side by side) is one column, one row short
-    of the other, a table of two columns or more, and no farther from it than half again
-    the table's widest gutter."""
-    short, table = (left, right) if len(left) == 1 else (right, left)
-    if len(short) != 1 or len(table) < 2:
-        return False
-    if not _one_short(short[0], _flat(table), unit) or _lists(_flat(table), short[0], unit):
-        return False
-    gutters = [_gutter(a, b) for a, b in itertools.pairwise(table)]
-    return _gutter(left[-1], right[0]) <= 1.5 * max(gutters)
+    """True when one of ``left`` and ``right`` (side by side) is one column with blank
+    cells of the other, a table (most of its rows hold two cells or more: its columns, or
+    one column of the cut whose cells a header joined), and no farther from it than half
+    again the table's usual gutter (the widest gap in its rows, their median)."""
+    for short, table in ((left, right), (right, left)):
+        if len(short) != 1 or not _with_blanks(short[0], _flat(table), unit):
+            continue
+        gaps = _row_gaps(_flat(table), unit)
+        if 2 * len(gaps) <= len(_rows(_row_middles(_flat(table)), unit)):
+            continue  # a list, not a table
+        if _lists(_flat(table), short[0], unit):
+            continue
+        return _gutter(left[-1], right[0]) <= 1.5 * statistics.median(gaps)
+    return False
+
+
+def _row_gaps(table: list[PlacedBox], unit: float) -> list[float]:
+    """For each row of ``table`` with two pieces or more, the widest gap between them."""
+    rows = _rows([p.middle for p in table], unit)
+    cells: list[list[PlacedBox]] = [[] for _ in rows]
+    for p in table:
+        cells[_nearest(rows, p.middle)].append(p)
+    return [
+        max(b.left - a.right for a, b in itertools.pairwise(sorted(row, key=lambda p: p.left)))
+        for row in cells
+        if len(row) > 1
+    ]
 
 
 def _gutter(a: list[PlacedBox], b: list[PlacedBox]) -> float:
@@ -269,14 +301,25 @@ def _gutter(a: list[PlacedBox], b: list[PlacedBox]) -> float:
     return min(p.left for p in b) - max(p.right for p in a)
 
 
-def _one_short(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
-    """True when ``column``'s rows are ``table``'s rows from its first to its last but
-    one, each on its own row of the table."""
+def _with_blanks(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
+    """True when ``column`` is a column of ``table`` with blank cells: its rows are rows of
+    the table, one each, at least half of them and two, its first on the table's first
+    (the header's cell, or the first row's), and some left out."""
     mine, its = _rows(_row_middles(column), unit), _rows(_row_middles(table), unit)
-    if len(mine) < 2 or len(mine) != len(its) - 1:
+    if not 2 <= len(mine) < len(its) or 2 * len(mine) < len(its):
         return False
     near = SAME_ROW_LINES * min(unit, _pitch(its, unit))
-    return all(abs(m - t) <= near for m, t in zip(mine, its, strict=False))
+    at = [_nearest(its, m) for m in mine]
+    return (
+        at[0] == 0
+        and all(abs(its[i] - m) <= near for i, m in zip(at, mine, strict=True))
+        and all(i < j for i, j in itertools.pairwise(at))
+    )
+
+
+def _nearest(rows: list[float], middle: float) -> int:
+    """The index of the row in ``rows`` nearest ``middle``."""
+    return min(range(len(rows)), key=lambda i: abs(rows[i] - middle))
 
 
 def _rows(middles: list[float], unit: float) -> list[float]:
