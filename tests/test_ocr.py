@@ -175,6 +175,28 @@ def test_fake_engine_output_is_filtered_and_ordered() -> None:
     assert result.lines == ["hello world", "second line"]
 
 
+def test_a_lone_digit_of_a_screen_is_kept_where_a_photos_is_dropped() -> None:
+    """A table's "7" scored 0.79-0.93 on a screen: a photo drops it (a cat's eye read as
+    "0"), a screen keeps it; a lone letter stays as strict on both."""
+    from describe_app.core.describe.screen_conversation import screen_ocr_settings
+
+    def box(x: float, y: float) -> list[list[float]]:
+        return [[x, y], [x + 10, y], [x + 10, y + 14], [x, y + 14]]
+
+    output = SimpleNamespace(
+        txts=("Bob", "7", "x", "6"),
+        boxes=[box(10, 10), box(200, 10), box(10, 40), box(200, 40)],
+        scores=(0.99, 0.79, 0.8, 0.6),
+    )
+
+    def read(settings: OcrSettings | None) -> list[str]:
+        ocr = OcrReader(settings, engine_factory=lambda _p: lambda image, **flags: output)
+        return ocr.read(Image.new("RGB", (640, 480))).lines
+
+    assert read(None) == ["Bob"]
+    assert read(screen_ocr_settings()) == ["Bob 7"]
+
+
 def test_result_sentences() -> None:
     assert OcrResult().sentence == NO_TEXT_SENTENCE == "No text found."
     assert OcrResult(lines=["A", "B"]).text == "A\nB"

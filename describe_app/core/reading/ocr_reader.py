@@ -127,6 +127,10 @@ class OcrSettings:
     text_score: float = 0.6
     #: ONNX Runtime threads per model; 0 means half the cores (1 to 4).
     threads: int = 0
+    #: A lone digit must score at least this to be kept (any other lone character
+    #: :data:`_SINGLE_CHAR_MIN_SCORE`): as strict as a letter in photos, where a cat's eye
+    #: reads as "0"; lower on screens (see ``screen_ocr_settings``).
+    lone_digit_score: float = 0.95
 
     def engine_params(self) -> dict[str, Any]:
         """The ``params`` mapping for ``rapidocr.RapidOCR``."""
@@ -185,7 +189,7 @@ class OcrReader:
                 output = engine(
                     rgb, use_det=True, use_cls=self.settings.use_angle_classifier, use_rec=True
                 )
-                boxes = _text_boxes(output, rgb.width * rgb.height)
+                boxes = _text_boxes(output, rgb.width * rgb.height, self.settings.lone_digit_score)
             except Exception as exc:
                 raise OcrError(_("The text in this picture could not be read.")) from exc
         line_boxes = [line for line in group_lines(boxes) if _line_text(line)]
@@ -214,7 +218,7 @@ class OcrReader:
         return engine
 
 
-def _text_boxes(output: Any, image_area: int) -> list[TextBox]:
+def _text_boxes(output: Any, image_area: int, lone_digit_score: float = 0.95) -> list[TextBox]:
     """The plausible text boxes in a RapidOCR result (an empty result has no ``txts``),
     their text without control characters (the recogniser's output is untrusted text)."""
     texts: Sequence[str] | None = getattr(output, "txts", None)
@@ -229,7 +233,7 @@ def _text_boxes(output: Any, image_area: int) -> list[TextBox]:
     return [
         TextBox(unreadable_text(), box.corners, box.score) if _is_unknown_script(box) else box
         for box in boxes
-        if _is_plausible(box, image_area)
+        if _is_plausible(box, image_area, lone_digit_score)
     ]
 
 
@@ -261,12 +265,13 @@ def _line_text(line: Sequence[TextBox]) -> str:
     return " ".join(t for t in (b.text.strip() for b in line) if t)
 
 
-def _is_plausible(box: TextBox, image_area: int) -> bool:
+def _is_plausible(box: TextBox, image_area: int, lone_digit_score: float) -> bool:
     """False for shapes misread as text: frame-sized blobs and doubtful lone glyphs."""
     text = box.text.strip()
     if not text:
         return False
-    if len(text) == 1 and box.score < _SINGLE_CHAR_MIN_SCORE:
+    least = lone_digit_score if text.isdecimal() else _SINGLE_CHAR_MIN_SCORE
+    if len(text) == 1 and box.score < least:
         return False
     big = box.width * box.height > _BLOB_AREA_SHARE * image_area
     return not (big and len(text) < _BLOB_MAX_CHARS)
