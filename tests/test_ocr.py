@@ -197,6 +197,28 @@ def test_a_lone_digit_of_a_screen_is_kept_where_a_photos_is_dropped() -> None:
     assert read(screen_ocr_settings()) == ["Bob 7"]
 
 
+@pytest.mark.parametrize("size", [(5000, 10), (10, 3000), (20000, 40)])
+def test_a_picture_thinner_than_the_detector_can_shrink_has_no_text_and_no_error(
+    scan_reader: OcrReader, size: tuple[int, int]
+) -> None:
+    """A strip 5000x10 shrunk to the detector's 960 px would be 2 px high: the engine
+    failed ("The text in this picture could not be read.") on a picture with no text."""
+    assert scan_reader.read(Image.new("RGB", size, "white")).lines == []
+
+
+def test_text_on_a_long_strip_is_still_read(scan_reader: OcrReader) -> None:
+    """A status line 4000x40: made taller (on its own colour) for the detector, read, its
+    boxes where the words are."""
+    from PIL import ImageDraw, ImageFont
+
+    strip = Image.new("RGB", (4000, 40), "white")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
+    ImageDraw.Draw(strip).text((10, 5), "A long status line with words in it", "black", font)
+    result = scan_reader.read(strip)
+    assert result.lines == ["A long status line with words in it"]
+    assert all(box.corners[2][1] <= 45 for line in result.line_boxes for box in line)
+
+
 def test_result_sentences() -> None:
     assert OcrResult().sentence == NO_TEXT_SENTENCE == "No text found."
     assert OcrResult(lines=["A", "B"]).text == "A\nB"

@@ -54,6 +54,9 @@ NO_TEXT_SENTENCE = "No text found."
 #: :data:`_BLOB_MAX_CHARS` characters is a shape misread as a glyph (a cup read as "8").
 _BLOB_AREA_SHARE = 0.35
 _BLOB_MAX_CHARS = 3
+#: The detector's picture is at least this many pixels on its short side (its network
+#: works in steps of 32).
+MIN_DETECT_SIDE = 32
 #: A lone character must score at least this: photos without text give single stray
 #: glyphs at 0.4 to 0.9 (a cat's eye read as "0"), while a clear printed one scores 0.99.
 _SINGLE_CHAR_MIN_SCORE = 0.95
@@ -186,10 +189,13 @@ class OcrReader:
             engine = self._ensure_engine()
             try:
                 rgb = image if image.mode == "RGB" else image.convert("RGB")
+                room = _room_to_detect(rgb, self.settings.detect_side_limit)
                 output = engine(
-                    rgb, use_det=True, use_cls=self.settings.use_angle_classifier, use_rec=True
+                    room, use_det=True, use_cls=self.settings.use_angle_classifier, use_rec=True
                 )
                 boxes = _text_boxes(output, rgb.width * rgb.height, self.settings.lone_digit_score)
+                if room is not rgb:
+                    boxes = [_within(box, rgb.width, rgb.height) for box in boxes]
             except Exception as exc:
                 raise OcrError(_("The text in this picture could not be read.")) from exc
         line_boxes = [line for line in group_lines(boxes) if _line_text(line)]
@@ -216,6 +222,30 @@ class OcrReader:
         self._engine = engine
         logger.info("OCR engine loaded in %.2f s", time.perf_counter() - start)
         return engine
+
+
+def _room_to_detect(rgb: Image.Image, side_limit: int) -> Image.Image:
+    """``rgb``, or, for a strip so thin that the detector, shrinking its long side to
+    ``side_limit``, would make it less than :data:`MIN_DETECT_SIDE` pixels high (a
+    5000x10 picture; the engine fails on it), ``rgb`` on the colour of its bottom right
+    corner made that much taller or wider (below or right of it: the boxes stay put)."""
+    from PIL import Image
+
+    width, height = rgb.size
+    least = max(width, height) * MIN_DETECT_SIDE // max(side_limit, 1) + 1
+    if min(width, height) >= least:
+        return rgb
+    room = Image.new(
+        "RGB", (max(width, least), max(height, least)), rgb.getpixel((width - 1, height - 1))
+    )
+    room.paste(rgb, (0, 0))
+    return room
+
+
+def _within(box: TextBox, width: int, height: int) -> TextBox:
+    """``box`` with its corners moved inside a ``width`` x ``height`` picture."""
+    corners = [(min(max(x, 0.0), width), min(max(y, 0.0), height)) for x, y in box.corners]
+    return TextBox.from_points(box.text, corners, box.score)
 
 
 def _text_boxes(output: Any, image_area: int, lone_digit_score: float = 0.95) -> list[TextBox]:
