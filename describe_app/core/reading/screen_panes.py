@@ -33,13 +33,14 @@ Lists side by side that start and end together are panes too where the lists sho
 bigger heading over each).
 
 A column with blank cells (a "Total" row with nothing under a column, amounts not filled
-in) ends short or starts low; it is the table's when its rows are rows of the table
-(at least half of them, its first on the table's first: the header's cell), and it sits
-between two of the table's columns or no farther from the table than half again the
-table's usual gutter. A header that Qt centres in its columns, one piece over each, is
-the table's too, not a bar. Two panes of plain short lines that happen to start and end
-on the same rows (two file lists of one length) are read as a table, and so is a list
-close beside a table, on its rows from its first and at least half as long.
+in) ends short or starts low; between two columns of a table that start and end together
+it is the table's when its rows are rows of the table (at least half of them, its first
+on the table's first: the header's cell). At the table's edge it is read as a pane of its
+own, column by column: a mail client's folders beside its message list look the same (on
+its rows from its header, as close to it as its own columns are). A header that Qt
+centres in its columns, one piece over each column that ends with the others, is the
+table's too, not a bar. Two panes of plain short lines that happen to start and end on
+the same rows (two file lists of one length) are read as a table.
 """
 
 from __future__ import annotations
@@ -169,9 +170,9 @@ def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[P
 
 def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float) -> bool:
     """True when ``row`` is a table's row (its header, or its first cells): two pieces or
-    more, each starting or ending where a line under it does, or each over a column of its
-    own (a Qt table's header, centred in its column). A bar's items (a menu bar's "Edit",
-    a web page's links) are set without regard to the panes under them."""
+    more, each starting or ending where a line under it does, or one over each column (a
+    Qt table's header, centred in its columns). A bar's items (a menu bar's "Edit", a web
+    page's links) are set without regard to the panes under them."""
     if len(row) < 2 or not under:
         return False
     near = SAME_ROW_LINES * unit
@@ -186,8 +187,22 @@ def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float)
         (max(p.right for p in a) + min(p.left for p in b)) / 2
         for a, b in itertools.pairwise(columns)
     ]
-    over = [bisect.bisect(bounds, (a.left + a.right) / 2) for a in row]
-    return len(columns) > 1 and len(set(over)) == len(row)
+    over = {bisect.bisect(bounds, (a.left + a.right) / 2) for a in row}
+    # one piece over each column (but a column of row numbers, under an empty corner),
+    # and the columns ending together, as a table's do: a bar's few items over as many
+    # panes would be a coincidence, and panes end where their own contents end
+    named = {k for k, column in enumerate(columns) if not _all_numbers(column)}
+    ends = [max(_row_middles(columns[k])) for k in named]
+    return (
+        len(columns) > 1
+        and len(over) == len(row)
+        and named <= over
+        and max(ends) - min(ends) <= near
+    )
+
+
+def _all_numbers(column: list[PlacedBox]) -> bool:
+    return all(_is_number(p.box.text.strip()) for p in column)
 
 
 def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[PlacedBox]]:
@@ -240,11 +255,11 @@ def _with_short_columns(
 ) -> list[list[list[PlacedBox]]]:
     """``panes`` (each as its columns) with a table's columns that have blank cells joined
     to it (:func:`_with_blanks`: a "Total" row with nothing under a column, amounts not
-    filled in), where they sit between two columns that start and end together, or beside
-    a table of two columns or more and no farther from it than half again its own widest
-    gutter; then the panes that join as the first pass joins columns (row numbers beside
-    the table made whole). Panes of lists of the table's row pitch, on its rows and
-    starting on its first, would be joined only where all of that holds."""
+    filled in) where they sit between two columns that start and end together; then the
+    panes that join as the first pass joins columns (row numbers beside the table made
+    whole). Such a column at a table's edge stays apart: a mail client's folders, on the
+    rows of its message list from its header and set as close to it as its own columns
+    are, look the same."""
     merged = True
     while merged:
         merged = False
@@ -257,7 +272,7 @@ def _with_short_columns(
                 end += 1
             if k + 1 < end < len(panes) and _joins(_flat(a), _flat(panes[end]), unit):
                 panes[k : end + 1] = [[column for pane in panes[k : end + 1] for column in pane]]
-            elif _joins(_flat(a), _flat(b), unit) or _short_beside(a, b, unit):
+            elif _joins(_flat(a), _flat(b), unit):
                 panes[k : k + 2] = [[*a, *b]]
             else:
                 continue
@@ -266,39 +281,9 @@ def _with_short_columns(
     return panes
 
 
-def _short_beside(left: list[list[PlacedBox]], right: list[list[PlacedBox]], unit: float) -> bool:
-    """True when one of ``left`` and ``right`` (side by side) is one column with blank
-    cells of the other, a table (most of its rows hold two cells or more: its columns, or
-    one column of the cut whose cells a header joined), and no farther from it than half
-    again the table's usual gutter (the widest gap in its rows, their median)."""
-    for short, table in ((left, right), (right, left)):
-        if len(short) != 1 or not _with_blanks(short[0], _flat(table), unit):
-            continue
-        gaps = _row_gaps(_flat(table), unit)
-        if 2 * len(gaps) <= len(_rows(_row_middles(_flat(table)), unit)):
-            continue  # a list, not a table
-        if _lists(_flat(table), short[0], unit):
-            continue
-        return _gutter(left[-1], right[0]) <= 1.5 * statistics.median(gaps)
-    return False
-
-
-def _row_gaps(table: list[PlacedBox], unit: float) -> list[float]:
-    """For each row of ``table`` with two pieces or more, the widest gap between them."""
-    rows = _rows([p.middle for p in table], unit)
-    cells: list[list[PlacedBox]] = [[] for _ in rows]
-    for p in table:
-        cells[_nearest(rows, p.middle)].append(p)
-    return [
-        max(b.left - a.right for a, b in itertools.pairwise(sorted(row, key=lambda p: p.left)))
-        for row in cells
-        if len(row) > 1
-    ]
-
-
-def _gutter(a: list[PlacedBox], b: list[PlacedBox]) -> float:
-    """How far apart columns ``a`` and ``b`` are (``a`` on the left; negative when not)."""
-    return min(p.left for p in b) - max(p.right for p in a)
+def _words(column: list[PlacedBox]) -> float:
+    """How many words a piece of ``column`` holds (the median)."""
+    return statistics.median(len(p.box.text.split()) for p in column)
 
 
 def _with_blanks(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
@@ -361,7 +346,7 @@ def _row_numbers(numbers: list[PlacedBox], table: list[PlacedBox], unit: float) 
     table's vertical header): numbers only, ending on the table's last row and starting
     on its first row or one row lower (the corner over them is empty, beside the
     table's header row)."""
-    if not all(_is_number(p.box.text.strip()) for p in numbers):
+    if not _all_numbers(numbers):
         return False
     mine, its = _row_middles(numbers), _row_middles(table)
     pitch = _pitch(its, unit)
@@ -414,5 +399,4 @@ def _is_grid(pane: list[PlacedBox], unit: float) -> bool:
     if len(columns) < 2 or len(_joined(columns, unit)) > 1:
         return False
     rows = [len({round(p.middle / unit) for p in column}) for column in columns]
-    words = statistics.median(len(p.box.text.split()) for p in pane)
-    return min(rows) >= 2 and words <= CELL_WORDS
+    return min(rows) >= 2 and _words(pane) <= CELL_WORDS
