@@ -166,34 +166,42 @@ MAIL = [
 ]
 
 
-def mail_with_columns() -> tuple[Image.Image, list[str]]:
-    """Folders | a message list with a header (From, Subject, Date) | the open message."""
+def mail_window(folders: list[str], letter: str, sizes: list[int]) -> Image.Image:
+    """Folders | a message list with a header (From, Subject, Date) | the open ``letter``,
+    the three panes ``sizes`` wide."""
     from PySide6.QtWidgets import QSplitter, QTextEdit, QTreeWidget, QTreeWidgetItem
 
     splitter = QSplitter()
-    folders = QTreeWidget()
-    folders.setHeaderHidden(True)
-    for folder in ("Inbox", "Outbox", "Sent", "Trash", "Junk"):
-        QTreeWidgetItem(folders, [folder])
+    tree = QTreeWidget()
+    tree.setHeaderHidden(True)
+    for folder in folders:
+        QTreeWidgetItem(tree, [folder])
     messages = QTreeWidget()
     messages.setHeaderLabels(["From", "Subject", "Date"])
     for row in MAIL:
         QTreeWidgetItem(messages, list(row))
     messages.setColumnWidth(0, 130)
     messages.setColumnWidth(1, 150)
-    letter = QTextEdit()
-    body = ["Hi, I booked two seats on the", "morning train to Leeds. The", "tickets are attached."]
-    letter.setPlainText("Train tickets\n\n" + "\n".join(body))
-    for pane in (folders, messages, letter):
+    text = QTextEdit()
+    text.setPlainText(letter)
+    for pane in (tree, messages, text):
         splitter.addWidget(pane)
-    splitter.setSizes([150, 400, 450])
+    splitter.setSizes(sizes)
+    return _grabbed(splitter, 1000, 500)
+
+
+def mail_with_columns() -> tuple[Image.Image, list[str]]:
+    """Folders | a message list with a header (From, Subject, Date) | the open message."""
+    folders = ["Inbox", "Outbox", "Sent", "Trash", "Junk"]
+    body = ["Hi, I booked two seats on the", "morning train to Leeds. The", "tickets are attached."]
+    image = mail_window(folders, "Train tickets\n\n" + "\n".join(body), [150, 400, 450])
     units = [
         "Inbox Outbox Sent Trash Junk",
         "From Subject Date",
         *(" ".join(row) for row in MAIL),
         "Train tickets " + " ".join(body),
     ]
-    return _grabbed(splitter, 1000, 500), units
+    return image, units
 
 
 def word_processor() -> tuple[Image.Image, list[str]]:
@@ -247,26 +255,9 @@ def test_a_few_folders_beside_a_message_list_are_a_pane(
     """Two or three folders on the message list's rows from its header, set as close to
     it as its own columns are: they looked like a column of the table with blank cells
     and were read across it ("Inbox From Subject Date", "Outbox Kofi Mensah ...")."""
-    from PySide6.QtWidgets import QSplitter, QTextEdit, QTreeWidget, QTreeWidgetItem
-
-    splitter = QSplitter()
-    tree = QTreeWidget()
-    tree.setHeaderHidden(True)
     names = ["Inbox", "Outbox", "Sent"][:folders]
-    for name in names:
-        QTreeWidgetItem(tree, [name])
-    messages = QTreeWidget()
-    messages.setHeaderLabels(["From", "Subject", "Date"])
-    for row in MAIL:
-        QTreeWidgetItem(messages, list(row))
-    messages.setColumnWidth(0, 130)
-    messages.setColumnWidth(1, 150)
-    letter = QTextEdit()
-    letter.setPlainText("Train tickets\n\nHi, I booked two seats")
-    for pane in (tree, messages, letter):
-        splitter.addWidget(pane)
-    splitter.setSizes([120, 400, 480])
-    lines = screen_lines(screen_reader, _grabbed(splitter, 1000, 500))
+    image = mail_window(names, "Train tickets\n\nHi, I booked two seats", [120, 400, 480])
+    lines = screen_lines(screen_reader, image)
     assert lines[: folders + 1] == [*names, "From Subject Date"], lines
 
 
