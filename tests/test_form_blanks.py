@@ -417,3 +417,28 @@ def test_round_letters_of_a_large_heading_are_no_boxes(face: str, size: int, hea
         boxes.append(TextBox.from_rect(name, x0 - 4, y0 - 8, x1 + 4, y0 + 34))
     marked = with_form_marks(np.asarray(image), boxes)
     assert [box.text for box in marked] == [box.text for box in boxes]
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "letter"),
+    [
+        ("Monthly", 1, True),
+        ("Bob", 1, True),
+        ("DOCTOR", 1, True),
+        ("Room 100", 6, True),
+        ("YesONo", 3, False),
+    ],
+)
+def test_a_box_read_as_a_round_letter_is_told_from_a_letter_of_a_word(
+    text: str, index: int, letter: bool
+) -> None:
+    """A mark over the ``index``-th character of ``text`` (an "o", "O" or "0"): inside a
+    word or a number it is that letter; between two words that OCR ran together (a box
+    read as "O" in "Yes☐No") it is a box."""
+    from describe_app.core.reading.form_marks import _a_letter_of_a_word, _Mark
+    from describe_app.core.reading.reading_order import PlacedBox, TextBox
+
+    step = 20.0
+    piece = PlacedBox.of(TextBox.from_rect(text, 0, 0, step * len(text), 30))
+    mark = _Mark("☐", step * index + 2, 5, step * (index + 1) - 2, 25)
+    assert _a_letter_of_a_word(mark, [piece]) is letter

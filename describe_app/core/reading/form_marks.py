@@ -254,7 +254,12 @@ def _a_letter_of_a_word(mark: _Mark, pieces: Sequence[PlacedBox]) -> bool:
             ((mark.left + mark.right) / 2 - piece.left) / (piece.right - piece.left) * len(text)
         )
         for i in range(max(1, at - 1), min(len(text) - 1, at + 2)):
-            if text[i] in _ROUND_LETTERS and _in_word(text[i - 1]) and _in_word(text[i + 1]):
+            if (
+                text[i] in _ROUND_LETTERS
+                and _in_word(text[i - 1])
+                and _in_word(text[i + 1])
+                and not (_breaks(text, i) or _breaks(text, i + 1))  # "YesONo": a box
+            ):
                 return True
     return False
 
