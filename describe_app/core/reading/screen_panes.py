@@ -230,8 +230,8 @@ def _split(placed: list[PlacedBox], *, vertical: bool, gap: float) -> list[list[
 def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]]:
     """Side-by-side columns with neighbours that start and end on the same rows joined
     (a table's columns; a row of buttons, each a column of one line): the panes. Then a
-    table's columns that end one row short (a blank cell in its last row) are joined to
-    it (see :func:`_with_short_columns`)."""
+    column with blank cells between two of a table's columns is joined to it (see
+    :func:`_with_short_columns`)."""
     panes: list[list[list[PlacedBox]]] = []
     for column in columns:
         if panes and _joins(_flat(panes[-1]), column, unit):
