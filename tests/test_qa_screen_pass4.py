@@ -475,6 +475,20 @@ def test_lone_digits_of_a_small_table_are_read(screen_reader: Any, px: int) -> N
     assert [row[-1] for row in cells] == [row[-1] for row in LONE_DIGITS], lines
 
 
+def test_a_table_of_numbers_under_a_centred_header_is_read_row_by_row() -> None:
+    """Figures only, under month names centred over them: every column is one of numbers,
+    and the header's test (a first column of row numbers needs no piece over it) asked
+    for the end of no column at all and failed ("max() arg is an empty sequence")."""
+    header = [_box(month, x, 0, 20) for month, x in (("Jan", 62), ("Feb", 262), ("Mar", 462))]
+    rows = [("1200", "1350", "990"), ("870", "910", "1020"), ("455", "610", "700")]
+    cells = [
+        _box(value, x, 24 * (i + 1), 20)
+        for i, row in enumerate(rows)
+        for value, x in zip(row, (40, 240, 440), strict=True)
+    ]
+    assert _lines(header + cells) == ["Jan Feb Mar", *(" ".join(row) for row in rows)]
+
+
 def test_a_list_one_row_shorter_than_a_table_far_beside_it_stays_a_pane() -> None:
     """Three folders beside a message list of a header and three rows, at its pitch:
     set well apart from the table (farther than its own columns), the folders are a

@@ -188,10 +188,10 @@ def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float)
         for a, b in itertools.pairwise(columns)
     ]
     over = {bisect.bisect(bounds, (a.left + a.right) / 2) for a in row}
-    # one piece over each column (but a column of row numbers, under an empty corner),
-    # and the columns ending together, as a table's do: a bar's few items over as many
-    # panes would be a coincidence, and panes end where their own contents end
-    named = {k for k, column in enumerate(columns) if not _all_numbers(column)}
+    # one piece over each column (but a first column of row numbers, under an empty
+    # corner), and the columns ending together, as a table's do: a bar's few items over as
+    # many panes would be a coincidence, and panes end where their own contents end
+    named = {k for k, column in enumerate(columns) if k > 0 or not _all_numbers(column)}
     ends = [max(_row_middles(columns[k])) for k in named]
     return (
         len(columns) > 1
