@@ -14,7 +14,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -33,6 +32,7 @@ from describe_app.core.speech import (
 )
 from describe_app.core.speech.text_for_speech import text_for_speech
 from tests.speech_fixtures import FakePlayer, FakeSynthesizer
+from tests.test_other_platforms import FakeEngine, _engine
 
 CONTROL = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
@@ -509,7 +509,6 @@ def test_a_sentence_espeak_cancelled_leaves_no_words_on_disk(
     from describe_app.core.speech import pyttsx3_synth
     from describe_app.core.speech.pyttsx3_synth import Pyttsx3Synthesizer
 
-    pyttsx3 = pytest.importorskip("pyttsx3")
     audio = tmp_path / "audio.wav"
     with wave.open(str(audio), "wb") as w:
         w.setnchannels(1)
@@ -517,38 +516,22 @@ def test_a_sentence_espeak_cancelled_leaves_no_words_on_disk(
         w.setframerate(22050)
         w.writeframes(b"\x10\x00" * 22050)
 
-    class CancellingOnce:
-        driver_name = "espeak"
+    class CancellingOnce(FakeEngine):
+        """espeak-ng's engine, its first try reported cancelled after writing the file."""
 
         def __init__(self) -> None:
-            self.listeners: dict[str, list[Any]] = {}
-            self.file = ""
+            super().__init__("espeak", [], audio.read_bytes())
             self.runs = 0
-
-        def connect(self, topic: str, callback: Any) -> tuple[str, Any]:
-            self.listeners.setdefault(topic, []).append(callback)
-            return topic, callback
-
-        def disconnect(self, token: tuple[str, Any]) -> None:
-            self.listeners[token[0]].remove(token[1])
-
-        def getProperty(self, name: str) -> object:
-            return None
-
-        def setProperty(self, name: str, value: object) -> None:
-            pass
-
-        def save_to_file(self, text: str, filename: str) -> None:
-            self.file = filename
 
         def runAndWait(self) -> None:
             self.runs += 1
-            Path(self.file).write_bytes(audio.read_bytes())  # written, cancelled or not
-            for callback in self.listeners.get("finished-utterance", []):
-                callback(name=None, completed=self.runs > 1)
+            for _text, filename in self._files:
+                Path(filename).write_bytes(self.audio)  # written, cancelled or not
+                for callback in self._listeners.get("finished-utterance", []):
+                    callback(name=None, completed=self.runs > 1)
+            self._files.clear()
 
-    engine = CancellingOnce()
-    monkeypatch.setattr(pyttsx3, "init", lambda driver_name=None: engine)
+    engine = _engine(monkeypatch, CancellingOnce())
     monkeypatch.setattr(Pyttsx3Synthesizer, "_espeak_module", staticmethod(lambda _e: None))
     monkeypatch.setattr(pyttsx3_synth, "remove_stale_workdirs", lambda: 0)
     synth = Pyttsx3Synthesizer()

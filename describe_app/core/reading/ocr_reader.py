@@ -133,7 +133,7 @@ class OcrSettings:
     #: A lone digit must score at least this to be kept (any other lone character
     #: :data:`_SINGLE_CHAR_MIN_SCORE`): as strict as a letter in photos, where a cat's eye
     #: reads as "0"; lower on screens (see ``screen_ocr_settings``).
-    lone_digit_score: float = 0.95
+    lone_digit_score: float = _SINGLE_CHAR_MIN_SCORE
 
     def engine_params(self) -> dict[str, Any]:
         """The ``params`` mapping for ``rapidocr.RapidOCR``."""
@@ -229,8 +229,6 @@ def _room_to_detect(rgb: Image.Image, side_limit: int) -> Image.Image:
     ``side_limit``, would make it less than :data:`MIN_DETECT_SIDE` pixels high (a
     5000x10 picture; the engine fails on it), ``rgb`` on the colour of its bottom right
     corner made that much taller or wider (below or right of it: the boxes stay put)."""
-    from PIL import Image
-
     width, height = rgb.size
     least = max(width, height) * MIN_DETECT_SIDE // max(side_limit, 1) + 1
     if min(width, height) >= least:
@@ -248,7 +246,7 @@ def _within(box: TextBox, width: int, height: int) -> TextBox:
     return TextBox.from_points(box.text, corners, box.score)
 
 
-def _text_boxes(output: Any, image_area: int, lone_digit_score: float = 0.95) -> list[TextBox]:
+def _text_boxes(output: Any, image_area: int, lone_digit_score: float) -> list[TextBox]:
     """The plausible text boxes in a RapidOCR result (an empty result has no ``txts``),
     their text without control characters (the recogniser's output is untrusted text)."""
     texts: Sequence[str] | None = getattr(output, "txts", None)

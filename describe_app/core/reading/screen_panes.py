@@ -231,14 +231,14 @@ def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]
     """Side-by-side columns with neighbours that start and end on the same rows joined
     (a table's columns; a row of buttons, each a column of one line): the panes. Then a
     column with blank cells between two of a table's columns is joined to it (see
-    :func:`_with_short_columns`)."""
+    :func:`_with_blank_columns`)."""
     panes: list[list[list[PlacedBox]]] = []
     for column in columns:
         if panes and _joins(_flat(panes[-1]), column, unit):
             panes[-1] = [*panes[-1], column]
         else:
             panes.append([column])
-    return [_flat(pane) for pane in _with_short_columns(panes, unit)]
+    return [_flat(pane) for pane in _with_blank_columns(panes, unit)]
 
 
 def _joins(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
@@ -250,7 +250,7 @@ def _flat(columns: list[list[PlacedBox]]) -> list[PlacedBox]:
     return [p for column in columns for p in column]
 
 
-def _with_short_columns(
+def _with_blank_columns(
     panes: list[list[list[PlacedBox]]], unit: float
 ) -> list[list[list[PlacedBox]]]:
     """``panes`` (each as its columns) with a table's columns that have blank cells joined
@@ -279,11 +279,6 @@ def _with_short_columns(
             merged = True
             break
     return panes
-
-
-def _words(column: list[PlacedBox]) -> float:
-    """How many words a piece of ``column`` holds (the median)."""
-    return statistics.median(len(p.box.text.split()) for p in column)
 
 
 def _with_blanks(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
@@ -399,4 +394,5 @@ def _is_grid(pane: list[PlacedBox], unit: float) -> bool:
     if len(columns) < 2 or len(_joined(columns, unit)) > 1:
         return False
     rows = [len({round(p.middle / unit) for p in column}) for column in columns]
-    return min(rows) >= 2 and _words(pane) <= CELL_WORDS
+    words = statistics.median(len(p.box.text.split()) for p in pane)
+    return min(rows) >= 2 and words <= CELL_WORDS
