@@ -35,12 +35,15 @@ bigger heading over each).
 A column with blank cells (a "Total" row with nothing under a column, amounts not filled
 in) ends short or starts low; between two columns of a table that start and end together
 it is the table's when its rows are rows of the table (at least half of them, its first
-on the table's first: the header's cell). At the table's edge it is read as a pane of its
-own, column by column: a mail client's folders beside its message list look the same (on
-its rows from its header, as close to it as its own columns are). A header that Qt
-centres in its columns, one piece over each column that ends with the others, is the
-table's too, not a bar. Two panes of plain short lines that happen to start and end on
-the same rows (two file lists of one length) are read as a table.
+on the table's first: the header's cell). At the table's right edge, a column of numbers
+under its header is the table's too (amounts not filled in at the bottom). Any other
+column at a table's edge that ends short is read as a pane of its own, column by column:
+a mail client's folders beside its message list look the same (on its rows from its
+header, as close to it as its own columns are). A header that Qt centres in its columns,
+one piece over each column that ends with the others, is the table's too, not a bar; so
+is one over columns that, with it, were one table (a column blank in its first and last
+rows ends apart from the others). Two panes of plain short lines that happen to start and
+end on the same rows (two file lists of one length) are read as a table.
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def _cut(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBo
         and not _a_bar_on_top(panes, placed, unit)
     ):
         return [part for pane in panes for part in _cut(pane, unit, depth + 1)]
-    return _under_bars(placed, unit, depth)
+    return _under_bars(placed, unit, depth, whole=len(panes) == 1)
 
 
 def _in_top_row(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
@@ -151,16 +154,19 @@ def _panes(placed: list[PlacedBox], unit: float) -> list[list[PlacedBox]]:
     return _joined(_split(placed, vertical=True, gap=GUTTER_LINES * unit), unit)
 
 
-def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBox]]:
+def _under_bars(
+    placed: list[PlacedBox], unit: float, depth: int, *, whole: bool
+) -> list[list[PlacedBox]]:
     """The bars at the top of ``placed`` (each a row), then the panes under them; or
-    ``placed`` whole when there are no panes under up to :data:`MAX_BARS` rows."""
+    ``placed`` whole when there are no panes under up to :data:`MAX_BARS` rows. ``whole``
+    when ``placed`` is one pane (its columns, with the top row, start and end together)."""
     bars: list[list[PlacedBox]] = []
     rest = placed
     while len(bars) < MAX_BARS and len(rest) > 1:
         first = min(p.middle for p in rest)
         row = [p for p in rest if p.middle - first <= SAME_ROW_LINES * unit]
         rest = [p for p in rest if p.middle - first > SAME_ROW_LINES * unit]
-        if _over_its_columns(row, rest, unit):
+        if _over_its_columns(row, rest, unit, ending_apart=whole and not bars):
             break  # a table's row: taken off, a blank cell lower down cut its table apart
         bars.append(row)
         if len(rest) > 1 and len(_panes(rest, unit)) > 1:
@@ -168,11 +174,15 @@ def _under_bars(placed: list[PlacedBox], unit: float, depth: int) -> list[list[P
     return [placed]
 
 
-def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float) -> bool:
+def _over_its_columns(
+    row: list[PlacedBox], under: list[PlacedBox], unit: float, *, ending_apart: bool = False
+) -> bool:
     """True when ``row`` is a table's row (its header, or its first cells): two pieces or
     more, each starting or ending where a line under it does, or one over each column (a
-    Qt table's header, centred in its columns). A bar's items (a menu bar's "Edit", a web
-    page's links) are set without regard to the panes under them."""
+    Qt table's header, centred in its columns) that end together, or that may end apart
+    (``ending_apart``: with the row they were one table, and a column with blanks in its
+    first and last rows ends short). A bar's items (a menu bar's "Edit", a web page's
+    links) are set without regard to the panes under them."""
     if len(row) < 2 or not under:
         return False
     near = SAME_ROW_LINES * unit
@@ -197,7 +207,7 @@ def _over_its_columns(row: list[PlacedBox], under: list[PlacedBox], unit: float)
         len(columns) > 1
         and len(over) == len(row)
         and named <= over
-        and max(ends) - min(ends) <= near
+        and (ending_apart or max(ends) - min(ends) <= near)
     )
 
 
@@ -255,11 +265,10 @@ def _with_blank_columns(
 ) -> list[list[list[PlacedBox]]]:
     """``panes`` (each as its columns) with a table's columns that have blank cells joined
     to it (:func:`_with_blanks`: a "Total" row with nothing under a column, amounts not
-    filled in) where they sit between two columns that start and end together; then the
+    filled in): where they sit between two columns that start and end together, or at
+    the table's right, amounts (:func:`_amounts_at_its_right`); then the
     panes that join as the first pass joins columns (row numbers beside the table made
-    whole). Such a column at a table's edge stays apart: a mail client's folders, on the
-    rows of its message list from its header and set as close to it as its own columns
-    are, look the same."""
+    whole)."""
     merged = True
     while merged:
         merged = False
@@ -271,14 +280,25 @@ def _with_blank_columns(
                     break
                 end += 1
             if k + 1 < end < len(panes) and _joins(_flat(a), _flat(panes[end]), unit):
-                panes[k : end + 1] = [[column for pane in panes[k : end + 1] for column in pane]]
-            elif _joins(_flat(a), _flat(b), unit):
-                panes[k : k + 2] = [[*a, *b]]
-            else:
-                continue
+                end += 1
+            elif not (k + 1 < end and _amounts_at_its_right(panes[end - 1][0], _flat(a), unit)):
+                end = k + 2
+                if not _joins(_flat(a), _flat(b), unit):
+                    continue
+            panes[k:end] = [[column for pane in panes[k:end] for column in pane]]
             merged = True
             break
     return panes
+
+
+def _amounts_at_its_right(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
+    """True when ``column``, right of ``table``, is its last column of numbers under a
+    header, with blanks (:func:`_with_blanks`) at its end too: amounts not filled in yet.
+    A column of words at a table's edge that ends short stays apart: a mail client's
+    folders beside its message list, on its rows from its header, look the same. (Blanks
+    in the middle of an edge column need nothing: it starts and ends with the others.)"""
+    cells = sorted(column, key=lambda p: p.middle)[1:]
+    return _all_numbers(cells) and _with_blanks(column, table, unit)
 
 
 def _with_blanks(column: list[PlacedBox], table: list[PlacedBox], unit: float) -> bool:
@@ -365,15 +385,23 @@ def _row_middles(column: list[PlacedBox]) -> list[float]:
     a scroll bar's arrow or a check box read as a letter ("D", "V") beside or under a
     table's last row would make its column end lower than the others'. A digit in a
     column of numbers counts: a table's amounts ("7", "12", "430", "2") start and end
-    with its other columns, and were cut off as a pane of their own."""
+    with its other columns, and were cut off as a pane of their own; so does a row
+    number on its own in a column of numbered cells (Qt's row numbers set close to the
+    first column: "4 Dora", then "5" where the name is blank)."""
     texts = [p.box.text.strip() for p in column]
-    numbers = sum(1 for t in texts if _is_number(t)) * 2 >= len(texts)
+    numbers = sum(1 for t in texts if _is_number(t) or _numbered(t)) * 2 >= len(texts)
     words = [
         p.middle
         for p, text in zip(column, texts, strict=True)
         if len(text) > 1 or (numbers and text.isdigit())
     ]
     return words or [p.middle for p in column]
+
+
+def _numbered(text: str) -> bool:
+    """True for a cell after its row's number: "12 Alice"."""
+    first, _, rest = text.partition(" ")
+    return first.isdigit() and bool(rest)
 
 
 def _is_number(text: str) -> bool:
