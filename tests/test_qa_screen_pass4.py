@@ -249,17 +249,87 @@ def test_each_qt_screen_is_read_whole_and_in_order(
     assert in_reading_order(units, lines), lines
 
 
-@pytest.mark.parametrize("folders", [2, 3])
+@pytest.mark.parametrize("folders", [1, 2, 3])
 def test_a_few_folders_beside_a_message_list_are_a_pane(
     qapp: Any, screen_reader: Any, folders: int
 ) -> None:
     """Two or three folders on the message list's rows from its header, set as close to
     it as its own columns are: they looked like a column of the table with blank cells
-    and were read across it ("Inbox From Subject Date", "Outbox Kofi Mensah ...")."""
+    and were read across it ("Inbox From Subject Date", "Outbox Kofi Mensah ..."). A
+    single folder, alone on the top row, was taken for a bar's item, and the top row
+    read as one bar: "Inbox From Subject Date Train tickets"."""
     names = ["Inbox", "Outbox", "Sent"][:folders]
     image = mail_window(names, "Train tickets\n\nHi, I booked two seats", [120, 400, 480])
     lines = screen_lines(screen_reader, image)
     assert lines[: folders + 1] == [*names, "From Subject Date"], lines
+
+
+def mail_main_window(*, menu: bool, toolbar: bool) -> Image.Image:
+    """:func:`mail_window`'s three panes (three folders) in a main window, under a menu
+    bar, a toolbar or both."""
+    from PySide6.QtWidgets import (
+        QMainWindow,
+        QSplitter,
+        QTextEdit,
+        QToolBar,
+        QTreeWidget,
+        QTreeWidgetItem,
+    )
+
+    window = QMainWindow()
+    if menu:
+        for name in ("File", "Edit", "View", "Help"):
+            window.menuBar().addMenu(name)
+    if toolbar:
+        bar = QToolBar()
+        for name in ("New", "Reply", "Delete"):
+            bar.addAction(name)
+        window.addToolBar(bar)
+    splitter = QSplitter()
+    folders = QTreeWidget()
+    folders.setHeaderHidden(True)
+    for folder in ("Inbox", "Outbox", "Sent"):
+        QTreeWidgetItem(folders, [folder])
+    messages = QTreeWidget()
+    messages.setHeaderLabels(["From", "Subject", "Date"])
+    for row in MAIL:
+        QTreeWidgetItem(messages, list(row))
+    messages.setColumnWidth(0, 130)
+    messages.setColumnWidth(1, 150)
+    text = QTextEdit()
+    text.setPlainText("Train tickets\n\nHi, I booked two seats")
+    for pane in (folders, messages, text):
+        splitter.addWidget(pane)
+    splitter.setSizes([150, 400, 450])
+    window.setCentralWidget(splitter)
+    return _grabbed(window, 1000, 500)
+
+
+@pytest.mark.parametrize(("menu", "toolbar"), [(True, False), (False, True)])
+def test_a_message_list_under_a_menu_bar_is_read_row_by_row(
+    qapp: Any, screen_reader: Any, menu: bool, toolbar: bool
+) -> None:
+    """OCR reads a menu bar (or a toolbar) as one piece, "File Edit View Help", which
+    crossed the gutter between the folders and the senders: the senders were cut off
+    their table as one column with the folders, and read on their own ("From", "Kofi
+    Mensah", "Lena Hart", ... then "Subject Date"). The bar is taken off first."""
+    lines = screen_lines(screen_reader, mail_main_window(menu=menu, toolbar=toolbar))
+    rows = ["From Subject Date", *(" ".join(row) for row in MAIL)]
+    start = lines.index(rows[0]) if rows[0] in lines else 0
+    assert lines[start : start + len(rows)] == rows, lines
+    assert lines.index("Sent") < start < lines.index("Train tickets"), lines
+
+
+def test_a_letter_beside_a_message_list_is_not_read_across_it() -> None:
+    """A letter whose lines sit on the rows of a message list of one-line items, starting
+    and ending on its rows: its lines go on with their sentences, so it is prose, not a
+    column of the list's table."""
+    senders = ["Maria Lopez", "Tom Becker", "Library", "Anna Smith", "Bank", "Kofi Mensah"]
+    letter = ["Hello team,", "the budget for March is ready and", "waiting for your comments."]
+    letter += ["Please reply before Thursday so", "we can send it to the board.", "Maria"]
+    boxes = [_box(name, 10, 24 * i, 20) for i, name in enumerate(senders)]
+    boxes += [_box(line, 200, 24 * i, 20) for i, line in enumerate(letter)]
+    assert _lines(boxes) == [*senders, *letter]
 
 
 def test_a_menu_list_beside_a_heading_is_not_read_across(qapp: Any, screen_reader: Any) -> None:

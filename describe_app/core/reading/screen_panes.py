@@ -21,7 +21,12 @@ a toolbar: no empty strip under them) are taken off the top, one row at a time, 
 rest is panes, or when the panes' gutters cut the top row into pieces that each start
 where no line under them starts (a web page's links over its menu and its article; a
 pane's own first line starts where its next lines do). A row whose cells sit over the
-columns under it is a table's header or first row, never a bar.
+columns under it is a table's header or first row, never a bar. Bars that OCR reads as
+one piece across a gutter ("File Edit View Help" over the folders and the senders) are
+taken off before the cut, which they would spoil; a pane of one line in the top row is a
+list of one item (a single folder), not a bar's item, when the other panes' words in
+that row are their first lines. A column of prose (lines that go on with a sentence) is
+never a table's column, even where its lines sit on a list's rows.
 
 Each pane is then put in reading order by the caller: a **grid** (a pane of columns of
 short cells that start and end together: a spreadsheet, a table with row numbers (which
@@ -118,15 +123,54 @@ def _cut(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBo
         and not _in_top_row(panes, placed, unit)
         and not _a_bar_on_top(panes, placed, unit)
     ):
+        if _bridged(placed, unit):
+            under = _under_bars(placed, unit, depth, whole=False)
+            if len(under) > 1:
+                return under
         return [part for pane in panes for part in _cut(pane, unit, depth + 1)]
     return _under_bars(placed, unit, depth, whole=len(panes) == 1)
 
 
+def _bridged(placed: list[PlacedBox], unit: float) -> bool:
+    """True when a word of the region's top rows (up to :data:`MAX_BARS`) crosses a gutter
+    of the lines under it: a menu bar read as one piece ("File Edit View Help") over a
+    folder list and the first column of a message list, which cut that column off its
+    table."""
+    gap = GUTTER_LINES * unit
+    columns = len(_split(placed, vertical=True, gap=gap))
+    rest = placed
+    for _ in range(MAX_BARS):
+        top = min(p.middle for p in rest) + SAME_ROW_LINES * unit
+        rest = [p for p in rest if p.middle > top]
+        if len(rest) < 2:
+            return False
+        if len(_split(rest, vertical=True, gap=gap)) > columns:
+            return True
+    return False
+
+
 def _in_top_row(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
     """True when one of ``panes`` is only words of the region's top row: the items of a
-    menu bar or toolbar set apart, not a pane (the bar is taken off first)."""
+    menu bar or toolbar set apart, not a pane (the bar is taken off first). Not when the
+    other panes' words in that row are their first lines, each starting where a line
+    under it does (a letter's title) or over its columns (a message list's header): then
+    the pane of one line is a list of one item (a mail client's single folder)."""
     top = min(p.middle for p in placed) + SAME_ROW_LINES * unit
-    return any(all(p.middle <= top for p in pane) for pane in panes)
+    alone = [pane for pane in panes if all(p.middle <= top for p in pane)]
+    if not alone:
+        return False
+    near = SAME_ROW_LINES * unit
+    firsts = 0
+    for pane in panes:
+        row = [p for p in pane if p.middle <= top]
+        under = [p for p in pane if p.middle > top]
+        if not row or not under:
+            continue
+        starts = all(any(abs(a.left - b.left) <= near for b in under) for a in row)
+        if not starts and not _over_its_columns(row, under, unit):
+            return True
+        firsts += len(row)
+    return firsts < 2 or len(alone) > 1
 
 
 def _a_bar_on_top(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
@@ -252,8 +296,26 @@ def _joined(columns: list[list[PlacedBox]], unit: float) -> list[list[PlacedBox]
 
 
 def _joins(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
-    """True when ``b`` is the next column of the table (or row of buttons) ``a``."""
-    return (_same_rows(a, b, unit) or _row_numbers(a, b, unit)) and not _lists(a, b, unit)
+    """True when ``b`` is the next column of the table (or row of buttons) ``a``; never
+    with a column of prose (:func:`_prose`: a letter beside a message list whose lines
+    happen to start and end on its rows)."""
+    return (
+        (_same_rows(a, b, unit) or _row_numbers(a, b, unit))
+        and not _lists(a, b, unit)
+        and not _prose(a)
+        and not _prose(b)
+    )
+
+
+def _prose(column: list[PlacedBox]) -> bool:
+    """True for lines of running text, not a table's cells: most lines hold more than
+    :data:`CELL_WORDS` words, and two or more go on with a sentence (start with a small
+    letter: "the budget for March is ready and", "waiting for your comments."). A table's
+    cells each start anew."""
+    words = [p.box.text.split() for p in column]
+    long = sum(1 for w in words if len(w) > CELL_WORDS)
+    going_on = sum(1 for w in words if len(w) > CELL_WORDS and w[0][:1].islower())
+    return long * 2 > len(words) and going_on >= 2
 
 
 def _flat(columns: list[list[PlacedBox]]) -> list[PlacedBox]:
