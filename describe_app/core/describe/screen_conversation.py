@@ -251,14 +251,13 @@ def _in_panes(result: OcrResult, boxes: list[TextBox]) -> OcrResult:
     """``result`` with its lines (and their boxes) in reading order pane by pane."""
     from describe_app.core.reading.document import Line
     from describe_app.core.reading.page_layout import lines_in_reading_order
-    from describe_app.core.reading.reading_order import group_lines
-    from describe_app.core.reading.screen_panes import split_into_panes
+    from describe_app.core.reading.screen_panes import grid_rows, split_into_panes
 
     lines: list[str] = []
     line_boxes: list[list[TextBox]] = []
     for pane in split_into_panes(boxes):
         if pane.is_grid:
-            rows = group_lines(pane.boxes)
+            rows = grid_rows(pane.boxes)
         else:
             # each laid-out piece is Line.from_boxes([box]).pieces[0] of its box
             box_of = {Line.from_boxes([b]).pieces[0]: b for b in pane.boxes}

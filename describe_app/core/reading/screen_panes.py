@@ -99,6 +99,22 @@ def split_into_panes(boxes: Sequence[TextBox]) -> list[Pane]:
     return [Pane([p.box for p in pane], _is_grid(pane, unit)) for pane in _cut(placed, unit, 0)]
 
 
+def grid_rows(boxes: Sequence[TextBox]) -> list[list[TextBox]]:
+    """A grid pane's boxes in rows, top to bottom, each left to right: each box on the
+    row whose middle is nearest its own. (Grouped by overlap, as a photo's lines are, a
+    box that OCR drew taller and lower than its neighbours, "Monday" in a Qt list whose
+    rows are 14 pixels apart, joined the row above.)"""
+    placed = [PlacedBox.of(box) for box in boxes]
+    if not placed:
+        return []
+    unit = statistics.median(p.height for p in placed)
+    rows = _rows([p.middle for p in placed], unit)
+    grouped: list[list[PlacedBox]] = [[] for _ in rows]
+    for p in placed:
+        grouped[_nearest(rows, p.middle)].append(p)
+    return [[p.box for p in sorted(row, key=lambda p: p.left)] for row in grouped if row]
+
+
 def _cut(placed: list[PlacedBox], unit: float, depth: int) -> list[list[PlacedBox]]:
     if len(placed) < 2 or depth > MAX_DEPTH:
         return [placed]
