@@ -14,6 +14,7 @@ from PIL import Image
 
 from describe_app.core.errors import OcrError
 from describe_app.core.reading.ocr_reader import NO_TEXT_SENTENCE, OcrReader, OcrResult, OcrSettings
+from describe_app.core.reading.page_layout import lines_in_reading_order
 from describe_app.core.reading.reading_order import (
     TextBox,
     estimate_skew,
@@ -288,6 +289,21 @@ def test_small_and_tall_text_on_one_line() -> None:
     boxes = [_tilted("small print", 120, 30, 120, 20, 0), _tilted("BIG", 10, 10, 100, 50, 0)]
 
     assert group_lines(boxes) == [[boxes[1], boxes[0]]]
+
+
+def test_a_box_tilted_more_than_its_list_keeps_to_its_row() -> None:
+    """A screen's list, rows 14 pixels apart: OCR drew "Downloads" tilted by two pixels
+    over its 74 (the list's other words lie level). Its highest and lowest corners
+    reached half-way into the row above, and it was read with "Documents"."""
+    words = ["Home", "Desktop", "Documents"]
+    boxes = [_tilted("Home", 0, 27, 44, 21, 0), _tilted("Desktop", 0, 40, 57, 22, 0)]
+    boxes.append(_tilted("Documents", 0, 56, 76, 20, 0))
+    boxes.append(TextBox.from_points("Downloads", [(0, 69), (74, 66), (74, 88), (0, 90)]))
+    boxes.append(_tilted("Music", 0, 83, 43, 21, 0))
+
+    assert reading_order(boxes) == [*words, "Downloads", "Music"]
+    layout = [line.text for line in lines_in_reading_order(boxes)]
+    assert layout == [*words, "Downloads", "Music"]
 
 
 def test_reading_order_of_nothing_and_blank_texts() -> None:

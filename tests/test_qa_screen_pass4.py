@@ -322,6 +322,66 @@ def test_a_message_list_under_a_menu_bar_is_read_row_by_row(
     assert lines.index("Sent") < start < lines.index("Train tickets"), lines
 
 
+PLACES = ["Home", "Desktop", "Documents", "Downloads", "Music", "Pictures", "Trash"]
+FOLDER = [("Invoices", "", "Folder", "3 May"), ("Recipes", "", "Folder", "12 June")]
+FOLDER += [("budget.ods", "24 KB", "Spreadsheet", "1 July"), ("notes.txt", "2 KB", "Text", "Today")]
+
+
+def file_manager(places: int) -> Image.Image:
+    """A file manager: a menu bar, a toolbar with the folder's path, ``places`` places
+    beside the folder's files (Name, Size, Type, Modified; no size for a folder)."""
+    from PySide6.QtWidgets import (
+        QLineEdit,
+        QListWidget,
+        QMainWindow,
+        QSplitter,
+        QToolBar,
+        QTreeWidget,
+        QTreeWidgetItem,
+    )
+
+    window = QMainWindow()
+    for name in ("File", "Edit", "View", "Go", "Help"):
+        window.menuBar().addMenu(name)
+    bar = QToolBar()
+    bar.addAction("Back")
+    bar.addAction("Forward")
+    bar.addWidget(QLineEdit("/home/ana/Documents"))
+    window.addToolBar(bar)
+    splitter = QSplitter()
+    side = QListWidget()
+    side.addItems(PLACES[:places])
+    files = QTreeWidget()
+    files.setHeaderLabels(["Name", "Size", "Type", "Modified"])
+    files.setRootIsDecorated(False)
+    for row in FOLDER:
+        QTreeWidgetItem(files, list(row))
+    for column, width in enumerate((180, 80, 130, 100)):
+        files.setColumnWidth(column, width)
+    splitter.addWidget(side)
+    splitter.addWidget(files)
+    splitter.setSizes([160, 640])
+    window.setCentralWidget(splitter)
+    return _grabbed(window, 800, 420)
+
+
+@pytest.mark.parametrize("places", [3, 7])
+def test_a_file_manager_under_a_menu_bar_is_read_pane_by_pane(
+    qapp: Any, screen_reader: Any, places: int
+) -> None:
+    """The menu bar's items ("File Edit", "View", "Go Help") each found, somewhere in the
+    window, a line starting or ending under it, so the menu bar was taken for a table's
+    header: the places were read with the file names ("Home Name", "Desktop Invoices"),
+    and the sizes, types and dates after them. The places list's rows are 14 pixels
+    apart, and a word OCR drew tilted was read with the one above ("Documents
+    Downloads")."""
+    lines = [line.lower() for line in screen_lines(screen_reader, file_manager(places))]
+    rows = ["name size type modified", *(" ".join(c for c in row if c).lower() for row in FOLDER)]
+    start = lines.index(rows[0]) if rows[0] in lines else 0
+    assert lines[start : start + len(rows)] == rows, lines
+    assert lines[start - places : start] == [p.lower() for p in PLACES[:places]], lines
+
+
 def test_a_letter_beside_a_message_list_is_not_read_across_it() -> None:
     """A letter whose lines sit on the rows of a message list of one-line items, starting
     and ending on its rows: its lines go on with their sentences, so it is prose, not a

@@ -252,8 +252,10 @@ def lines_in_reading_order(boxes: Sequence[TextBox]) -> list[Line]:
         if not box.text.strip():
             continue
         xs = [x * cos_a + y * sin_a for x, y in box.corners]
-        ys = [-x * sin_a + y * cos_a for x, y in box.corners]
-        level = TextPiece(box.text.strip(), (min(xs), min(ys), max(xs), max(ys)))
+        ys = sorted(-x * sin_a + y * cos_a for x, y in box.corners)
+        # top and bottom at the middles of its edges (see reading_order._place)
+        top, bottom = (ys[0] + ys[1]) / 2, (ys[2] + ys[3]) / 2
+        level = TextPiece(box.text.strip(), (min(xs), top, max(xs), bottom))
         on_page[level] = Line.from_boxes([box]).pieces[0]
     lines, _blocks = lay_out(list(on_page))
     return [Line(line.text, tuple(on_page.get(p, p) for p in line.pieces)) for line in lines]

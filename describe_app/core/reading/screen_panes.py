@@ -246,8 +246,14 @@ def _over_its_columns(
     if len(row) < 2 or not under:
         return False
     near = SAME_ROW_LINES * unit
+    # a column under each piece: two of the next three rows' cells (a blank cell may
+    # leave one out) start or end where it does. Anywhere in a window, a menu bar's items
+    # found a line that starts or ends under each of them; a toolbar's, one each.
+    rows = _rows([p.middle for p in under], unit)
+    next_rows = [p for p in under if p.middle <= rows[min(2, len(rows) - 1)] + near]
     if all(
-        any(abs(a.left - b.left) <= near or abs(a.right - b.right) <= near for b in under)
+        sum(abs(a.left - b.left) <= near or abs(a.right - b.right) <= near for b in next_rows)
+        >= min(2, len(rows))
         for a in row
     ):
         return True
