@@ -325,6 +325,7 @@ def test_a_message_list_under_a_menu_bar_is_read_row_by_row(
 PLACES = ["Home", "Desktop", "Documents", "Downloads", "Music", "Pictures", "Trash"]
 FOLDER = [("Invoices", "", "Folder", "3 May"), ("Recipes", "", "Folder", "12 June")]
 FOLDER += [("budget.ods", "24 KB", "Spreadsheet", "1 July"), ("notes.txt", "2 KB", "Text", "Today")]
+FOLDER += [("photo.jpg", "3 MB", "Image", "2 Aug"), ("song.ogg", "5 MB", "Audio", "9 Aug")]
 
 
 def file_manager(places: int) -> Image.Image:
@@ -374,7 +375,9 @@ def test_a_file_manager_under_a_menu_bar_is_read_pane_by_pane(
     header: the places were read with the file names ("Home Name", "Desktop Invoices"),
     and the sizes, types and dates after them. The places list's rows are 14 pixels
     apart, and a word OCR drew tilted was read with the one above ("Documents
-    Downloads")."""
+    Downloads"). Seven places start on the file list's header row and end on its last
+    row: they were read across it, as one more column, till rows out of step by 4 pixels
+    (a third of a row) stopped counting as one table's."""
     lines = [line.lower() for line in screen_lines(screen_reader, file_manager(places))]
     rows = ["name size type modified", *(" ".join(c for c in row if c).lower() for row in FOLDER)]
     start = lines.index(rows[0]) if rows[0] in lines else 0

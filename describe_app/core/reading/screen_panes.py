@@ -26,7 +26,9 @@ one piece across a gutter ("File Edit View Help" over the folders and the sender
 taken off before the cut, which they would spoil; a pane of one line in the top row is a
 list of one item (a single folder), not a bar's item, when the other panes' words in
 that row are their first lines. A column of prose (lines that go on with a sentence) is
-never a table's column, even where its lines sit on a list's rows.
+never a table's column, even where its lines sit on a list's rows; nor is a column whose
+rows in between are out of step with the table's (a file manager's places beside its
+files: the file list's taller header shifts its rows by a third of a row).
 
 Each pane is then put in reading order by the caller: a **grid** (a pane of columns of
 short cells that start and end together: a spreadsheet, a table with row numbers (which
@@ -48,7 +50,7 @@ header, as close to it as its own columns are). A header that Qt centres in its 
 one piece over each column that ends with the others, is the table's too, not a bar; so
 is one over columns that, with it, were one table (a column blank in its first and last
 rows ends apart from the others). Two panes of plain short lines that happen to start and
-end on the same rows (two file lists of one length) are read as a table.
+end on the same rows, in step (two file lists of one length), are read as a table.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ BAND_GAP_LINES = 0.8
 #: Lines whose middles are this many line heights apart or less are on one row (a table's
 #: cells differ by a few pixels; a pane's next line is a full line height lower).
 SAME_ROW_LINES = 0.5
+#: The cells of a table's row lie this share of a row's pitch apart or less (OCR's boxes
+#: of one row differ by a pixel or two); lists side by side may be out of step by more.
+OUT_OF_STEP = 0.2
 #: How many bars may be taken off the top of a window to reach its panes: a title bar, a
 #: menu bar, a toolbar and a tab or address bar.
 MAX_BARS = 4
@@ -323,10 +328,26 @@ def _joins(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
     happen to start and end on its rows)."""
     return (
         (_same_rows(a, b, unit) or _row_numbers(a, b, unit))
+        and _in_step(a, b, unit)
         and not _lists(a, b, unit)
         and not _prose(a)
         and not _prose(b)
     )
+
+
+def _in_step(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
+    """True when the rows of ``a`` and ``b`` in between their first and last are on the
+    same lines too, as a table's columns' are: their middles, row by row, at most
+    :data:`OUT_OF_STEP` of a row's pitch apart (the median over the rows). A file
+    manager's places list as long as the file list beside it, header included, starts
+    and ends on its rows, but its rows are 4 pixels higher than the files' (the list's
+    header is taller than a row): out of step by 0.3 of a row."""
+    mine, its = _rows(_row_middles(b), unit), _rows(_row_middles(a), unit)
+    if len(mine) < 3 or len(its) < 3:
+        return True
+    pitch = min(_pitch(mine, unit), _pitch(its, unit))
+    apart = statistics.median(abs(its[_nearest(its, m)] - m) for m in mine)
+    return apart <= OUT_OF_STEP * pitch
 
 
 def _prose(column: list[PlacedBox]) -> bool:
