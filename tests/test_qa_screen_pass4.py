@@ -170,6 +170,11 @@ MAIL = [
 def mail_window(folders: list[str], letter: str, sizes: list[int]) -> Image.Image:
     """Folders | a message list with a header (From, Subject, Date) | the open ``letter``,
     the three panes ``sizes`` wide."""
+    return _grabbed(mail_panes(folders, letter, sizes), 1000, 500)
+
+
+def mail_panes(folders: list[str], letter: str, sizes: list[int]) -> Any:
+    """:func:`mail_window`'s splitter, not yet grabbed."""
     from PySide6.QtWidgets import QSplitter, QTextEdit, QTreeWidget, QTreeWidgetItem
 
     splitter = QSplitter()
@@ -188,7 +193,7 @@ def mail_window(folders: list[str], letter: str, sizes: list[int]) -> Image.Imag
     for pane in (tree, messages, text):
         splitter.addWidget(pane)
     splitter.setSizes(sizes)
-    return _grabbed(splitter, 1000, 500)
+    return splitter
 
 
 def mail_with_columns() -> tuple[Image.Image, list[str]]:
@@ -269,11 +274,7 @@ def mail_main_window(*, menu: bool, toolbar: bool) -> Image.Image:
     bar, a toolbar or both."""
     from PySide6.QtWidgets import (
         QMainWindow,
-        QSplitter,
-        QTextEdit,
         QToolBar,
-        QTreeWidget,
-        QTreeWidgetItem,
     )
 
     window = QMainWindow()
@@ -285,23 +286,9 @@ def mail_main_window(*, menu: bool, toolbar: bool) -> Image.Image:
         for name in ("New", "Reply", "Delete"):
             bar.addAction(name)
         window.addToolBar(bar)
-    splitter = QSplitter()
-    folders = QTreeWidget()
-    folders.setHeaderHidden(True)
-    for folder in ("Inbox", "Outbox", "Sent"):
-        QTreeWidgetItem(folders, [folder])
-    messages = QTreeWidget()
-    messages.setHeaderLabels(["From", "Subject", "Date"])
-    for row in MAIL:
-        QTreeWidgetItem(messages, list(row))
-    messages.setColumnWidth(0, 130)
-    messages.setColumnWidth(1, 150)
-    text = QTextEdit()
-    text.setPlainText("Train tickets\n\nHi, I booked two seats")
-    for pane in (folders, messages, text):
-        splitter.addWidget(pane)
-    splitter.setSizes([150, 400, 450])
-    window.setCentralWidget(splitter)
+    folders = ["Inbox", "Outbox", "Sent"]
+    letter = "Train tickets\n\nHi, I booked two seats"
+    window.setCentralWidget(mail_panes(folders, letter, [150, 400, 450]))
     return _grabbed(window, 1000, 500)
 
 

@@ -58,7 +58,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from describe_app.core.reading.list_columns import are_lists
@@ -182,16 +182,24 @@ def _in_top_row(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: flo
         return False
     near = SAME_ROW_LINES * unit
     firsts = 0
-    for pane in panes:
-        row = [p for p in pane if p.middle <= top]
-        under = [p for p in pane if p.middle > top]
-        if not row or not under:
-            continue
+    for row, under in _tops(panes, top):
         starts = all(any(abs(a.left - b.left) <= near for b in under) for a in row)
         if not starts and not _over_its_columns(row, under, unit):
             return True
         firsts += len(row)
     return firsts < 2 or len(alone) > 1
+
+
+def _tops(
+    panes: list[list[PlacedBox]], top: float
+) -> Iterator[tuple[list[PlacedBox], list[PlacedBox]]]:
+    """Each pane's words in the top row (middles down to ``top``) and its words under
+    them, for the panes that hold both."""
+    for pane in panes:
+        row = [p for p in pane if p.middle <= top]
+        under = [p for p in pane if p.middle > top]
+        if row and under:
+            yield row, under
 
 
 def _a_bar_on_top(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: float) -> bool:
@@ -203,11 +211,7 @@ def _a_bar_on_top(panes: list[list[PlacedBox]], placed: list[PlacedBox], unit: f
     near = SAME_ROW_LINES * unit
     top = min(p.middle for p in placed) + near
     shared = 0
-    for pane in panes:
-        row = [p for p in pane if p.middle <= top]
-        under = [p for p in pane if p.middle > top]
-        if not row or not under:
-            continue
+    for row, under in _tops(panes, top):
         if any(abs(a.left - b.left) <= near for a in row for b in under):
             return False
         shared += 1
