@@ -247,11 +247,11 @@ def _over_its_columns(
     row: list[PlacedBox], under: list[PlacedBox], unit: float, *, ending_apart: bool = False
 ) -> bool:
     """True when ``row`` is a table's row (its header, or its first cells): two pieces or
-    more, each starting or ending where a line under it does, or one over each column (a
-    Qt table's header, centred in its columns) that end together, or that may end apart
-    (``ending_apart``: with the row they were one table, and a column with blanks in its
-    first and last rows ends short). A bar's items (a menu bar's "Edit", a web page's
-    links) are set without regard to the panes under them."""
+    more, each starting or ending where cells of the next rows do, or one over each
+    column (a Qt table's header, centred in its columns) that end together, or that may
+    end apart (``ending_apart``: with the row they were one table, and a column with
+    blanks in its first and last rows ends short). A bar's items (a menu bar's "Edit", a
+    web page's links) are set without regard to the panes under them."""
     if len(row) < 2 or not under:
         return False
     near = SAME_ROW_LINES * unit
@@ -344,8 +344,8 @@ def _in_step(a: list[PlacedBox], b: list[PlacedBox], unit: float) -> bool:
     same lines too, as a table's columns' are: their middles, row by row, at most
     :data:`OUT_OF_STEP` of a row's pitch apart (the median over the rows). A file
     manager's places list as long as the file list beside it, header included, starts
-    and ends on its rows, but its rows are 4 pixels higher than the files' (the list's
-    header is taller than a row): out of step by 0.3 of a row."""
+    and ends on its rows, but its rows are 4 pixels higher than the files' (the file
+    list's header is taller than its rows): out of step by 0.3 of a row."""
     mine, its = _rows(_row_middles(b), unit), _rows(_row_middles(a), unit)
     if len(mine) < 3 or len(its) < 3:
         return True
