@@ -54,3 +54,23 @@ def test_the_childs_sentences_are_in_the_windows_language() -> None:
         set_language("en")
     assert expected != "The picture is empty, so there is no text to read."
     assert str(caught.value) == expected
+
+
+def test_a_read_that_close_cancels_before_it_begins_is_an_ocr_error_not_a_crash() -> None:
+    """close() shuts the child's pool down with its waiting reads cancelled: the read's
+    future raised CancelledError, which reached the worker as an unexpected failure
+    ("request 33 failed", logged as an error, in the window monkey)."""
+    from concurrent.futures import Future
+
+    reader = ChildTextReader()
+
+    class ClosedMeanwhile:
+        def submit(self, *_args: object) -> Future[None]:
+            reader._pool = None  # close() took the pool
+            cancelled: Future[None] = Future()
+            cancelled.cancel()
+            return cancelled
+
+    reader._pool = ClosedMeanwhile()  # type: ignore[assignment]
+    with pytest.raises(OcrError):
+        reader.read(Image.new("RGB", (8, 8)))

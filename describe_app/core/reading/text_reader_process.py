@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, cast
 
@@ -69,7 +69,7 @@ class ChildTextReader:
             pool = self._pool
         try:
             return pool.submit(_read_in_child, image).result()
-        except BrokenProcessPool as exc:
+        except (BrokenProcessPool, CancelledError) as exc:  # (close() cancels one not begun)
             with self._lock:
                 closed = self._pool is not pool  # close() ended it: expected, no error
                 if self._pool is pool:
