@@ -73,7 +73,12 @@ from describe_app.core.reading.page_tables import (
     table_of,
 )
 from describe_app.core.reading.print_weight import letter_median
-from describe_app.core.reading.reading_order import TextBox, estimate_skew, group_lines
+from describe_app.core.reading.reading_order import (
+    TextBox,
+    estimate_skew,
+    group_lines,
+    level_extent,
+)
 from describe_app.core.reading.text_layer_order import reads_down
 
 #: Each piece's place in the order of a PDF's text layer (None: the order is OCR's).
@@ -251,11 +256,7 @@ def lines_in_reading_order(boxes: Sequence[TextBox]) -> list[Line]:
     for box in boxes:
         if not box.text.strip():
             continue
-        xs = [x * cos_a + y * sin_a for x, y in box.corners]
-        ys = sorted(-x * sin_a + y * cos_a for x, y in box.corners)
-        # top and bottom at the middles of its edges (see reading_order._place)
-        top, bottom = (ys[0] + ys[1]) / 2, (ys[2] + ys[3]) / 2
-        level = TextPiece(box.text.strip(), (min(xs), top, max(xs), bottom))
+        level = TextPiece(box.text.strip(), level_extent(box, cos_a, sin_a))
         on_page[level] = Line.from_boxes([box]).pieces[0]
     lines, _blocks = lay_out(list(on_page))
     return [Line(line.text, tuple(on_page.get(p, p) for p in line.pieces)) for line in lines]

@@ -135,15 +135,20 @@ def estimate_skew(boxes: Sequence[TextBox]) -> float:
     return skew if abs(skew) <= MAX_SKEW_DEGREES else 0.0
 
 
-def _place(box: TextBox, cos_a: float, sin_a: float) -> _Placed:
-    """``box`` rotated by -skew (a line that falls to the right becomes level). Its top
-    and bottom are the middles of its top and bottom edges, not its highest and lowest
-    corners: a word's box tilted a little more than the page (two pixels over 74, on a
-    screen's list whose rows are 14 pixels apart) reached 3 pixels higher and lower, and
-    overlapped the row above by half."""
+def level_extent(box: TextBox, cos_a: float, sin_a: float) -> tuple[float, float, float, float]:
+    """Left, top, right and bottom of ``box`` rotated by -skew (a line that falls to the
+    right becomes level). Its top and bottom are the middles of its top and bottom edges,
+    not its highest and lowest corners: a word's box tilted a little more than the page
+    (two pixels over 74, on a screen's list whose rows are 14 pixels apart) reached 3
+    pixels higher and lower, and overlapped the row above by half."""
     xs = [x * cos_a + y * sin_a for x, y in box.corners]
     ys = sorted(-x * sin_a + y * cos_a for x, y in box.corners)
-    return _Placed(box, min(xs), max(xs), (ys[0] + ys[1]) / 2, (ys[-1] + ys[-2]) / 2)
+    return min(xs), (ys[0] + ys[1]) / 2, max(xs), (ys[-1] + ys[-2]) / 2
+
+
+def _place(box: TextBox, cos_a: float, sin_a: float) -> _Placed:
+    left, top, right, bottom = level_extent(box, cos_a, sin_a)
+    return _Placed(box, left, right, top, bottom)
 
 
 def _overlap_ratio(a_top: float, a_bottom: float, b_top: float, b_bottom: float) -> float:
